@@ -1,0 +1,99 @@
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import exceptions, mixins, permissions, status, viewsets
+from rest_framework.response import Response
+from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.views import APIView
+
+from apps.core.errors import NotFound
+
+from .. import selectors, services
+from ..models import ApiToken, User
+from .serializers import (
+    MemberSerializer,
+    MembershipSerializer,
+    MeSerializer,
+    TokenRequestSerializer,
+    TokenResponseSerializer,
+    WorkspaceSerializer,
+)
+
+
+class TokenView(APIView):
+    """Exchange a username (or e-mail) and password for a bearer token; DELETE revokes the one in use."""
+
+    permission_classes = [permissions.AllowAny]
+    throttle_classes = [ScopedRateThrottle]
+    throttle_scope = "login"
+
+    @extend_schema(request=TokenRequestSerializer, responses={201: TokenResponseSerializer})
+    def post(self, request):
+        data = TokenRequestSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        login = data.validated_data["username"]
+        user = authenticate(request, username=login, password=data.validated_data["password"])
+        if user is None and "@" in login:
+            match = User.objects.filter(email__iexact=login).first()
+            user = match and authenticate(request, username=match.username, password=data.validated_data["password"])
+        if not user:
+            raise exceptions.AuthenticationFailed(_("Wrong username or password."))
+        token, key = services.api_token_issue(user=user, name=data.validated_data["name"])
+        body = {"token": key, "expires_at": token.expires_at, "user": user}
+        return Response(TokenResponseSerializer(body).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses={204: None})
+    def delete(self, request):
+        if not request.user.is_authenticated or not isinstance(request.auth, ApiToken):
+            raise exceptions.NotAuthenticated(_("Send the token to revoke in the Authorization header."))
+        services.api_token_revoke(token=request.auth)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class MeView(APIView):
+    @extend_schema(responses=MeSerializer)
+    def get(self, request):
+        try:
+            membership = selectors.membership_for_request(request)
+        except NotFound:
+            membership = None
+        user = User.objects.prefetch_related("memberships__workspace").get(pk=request.user.pk)
+        return Response(MeSerializer(user, context={"membership": membership}).data)
+
+    @extend_schema(request=MeSerializer, responses=MeSerializer)
+    def patch(self, request):
+        serializer = MeSerializer(request.user, data=request.data, partial=True)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return self.get(request)
+
+
+class WorkspaceViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet
+):
+    """The workspaces the user belongs to, with the user's role in each."""
+
+    serializer_class = MembershipSerializer
+    lookup_value_regex = r"[^/]+"
+
+    def get_queryset(self):
+        return selectors.memberships_for_user(user=self.request.user)
+
+    def get_object(self):
+        return selectors.membership_for_workspace_ref(user=self.request.user, ref=self.kwargs["pk"])
+
+    @extend_schema(request=WorkspaceSerializer, responses={201: MembershipSerializer})
+    def create(self, request, *args, **kwargs):
+        data = WorkspaceSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        workspace = services.workspace_create(name=data.validated_data["name"], owner=request.user)
+        membership = selectors.membership_for_workspace_ref(user=request.user, ref=workspace.pk)
+        return Response(MembershipSerializer(membership).data, status=status.HTTP_201_CREATED)
+
+
+class WorkspaceMembersView(APIView):
+    @extend_schema(responses=MemberSerializer(many=True))
+    def get(self, request, pk):
+        membership = selectors.membership_for_workspace_ref(user=request.user, ref=pk)
+        members = selectors.workspace_members(workspace=membership.workspace)
+        return Response(MemberSerializer(members, many=True).data)

@@ -1,0 +1,54 @@
+"""Reads for accounts: which workspaces a user sees and which one a request works in."""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from apps.core.errors import NotFound
+
+from .models import Membership, User, Workspace
+
+SESSION_KEY = "workspace_id"
+HEADER = "HTTP_X_WORKSPACE"
+
+
+def memberships_for_user(*, user: User) -> QuerySet[Membership]:
+    return Membership.objects.filter(user=user).select_related("workspace").order_by("workspace__name")
+
+
+def workspace_members(*, workspace: Workspace) -> QuerySet[Membership]:
+    return Membership.objects.filter(workspace=workspace).select_related("user").order_by("user__username")
+
+
+def membership_for_workspace_ref(*, user: User, ref: str | int) -> Membership:
+    """The user's membership in the workspace named by id or slug; 404 for unknown or foreign ones."""
+    queryset = Membership.objects.filter(user=user).select_related("workspace")
+    ref = str(ref).strip()
+    membership = queryset.filter(workspace_id=int(ref)).first() if ref.isdigit() else None
+    membership = membership or queryset.filter(workspace__slug=ref).first()
+    if membership is None:
+        raise NotFound(_("Unknown workspace: %(ref)s.") % {"ref": ref[:80]})
+    return membership
+
+
+def membership_for_request(request) -> Membership:
+    """The membership the request works in: the X-Workspace header, else the session's choice,
+    else the user's first workspace. Cached on the request."""
+    cached = getattr(request, "_trendoscope_membership", None)
+    if cached is not None:
+        return cached
+    user = request.user
+    if not getattr(user, "is_authenticated", False):
+        raise NotFound(_("Not found."))
+    header = request.META.get(HEADER)
+    if header:
+        membership = membership_for_workspace_ref(user=user, ref=header)
+    else:
+        chosen = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+        queryset = memberships_for_user(user=user)
+        membership = (queryset.filter(workspace_id=chosen).first() if chosen else None) or queryset.first()
+        if membership is None:
+            raise NotFound(_("You are not a member of any workspace yet."))
+    request._trendoscope_membership = membership
+    return membership

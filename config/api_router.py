@@ -1,0 +1,10 @@
+"""The /api/v1/ URL tree: each app's api/urls.py, mounted in one place."""
+
+from importlib.util import find_spec
+
+from django.urls import include, path
+
+API_APPS = ["accounts", "sources", "trends", "personas", "posts", "collaboration", "publishing"]
+
+app_name = "api"
+urlpatterns = [path("", include(f"apps.{label}.api.urls")) for label in API_APPS if find_spec(f"apps.{label}.api.urls")]

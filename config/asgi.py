@@ -1,0 +1,22 @@
+"""ASGI entry point: Django for HTTP, Channels consumers for websockets."""
+
+import os
+
+from django.core.asgi import get_asgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")
+django_asgi_app = get_asgi_application()
+
+from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
+
+from apps.accounts.ws_auth import WebsocketAuthMiddleware  # noqa: E402
+from config.routing import websocket_urlpatterns  # noqa: E402
+
+application = ProtocolTypeRouter(
+    {
+        "http": django_asgi_app,
+        # Origin is checked per consumer (apps.core.consumers) so that token clients without a
+        # browser Origin can connect while browsers from foreign origins cannot.
+        "websocket": WebsocketAuthMiddleware(URLRouter(websocket_urlpatterns)),
+    }
+)

@@ -1,0 +1,63 @@
+"""Test settings: the real PostgreSQL and Redis when reachable; on CI their absence is an error."""
+
+import os
+import socket
+from urllib.parse import urlparse
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from .base import *  # noqa: F403
+from .base import DATABASES, SQLITE_PATH
+
+
+def _reachable(url: str, default_port: int) -> bool:
+    parsed = urlparse(url)
+    try:
+        with socket.create_connection((parsed.hostname or "127.0.0.1", parsed.port or default_port), 1.0):
+            return True
+    except OSError:
+        return False
+
+
+ON_CI = bool(os.environ.get("CI"))
+_db_url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/trendoscope")
+_redis_url = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+USING_POSTGRES = _db_url.startswith("postgres") and _reachable(_db_url, 5432)
+USING_REDIS = _reachable(_redis_url, 6379)
+if ON_CI and not (USING_POSTGRES and USING_REDIS):
+    raise ImproperlyConfigured(
+        f"CI needs PostgreSQL ({_db_url}) and Redis ({_redis_url}); "
+        f"reachable: postgres={USING_POSTGRES} redis={USING_REDIS}."
+    )
+
+if USING_POSTGRES:
+    DATABASES = {"default": dj_database_url.parse(_db_url)}
+else:
+    DATABASES["default"]["NAME"] = str(SQLITE_PATH.with_name("test.sqlite3"))
+
+REDIS_URL = _redis_url if USING_REDIS else ""
+if USING_REDIS:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_TASK_ALWAYS_EAGER = True
+CELERY_TASK_EAGER_PROPAGATES = True
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_RATE_LIMITS = False
+FETCH_ALLOW_PRIVATE_NETWORKS = False
+REST_FRAMEWORK = {
+    **REST_FRAMEWORK,  # noqa: F405
+    "DEFAULT_THROTTLE_RATES": {"anon": "10000/min", "user": "100000/min", "login": "10000/min"},
+}
+MEDIA_ROOT = SQLITE_PATH.with_name("test-media")
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = True

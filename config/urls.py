@@ -1,0 +1,33 @@
+from importlib.util import find_spec
+
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from apps.core.views import healthz
+
+# Apps whose editorial pages live under /app/ (each urls.py sets its own prefix and namespace).
+APP_PAGES = ["core", "accounts", "sources", "trends", "personas", "posts", "collaboration", "publishing"]
+
+urlpatterns = [
+    path("healthz", healthz, name="healthz"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("allauth.urls")),
+    path("_allauth/", include("allauth.headless.urls")),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("config.api_router")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+urlpatterns += [path("app/", include(f"apps.{label}.urls")) for label in APP_PAGES if find_spec(f"apps.{label}.urls")]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Wagtail serves the public site: keep it last.
+urlpatterns += [path("", include(wagtail_urls))]

@@ -1,0 +1,219 @@
+"""Fixtures shared by the whole suite: named users per role, an outsider, API clients,
+an in-process ASGI server (HTTP + websockets) and Debian's Chromium through Playwright."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from rest_framework.test import APIClient
+
+from apps.accounts.models import ApiToken
+from apps.accounts.roles import Role
+
+from .factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
+
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+
+
+def pytest_collection_modifyitems(config, items):
+    on_postgres = getattr(settings, "USING_POSTGRES", False)
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres and not settings.ON_CI:
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL (runs on CI)"))
+        if "browser" in item.keywords and not Path(CHROMIUM).exists():
+            if settings.ON_CI:
+                item.add_marker(pytest.mark.xfail(reason=f"{CHROMIUM} missing on CI", strict=True, run=False))
+            else:
+                item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} not installed"))
+
+
+@pytest.fixture
+def password():
+    return PASSWORD
+
+
+@pytest.fixture
+def workspace(db):
+    return WorkspaceFactory(name="Newsroom", slug="newsroom")
+
+
+@pytest.fixture
+def other_workspace(db):
+    return WorkspaceFactory(name="Other Team", slug="other-team")
+
+
+@pytest.fixture
+def members(workspace):
+    """One user per role in `workspace`: members["writer"], ["editor"], ["publisher"], ["admin"]."""
+    return {
+        role.value: MembershipFactory(workspace=workspace, user=UserFactory(username=role.value), role=role.value).user
+        for role in Role
+    }
+
+
+@pytest.fixture
+def writer(members):
+    return members["writer"]
+
+
+@pytest.fixture
+def editor(members):
+    return members["editor"]
+
+
+@pytest.fixture
+def publisher(members):
+    return members["publisher"]
+
+
+@pytest.fixture
+def admin_member(members):
+    return members["admin"]
+
+
+@pytest.fixture
+def outsider(other_workspace):
+    """An admin of another workspace: must get 404 on everything in `workspace`."""
+    return MembershipFactory(workspace=other_workspace, user=UserFactory(username="outsider"), role=Role.ADMIN).user
+
+
+@pytest.fixture
+def api_client():
+    return APIClient()
+
+
+@pytest.fixture
+def api_client_for():
+    """api_client_for(user) -> an APIClient sending that user's bearer token."""
+
+    def make(user, workspace=None):
+        _token, key = ApiToken.issue(user=user)
+        client = APIClient()
+        client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+        if workspace is not None:
+            client.defaults["HTTP_X_WORKSPACE"] = str(workspace.pk)
+        return client
+
+    return make
+
+
+@pytest.fixture
+def client_for(client):
+    """client_for(user) -> Django's test client logged in as that user (session auth)."""
+
+    def make(user):
+        from django.test import Client
+
+        c = Client()
+        c.force_login(user)
+        return c
+
+    return make
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class AsgiServer:
+    """uvicorn serving config.asgi in a thread of the test process (so it sees the test database)."""
+
+    def __init__(self):
+        import uvicorn
+
+        from config.asgi import application
+
+        self.port = _free_port()
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.ws_url = f"ws://127.0.0.1:{self.port}"
+        config = uvicorn.Config(
+            application,
+            host="127.0.0.1",
+            port=self.port,
+            log_level="warning",
+            lifespan="off",
+            ws_max_size=32 * 1024 * 1024,
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    def start(self):
+        self.thread.start()
+        deadline = time.monotonic() + 15
+        while not self.server.started:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the ASGI test server did not start")
+            time.sleep(0.05)
+        return self
+
+    def stop(self):
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def asgi_live_server(transactional_db, settings):
+    settings.ALLOWED_HOSTS = ["*"]
+    server = AsgiServer().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        yield pw
+
+
+@pytest.fixture(scope="session")
+def chromium(_playwright):
+    browser = _playwright.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    )
+    yield browser
+    browser.close()
+
+
+@pytest.fixture
+def page(chromium, request):
+    """A fresh browser context and page; a screenshot is kept in test-artifacts/ after each test."""
+    context = chromium.new_context(viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    page.set_default_timeout(15000)
+    yield page
+    ARTIFACTS.mkdir(exist_ok=True)
+    try:
+        page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"), full_page=True)
+    finally:
+        context.close()
+
+
+def browser_login(page, base_url: str, username: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base_url}/accounts/login/")
+    page.fill("input[name=login]", username)
+    page.fill("input[name=password]", password)
+    page.click("button[type=submit]")
+    page.wait_for_url(f"{base_url}/app/**")
