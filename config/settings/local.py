@@ -1,6 +1,6 @@
 """Local development: the embedded default (SQLite, in-memory channel layer, SQLite broker)."""
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import env_bool, env_str
 
 DEBUG = env_bool("DJANGO_DEBUG", True)

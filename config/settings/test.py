@@ -7,7 +7,7 @@ from urllib.parse import urlparse
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from .base import *  # noqa: F403
+from .base import *
 from .base import DATABASES, SQLITE_PATH
 
 
@@ -55,7 +55,7 @@ ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_RATE_LIMITS = False
 FETCH_ALLOW_PRIVATE_NETWORKS = False
 REST_FRAMEWORK = {
-    **REST_FRAMEWORK,  # noqa: F405
+    **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"anon": "10000/min", "user": "100000/min", "login": "10000/min"},
 }
 MEDIA_ROOT = SQLITE_PATH.with_name("test-media")
