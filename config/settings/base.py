@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import import_module
+from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -142,8 +144,12 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Each app adds its periodic tasks here (see apps/*/tasks.py); beat copies them into the database.
+# Each app lists its periodic tasks in apps/<app>/schedule.py (BEAT_SCHEDULE, no model imports);
+# beat copies them into django-celery-beat's tables.
 CELERY_BEAT_SCHEDULE: dict = {}
+for _label in ("sources", "trends", "personas", "posts", "collaboration", "publishing"):
+    if find_spec(f"apps.{_label}.schedule"):
+        CELERY_BEAT_SCHEDULE.update(import_module(f"apps.{_label}.schedule").BEAT_SCHEDULE)
 
 # --- auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
