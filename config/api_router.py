@@ -4,7 +4,7 @@ from importlib.util import find_spec
 
 from django.urls import include, path
 
-API_APPS = ["accounts", "sources", "trends", "personas", "posts", "collaboration", "publishing"]
+API_APPS = ["accounts", "sources", "trends", "personas", "posts", "posts.generation", "collaboration", "publishing"]
 
 app_name = "api"
 urlpatterns = [path("", include(f"apps.{label}.api.urls")) for label in API_APPS if find_spec(f"apps.{label}.api.urls")]

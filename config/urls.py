@@ -12,7 +12,17 @@ from wagtail.documents import urls as wagtaildocs_urls
 from apps.core.views import healthz
 
 # Apps whose editorial pages live under /app/ (each urls.py sets its own prefix and namespace).
-APP_PAGES = ["core", "accounts", "sources", "trends", "personas", "posts", "collaboration", "publishing"]
+APP_PAGES = [
+    "core",
+    "accounts",
+    "sources",
+    "trends",
+    "personas",
+    "posts",
+    "posts.generation",
+    "collaboration",
+    "publishing",
+]
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),

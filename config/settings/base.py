@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "apps.trends",
     "apps.personas",
     "apps.posts",
+    "apps.posts.generation",
     "apps.collaboration",
     "apps.publishing",
     "apps.site",
@@ -147,7 +148,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Each app lists its periodic tasks in apps/<app>/schedule.py (BEAT_SCHEDULE, no model imports);
 # beat copies them into django-celery-beat's tables.
 CELERY_BEAT_SCHEDULE: dict = {}
-for _label in ("sources", "trends", "personas", "posts", "collaboration", "publishing"):
+for _label in ("sources", "trends", "personas", "posts", "posts.generation", "collaboration", "publishing"):
     if find_spec(f"apps.{_label}.schedule"):
         CELERY_BEAT_SCHEDULE.update(import_module(f"apps.{_label}.schedule").BEAT_SCHEDULE)
 

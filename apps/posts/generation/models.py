@@ -1,0 +1,1 @@
+"""Generation jobs, token usage and provider settings."""
