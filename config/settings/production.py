@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import SECRET_KEY, STORAGES, env_bool, env_int, env_str
+from .base import DEFAULT_FROM_EMAIL, LOGGING, SECRET_KEY, STORAGES, env_bool, env_int, env_str
 
 DEBUG = False
 if SECRET_KEY.startswith("insecure-") or len(SECRET_KEY) < 50:
@@ -28,3 +28,17 @@ EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", True)
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # the editor's JavaScript reads the CSRF cookie for its fetch() calls
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+
+# Media on S3-compatible storage (MinIO in docker/compose.yml): browsers need a public address for it.
+AWS_S3_CUSTOM_DOMAIN = env_str("AWS_S3_CUSTOM_DOMAIN", "") or None
+AWS_S3_URL_PROTOCOL = env_str("AWS_S3_URL_PROTOCOL", "https:")
+AWS_S3_FILE_OVERWRITE = False
+AWS_DEFAULT_ACL = None
+
+# Logs go to stdout as one line each; the container runtime collects them.
+LOGGING["root"]["level"] = env_str("LOG_LEVEL", "INFO")

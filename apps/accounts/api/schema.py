@@ -1,0 +1,15 @@
+"""OpenAPI description of our bearer-token authentication (imported in AccountsConfig.ready)."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+
+class ExpiringTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "apps.accounts.authentication.ExpiringTokenAuthentication"
+    name = "bearerToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": "A token from POST /api/v1/auth/token/ (`Authorization: Bearer tsk_...`).",
+        }
