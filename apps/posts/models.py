@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from guardian.models import UserObjectPermissionBase
 
 from apps.core.models import TimeStampedModel, WorkspaceScopedModel
 
@@ -47,6 +48,9 @@ class Post(WorkspaceScopedModel, TimeStampedModel):
         _("state"), max_length=20, choices=PostState.choices, default=PostState.DRAFT, db_index=True
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    scheduled_at = models.DateTimeField(_("scheduled for"), null=True, blank=True)
+    # Bumped at each submission for review, so approvals count per review round.
+    review_round = models.PositiveIntegerField(default=0)
     # Incremented on every saved change; clients send the version they edited (optimistic locking).
     version = models.PositiveIntegerField(default=1)
 
@@ -55,6 +59,12 @@ class Post(WorkspaceScopedModel, TimeStampedModel):
         verbose_name = _("post")
         verbose_name_plural = _("posts")
         indexes = [models.Index(fields=["workspace", "state", "-updated_at"])]
+        # Object permissions granted per post through django-guardian (sharing).
+        permissions = [
+            ("view_shared_post", _("Can view a post shared with them")),
+            ("comment_shared_post", _("Can comment on a post shared with them")),
+            ("edit_shared_post", _("Can edit a post shared with them")),
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -115,3 +125,160 @@ class MediaAsset(WorkspaceScopedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.pk}"
+
+
+class PostUserObjectPermission(UserObjectPermissionBase):
+    """Direct foreign key for guardian's per-post grants (a real join instead of a generic one)."""
+
+    content_object = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="user_grants")
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = _("post share")
+        verbose_name_plural = _("post shares")
+
+
+class ShareLevel(models.TextChoices):
+    VIEWER = "viewer", _("Viewer")
+    COMMENTER = "commenter", _("Commenter")
+    EDITOR = "editor", _("Editor")
+
+
+class PostsSettings(models.Model):
+    """Editorial workflow settings of one workspace."""
+
+    workspace = models.OneToOneField(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="posts_settings", verbose_name=_("workspace")
+    )
+    required_approvals = models.PositiveSmallIntegerField(
+        _("approvals required"), choices=[(1, _("One approval")), (2, _("Two approvals"))], default=1
+    )
+
+    class Meta:
+        verbose_name = _("editorial settings")
+        verbose_name_plural = _("editorial settings")
+
+    def __str__(self) -> str:
+        return f"{self.workspace}: {self.required_approvals}"
+
+
+class Approval(models.Model):
+    """One reviewer's approval in one review round of a post."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="approvals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    review_round = models.PositiveIntegerField()
+    note = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at"]
+        verbose_name = _("approval")
+        verbose_name_plural = _("approvals")
+        constraints = [
+            models.UniqueConstraint(fields=["post", "user", "review_round"], name="approval_unique_per_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.post_id} ✓ {self.user}"
+
+
+class AnchoredModel(models.Model):
+    """A range of the post's plain text, kept as the quoted text with context around it (so it can be
+    found again after edits) and its last known offsets. See apps/posts/anchors.py."""
+
+    anchor_quote = models.TextField(_("quoted text"), blank=True)
+    anchor_prefix = models.CharField(max_length=64, blank=True)
+    anchor_suffix = models.CharField(max_length=64, blank=True)
+    anchor_start = models.PositiveIntegerField(null=True, blank=True)
+    anchor_end = models.PositiveIntegerField(null=True, blank=True)
+    # True when the quoted text can no longer be found in the post (it was deleted or rewritten).
+    anchor_lost = models.BooleanField(default=False)
+
+    class Meta:
+        abstract = True
+
+
+class Comment(AnchoredModel, TimeStampedModel):
+    """A thread (parent is null) anchored to a range of the text, or a reply in a thread."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+    parent = models.ForeignKey("self", on_delete=models.CASCADE, null=True, blank=True, related_name="replies")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    body = models.TextField(_("comment"))
+    mentions = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    resolved_at = models.DateTimeField(_("resolved"), null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("comment")
+        verbose_name_plural = _("comments")
+        indexes = [models.Index(fields=["post", "parent", "created_at"])]
+
+    def __str__(self) -> str:
+        return self.body[:60]
+
+    @property
+    def is_resolved(self) -> bool:
+        return self.resolved_at is not None
+
+
+class SuggestionState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Suggestion(AnchoredModel, TimeStampedModel):
+    """A proposed replacement of a range of the text, accepted or rejected by an editor."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="suggestions")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    replacement = models.TextField(_("replacement"), blank=True)
+    note = models.TextField(_("note"), blank=True)
+    state = models.CharField(
+        _("state"), max_length=10, choices=SuggestionState.choices, default=SuggestionState.PENDING, db_index=True
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = _("suggestion")
+        verbose_name_plural = _("suggestions")
+
+    def __str__(self) -> str:
+        return f"{self.anchor_quote[:30]} → {self.replacement[:30]}"
+
+
+class Notification(models.Model):
+    """An in-app notification for one person (also sent by e-mail after commit)."""
+
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
+    kind = models.CharField(_("kind"), max_length=40)
+    message = models.CharField(_("message"), max_length=500)
+    url = models.CharField(max_length=500, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
+
+    def __str__(self) -> str:
+        return self.message

@@ -1,0 +1,430 @@
+"""The post body: the editor's ProseMirror/Tiptap JSON document is the source; its sanitized HTML and
+plain text are derived from it here. HTML from API clients is sanitized and turned into a document.
+
+Plain text is the text of each text block (paragraph, heading, code block) joined with "\\n"; a hard break
+is also "\\n". Comment and suggestion anchors are offsets into this text (see anchors.py).
+"""
+
+from __future__ import annotations
+
+import copy
+import html
+import re
+from html.parser import HTMLParser
+from typing import Any
+
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "code", "hr", "br",
+    "strong", "b", "em", "i", "s", "del", "strike", "u", "a", "img",
+}  # fmt: skip
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "code": {"class"}, "img": {"src", "alt", "title"}}
+URL_SCHEMES = {"http", "https", "mailto"}
+
+TEXTBLOCKS = {"paragraph", "heading", "codeBlock"}
+CONTAINERS = {"doc", "blockquote", "listItem", "bulletList", "orderedList"}
+LEAF_BLOCKS = {"horizontalRule", "image"}
+INLINE_LEAVES = {"hardBreak"}
+MARKS = {"bold", "italic", "strike", "code", "underline", "link"}
+MAX_DEPTH = 40
+
+
+def sanitize_html(value: str) -> str:
+    return nh3.clean(
+        value or "",
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer nofollow",
+    )
+
+
+def empty_document() -> dict:
+    return {"type": "doc", "content": [{"type": "paragraph"}]}
+
+
+# --- cleaning client documents ----------------------------------------------------------------
+
+
+def _clean_marks(marks: Any) -> list[dict]:
+    cleaned = []
+    for mark in marks if isinstance(marks, list) else []:
+        if not isinstance(mark, dict) or mark.get("type") not in MARKS:
+            continue
+        if mark["type"] == "link":
+            href = str((mark.get("attrs") or {}).get("href") or "")
+            if not re.match(r"^(https?:|mailto:|/|#)", href, re.I):
+                continue
+            cleaned.append({"type": "link", "attrs": {"href": href[:2000]}})
+        else:
+            cleaned.append({"type": mark["type"]})
+    return cleaned
+
+
+def _clean_node(node: Any, depth: int) -> list[dict]:
+    """Known nodes with known attributes; unknown nodes are replaced by their children."""
+    if not isinstance(node, dict) or depth > MAX_DEPTH:
+        return []
+    kind = node.get("type")
+    children = []
+    for child in node.get("content") or [] if isinstance(node.get("content"), list) else []:
+        children.extend(_clean_node(child, depth + 1))
+    attrs = node.get("attrs") if isinstance(node.get("attrs"), dict) else {}
+    if kind == "text":
+        text = node.get("text")
+        if not isinstance(text, str) or not text:
+            return []
+        out = {"type": "text", "text": text}
+        marks = _clean_marks(node.get("marks"))
+        if marks:
+            out["marks"] = marks
+        return [out]
+    if kind == "hardBreak" or kind == "horizontalRule":
+        return [{"type": kind}]
+    if kind == "image":
+        src = str(attrs.get("src") or "")
+        if not re.match(r"^(https?:|/)", src, re.I):
+            return []
+        return [{"type": "image", "attrs": {"src": src[:2000], "alt": str(attrs.get("alt") or "")[:500]}}]
+    if kind in TEXTBLOCKS:
+        inline = [c for c in children if c["type"] in ("text", "hardBreak")]
+        out: dict = {"type": kind}
+        if kind == "heading":
+            level = attrs.get("level")
+            out["attrs"] = {"level": level if isinstance(level, int) and 1 <= level <= 6 else 2}
+        if kind == "codeBlock":
+            out["attrs"] = {"language": str(attrs.get("language") or "")[:40] or None}
+            inline = [{"type": "text", "text": c["text"]} if c["type"] == "text" else c for c in inline]
+        if inline:
+            out["content"] = inline
+        return [out]
+    if kind in CONTAINERS:
+        out = {"type": kind}
+        if kind == "orderedList":
+            start = attrs.get("start")
+            out["attrs"] = {"start": start if isinstance(start, int) and 0 <= start < 10**6 else 1}
+        if kind in ("bulletList", "orderedList"):
+            items = [c if c["type"] == "listItem" else {"type": "listItem", "content": [c]} for c in children]
+            items = [_wrap_inline(i) for i in items]
+            if not items:
+                return []
+            out["content"] = items
+            return [out]
+        out["content"] = _wrap_inline_list(children) or [{"type": "paragraph"}]
+        return [out]
+    return children
+
+
+def _wrap_inline_list(nodes: list[dict]) -> list[dict]:
+    """Inline nodes directly in a container go into a paragraph."""
+    out: list[dict] = []
+    for node in nodes:
+        if node["type"] in ("text", "hardBreak"):
+            if out and out[-1].get("_implicit"):
+                out[-1].setdefault("content", []).append(node)
+            else:
+                out.append({"type": "paragraph", "content": [node], "_implicit": True})
+        elif node["type"] == "listItem":
+            out.append({"type": "bulletList", "content": [node]})
+        else:
+            out.append(node)
+    for node in out:
+        node.pop("_implicit", None)
+    return out
+
+
+def _wrap_inline(item: dict) -> dict:
+    item["content"] = _wrap_inline_list(item.get("content") or []) or [{"type": "paragraph"}]
+    return item
+
+
+def document_clean(doc: Any) -> dict:
+    """A well-formed document with only the nodes and marks this editor knows."""
+    if not isinstance(doc, dict) or doc.get("type") != "doc":
+        return empty_document()
+    cleaned = _clean_node(copy.deepcopy(doc), 0)
+    if not cleaned or cleaned[0].get("type") != "doc":
+        return empty_document()
+    return cleaned[0]
+
+
+# --- rendering -------------------------------------------------------------------------------
+
+
+def _render_text(node: dict) -> str:
+    out = html.escape(node.get("text", ""), quote=False)
+    for mark in node.get("marks") or []:
+        kind = mark.get("type")
+        if kind == "bold":
+            out = f"<strong>{out}</strong>"
+        elif kind == "italic":
+            out = f"<em>{out}</em>"
+        elif kind == "strike":
+            out = f"<s>{out}</s>"
+        elif kind == "code":
+            out = f"<code>{out}</code>"
+        elif kind == "underline":
+            out = f"<u>{out}</u>"
+        elif kind == "link":
+            href = html.escape(str((mark.get("attrs") or {}).get("href") or ""), quote=True)
+            out = f'<a href="{href}">{out}</a>'
+    return out
+
+
+def _render(node: dict) -> str:
+    kind = node.get("type")
+    inner = "".join(_render(child) for child in node.get("content") or [])
+    attrs = node.get("attrs") or {}
+    if kind == "text":
+        return _render_text(node)
+    if kind == "paragraph":
+        return f"<p>{inner}</p>"
+    if kind == "heading":
+        level = attrs.get("level", 2)
+        return f"<h{level}>{inner}</h{level}>"
+    if kind == "bulletList":
+        return f"<ul>{inner}</ul>"
+    if kind == "orderedList":
+        start = attrs.get("start", 1)
+        return f'<ol start="{int(start)}">{inner}</ol>' if start != 1 else f"<ol>{inner}</ol>"
+    if kind == "listItem":
+        return f"<li>{inner}</li>"
+    if kind == "blockquote":
+        return f"<blockquote>{inner}</blockquote>"
+    if kind == "codeBlock":
+        language = attrs.get("language")
+        cls = f' class="language-{html.escape(language)}"' if language else ""
+        return f"<pre><code{cls}>{inner}</code></pre>"
+    if kind == "horizontalRule":
+        return "<hr>"
+    if kind == "hardBreak":
+        return "<br>"
+    if kind == "image":
+        return f'<img src="{html.escape(attrs.get("src", ""))}" alt="{html.escape(attrs.get("alt", ""))}">'
+    return inner
+
+
+def document_to_html(doc: dict) -> str:
+    return sanitize_html(_render(doc))
+
+
+def _textblocks(node: dict, out: list[dict]) -> list[dict]:
+    if node.get("type") in TEXTBLOCKS:
+        out.append(node)
+    else:
+        for child in node.get("content") or []:
+            if isinstance(child, dict):
+                _textblocks(child, out)
+    return out
+
+
+def _block_text(block: dict) -> str:
+    parts = []
+    for child in block.get("content") or []:
+        if child.get("type") == "text":
+            parts.append(child.get("text", ""))
+        elif child.get("type") == "hardBreak":
+            parts.append("\n")
+    return "".join(parts)
+
+
+def document_to_text(doc: dict) -> str:
+    return "\n".join(_block_text(block) for block in _textblocks(doc, []))
+
+
+def document_replace_range(doc: dict, start: int, end: int, replacement: str) -> dict:
+    """A copy of the document with plain-text range [start, end) replaced (marks of the first
+    character are kept; blocks the range spans are not merged)."""
+    doc = copy.deepcopy(doc)
+    offset = 0
+    inserted = False
+    for index, block in enumerate(_textblocks(doc, [])):
+        if index:
+            offset += 1  # the "\n" between blocks
+        new_content = []
+        for child in block.get("content") or []:
+            length = len(child.get("text", "")) if child.get("type") == "text" else 1
+            node_start, node_end = offset, offset + length
+            offset = node_end
+            if child.get("type") != "text":
+                if start <= node_start and node_end <= end and end > start:
+                    continue
+                if not inserted and node_start >= start:
+                    if replacement:
+                        new_content.append({"type": "text", "text": replacement})
+                    inserted = True
+                new_content.append(child)
+                continue
+            text = child["text"]
+            if node_end < start or node_start > end or (node_end == start and not (start == end == node_end)):
+                new_content.append(child)
+                continue
+            keep_before = text[: max(0, start - node_start)]
+            keep_after = text[max(0, end - node_start) :] if end <= node_end else ""
+            middle = ""
+            if not inserted and node_start <= start <= node_end:
+                middle = replacement
+                inserted = True
+            new_text = keep_before + middle + keep_after
+            if new_text:
+                child = {**child, "text": new_text}
+                new_content.append(child)
+        if not block.get("content") and not inserted and offset == start and replacement:
+            new_content.append({"type": "text", "text": replacement})
+            inserted = True
+        if new_content:
+            block["content"] = new_content
+        else:
+            block.pop("content", None)
+    return doc
+
+
+# --- HTML input --------------------------------------------------------------------------------
+
+_BLOCK_TAGS = {
+    "p": "paragraph", "div": "paragraph", "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading",
+    "h5": "heading", "h6": "heading", "ul": "bulletList", "ol": "orderedList", "li": "listItem",
+    "blockquote": "blockquote", "pre": "codeBlock",
+}  # fmt: skip
+_MARK_TAGS = {
+    "strong": "bold", "b": "bold", "em": "italic", "i": "italic", "s": "strike", "del": "strike",
+    "strike": "strike", "code": "code", "u": "underline", "a": "link",
+}  # fmt: skip
+
+
+class _DocumentBuilder(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.doc: dict = {"type": "doc", "content": []}
+        self.stack: list[dict] = [self.doc]
+        self.marks: list[tuple[str, dict]] = []
+
+    @property
+    def top(self) -> dict:
+        return self.stack[-1]
+
+    def _close_textblock(self) -> None:
+        if self.top["type"] in TEXTBLOCKS:
+            self.stack.pop()
+
+    def _push(self, node: dict) -> None:
+        self.top.setdefault("content", []).append(node)
+        self.stack.append(node)
+
+    def _container_for_block(self) -> None:
+        self._close_textblock()
+        if self.top["type"] in ("bulletList", "orderedList"):
+            self._push({"type": "listItem", "content": []})
+
+    def _ensure_textblock(self) -> None:
+        if self.top["type"] not in TEXTBLOCKS:
+            self._container_for_block()
+            self._push({"type": "paragraph", "content": []})
+
+    def handle_starttag(self, tag: str, attrs_list: list) -> None:
+        attrs = dict(attrs_list)
+        kind = _BLOCK_TAGS.get(tag)
+        if kind == "listItem":
+            self._close_textblock()
+            while self.top["type"] not in ("bulletList", "orderedList", "doc", "blockquote", "listItem"):
+                self.stack.pop()
+            if self.top["type"] not in ("bulletList", "orderedList"):
+                self._push({"type": "bulletList", "content": []})
+            self._push({"type": "listItem", "content": []})
+        elif kind:
+            self._container_for_block()
+            node: dict = {"type": kind, "content": []}
+            if kind == "heading":
+                node["attrs"] = {"level": int(tag[1])}
+            elif kind == "orderedList":
+                start = attrs.get("start") or "1"
+                node["attrs"] = {"start": int(start) if start.isdigit() else 1}
+            elif kind == "codeBlock":
+                node["attrs"] = {"language": None}
+            node["_tag"] = tag
+            self._push(node)
+        elif tag == "hr":
+            self._container_for_block()
+            self.top.setdefault("content", []).append({"type": "horizontalRule"})
+        elif tag == "br":
+            self._ensure_textblock()
+            self.top["content"].append({"type": "hardBreak"})
+        elif tag == "img":
+            self._container_for_block()
+            node = {"type": "image", "attrs": {"src": attrs.get("src") or "", "alt": attrs.get("alt") or ""}}
+            self.top.setdefault("content", []).append(node)
+        elif tag in _MARK_TAGS:
+            if tag == "code" and self.top["type"] == "codeBlock":
+                return
+            mark: dict = {"type": _MARK_TAGS[tag]}
+            if tag == "a":
+                mark["attrs"] = {"href": attrs.get("href") or ""}
+            self.marks.append((tag, mark))
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in _BLOCK_TAGS:
+            for index in range(len(self.stack) - 1, 0, -1):
+                if self.stack[index].get("_tag") == tag or (tag == "li" and self.stack[index]["type"] == "listItem"):
+                    del self.stack[index:]
+                    break
+        elif tag in _MARK_TAGS:
+            for index in range(len(self.marks) - 1, -1, -1):
+                if self.marks[index][0] == tag:
+                    del self.marks[index]
+                    break
+
+    def handle_data(self, data: str) -> None:
+        if self.top["type"] == "codeBlock":
+            if data:
+                self.top["content"].append({"type": "text", "text": data})
+            return
+        text = re.sub(r"\s+", " ", data)
+        if not text.strip() and self.top["type"] not in TEXTBLOCKS:
+            return
+        self._ensure_textblock()
+        node: dict = {"type": "text", "text": text}
+        if self.marks:
+            node["marks"] = [dict(m) for _tag, m in self.marks]
+        self.top["content"].append(node)
+
+
+def _strip_edges(node: dict) -> None:
+    if node["type"] in TEXTBLOCKS and node["type"] != "codeBlock":
+        content = node.get("content") or []
+        if content and content[0]["type"] == "text":
+            content[0]["text"] = content[0]["text"].lstrip()
+        if content and content[-1]["type"] == "text":
+            content[-1]["text"] = content[-1]["text"].rstrip()
+    for child in node.get("content") or []:
+        _strip_edges(child)
+    node.pop("_tag", None)
+
+
+def html_to_document(value: str) -> dict:
+    """Sanitize HTML and convert it to a minimal editor document."""
+    builder = _DocumentBuilder()
+    builder.feed(sanitize_html(value))
+    builder.close()
+    _strip_edges(builder.doc)
+    return document_clean(builder.doc)
+
+
+def render_body(*, body_json: Any = None, body_html: str | None = None) -> tuple[dict, str, str]:
+    """(document, sanitized HTML, plain text) from a document or, failing that, from HTML."""
+    if body_json:
+        doc = document_clean(body_json)
+    elif body_html:
+        doc = html_to_document(body_html)
+    else:
+        doc = empty_document()
+    return doc, document_to_html(doc), document_to_text(doc)
+
+
+def text_to_document(text: str) -> dict:
+    """A document of one paragraph per line of plain text."""
+    paragraphs = [
+        {"type": "paragraph", "content": [{"type": "text", "text": line}]} if line else {"type": "paragraph"}
+        for line in (text or "").split("\n")
+    ]
+    return {"type": "doc", "content": paragraphs or [{"type": "paragraph"}]}

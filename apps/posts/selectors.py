@@ -1,0 +1,261 @@
+"""Reads of the posts app, always scoped to what the user may see (workspace membership or a share)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.db.models.functions import RowNumber
+from django.utils.translation import gettext as _
+
+from apps.core.errors import NotFound
+from apps.core.models import AuditEntry
+from apps.core.permissions import membership_for
+
+from .access import PostAccess, require_view
+from .diff import Diff, diff_texts
+from .models import (
+    Comment,
+    Notification,
+    Post,
+    PostsSettings,
+    PostState,
+    PostUserObjectPermission,
+    Revision,
+    Suggestion,
+    SuggestionState,
+)
+
+LIST_RELATED = ("author", "assignee", "persona", "trend")
+# Only what lists and cards show: the body is large and not needed there.
+LIST_FIELDS = (
+    "id", "workspace_id", "title", "excerpt", "state", "tags", "language", "due_at", "updated_at", "created_at",
+    "version", "published_at", "scheduled_at",
+    "author__id", "author__username", "author__display_name", "author__first_name", "author__last_name",
+    "assignee__id", "assignee__username", "assignee__display_name", "assignee__first_name", "assignee__last_name",
+    "persona__id", "persona__name", "trend__id", "trend__title",
+)  # fmt: skip
+
+
+def shared_post_ids(*, user) -> QuerySet:
+    return PostUserObjectPermission.objects.filter(user=user, permission__codename="view_shared_post").values(
+        "content_object_id"
+    )
+
+
+def posts_for_user(*, user, workspace, filters: dict[str, Any] | None = None) -> QuerySet[Post]:
+    """The posts of the workspace (for its members) plus those shared with the user, filtered by
+    state, assignee ("me", "none" or an id), author, persona, trend, tag and a text search."""
+    if not getattr(user, "is_authenticated", False):
+        return Post.objects.none()
+    member = membership_for(user=user, workspace=workspace) is not None
+    scope = Q(pk__in=shared_post_ids(user=user))
+    if member:
+        scope = Q(workspace=workspace) | scope
+    queryset = Post.objects.filter(scope)
+    filters = filters or {}
+    if state := filters.get("state"):
+        states = [s for s in (state if isinstance(state, list) else str(state).split(",")) if s in PostState.values]
+        queryset = queryset.filter(state__in=states)
+    assignee = filters.get("assignee")
+    if assignee == "me":
+        queryset = queryset.filter(assignee=user)
+    elif assignee == "none":
+        queryset = queryset.filter(assignee__isnull=True)
+    elif assignee and str(assignee).isdigit():
+        queryset = queryset.filter(assignee_id=int(assignee))
+    for name in ("author", "persona", "trend"):
+        value = filters.get(name)
+        if value == "me" and name == "author":
+            queryset = queryset.filter(author=user)
+        elif value and str(value).isdigit():
+            queryset = queryset.filter(**{f"{name}_id": int(value)})
+    if tag := filters.get("tag"):
+        queryset = queryset.filter(tags__contains=[str(tag)])
+    if search := (filters.get("search") or filters.get("q") or "").strip():
+        queryset = queryset.filter(Q(title__icontains=search) | Q(body_text__icontains=search))
+    return queryset.select_related(*LIST_RELATED).only(*LIST_FIELDS).order_by("-updated_at", "-id")
+
+
+def post_for_user(*, user, pk: Any, for_update: bool = False) -> Post:
+    """The post if the user may see it; 404 otherwise (outsiders never learn that it exists)."""
+    try:
+        pk = int(pk)
+    except (TypeError, ValueError):
+        raise NotFound(_("Not found.")) from None
+    queryset = Post.objects.select_related(*LIST_RELATED, "workspace", "featured_media")
+    if for_update:
+        queryset = queryset.select_for_update()
+    post = queryset.filter(pk=pk).first()
+    if post is None:
+        raise NotFound(_("Not found."))
+    require_view(user=user, post=post)
+    return post
+
+
+def post_access_for(*, user, post: Post) -> PostAccess:
+    return require_view(user=user, post=post)
+
+
+@dataclass
+class BoardColumn:
+    state: str
+    label: str
+    posts: list[Post]
+    count: int
+
+    @property
+    def more(self) -> int:
+        return max(0, self.count - len(self.posts))
+
+
+def board_columns(
+    *, user, workspace, filters: dict[str, Any] | None = None, per_column: int = 200
+) -> list[BoardColumn]:
+    """One column per state with the newest posts of each (two queries whatever the number of posts)."""
+    queryset = posts_for_user(user=user, workspace=workspace, filters=filters)
+    counts = dict(queryset.order_by().values_list("state").annotate(n=Count("id")))
+    ranked = queryset.annotate(
+        rank=Window(RowNumber(), partition_by=[F("state")], order_by=[F("updated_at").desc(), F("id").desc()])
+    ).filter(rank__lte=per_column)
+    by_state: dict[str, list[Post]] = {state: [] for state in PostState.values}
+    for post in ranked:
+        by_state[post.state].append(post)
+    return [
+        BoardColumn(state=state, label=str(label), posts=by_state[state], count=counts.get(state, 0))
+        for state, label in PostState.choices
+    ]
+
+
+def revisions_for_post(*, post: Post) -> QuerySet[Revision]:
+    return (
+        Revision.objects.filter(post=post)
+        .select_related("author")
+        .defer("body_json", "body_html", "body_text")
+        .order_by("-number")
+    )
+
+
+def revision_for_post(*, post: Post, number: Any) -> Revision:
+    try:
+        number = int(number)
+    except (TypeError, ValueError):
+        raise NotFound(_("No such revision.")) from None
+    revision = Revision.objects.select_related("author").filter(post=post, number=number).first()
+    if revision is None:
+        raise NotFound(_("No such revision."))
+    return revision
+
+
+@dataclass
+class RevisionDiff:
+    old: Revision
+    new: Revision
+    title: Diff
+    body: Diff
+
+
+def revision_diff(*, post: Post, old: Any, new: Any) -> RevisionDiff:
+    """The word-by-word difference between two revisions of the post (in either order)."""
+    a = revision_for_post(post=post, number=old)
+    b = revision_for_post(post=post, number=new)
+    return RevisionDiff(old=a, new=b, title=diff_texts(a.title, b.title), body=diff_texts(a.body_text, b.body_text))
+
+
+def comment_threads(*, post: Post, include_resolved: bool = True) -> QuerySet[Comment]:
+    """Root comments with their replies, authors and mentions (three queries)."""
+    replies = Comment.objects.select_related("author").order_by("created_at", "id")
+    queryset = (
+        Comment.objects.filter(post=post, parent__isnull=True)
+        .select_related("author", "resolved_by")
+        .prefetch_related(Prefetch("replies", queryset=replies))
+        .order_by("resolved_at", "anchor_start", "created_at")
+    )
+    if not include_resolved:
+        queryset = queryset.filter(resolved_at__isnull=True)
+    return queryset
+
+
+def comment_for_user(*, user, post: Post, pk: Any) -> Comment:
+    require_view(user=user, post=post)
+    comment = (
+        Comment.objects.select_related("post", "parent", "author").filter(post=post, pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if comment is None:
+        raise NotFound(_("No such comment."))
+    return comment
+
+
+def suggestions_for_post(*, post: Post, state: str | None = None) -> QuerySet[Suggestion]:
+    queryset = Suggestion.objects.filter(post=post).select_related("author", "decided_by").order_by("created_at")
+    if state in SuggestionState.values:
+        queryset = queryset.filter(state=state)
+    return queryset
+
+
+def suggestion_for_user(*, user, post: Post, pk: Any) -> Suggestion:
+    require_view(user=user, post=post)
+    suggestion = (
+        Suggestion.objects.select_related("post", "author").filter(post=post, pk=pk).first()
+        if str(pk).isdigit()
+        else None
+    )
+    if suggestion is None:
+        raise NotFound(_("No such suggestion."))
+    return suggestion
+
+
+def audit_for_post(*, post: Post, limit: int = 200) -> list[AuditEntry]:
+    content_type = ContentType.objects.get_for_model(Post)
+    return list(
+        AuditEntry.objects.filter(target_type=content_type, target_id=str(post.pk)).select_related("actor")[:limit]
+    )
+
+
+def audit_for_workspace(*, workspace, action_prefix: str = "", actor: Any = None) -> QuerySet[AuditEntry]:
+    queryset = AuditEntry.objects.filter(workspace=workspace).select_related("actor", "target_type")
+    if action_prefix:
+        queryset = queryset.filter(action__startswith=action_prefix)
+    if actor and str(actor).isdigit():
+        queryset = queryset.filter(actor_id=int(actor))
+    return queryset
+
+
+def post_shares(*, post: Post) -> list[dict]:
+    """Who the post is shared with and at which level."""
+    from .access import share_level_from_codenames
+
+    rows = PostUserObjectPermission.objects.filter(content_object=post).select_related("user", "permission")
+    by_user: dict[int, dict] = {}
+    for row in rows:
+        entry = by_user.setdefault(row.user_id, {"user": row.user, "codenames": set()})
+        entry["codenames"].add(row.permission.codename)
+    out = []
+    for entry in by_user.values():
+        level = share_level_from_codenames(entry["codenames"])
+        if level:
+            out.append({"user": entry["user"], "level": level})
+    return sorted(out, key=lambda e: e["user"].username)
+
+
+def notifications_for_user(*, user, unread_only: bool = False) -> QuerySet[Notification]:
+    queryset = Notification.objects.filter(recipient=user).select_related("actor", "post")
+    if unread_only:
+        queryset = queryset.filter(read_at__isnull=True)
+    return queryset
+
+
+def unread_notification_count(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+
+
+def posts_settings(*, workspace) -> PostsSettings:
+    return PostsSettings.objects.filter(workspace=workspace).first() or PostsSettings(workspace=workspace)
+
+
+def approvals_for_round(*, post: Post) -> list:
+    return list(post.approvals.filter(review_round=post.review_round).select_related("user"))

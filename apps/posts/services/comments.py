@@ -1,0 +1,195 @@
+"""Comment threads anchored to a range of a post's text, replies, resolve/reopen and @mentions."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.errors import Forbidden, InvalidInput
+from apps.core.services import audit_log, broadcast_on_commit
+
+from ..access import post_access, require_comment
+from ..anchors import Anchor, anchor_apply, anchor_from_range, anchor_locate
+from ..models import Comment, Post
+from .notifications import notify
+from .posts import post_group
+
+MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
+MAX_COMMENT = 10_000
+
+
+def resolve_anchor(
+    *, post: Post, start: int | None, end: int | None, quote: str | None, prefix: str = "", suffix: str = ""
+) -> Anchor | None:
+    """An anchor from offsets into the post's plain text, or from the quoted text (and its context)
+    as the editor saw it. None for a comment on the whole post."""
+    text = post.body_text
+    if quote:
+        found = anchor_locate(text=text, quote=quote, prefix=prefix or "", suffix=suffix or "", hint=start)
+        if found is None:
+            raise InvalidInput({"quote": [_("The quoted text is not in the post any more.")]})
+        return found
+    if start is not None and end is not None:
+        if not (0 <= start < end <= len(text)):
+            raise InvalidInput({"start": [_("The range is outside the post's text.")]})
+        return anchor_from_range(text=text, start=start, end=end)
+    return None
+
+
+def mentioned_users(*, post: Post, body: str) -> list:
+    """Members (or people the post is shared with) named as @username who can see the post."""
+    names = {name.rstrip(".") for name in MENTION.findall(body or "")}
+    if not names:
+        return []
+    users = get_user_model().objects.filter(username__in=names, is_active=True)
+    return [user for user in users if post_access(user=user, post=post).can_view]
+
+
+def _notify_mentions(*, comment: Comment, post: Post, user, mentions: list) -> None:
+    if mentions:
+        comment.mentions.add(*mentions)
+        notify(
+            recipients=mentions,
+            actor=user,
+            post=post,
+            kind="mention",
+            message=_("%(user)s mentioned you on “%(title)s”: %(body)s")
+            % {"user": user, "title": post.title, "body": comment.body[:200]},
+        )
+
+
+def _event(comment: Comment, kind: str) -> None:
+    broadcast_on_commit(
+        post_group(comment.post_id),
+        {"type": "post.comment", "event": kind, "comment_id": comment.pk, "thread_id": comment.parent_id or comment.pk},
+    )
+
+
+def _clean_body(body: str) -> str:
+    body = (body or "").strip()
+    if not body:
+        raise InvalidInput({"body": [_("Write a comment first.")]})
+    if len(body) > MAX_COMMENT:
+        raise InvalidInput({"body": [_("Comments are limited to %(n)s characters.") % {"n": MAX_COMMENT}]})
+    return body
+
+
+@transaction.atomic
+def comment_create(
+    *,
+    post: Post,
+    user,
+    body: str,
+    start: int | None = None,
+    end: int | None = None,
+    quote: str | None = None,
+    prefix: str = "",
+    suffix: str = "",
+) -> Comment:
+    """Open a thread, anchored to a range of the text (by offsets or by quote) or on the whole post."""
+    require_comment(user=user, post=post)
+    body = _clean_body(body)
+    comment = Comment(post=post, author=user, body=body)
+    anchor = resolve_anchor(post=post, start=start, end=end, quote=quote, prefix=prefix, suffix=suffix)
+    if anchor is not None:
+        anchor_apply(item=comment, anchor=anchor)
+    comment.save()
+    audit_log(actor=user, action="comment.create", target=post, data={"comment": comment.pk})
+    mentions = mentioned_users(post=post, body=body)
+    _notify_mentions(comment=comment, post=post, user=user, mentions=mentions)
+    notify(
+        recipients=[p for p in (post.author, post.assignee) if p is not None and p not in mentions],
+        actor=user,
+        post=post,
+        kind="comment",
+        message=_("%(user)s commented on “%(title)s”: %(body)s")
+        % {"user": user, "title": post.title, "body": body[:200]},
+    )
+    _event(comment, "created")
+    return comment
+
+
+@transaction.atomic
+def comment_reply(*, thread: Comment, user, body: str) -> Comment:
+    post = thread.post
+    require_comment(user=user, post=post)
+    if thread.parent_id is not None:
+        thread = thread.parent
+    body = _clean_body(body)
+    reply = Comment.objects.create(post=post, parent=thread, author=user, body=body)
+    audit_log(actor=user, action="comment.reply", target=post, data={"comment": reply.pk, "thread": thread.pk})
+    mentions = mentioned_users(post=post, body=body)
+    _notify_mentions(comment=reply, post=post, user=user, mentions=mentions)
+    participants = {thread.author_id} | set(thread.replies.values_list("author_id", flat=True))
+    people = [u for u in get_user_model().objects.filter(pk__in=participants) if u not in mentions]
+    notify(
+        recipients=people,
+        actor=user,
+        post=post,
+        kind="reply",
+        message=_("%(user)s replied on “%(title)s”: %(body)s")
+        % {"user": user, "title": post.title, "body": body[:200]},
+    )
+    _event(reply, "replied")
+    return reply
+
+
+def _require_own_or_editor(*, comment: Comment, user) -> None:
+    access = require_comment(user=user, post=comment.post)
+    if comment.author_id != user.pk and not access.can_edit:
+        raise Forbidden(_("Only the comment's author or someone who can edit the post can change it."))
+
+
+@transaction.atomic
+def comment_update(*, comment: Comment, user, body: str) -> Comment:
+    access = require_comment(user=user, post=comment.post)
+    if comment.author_id != user.pk:
+        raise Forbidden(_("Only the author can edit a comment."))
+    del access
+    comment.body = _clean_body(body)
+    comment.save(update_fields=["body", "updated_at"])
+    _event(comment, "updated")
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, comment: Comment, user) -> None:
+    _require_own_or_editor(comment=comment, user=user)
+    audit_log(actor=user, action="comment.delete", target=comment.post, data={"comment": comment.pk})
+    _event(comment, "deleted")
+    comment.delete()
+
+
+@transaction.atomic
+def comment_resolve(*, comment: Comment, user) -> Comment:
+    require_comment(user=user, post=comment.post)
+    thread = comment.parent or comment
+    if thread.resolved_at is None:
+        thread.resolved_at = timezone.now()
+        thread.resolved_by = user
+        thread.save(update_fields=["resolved_at", "resolved_by", "updated_at"])
+        audit_log(actor=user, action="comment.resolve", target=thread.post, data={"comment": thread.pk})
+        _event(thread, "resolved")
+    return thread
+
+
+@transaction.atomic
+def comment_reopen(*, comment: Comment, user) -> Comment:
+    post = comment.post
+    require_comment(user=user, post=post)
+    thread = comment.parent or comment
+    if thread.resolved_at is not None:
+        thread.resolved_at = None
+        thread.resolved_by = None
+        # The text may have moved on while the thread was resolved.
+        from ..anchors import anchor_relocate
+
+        anchor_relocate(text=post.body_text, item=thread)
+        thread.save()
+        audit_log(actor=user, action="comment.reopen", target=post, data={"comment": thread.pk})
+        _event(thread, "reopened")
+    return thread

@@ -1,0 +1,66 @@
+"""In-app notifications (rows) and their e-mails (sent by a task after commit)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+
+from apps.accounts.models import Membership
+from apps.accounts.roles import ROLE_CAPABILITIES
+from apps.core.services import broadcast_on_commit
+
+from ..models import Notification, Post
+
+
+def members_with_capability(*, workspace_id: int, capability: str) -> list:
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
+    return [m.user for m in Membership.objects.filter(workspace_id=workspace_id, role__in=roles).select_related("user")]
+
+
+def notify(*, recipients: Iterable, actor, post: Post, kind: str, message: str) -> list[Notification]:
+    """One notification per distinct recipient (never the actor), e-mailed once the change commits."""
+    seen: set[int] = set()
+    rows = []
+    url = reverse("posts:detail", args=[post.pk])
+    for user in recipients:
+        if user is None or user.pk in seen or (actor is not None and user.pk == actor.pk):
+            continue
+        seen.add(user.pk)
+        rows.append(
+            Notification(
+                workspace_id=post.workspace_id,
+                recipient=user,
+                actor=actor if getattr(actor, "is_authenticated", False) else None,
+                post=post,
+                kind=kind,
+                message=message[:500],
+                url=url,
+            )
+        )
+    if not rows:
+        return []
+    created = Notification.objects.bulk_create(rows)
+    ids = [row.pk for row in created]
+    from ..tasks import send_notification_emails
+
+    transaction.on_commit(lambda: send_notification_emails.delay(notification_ids=ids))
+    for row in created:
+        broadcast_on_commit(
+            f"notifications.user.{row.recipient_id}",
+            {"type": "notification.created", "id": row.pk, "message": row.message, "url": row.url},
+        )
+    return created
+
+
+def notification_mark_read(*, notification: Notification, user) -> Notification:
+    if notification.recipient_id == user.pk and notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

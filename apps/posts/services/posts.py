@@ -1,0 +1,385 @@
+"""Writing posts: create, update (one immutable revision per save, optimistic locking), restore,
+sharing one post with one person, and the workspace's editorial settings."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils.translation import gettext as _
+from guardian.shortcuts import assign_perm, remove_perm
+
+from apps.accounts.roles import Capability
+from apps.core.errors import Conflict, Forbidden, InvalidInput
+from apps.core.permissions import membership_for, require_capability, require_member
+from apps.core.services import audit_log, broadcast_on_commit
+
+from ..access import ALL_SHARE_CODENAMES, SHARE_PERMISSIONS, forget_access, require_edit, require_view
+from ..anchors import ANCHOR_FIELDS, anchor_relocate
+from ..body import render_body
+from ..models import Comment, MediaAsset, Post, PostsSettings, PostState, Revision, ShareLevel, Suggestion
+from ..signals import post_saved
+from .notifications import notify
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET: Any = _Unset()
+CONTENT_FIELDS = ("title", "body_json", "body_html", "body_text", "excerpt")
+
+
+def post_group(post_id: int) -> str:
+    return f"posts.post.{post_id}"
+
+
+def workspace_group(workspace_id: int) -> str:
+    return f"posts.workspace.{workspace_id}"
+
+
+def _check_related(*, workspace_id: int, persona=None, trend=None, featured_media=None, assignee=None) -> None:
+    for obj, label in ((persona, _("persona")), (trend, _("trend")), (featured_media, _("featured media"))):
+        if obj is not None and obj.workspace_id != workspace_id:
+            raise InvalidInput({label: [_("Not found in this workspace.")]})
+    if assignee is not None and membership_for(user=assignee, workspace=workspace_id) is None:
+        raise InvalidInput({"assignee": [_("The assignee must be a member of this workspace.")]})
+
+
+def _excerpt(text: str, limit: int = 280) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _revision_from(post: Post, *, user, reason: str) -> Revision:
+    last = post.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    return Revision.objects.create(
+        post=post,
+        number=last + 1,
+        title=post.title,
+        body_json=post.body_json,
+        body_html=post.body_html,
+        body_text=post.body_text,
+        excerpt=post.excerpt,
+        author=user if getattr(user, "is_authenticated", False) else None,
+        reason=(reason or "")[:200],
+    )
+
+
+def _relocate_anchors(post: Post) -> None:
+    """Keep open comment threads and pending suggestions attached to their text after an edit."""
+    items = list(Comment.objects.filter(post=post, parent__isnull=True, resolved_at__isnull=True)) + list(
+        Suggestion.objects.filter(post=post, state="pending")
+    )
+    changed_comments, changed_suggestions = [], []
+    for item in items:
+        if anchor_relocate(text=post.body_text, item=item):
+            (changed_comments if isinstance(item, Comment) else changed_suggestions).append(item)
+    if changed_comments:
+        Comment.objects.bulk_update(changed_comments, ANCHOR_FIELDS)
+    if changed_suggestions:
+        Suggestion.objects.bulk_update(changed_suggestions, ANCHOR_FIELDS)
+
+
+def _after_save(post: Post, *, user, revision: Revision | None, kind: str) -> None:
+    broadcast_on_commit(
+        post_group(post.pk),
+        {"type": "post.saved", "post_id": post.pk, "version": post.version, "revision": revision and revision.number},
+    )
+    broadcast_on_commit(
+        workspace_group(post.workspace_id), {"type": "post.changed", "post_id": post.pk, "state": post.state}
+    )
+    transaction.on_commit(lambda: post_saved.send(sender=Post, post=post, user=user, revision=revision, kind=kind))
+
+
+@transaction.atomic
+def post_create(
+    *,
+    workspace,
+    user,
+    title: str,
+    body_json: dict | None = None,
+    body_html: str | None = None,
+    excerpt: str | None = None,
+    tags: list[str] | None = None,
+    language: str | None = None,
+    persona=None,
+    trend=None,
+    featured_media: MediaAsset | None = None,
+    assignee=None,
+    due_at: datetime | None = None,
+    reason: str = "",
+) -> Post:
+    """A new draft with revision 1. body_json (the editor document) wins over body_html."""
+    require_capability(user=user, workspace=workspace, capability=Capability.WRITE)
+    title = (title or "").strip()
+    if not title:
+        raise InvalidInput({"title": [_("A post needs a title.")]})
+    _check_related(
+        workspace_id=workspace.pk, persona=persona, trend=trend, featured_media=featured_media, assignee=assignee
+    )
+    doc, html, text = render_body(body_json=body_json, body_html=body_html)
+    post = Post.objects.create(
+        workspace=workspace,
+        title=title[:300],
+        body_json=doc,
+        body_html=html,
+        body_text=text,
+        excerpt=excerpt if excerpt is not None else _excerpt(text),
+        tags=_clean_tags(tags or []),
+        language=language or getattr(user, "language", None) or "en",
+        persona=persona,
+        trend=trend,
+        featured_media=featured_media,
+        author=user,
+        assignee=assignee,
+        due_at=due_at,
+        state=PostState.DRAFT,
+        version=1,
+    )
+    revision = _revision_from(post, user=user, reason=reason or _("Created"))
+    audit_log(actor=user, action="post.create", target=post, data={"revision": revision.number})
+    if assignee is not None:
+        notify(
+            recipients=[assignee],
+            actor=user,
+            post=post,
+            kind="assigned",
+            message=_("%(user)s assigned you “%(title)s”.") % {"user": user, "title": post.title},
+        )
+    _after_save(post, user=user, revision=revision, kind="create")
+    return post
+
+
+def _clean_tags(tags: list) -> list[str]:
+    if not isinstance(tags, list):
+        raise InvalidInput({"tags": [_("Tags must be a list of words.")]})
+    out: list[str] = []
+    for tag in tags:
+        tag = str(tag).strip()[:50]
+        if tag and tag not in out:
+            out.append(tag)
+    return out[:30]
+
+
+@transaction.atomic
+def post_update(
+    *,
+    post: Post,
+    user,
+    expected_version: int | None,
+    title: Any = UNSET,
+    body_json: Any = UNSET,
+    body_html: Any = UNSET,
+    excerpt: Any = UNSET,
+    tags: Any = UNSET,
+    language: Any = UNSET,
+    persona: Any = UNSET,
+    trend: Any = UNSET,
+    featured_media: Any = UNSET,
+    assignee: Any = UNSET,
+    due_at: Any = UNSET,
+    reason: str = "",
+) -> Post:
+    """Save changes; a change to the title, body or excerpt makes a new revision. expected_version is
+    the version the client edited: a stale one raises Conflict (409). None skips the check (server-side
+    edits such as accepting a suggestion, which already hold the row lock)."""
+    require_edit(user=user, post=post)
+    locked = Post.objects.select_for_update().get(pk=post.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise Conflict(
+            _(
+                "This post was changed by someone else (now version %(current)s, you edited %(yours)s). "
+                "Reload it to get the latest text."
+            )
+            % {"current": locked.version, "yours": expected_version}
+        )
+    changes: dict[str, Any] = {}
+    if title is not UNSET:
+        title = (title or "").strip()
+        if not title:
+            raise InvalidInput({"title": [_("A post needs a title.")]})
+        changes["title"] = title[:300]
+    if body_json is not UNSET or body_html is not UNSET:
+        doc, html, text = render_body(
+            body_json=None if body_json is UNSET else body_json, body_html=None if body_html is UNSET else body_html
+        )
+        changes.update(body_json=doc, body_html=html, body_text=text)
+        if excerpt is UNSET and locked.excerpt == _excerpt(locked.body_text):
+            changes["excerpt"] = _excerpt(text)
+    if excerpt is not UNSET:
+        changes["excerpt"] = excerpt or ""
+    if tags is not UNSET:
+        changes["tags"] = _clean_tags(tags or [])
+    if language is not UNSET:
+        changes["language"] = language
+    related = {}
+    for name, value in (
+        ("persona", persona),
+        ("trend", trend),
+        ("featured_media", featured_media),
+        ("assignee", assignee),
+    ):
+        if value is not UNSET:
+            related[name] = value
+            changes[name] = value
+    _check_related(workspace_id=locked.workspace_id, **{k: v for k, v in related.items() if v is not None})
+    if due_at is not UNSET:
+        changes["due_at"] = due_at
+    changed = {name: value for name, value in changes.items() if getattr(locked, name) != value}
+    if not changed:
+        return locked
+    previous_assignee_id = locked.assignee_id
+    for name, value in changed.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.save()
+    revision = None
+    if any(name in CONTENT_FIELDS for name in changed):
+        revision = _revision_from(locked, user=user, reason=reason or _("Edited"))
+        if "body_text" in changed:
+            _relocate_anchors(locked)
+    audit_log(
+        actor=user,
+        action="post.update",
+        target=locked,
+        data={"fields": sorted(changed), "version": locked.version, "revision": revision and revision.number},
+    )
+    if "assignee" in changed and locked.assignee_id and locked.assignee_id != previous_assignee_id:
+        notify(
+            recipients=[locked.assignee],
+            actor=user,
+            post=locked,
+            kind="assigned",
+            message=_("%(user)s assigned you “%(title)s”.") % {"user": user, "title": locked.title},
+        )
+    _after_save(locked, user=user, revision=revision, kind="update")
+    return locked
+
+
+@transaction.atomic
+def revision_restore(*, post: Post, user, revision: Revision) -> Revision:
+    """Make a new revision with an old revision's content (history is never rewritten)."""
+    require_edit(user=user, post=post)
+    if revision.post_id != post.pk:
+        raise InvalidInput({"revision": [_("That revision belongs to another post.")]})
+    reason = _("Restored revision #%(number)s") % {"number": revision.number}
+    before = post.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    updated = post_update(
+        post=post,
+        user=user,
+        expected_version=None,
+        title=revision.title,
+        body_json=revision.body_json,
+        excerpt=revision.excerpt,
+        reason=reason,
+    )
+    newest = updated.revisions.order_by("-number").first()
+    if newest is None or newest.number == before:
+        # The content already matched: still record the restore as its own revision.
+        newest = _revision_from(updated, user=user, reason=reason)
+    audit_log(
+        actor=user,
+        action="post.restore",
+        target=updated,
+        data={"from_revision": revision.number, "revision": newest.number},
+    )
+    return newest
+
+
+# --- sharing -------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def post_share(*, post: Post, user, target_user, level: str) -> str:
+    """Share the post with one person as viewer, commenter or editor (replacing an earlier share)."""
+    access = require_view(user=user, post=post)
+    if not access.can_share:
+        raise Forbidden(_("Only the post's author, editors and admins can share this post."))
+    if level not in ShareLevel.values:
+        raise InvalidInput({"level": [_("Choose viewer, commenter or editor.")]})
+    if target_user is None or not target_user.is_active:
+        raise InvalidInput({"user": [_("Unknown user.")]})
+    if target_user.pk == user.pk:
+        raise InvalidInput({"user": [_("You cannot share a post with yourself.")]})
+    for codename in ALL_SHARE_CODENAMES:
+        remove_perm(f"posts.{codename}", target_user, post)
+    for codename in SHARE_PERMISSIONS[ShareLevel(level)]:
+        assign_perm(f"posts.{codename}", target_user, post)
+    forget_access(post)
+    audit_log(actor=user, action="post.share", target=post, data={"user": target_user.pk, "level": level})
+    notify(
+        recipients=[target_user],
+        actor=user,
+        post=post,
+        kind="shared",
+        message=_("%(user)s shared “%(title)s” with you as %(level)s.")
+        % {"user": user, "title": post.title, "level": ShareLevel(level).label.lower()},
+    )
+    return level
+
+
+@transaction.atomic
+def post_unshare(*, post: Post, user, target_user) -> None:
+    access = require_view(user=user, post=post)
+    if not access.can_share:
+        raise Forbidden(_("Only the post's author, editors and admins can share this post."))
+    for codename in ALL_SHARE_CODENAMES:
+        remove_perm(f"posts.{codename}", target_user, post)
+    forget_access(post)
+    audit_log(actor=user, action="post.unshare", target=post, data={"user": target_user.pk})
+
+
+def user_by_login(login: str):
+    """The active user with this username or e-mail (for the share form), or None."""
+    user_model = get_user_model()
+    login = (login or "").strip()
+    if not login:
+        return None
+    return (
+        user_model.objects.filter(username__iexact=login, is_active=True).first()
+        or user_model.objects.filter(email__iexact=login, is_active=True).first()
+    )
+
+
+# --- workspace settings ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def posts_settings_update(*, workspace, user, required_approvals: int) -> PostsSettings:
+    require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_WORKSPACE)
+    if required_approvals not in (1, 2):
+        raise InvalidInput({"required_approvals": [_("Choose one or two approvals.")]})
+    settings_row, _created = PostsSettings.objects.select_for_update().get_or_create(workspace=workspace)
+    if settings_row.required_approvals != required_approvals:
+        settings_row.required_approvals = required_approvals
+        settings_row.save(update_fields=["required_approvals"])
+        audit_log(
+            actor=user,
+            action="posts.settings",
+            workspace=workspace,
+            target=settings_row,
+            data={"required_approvals": required_approvals},
+        )
+    return settings_row
+
+
+def required_approvals_for(*, workspace_id: int) -> int:
+    value = PostsSettings.objects.filter(workspace_id=workspace_id).values_list("required_approvals", flat=True).first()
+    return value or 1
+
+
+__all__ = [
+    "UNSET",
+    "post_create",
+    "post_update",
+    "revision_restore",
+    "post_share",
+    "post_unshare",
+    "posts_settings_update",
+    "required_approvals_for",
+    "require_member",
+]

@@ -1,0 +1,131 @@
+"""Suggestions: a proposed replacement of a range of the text, accepted (applied as a new revision)
+or rejected by someone who can edit the post."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.errors import Conflict, Forbidden, InvalidInput
+from apps.core.services import audit_log, broadcast_on_commit
+
+from ..access import require_comment, require_view
+from ..anchors import anchor_apply, anchor_relocate
+from ..body import document_replace_range
+from ..models import Post, Suggestion, SuggestionState
+from .comments import resolve_anchor
+from .notifications import notify
+from .posts import post_group, post_update
+
+
+def _event(suggestion: Suggestion, kind: str) -> None:
+    broadcast_on_commit(
+        post_group(suggestion.post_id), {"type": "post.suggestion", "event": kind, "suggestion_id": suggestion.pk}
+    )
+
+
+@transaction.atomic
+def suggestion_create(
+    *,
+    post: Post,
+    user,
+    replacement: str,
+    start: int | None = None,
+    end: int | None = None,
+    quote: str | None = None,
+    prefix: str = "",
+    suffix: str = "",
+    note: str = "",
+) -> Suggestion:
+    require_comment(user=user, post=post)
+    anchor = resolve_anchor(post=post, start=start, end=end, quote=quote, prefix=prefix, suffix=suffix)
+    if anchor is None:
+        raise InvalidInput({"quote": [_("Select the text you want to replace.")]})
+    replacement = replacement or ""
+    if replacement == anchor.quote:
+        raise InvalidInput({"replacement": [_("The replacement is the same as the current text.")]})
+    if len(replacement) > 10_000:
+        raise InvalidInput({"replacement": [_("The replacement is too long.")]})
+    suggestion = Suggestion(post=post, author=user, replacement=replacement, note=(note or "")[:2000])
+    anchor_apply(item=suggestion, anchor=anchor)
+    suggestion.save()
+    audit_log(actor=user, action="suggestion.create", target=post, data={"suggestion": suggestion.pk})
+    notify(
+        recipients=[p for p in (post.author, post.assignee) if p is not None],
+        actor=user,
+        post=post,
+        kind="suggestion",
+        message=_("%(user)s suggested a change to “%(title)s”: “%(old)s” → “%(new)s”")
+        % {"user": user, "title": post.title, "old": anchor.quote[:80], "new": replacement[:80]},
+    )
+    _event(suggestion, "created")
+    return suggestion
+
+
+def _decide_check(*, suggestion: Suggestion, user) -> None:
+    access = require_view(user=user, post=suggestion.post)
+    if not access.can_decide_suggestions:
+        raise Forbidden(_("Only people who can edit this post can accept or reject suggestions."))
+    if suggestion.state != SuggestionState.PENDING:
+        raise Conflict(_("This suggestion was already %(state)s.") % {"state": suggestion.get_state_display().lower()})
+
+
+@transaction.atomic
+def suggestion_accept(*, suggestion: Suggestion, user) -> Suggestion:
+    """Apply the replacement to the current text (a new revision) and close the suggestion."""
+    _decide_check(suggestion=suggestion, user=user)
+    post = Post.objects.select_for_update().get(pk=suggestion.post_id)
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.state != SuggestionState.PENDING:
+        raise Conflict(_("This suggestion was already decided."))
+    anchor_relocate(text=post.body_text, item=suggestion)
+    if suggestion.anchor_lost or suggestion.anchor_start is None:
+        raise Conflict(_("The suggested text is no longer in the post; reject the suggestion instead."))
+    doc = document_replace_range(post.body_json, suggestion.anchor_start, suggestion.anchor_end, suggestion.replacement)
+    post_update(
+        post=post,
+        user=user,
+        expected_version=None,
+        body_json=doc,
+        reason=_("Accepted suggestion by %(user)s") % {"user": suggestion.author or "?"},
+    )
+    suggestion.state = SuggestionState.ACCEPTED
+    suggestion.decided_by = user
+    suggestion.decided_at = timezone.now()
+    suggestion.save()
+    audit_log(actor=user, action="suggestion.accept", target=post, data={"suggestion": suggestion.pk})
+    if suggestion.author is not None:
+        notify(
+            recipients=[suggestion.author],
+            actor=user,
+            post=post,
+            kind="suggestion.accepted",
+            message=_("%(user)s accepted your suggestion on “%(title)s”.") % {"user": user, "title": post.title},
+        )
+    _event(suggestion, "accepted")
+    return suggestion
+
+
+@transaction.atomic
+def suggestion_reject(*, suggestion: Suggestion, user, note: str = "") -> Suggestion:
+    _decide_check(suggestion=suggestion, user=user)
+    suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
+    if suggestion.state != SuggestionState.PENDING:
+        raise Conflict(_("This suggestion was already decided."))
+    suggestion.state = SuggestionState.REJECTED
+    suggestion.decided_by = user
+    suggestion.decided_at = timezone.now()
+    suggestion.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
+    audit_log(actor=user, action="suggestion.reject", target=suggestion.post, data={"suggestion": suggestion.pk})
+    if suggestion.author is not None:
+        notify(
+            recipients=[suggestion.author],
+            actor=user,
+            post=suggestion.post,
+            kind="suggestion.rejected",
+            message=_("%(user)s rejected your suggestion on “%(title)s”. %(note)s")
+            % {"user": user, "title": suggestion.post.title, "note": note},
+        )
+    _event(suggestion, "rejected")
+    return suggestion

@@ -1,0 +1,432 @@
+"""The editorial workflow: one action per transition. Each checks the role, changes the state under a
+row lock, writes the audit log, notifies the people concerned, runs TRANSITION_HOOKS inside the
+transaction and sends the post_transitioned signal after commit.
+
+draft -> in_review -> changes_requested | approved -> scheduled -> published -> archived, plus unpublish.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from apps.accounts.roles import Capability
+from apps.core.errors import Conflict, Forbidden, InvalidInput
+from apps.core.services import audit_log, broadcast_on_commit
+
+from ..access import PostAccess, forget_access, require_view
+from ..models import Approval, Post, PostState
+from ..signals import post_transitioned
+from .notifications import members_with_capability, notify
+from .posts import post_group, required_approvals_for, workspace_group
+
+# Callables run inside the transaction after a transition, as hook(post=, user=, action=, from_state=,
+# to_state=, options=). Other apps append to this list in their AppConfig.ready(); an exception rolls
+# the transition back.
+TRANSITION_HOOKS: list[Callable[..., Any]] = []
+
+OWN_OR_EDIT_ANY = "own_or_edit_any"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: Any
+    sources: frozenset[str]
+    target: str
+    rule: str  # a Capability, or OWN_OR_EDIT_ANY
+    refused: Any  # the 403 message; %(role)s is the user's role
+
+
+S = PostState
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        Transition(
+            "submit",
+            gettext_lazy("Submit for review"),
+            frozenset({S.DRAFT, S.CHANGES_REQUESTED}),
+            S.IN_REVIEW,
+            OWN_OR_EDIT_ANY,
+            gettext_lazy("Your role (%(role)s) can submit only your own posts for review."),
+        ),
+        Transition(
+            "approve",
+            gettext_lazy("Approve"),
+            frozenset({S.IN_REVIEW}),
+            S.APPROVED,
+            Capability.REVIEW,
+            gettext_lazy("Only editors and admins can approve posts; your role is %(role)s."),
+        ),
+        Transition(
+            "request_changes",
+            gettext_lazy("Request changes"),
+            frozenset({S.IN_REVIEW, S.APPROVED}),
+            S.CHANGES_REQUESTED,
+            Capability.REVIEW,
+            gettext_lazy("Only editors and admins can request changes; your role is %(role)s."),
+        ),
+        Transition(
+            "schedule",
+            gettext_lazy("Schedule"),
+            frozenset({S.APPROVED}),
+            S.SCHEDULED,
+            Capability.PUBLISH,
+            gettext_lazy("Only publishers and admins can schedule posts; your role is %(role)s."),
+        ),
+        Transition(
+            "publish",
+            gettext_lazy("Publish now"),
+            frozenset({S.APPROVED, S.SCHEDULED}),
+            S.PUBLISHED,
+            Capability.PUBLISH,
+            gettext_lazy("Only publishers and admins can publish posts; your role is %(role)s."),
+        ),
+        Transition(
+            "unpublish",
+            gettext_lazy("Unpublish"),
+            frozenset({S.PUBLISHED, S.SCHEDULED}),
+            S.APPROVED,
+            Capability.PUBLISH,
+            gettext_lazy("Only publishers and admins can unpublish posts; your role is %(role)s."),
+        ),
+        Transition(
+            "archive",
+            gettext_lazy("Archive"),
+            frozenset({S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.SCHEDULED, S.PUBLISHED}),
+            S.ARCHIVED,
+            Capability.PUBLISH,
+            gettext_lazy("Only publishers and admins can archive posts; your role is %(role)s."),
+        ),
+        Transition(
+            "to_draft",
+            gettext_lazy("Back to draft"),
+            frozenset({S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.ARCHIVED}),
+            S.DRAFT,
+            OWN_OR_EDIT_ANY,
+            gettext_lazy("Your role (%(role)s) can move only your own posts back to draft."),
+        ),
+    ]
+}
+
+
+def _role_allows(access: PostAccess, transition: Transition) -> bool:
+    membership = access.membership
+    if membership is None:
+        return False
+    if transition.rule == OWN_OR_EDIT_ANY:
+        return membership.can(Capability.EDIT_ANY) or (membership.can(Capability.WRITE) and access.is_owner)
+    return membership.can(transition.rule)
+
+
+def allowed_transitions(*, access: PostAccess) -> list[str]:
+    """Actions this person may take on the post in its current state (for buttons and the board)."""
+    return [t.action for t in TRANSITIONS.values() if access.post.state in t.sources and _role_allows(access, t)]
+
+
+def transitions_by_role(*, access: PostAccess) -> dict[str, bool]:
+    """Every action and whether the role allows it, whatever the state (the board's drop targets)."""
+    return {action: _role_allows(access, t) for action, t in TRANSITIONS.items()}
+
+
+def _check(*, post: Post, user, action: str) -> tuple[PostAccess, Transition]:
+    transition = TRANSITIONS.get(action)
+    if transition is None:
+        raise InvalidInput({"action": [_("Unknown workflow action: %(action)s.") % {"action": action[:40]}]})
+    access = require_view(user=user, post=post)
+    if access.membership is None:
+        raise Forbidden(_("Only members of the post's workspace can change its workflow state."))
+    if not _role_allows(access, transition):
+        raise Forbidden(str(transition.refused) % {"role": access.role_label})
+    return access, transition
+
+
+def _people(post: Post) -> list:
+    return [user for user in (post.author, post.assignee) if user is not None]
+
+
+def _apply(
+    *,
+    post: Post,
+    user,
+    action: str,
+    note: str = "",
+    options: dict | None = None,
+    mutate: Callable[[Post], dict] | None = None,
+    recipients: Callable[[Post], list] | None = None,
+    message: Any = None,
+) -> Post:
+    access, transition = _check(post=post, user=user, action=action)
+    options = options or {}
+    with transaction.atomic():
+        locked = Post.objects.select_for_update().select_related("author", "assignee").get(pk=post.pk)
+        if locked.state not in transition.sources:
+            raise Conflict(
+                _("Cannot %(action)s a post that is %(state)s.")
+                % {"action": str(transition.label).lower(), "state": locked.get_state_display().lower()}
+            )
+        from_state = locked.state
+        extra = mutate(locked) if mutate else {}
+        target = extra.pop("_state", transition.target)
+        locked.state = target
+        locked.save()
+        data = {"from": from_state, "to": target, **({"note": note} if note else {}), **extra}
+        audit_log(actor=user, action=f"post.{action}", target=locked, data=data)
+        text = (message or _("%(user)s moved “%(title)s” to %(state)s.")) % {
+            "user": user,
+            "title": locked.title,
+            "state": locked.get_state_display().lower(),
+        }
+        if note:
+            text = f"{text} {note}"
+        notify(
+            recipients=(recipients or _people)(locked),
+            actor=user,
+            post=locked,
+            kind=f"workflow.{action}",
+            message=text,
+        )
+        for hook in list(TRANSITION_HOOKS):
+            hook(post=locked, user=user, action=action, from_state=from_state, to_state=target, options=options)
+        broadcast_on_commit(
+            workspace_group(locked.workspace_id),
+            {"type": "post.changed", "post_id": locked.pk, "state": target, "action": action},
+        )
+        broadcast_on_commit(
+            post_group(locked.pk),
+            {"type": "post.transitioned", "post_id": locked.pk, "state": target, "action": action},
+        )
+        transaction.on_commit(
+            lambda: post_transitioned.send(
+                sender=Post,
+                post=locked,
+                user=user,
+                action=action,
+                from_state=from_state,
+                to_state=target,
+                options=options,
+            )
+        )
+    # Keep the caller's instance current.
+    for field in ("state", "published_at", "scheduled_at", "review_round", "updated_at"):
+        setattr(post, field, getattr(locked, field))
+    forget_access(post)
+    forget_access(locked)
+    return locked
+
+
+def post_submit(*, post: Post, user, note: str = "") -> Post:
+    def mutate(p: Post) -> dict:
+        p.review_round += 1
+        return {"round": p.review_round}
+
+    def reviewers(p: Post) -> list:
+        return members_with_capability(workspace_id=p.workspace_id, capability=Capability.REVIEW) + _people(p)
+
+    return _apply(
+        post=post,
+        user=user,
+        action="submit",
+        note=note,
+        mutate=mutate,
+        recipients=reviewers,
+        message=_("%(user)s submitted “%(title)s” for review."),
+    )
+
+
+def post_approve(*, post: Post, user, note: str = "") -> Post:
+    """Approve; in a workspace that requires two approvals the post stays in review until a second,
+    different reviewer approves the same review round."""
+    access, _transition = _check(post=post, user=user, action="approve")
+    if access.is_owner and post.author_id == user.pk and not access.membership.can(Capability.MANAGE_WORKSPACE):
+        raise Forbidden(_("You cannot approve your own post; ask another editor."))
+    required = required_approvals_for(workspace_id=post.workspace_id)
+
+    def mutate(p: Post) -> dict:
+        try:
+            with transaction.atomic():
+                Approval.objects.create(post=p, user=user, review_round=p.review_round, note=note)
+        except IntegrityError:
+            raise Conflict(_("You have already approved this post in this review round.")) from None
+        count = Approval.objects.filter(post=p, review_round=p.review_round).count()
+        if count < required:
+            return {"_state": PostState.IN_REVIEW, "approvals": count, "required": required}
+        return {"approvals": count, "required": required}
+
+    def recipients(p: Post) -> list:
+        people = _people(p)
+        if p.state == PostState.APPROVED:
+            people += members_with_capability(workspace_id=p.workspace_id, capability=Capability.PUBLISH)
+        return people
+
+    return _apply(
+        post=post,
+        user=user,
+        action="approve",
+        note=note,
+        mutate=mutate,
+        recipients=recipients,
+        message=_("%(user)s approved “%(title)s” (now %(state)s)."),
+    )
+
+
+def post_request_changes(*, post: Post, user, note: str = "") -> Post:
+    return _apply(
+        post=post,
+        user=user,
+        action="request_changes",
+        note=note,
+        message=_("%(user)s requested changes to “%(title)s”."),
+    )
+
+
+def _parse_when(value: Any) -> datetime:
+    when = value if isinstance(value, datetime) else parse_datetime(str(value or ""))
+    if when is None:
+        raise InvalidInput({"publish_at": [_("Give the date and time to publish at.")]})
+    if timezone.is_naive(when):
+        when = timezone.make_aware(when)
+    if when <= timezone.now():
+        raise InvalidInput({"publish_at": [_("The publication time must be in the future.")]})
+    return when
+
+
+def post_schedule(*, post: Post, user, publish_at: Any = None, note: str = "") -> Post:
+    when = _parse_when(publish_at)
+
+    def mutate(p: Post) -> dict:
+        p.scheduled_at = when
+        return {"publish_at": when.isoformat()}
+
+    return _apply(
+        post=post,
+        user=user,
+        action="schedule",
+        note=note,
+        options={"publish_at": when},
+        mutate=mutate,
+        message=_("%(user)s scheduled “%(title)s”."),
+    )
+
+
+def post_publish(*, post: Post, user, note: str = "") -> Post:
+    def mutate(p: Post) -> dict:
+        p.published_at = timezone.now()
+        p.scheduled_at = None
+        return {}
+
+    return _apply(
+        post=post, user=user, action="publish", note=note, mutate=mutate, message=_("%(user)s published “%(title)s”.")
+    )
+
+
+def post_unpublish(*, post: Post, user, note: str = "") -> Post:
+    def mutate(p: Post) -> dict:
+        p.published_at = None
+        p.scheduled_at = None
+        return {}
+
+    return _apply(
+        post=post,
+        user=user,
+        action="unpublish",
+        note=note,
+        mutate=mutate,
+        message=_("%(user)s unpublished “%(title)s”."),
+    )
+
+
+def post_archive(*, post: Post, user, note: str = "") -> Post:
+    return _apply(post=post, user=user, action="archive", note=note, message=_("%(user)s archived “%(title)s”."))
+
+
+def post_back_to_draft(*, post: Post, user, note: str = "") -> Post:
+    def mutate(p: Post) -> dict:
+        p.scheduled_at = None
+        return {}
+
+    return _apply(
+        post=post,
+        user=user,
+        action="to_draft",
+        note=note,
+        mutate=mutate,
+        message=_("%(user)s moved “%(title)s” back to draft."),
+    )
+
+
+ACTIONS: dict[str, Callable[..., Post]] = {
+    "submit": post_submit,
+    "approve": post_approve,
+    "request_changes": post_request_changes,
+    "schedule": post_schedule,
+    "publish": post_publish,
+    "unpublish": post_unpublish,
+    "archive": post_archive,
+    "to_draft": post_back_to_draft,
+}
+
+
+def post_transition(*, post: Post, user, action: str, **kwargs: Any) -> Post:
+    """Run the named workflow action (the API's POST /posts/{id}/transitions/{action}/)."""
+    function = ACTIONS.get(action)
+    if function is None:
+        raise InvalidInput({"action": [_("Unknown workflow action: %(action)s.") % {"action": str(action)[:40]}]})
+    if action != "schedule":
+        kwargs.pop("publish_at", None)
+    return function(post=post, user=user, **kwargs)
+
+
+@transaction.atomic
+def post_publish_due(*, post: Post, published_at: datetime | None = None) -> bool:
+    """The system publishes a scheduled post when its time has come (called by the publishing
+    dispatcher). Returns False when the post is no longer scheduled."""
+    locked = Post.objects.select_for_update().filter(pk=post.pk, state=PostState.SCHEDULED).first()
+    if locked is None:
+        return False
+    locked.state = PostState.PUBLISHED
+    locked.published_at = published_at or timezone.now()
+    locked.scheduled_at = None
+    locked.save()
+    audit_log(
+        actor=None, action="post.publish", target=locked, data={"from": "scheduled", "to": "published", "system": True}
+    )
+    notify(
+        recipients=_people(locked),
+        actor=None,
+        post=locked,
+        kind="workflow.publish",
+        message=_("“%(title)s” was published as scheduled.") % {"title": locked.title},
+    )
+    for hook in list(TRANSITION_HOOKS):
+        hook(
+            post=locked,
+            user=None,
+            action="publish",
+            from_state=PostState.SCHEDULED,
+            to_state=PostState.PUBLISHED,
+            options={},
+        )
+    broadcast_on_commit(
+        workspace_group(locked.workspace_id), {"type": "post.changed", "post_id": locked.pk, "state": locked.state}
+    )
+    transaction.on_commit(
+        lambda: post_transitioned.send(
+            sender=Post,
+            post=locked,
+            user=None,
+            action="publish",
+            from_state="scheduled",
+            to_state="published",
+            options={},
+        )
+    )
+    return True
