@@ -1,6 +1,20 @@
 from django.urls import path
 
-from apps.core.views import section_empty
+from . import views
 
 app_name = "posts"
-urlpatterns = [path("posts/", section_empty, {"section": "posts"}, name="index")]
+urlpatterns = [
+    path("posts/", views.post_list, name="index"),
+    path("posts/board/", views.post_board, name="board"),
+    path("posts/new/", views.post_new, name="new"),
+    path("posts/audit/", views.audit_log, name="audit"),
+    path("posts/notifications/", views.notifications, name="notifications"),
+    path("posts/notifications/<int:notification_id>/", views.notification_open, name="notification-open"),
+    path("posts/settings/", views.posts_settings, name="settings"),
+    path("posts/<int:pk>/", views.post_detail, name="detail"),
+    path("posts/<int:pk>/transition/<str:action>/", views.post_transition, name="transition"),
+    path("posts/<int:pk>/history/", views.post_history, name="history"),
+    path("posts/<int:pk>/revisions/<int:number>/", views.revision_detail, name="revision"),
+    path("posts/<int:pk>/revisions/<int:number>/restore/", views.revision_restore, name="revision-restore"),
+    path("posts/<int:pk>/share/", views.post_sharing, name="share"),
+]

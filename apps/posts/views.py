@@ -1,0 +1,321 @@
+"""Editorial pages for posts: list, board, editor, history and diff, sharing, audit log, notifications,
+settings. Each view parses input, calls a selector or one service, and renders."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from apps.accounts.roles import Capability
+from apps.accounts.selectors import workspace_members
+from apps.core.errors import Conflict, NotFound
+from apps.core.permissions import require_capability, require_member
+from apps.personas.models import Persona
+from apps.trends.models import Trend
+
+from . import selectors, services
+from .access import post_access
+from .models import PostState, ShareLevel
+from .services.workflow import TRANSITIONS, transitions_by_role
+
+LIST_PAGE_SIZE = 50
+
+
+def _workspace(request):
+    membership = request.membership
+    if not membership:
+        raise NotFound(_("You are not a member of any workspace yet."))
+    return membership
+
+
+def _filters(request) -> dict:
+    keys = ("state", "assignee", "author", "persona", "trend", "tag", "search")
+    return {key: request.GET.get(key, "").strip() for key in keys if request.GET.get(key, "").strip()}
+
+
+def _filter_context(request, membership) -> dict:
+    workspace = membership.workspace
+    return {
+        "filters": _filters(request),
+        "states": PostState.choices,
+        "members": workspace_members(workspace=workspace),
+        "personas": Persona.objects.filter(workspace=workspace).only("id", "name").order_by("name"),
+        "trends": Trend.objects.filter(workspace=workspace).only("id", "title").order_by("-id")[:100],
+    }
+
+
+@login_required
+def post_list(request):
+    membership = _workspace(request)
+    queryset = selectors.posts_for_user(user=request.user, workspace=membership.workspace, filters=_filters(request))
+    page = Paginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "query": query.urlencode(),
+        "can_write": membership.can(Capability.WRITE),
+        **_filter_context(request, membership),
+    }
+    return render(request, "posts/list.html", context)
+
+
+@login_required
+def post_board(request):
+    membership = _workspace(request)
+    filters = _filters(request)
+    filters.pop("state", None)
+    columns = selectors.board_columns(user=request.user, workspace=membership.workspace, filters=filters)
+    # Which drops the user's role allows, by (from state, to state): the board's JS refuses the rest
+    # early; the server checks again whatever the page says.
+    moves: dict[str, dict[str, str]] = {}
+    own_rules = {}
+    for action, transition in TRANSITIONS.items():
+        for source in transition.sources:
+            moves.setdefault(source, {}).setdefault(transition.target, action)
+        own_rules[action] = transition.rule == "own_or_edit_any"
+    context = {
+        "columns": columns,
+        "moves": json.dumps(moves),
+        "role_allows": json.dumps(_role_allows_for_membership(membership)),
+        "own_rules": json.dumps(own_rules),
+        "user_id": request.user.pk,
+        "can_write": membership.can(Capability.WRITE),
+        **_filter_context(request, membership),
+    }
+    return render(request, "posts/board.html", context)
+
+
+def _role_allows_for_membership(membership) -> dict[str, bool]:
+    class _Fake:
+        pass
+
+    fake = _Fake()
+    fake.membership = membership
+    fake.is_owner = False
+    by_role = transitions_by_role(access=fake)
+    fake.is_owner = True
+    own = transitions_by_role(access=fake)
+    return {action: {"any": by_role[action], "own": own[action]} for action in by_role}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_new(request):
+    membership = _workspace(request)
+    require_capability(user=request.user, workspace=membership.workspace, capability=Capability.WRITE)
+    error = None
+    if request.method == "POST":
+        try:
+            post = services.post_create(
+                workspace=membership.workspace,
+                user=request.user,
+                title=request.POST.get("title", ""),
+                body_html=request.POST.get("body_html", ""),
+                reason=_("Created"),
+            )
+            return redirect("posts:detail", post.pk)
+        except ValidationError as exc:
+            error = "; ".join(exc.messages)
+    return render(request, "posts/new.html", {"error": error, "title_value": request.POST.get("title", "")})
+
+
+def _post_context(request, post) -> dict:
+    access = post_access(user=request.user, post=post)
+    transitions = [(action, TRANSITIONS[action]) for action in access.transitions]
+    return {
+        "post": post,
+        "access": access,
+        "transitions": transitions,
+        "required_approvals": services.required_approvals_for(workspace_id=post.workspace_id),
+        "approvals": selectors.approvals_for_round(post=post),
+    }
+
+
+@login_required
+def post_detail(request, pk: int):
+    post = selectors.post_for_user(user=request.user, pk=pk)
+    context = _post_context(request, post)
+    access = context["access"]
+    context.update(
+        threads=selectors.comment_threads(post=post),
+        suggestions=selectors.suggestions_for_post(post=post, state="pending"),
+        editor_config=json.dumps(
+            {
+                "postId": post.pk,
+                "version": post.version,
+                "editable": access.can_edit,
+                "canComment": access.can_comment,
+                "canDecide": access.can_decide_suggestions,
+                "apiUrl": reverse("api:post-detail", args=[post.pk]),
+                "commentsUrl": reverse("api:post-comments", args=[post.pk]),
+                "suggestionsUrl": reverse("api:post-suggestions", args=[post.pk]),
+                "userId": request.user.pk,
+            }
+        ),
+        body_json=post.body_json,
+    )
+    return render(request, "posts/detail.html", context)
+
+
+@login_required
+@require_POST
+def post_transition(request, pk: int, action: str):
+    """The workflow buttons (work without JavaScript too)."""
+    post = selectors.post_for_user(user=request.user, pk=pk)
+    kwargs = {"note": request.POST.get("note", "")}
+    if action == "schedule":
+        kwargs["publish_at"] = request.POST.get("publish_at", "")
+    try:
+        post = services.post_transition(post=post, user=request.user, action=action, **kwargs)
+        messages.success(request, _("Now: %(state)s.") % {"state": post.get_state_display()})
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You may not do this."))
+    except (Conflict, ValidationError) as exc:
+        messages.error(request, exc.message if isinstance(exc, Conflict) else "; ".join(exc.messages))
+    return HttpResponseRedirect(reverse("posts:detail", args=[pk]))
+
+
+@login_required
+def post_history(request, pk: int):
+    post = selectors.post_for_user(user=request.user, pk=pk)
+    revisions = list(selectors.revisions_for_post(post=post))
+    diff = None
+    old, new = request.GET.get("from"), request.GET.get("to")
+    if not (old and new) and len(revisions) >= 2:
+        old, new = str(revisions[1].number), str(revisions[0].number)
+    if old and new:
+        diff = selectors.revision_diff(post=post, old=old, new=new)
+    context = _post_context(request, post)
+    context.update(revisions=revisions, diff=diff, audit=selectors.audit_for_post(post=post, limit=100))
+    return render(request, "posts/history.html", context)
+
+
+@login_required
+def revision_detail(request, pk: int, number: int):
+    post = selectors.post_for_user(user=request.user, pk=pk)
+    revision = selectors.revision_for_post(post=post, number=number)
+    context = _post_context(request, post)
+    context["revision"] = revision
+    return render(request, "posts/revision.html", context)
+
+
+@login_required
+@require_POST
+def revision_restore(request, pk: int, number: int):
+    post = selectors.post_for_user(user=request.user, pk=pk)
+    revision = selectors.revision_for_post(post=post, number=number)
+    try:
+        created = services.revision_restore(post=post, user=request.user, revision=revision)
+        messages.success(
+            request,
+            _("Restored revision #%(old)s as revision #%(new)s.") % {"old": revision.number, "new": created.number},
+        )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    return redirect("posts:history", pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def post_sharing(request, pk: int):
+    post = selectors.post_for_user(user=request.user, pk=pk)
+    access = post_access(user=request.user, post=post)
+    if request.method == "POST":
+        try:
+            if request.POST.get("remove"):
+                target = services.user_by_login(request.POST["remove"])
+                if target is not None:
+                    services.post_unshare(post=post, user=request.user, target_user=target)
+                    messages.success(request, _("Stopped sharing with %(user)s.") % {"user": target})
+            else:
+                target = services.user_by_login(request.POST.get("user", ""))
+                if target is None:
+                    messages.error(request, _("No one has that username or e-mail."))
+                else:
+                    level = services.post_share(
+                        post=post, user=request.user, target_user=target, level=request.POST.get("level", "")
+                    )
+                    messages.success(
+                        request,
+                        _("Shared with %(user)s as %(level)s.") % {"user": target, "level": ShareLevel(level).label},
+                    )
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        return redirect("posts:share", pk)
+    context = _post_context(request, post)
+    context.update(shares=selectors.post_shares(post=post), levels=ShareLevel.choices, can_share=access.can_share)
+    return render(request, "posts/share.html", context)
+
+
+@login_required
+def audit_log(request):
+    membership = _workspace(request)
+    queryset = selectors.audit_for_workspace(
+        workspace=membership.workspace, action_prefix=request.GET.get("action", ""), actor=request.GET.get("actor")
+    )
+    page = Paginator(queryset, 100).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "query": query.urlencode(),
+        "members": workspace_members(workspace=membership.workspace),
+        "action": request.GET.get("action", ""),
+        "actor": request.GET.get("actor", ""),
+    }
+    return render(request, "posts/audit.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notifications(request):
+    if request.method == "POST":
+        services.notifications_mark_all_read(user=request.user)
+        return redirect("posts:notifications")
+    page = Paginator(selectors.notifications_for_user(user=request.user), 50).get_page(request.GET.get("page"))
+    return render(request, "posts/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notification_open(request, notification_id: int):
+    notification = selectors.notifications_for_user(user=request.user).filter(pk=notification_id).first()
+    if notification is None:
+        raise NotFound(_("No such notification."))
+    services.notification_mark_read(notification=notification, user=request.user)
+    return HttpResponseRedirect(notification.url or reverse("posts:notifications"))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def posts_settings(request):
+    membership = _workspace(request)
+    require_member(user=request.user, workspace=membership.workspace)
+    can_manage = membership.can(Capability.MANAGE_WORKSPACE)
+    if request.method == "POST":
+        try:
+            value = int(request.POST.get("required_approvals", "1"))
+        except ValueError:
+            value = 0
+        try:
+            services.posts_settings_update(workspace=membership.workspace, user=request.user, required_approvals=value)
+            messages.success(request, _("Settings saved."))
+        except PermissionDenied as exc:
+            messages.error(request, str(exc))
+        except ValidationError as exc:
+            messages.error(request, "; ".join(exc.messages))
+        return redirect("posts:settings")
+    context = {"settings_row": selectors.posts_settings(workspace=membership.workspace), "can_manage": can_manage}
+    return render(request, "posts/settings.html", context)
