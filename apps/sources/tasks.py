@@ -1,0 +1,21 @@
+"""Celery entry points: the beat tick that claims due sources, and one fetch per source."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(name="sources.tick", ignore_result=True)
+def sources_tick(**kwargs) -> int:
+    claimed = services.sources_claim_due(limit=50)
+    for source_id in claimed:
+        source_fetch_task.delay(source_id)
+    return len(claimed)
+
+
+@shared_task(name="sources.fetch", ignore_result=True, acks_late=True, soft_time_limit=120, time_limit=150)
+def source_fetch_task(source_id: int, **kwargs) -> None:
+    # Fetch and parse errors are recorded by the service and rescheduled with backoff; no Celery retry.
+    services.source_fetch(source_id=source_id)
