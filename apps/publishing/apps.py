@@ -6,3 +6,12 @@ class PublishingConfig(AppConfig):
     name = "apps.publishing"
     label = "publishing"
     verbose_name = _("Publishing")
+
+    def ready(self):
+        from django.core import checks
+
+        from .checks import check_expiring_credentials
+        from .receivers import connect
+
+        checks.register(check_expiring_credentials, "publishing", deploy=True)
+        connect()

@@ -1,6 +1,19 @@
 from django.urls import path
 
-from apps.core.views import section_empty
+from . import views
 
 app_name = "publishing"
-urlpatterns = [path("publishing/", section_empty, {"section": "publishing"}, name="index")]
+urlpatterns = [
+    path("publishing/", views.index, name="index"),
+    path("publishing/calendar/", views.calendar, name="calendar"),
+    path("publishing/analytics/", views.analytics, name="analytics"),
+    path("publishing/channels/new/", views.channel_edit, name="channel_create"),
+    path("publishing/channels/<int:pk>/", views.channel_edit, name="channel_edit"),
+    path("publishing/channels/<int:pk>/check/", views.channel_check_view, name="channel_check"),
+    path("publishing/channels/<int:pk>/delete/", views.channel_delete_view, name="channel_delete"),
+    path("publishing/subscribers/", views.subscribers, name="subscribers"),
+    path("publishing/publications/<int:pk>/", views.publication_detail, name="publication"),
+    path("publishing/publications/<int:pk>/<str:action>/", views.publication_action, name="publication_action"),
+    path("publishing/posts/<int:post_id>/panel/", views.publish_panel, name="panel"),
+    path("publishing/unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+]

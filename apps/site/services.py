@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from wagtail.models import Page, Site
 
-from .models import ArticleIndexPage, HomePage
+from .models import ArticleIndexPage, ArticlePage, HomePage
 
 
 @transaction.atomic
@@ -33,3 +33,51 @@ def site_ensure_tree() -> ArticleIndexPage:
         index = ArticleIndexPage(title="Articles", slug="articles")
         home.add_child(instance=index)
     return index
+
+
+@transaction.atomic
+def site_publish_post(
+    *,
+    post_id: int,
+    title: str,
+    excerpt: str = "",
+    body_html: str = "",
+    tags: list[str] | None = None,
+    author_name: str = "",
+    image_url: str = "",
+) -> ArticlePage:
+    """Create or update the ArticlePage of a post and publish it as a new Wagtail revision.
+    Keyed by source_post_id, so repeating the call updates the same page."""
+    from django.utils.text import slugify
+
+    index = site_ensure_tree()
+    page = ArticlePage.objects.select_for_update().filter(source_post_id=post_id).first()
+    if page is None:
+        base = slugify(title)[:60] or f"post-{post_id}"
+        slug = base
+        if ArticlePage.objects.child_of(index).filter(slug=slug).exists():
+            slug = f"{base}-{post_id}"
+        page = ArticlePage(title=title, slug=slug, source_post_id=post_id)
+        index.add_child(instance=page)
+        page = ArticlePage.objects.get(pk=page.pk)
+    page.title = title
+    page.excerpt = excerpt
+    page.body = body_html
+    page.tags = list(tags or [])
+    page.author_name = author_name
+    page.featured_image_url = image_url
+    revision = page.save_revision(log_action=True)
+    revision.publish()
+    page.refresh_from_db()
+    return page
+
+
+@transaction.atomic
+def site_unpublish_post(*, post_id: int) -> bool:
+    """Take the post's page off the public site (kept as a draft in Wagtail). False if there is none."""
+
+    page = ArticlePage.objects.filter(source_post_id=post_id).first()
+    if page is None or not page.live:
+        return False
+    page.unpublish()
+    return True

@@ -1,0 +1,218 @@
+"""What every platform adapter offers and the three ways a send can go wrong."""
+
+from __future__ import annotations
+
+import email.utils
+import time
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import httpx
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from ..formatting import Rendered, add_utm, hashtags_for, plain_length, split_thread
+
+
+class DeliveryError(Exception):
+    def __init__(self, message: str, *, status: int | None = None):
+        super().__init__(message)
+        self.message = message
+        self.status = status
+
+
+class RetryableError(DeliveryError):
+    """429, 5xx, connection refused: nothing reached the platform (or it asked us to come back)."""
+
+    def __init__(self, message: str, *, status: int | None = None, retry_after: float | None = None):
+        super().__init__(message, status=status)
+        self.retry_after = retry_after
+
+
+class PermanentError(DeliveryError):
+    """Other 4xx: the platform refused the content or the credentials; repeating will not help."""
+
+
+class AmbiguousError(DeliveryError):
+    """The request may have reached the platform (timeout after sending, connection reset)."""
+
+
+@dataclass
+class SendResult:
+    platform_id: str
+    url: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Metrics:
+    views: int = 0
+    likes: int = 0
+    reposts: int = 0
+    replies: int = 0
+    clicks: int = 0
+
+
+@dataclass
+class PostContent:
+    """What a channel needs from a post, gathered once at scheduling time."""
+
+    title: str
+    text: str
+    html: str
+    excerpt: str
+    tags: list[str]
+    link: str
+    image_url: str = ""
+    image_alt: str = ""
+    author: str = ""
+    post_id: int = 0
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    if not value:
+        return None
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(value)
+        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
+
+
+class Adapter:
+    platform: ClassVar[str] = ""
+    # Safe to repeat a send whose outcome is unknown (the platform deduplicates by our key).
+    idempotent: ClassVar[bool] = False
+    can_delete: ClassVar[bool] = False
+    has_metrics: ClassVar[bool] = False
+    has_threads: ClassVar[bool] = False
+    max_parts: ClassVar[int] = 1
+    default_limit: ClassVar[int] = 100_000
+    # Defaults for a new channel's token bucket (sends per minute, burst).
+    default_rate: ClassVar[tuple[int, int]] = (60, 10)
+    # Config keys (non-secret) and credential keys (secret) the channel form asks for.
+    config_fields: ClassVar[tuple[str, ...]] = ()
+    secret_fields: ClassVar[tuple[str, ...]] = ()
+    label: ClassVar[str] = ""
+
+    def __init__(self, *, channel, credentials: dict, http: httpx.Client | None = None):
+        self.channel = channel
+        self.config = channel.config or {}
+        self.credentials = credentials
+        self._http = http
+
+    # --- HTTP plumbing: classify every failure into the three errors above.
+    @property
+    def http(self) -> httpx.Client:
+        if self._http is None:
+            self._http = httpx.Client(
+                timeout=httpx.Timeout(getattr(settings, "PUBLISHING_HTTP_TIMEOUT", 15.0), connect=5.0),
+                headers={"User-Agent": "Trendoscope-Publisher/1.0"},
+                follow_redirects=False,
+            )
+        return self._http
+
+    def request(self, method: str, url: str, *, ok: tuple[int, ...] = (), **kwargs) -> httpx.Response:
+        try:
+            response = self.http.request(method, url, **kwargs)
+        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            raise RetryableError(f"connection failed: {exc.__class__.__name__}: {exc}") from exc
+        except (httpx.ReadTimeout, httpx.WriteTimeout) as exc:
+            raise AmbiguousError(f"timed out after the request was sent: {exc.__class__.__name__}") from exc
+        except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
+            raise AmbiguousError(f"connection lost during the request: {exc.__class__.__name__}: {exc}") from exc
+        except httpx.HTTPError as exc:
+            raise AmbiguousError(f"{exc.__class__.__name__}: {exc}") from exc
+        if response.status_code in ok or (not ok and response.is_success):
+            return response
+        self.raise_for_response(response)
+        return response
+
+    def error_message(self, response: httpx.Response) -> str:
+        try:
+            data = response.json()
+        except ValueError:
+            return response.text[:500] or response.reason_phrase
+        if isinstance(data, dict):
+            for key in ("error_description", "description", "message", "error", "detail", "title"):
+                value = data.get(key)
+                if isinstance(value, str) and value:
+                    return value
+                if isinstance(value, dict) and value.get("message"):
+                    return str(value["message"])
+        return str(data)[:500]
+
+    def raise_for_response(self, response: httpx.Response) -> None:
+        status = response.status_code
+        message = f"HTTP {status}: {self.error_message(response)}"
+        if status == 429 or status >= 500:
+            raise RetryableError(
+                message, status=status, retry_after=parse_retry_after(response.headers.get("Retry-After"))
+            )
+        raise PermanentError(message, status=status)
+
+    # --- formatting
+    def limit(self) -> int:
+        return self.default_limit
+
+    def count(self, text: str) -> int:
+        return plain_length(text)
+
+    def link_for(self, content: PostContent) -> str:
+        if not content.link or self.config.get("no_link"):
+            return ""
+        return add_utm(
+            content.link,
+            source=self.config.get("utm_source") or self.platform,
+            medium=self.config.get("utm_medium") or "social",
+            campaign=self.config.get("utm_campaign") or "",
+        )
+
+    def tail_for(self, content: PostContent) -> str:
+        tags = list(content.tags) + [t.lstrip("#") for t in self.config.get("hashtags", [])]
+        bits = [hashtags_for(tags)] if tags and not self.config.get("no_hashtags") else []
+        link = self.link_for(content)
+        if link:
+            bits.append(link)
+        return "\n".join(b for b in bits if b)
+
+    def body_for(self, content: PostContent, override: str = "") -> str:
+        if override:
+            return override.strip()
+        lead = content.excerpt or content.text
+        return f"{content.title}\n\n{lead}".strip() if self.config.get("include_title", True) else lead
+
+    def render(self, *, content: PostContent, override: str = "") -> Rendered:
+        limit = self.limit()
+        body = self.body_for(content, override)
+        tail = self.tail_for(content)
+        parts, errors = split_thread(
+            text=body,
+            tail=tail,
+            limit=limit,
+            count=self.count,
+            max_parts=self.max_parts if self.has_threads else 1,
+            numbered=self.has_threads,
+        )
+        if not self.has_threads and errors:
+            whole = f"{body}\n\n{tail}".strip()
+            errors = [
+                str(_("Too long for %(name)s: %(length)s of %(limit)s characters."))
+                % {"name": self.channel.name, "length": self.count(whole), "limit": limit}
+            ]
+        media = [content.image_url] if content.image_url else []
+        return Rendered(parts=parts, limit=limit, lengths=[self.count(p) for p in parts], errors=errors, media=media)
+
+    # --- the platform calls
+    def send(self, *, publication, content: dict) -> SendResult:
+        raise NotImplementedError
+
+    def delete(self, *, publication) -> None:
+        raise PermanentError(str(_("This platform does not allow deleting through its API.")))
+
+    def metrics(self, *, publication) -> Metrics | None:
+        return None
+
+    def check(self) -> str:
+        """Verify the credentials (for the channel page's "test connection"); returns a description."""
+        return ""

@@ -1,0 +1,142 @@
+"""Bluesky over the AT Protocol: createSession, then com.atproto.repo.createRecord of app.bsky.feed.post
+records (300 graphemes, link and hashtag facets with UTF-8 byte offsets, threads as replies)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import regex
+
+from ..formatting import URL_RE, grapheme_length
+from .base import Adapter, Metrics, PermanentError, SendResult
+
+TAG_RE = regex.compile(r"(?<!\S)#([\p{L}\p{N}_]+)")
+
+
+def bluesky_facets(text: str) -> list[dict]:
+    facets = []
+    encoded_prefix = lambda i: len(text[:i].encode())  # noqa: E731
+    for match in URL_RE.finditer(text):
+        facets.append(
+            {
+                "index": {"byteStart": encoded_prefix(match.start()), "byteEnd": encoded_prefix(match.end())},
+                "features": [{"$type": "app.bsky.richtext.facet#link", "uri": match.group(0)}],
+            }
+        )
+    for match in TAG_RE.finditer(text):
+        facets.append(
+            {
+                "index": {"byteStart": encoded_prefix(match.start()), "byteEnd": encoded_prefix(match.end())},
+                "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": match.group(1)}],
+            }
+        )
+    return facets
+
+
+class BlueskyAdapter(Adapter):
+    platform = "bluesky"
+    label = "Bluesky"
+    idempotent = False
+    can_delete = True
+    has_metrics = True
+    has_threads = True
+    max_parts = 10
+    default_limit = 300
+    default_rate = (30, 5)
+    config_fields = ("service", "handle")
+    secret_fields = ("app_password",)
+
+    _session: dict | None = None
+
+    def count(self, text: str) -> int:
+        return grapheme_length(text)
+
+    @property
+    def service(self) -> str:
+        return (self.config.get("service") or "https://bsky.social").rstrip("/")
+
+    def session(self, *, fresh: bool = False) -> dict:
+        if self._session is None or fresh:
+            self._session = self.request(
+                "POST",
+                f"{self.service}/xrpc/com.atproto.server.createSession",
+                json={
+                    "identifier": self.config.get("handle", ""),
+                    "password": self.credentials.get("app_password", ""),
+                },
+            ).json()
+        return self._session
+
+    def xrpc(self, method: str, nsid: str, **kwargs):
+        for fresh in (False, True):
+            session = self.session(fresh=fresh)
+            headers = {"Authorization": f"Bearer {session['accessJwt']}"}
+            try:
+                return self.request(method, f"{self.service}/xrpc/{nsid}", headers=headers, **kwargs)
+            except PermanentError as exc:
+                # An expired access token is refused before anything is written: a new session is safe.
+                if fresh or "ExpiredToken" not in exc.message:
+                    raise
+        raise AssertionError("unreachable")
+
+    def error_message(self, response):
+        try:
+            data = response.json()
+            return f"{data.get('error', '')}: {data.get('message', '')}".strip(": ")
+        except ValueError:
+            return response.text[:300]
+
+    def send(self, *, publication, content):
+        posts: list[dict] = list(publication.result.get("posts", []))
+        did = self.session()["did"]
+        for index, part in enumerate(content.get("parts", [])):
+            if index < len(posts):
+                continue
+            record = {
+                "$type": "app.bsky.feed.post",
+                "text": part,
+                "createdAt": dt.datetime.now(dt.UTC).isoformat().replace("+00:00", "Z"),
+                "langs": [content.get("language") or "en"],
+            }
+            facets = bluesky_facets(part)
+            if facets:
+                record["facets"] = facets
+            if posts:
+                record["reply"] = {"root": posts[0], "parent": posts[-1]}
+            data = self.xrpc(
+                "POST",
+                "com.atproto.repo.createRecord",
+                json={"repo": did, "collection": "app.bsky.feed.post", "record": record},
+            ).json()
+            posts.append({"uri": data["uri"], "cid": data["cid"]})
+            publication.result = {**publication.result, "posts": posts}
+        first = posts[0]["uri"]
+        rkey = first.rsplit("/", 1)[1]
+        handle = self.config.get("handle", "")
+        return SendResult(
+            platform_id=first, url=f"https://bsky.app/profile/{handle}/post/{rkey}", extra={"posts": posts}
+        )
+
+    def delete(self, *, publication):
+        did = self.session()["did"]
+        for post in reversed(publication.result.get("posts") or [{"uri": publication.platform_id}]):
+            self.xrpc(
+                "POST",
+                "com.atproto.repo.deleteRecord",
+                json={"repo": did, "collection": "app.bsky.feed.post", "rkey": post["uri"].rsplit("/", 1)[1]},
+            )
+
+    def metrics(self, *, publication):
+        data = self.xrpc("GET", "app.bsky.feed.getPosts", params={"uris": publication.platform_id}).json()
+        posts = data.get("posts") or []
+        if not posts:
+            return None
+        post = posts[0]
+        return Metrics(
+            likes=int(post.get("likeCount", 0)),
+            reposts=int(post.get("repostCount", 0)) + int(post.get("quoteCount", 0)),
+            replies=int(post.get("replyCount", 0)),
+        )
+
+    def check(self):
+        return self.session(fresh=True).get("handle", "")

@@ -1,0 +1,87 @@
+"""LinkedIn Posts API (/rest/posts, versioned): commentary in LinkedIn's "little text" format."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+import regex
+
+from .base import Adapter, Metrics, PermanentError, SendResult
+
+RESERVED = regex.compile(r"([\\|{}@\[\]()<>#*_~])")
+TAG_RE = regex.compile(r"(?<!\S)#([\p{L}\p{N}_]+)")
+API_VERSION = "202411"
+
+
+def little_text(text: str) -> str:
+    """Escape LinkedIn's reserved characters; hashtags become {hashtag|\\#|tag} templates."""
+    out, pos = [], 0
+    for match in TAG_RE.finditer(text):
+        out.append(RESERVED.sub(r"\\\1", text[pos : match.start()]))
+        out.append("{hashtag|\\#|" + match.group(1) + "}")
+        pos = match.end()
+    out.append(RESERVED.sub(r"\\\1", text[pos:]))
+    return "".join(out)
+
+
+class LinkedInAdapter(Adapter):
+    platform = "linkedin"
+    label = "LinkedIn"
+    idempotent = False
+    can_delete = True
+    has_metrics = True
+    default_limit = 3000
+    default_rate = (10, 2)
+    config_fields = ("base_url", "author_urn")
+    secret_fields = ("access_token",)
+
+    @property
+    def base(self) -> str:
+        return (self.config.get("base_url") or "https://api.linkedin.com").rstrip("/")
+
+    @property
+    def headers(self) -> dict:
+        return {
+            "Authorization": f"Bearer {self.credentials.get('access_token', '')}",
+            "LinkedIn-Version": API_VERSION,
+            "X-Restli-Protocol-Version": "2.0.0",
+        }
+
+    def raise_for_response(self, response):
+        if response.status_code == 401:
+            raise PermanentError(
+                f"HTTP 401: {self.error_message(response)} (the access token expired; reconnect the channel)",
+                status=401,
+            )
+        super().raise_for_response(response)
+
+    def send(self, *, publication, content):
+        payload = {
+            "author": self.config["author_urn"],
+            "commentary": little_text((content.get("parts") or [""])[0]),
+            "visibility": "PUBLIC",
+            "distribution": {
+                "feedDistribution": "MAIN_FEED",
+                "targetEntities": [],
+                "thirdPartyDistributionChannels": [],
+            },
+            "lifecycleState": "PUBLISHED",
+            "isReshareDisabledByAuthor": False,
+        }
+        response = self.request("POST", f"{self.base}/rest/posts", json=payload, headers=self.headers)
+        urn = response.headers.get("x-restli-id", "")
+        return SendResult(platform_id=urn, url=f"https://www.linkedin.com/feed/update/{urn}/" if urn else "")
+
+    def delete(self, *, publication):
+        self.request(
+            "DELETE", f"{self.base}/rest/posts/{quote(publication.platform_id, safe='')}", headers=self.headers
+        )
+
+    def metrics(self, *, publication):
+        data = self.request(
+            "GET", f"{self.base}/rest/socialActions/{quote(publication.platform_id, safe='')}", headers=self.headers
+        ).json()
+        return Metrics(
+            likes=int(data.get("likesSummary", {}).get("totalLikes", 0)),
+            replies=int(data.get("commentsSummary", {}).get("aggregatedTotalComments", 0)),
+        )

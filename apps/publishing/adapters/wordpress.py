@@ -1,0 +1,57 @@
+"""WordPress REST API (wp/v2/posts) with an application password (HTTP Basic)."""
+
+from __future__ import annotations
+
+from .base import Adapter, Metrics, SendResult
+
+
+class WordPressAdapter(Adapter):
+    platform = "wordpress"
+    label = "WordPress"
+    # Creating a post is not idempotent: a repeated request makes a second post.
+    idempotent = False
+    can_delete = True
+    default_rate = (30, 5)
+    config_fields = ("base_url", "username", "status")
+    secret_fields = ("app_password",)
+
+    def render(self, *, content, override=""):
+        from ..formatting import Rendered
+
+        errors = [] if content.title.strip() else ["A WordPress post needs a title."]
+        return Rendered(parts=[override or content.html or content.text], limit=0, lengths=[], errors=errors)
+
+    @property
+    def api(self) -> str:
+        return self.config["base_url"].rstrip("/") + "/wp-json/wp/v2"
+
+    @property
+    def auth(self):
+        return (self.config.get("username", ""), self.credentials.get("app_password", ""))
+
+    def send(self, *, publication, content):
+        html = (content.get("parts") or [""])[0]
+        link = content.get("link")
+        payload = {
+            "title": content.get("title", ""),
+            "content": html,
+            "excerpt": content.get("excerpt", ""),
+            "status": self.config.get("status", "publish"),
+        }
+        if link:
+            payload["meta"] = {"trendoscope_canonical": link}
+        data = self.request("POST", f"{self.api}/posts", json=payload, auth=self.auth).json()
+        return SendResult(platform_id=str(data["id"]), url=data.get("link", ""))
+
+    def delete(self, *, publication):
+        self.request("DELETE", f"{self.api}/posts/{publication.platform_id}", auth=self.auth)
+
+    def check(self):
+        data = self.request("GET", f"{self.api.rsplit('/wp/v2', 1)[0]}/wp/v2/users/me", auth=self.auth).json()
+        return f"WordPress user {data.get('name', '')}"
+
+    def metrics(self, *, publication):
+        response = self.request(
+            "GET", f"{self.api}/comments", params={"post": publication.platform_id, "per_page": 1}, auth=self.auth
+        )
+        return Metrics(replies=int(response.headers.get("X-WP-Total", 0) or 0))

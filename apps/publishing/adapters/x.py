@@ -1,0 +1,76 @@
+"""X API v2: POST /2/tweets with an OAuth 2.0 user token, threads as reply chains, weighted length."""
+
+from __future__ import annotations
+
+from ..formatting import X_MAX, x_weighted_length
+from .base import Adapter, Metrics, PermanentError, SendResult
+
+
+class XAdapter(Adapter):
+    platform = "x"
+    label = "X"
+    idempotent = False
+    can_delete = True
+    has_metrics = True
+    has_threads = True
+    max_parts = 25
+    default_limit = X_MAX
+    default_rate = (15, 3)
+    config_fields = ("base_url", "username")
+    secret_fields = ("access_token",)
+
+    def count(self, text: str) -> int:
+        return x_weighted_length(text)
+
+    @property
+    def base(self) -> str:
+        return (self.config.get("base_url") or "https://api.x.com").rstrip("/")
+
+    @property
+    def headers(self) -> dict:
+        return {"Authorization": f"Bearer {self.credentials.get('access_token', '')}"}
+
+    def raise_for_response(self, response):
+        if response.status_code == 401:
+            raise PermanentError(
+                f"HTTP 401: {self.error_message(response)} (the access token expired or was revoked; reconnect the channel)",
+                status=401,
+            )
+        super().raise_for_response(response)
+
+    def send(self, *, publication, content):
+        ids: list[str] = list(publication.result.get("ids", []))
+        for index, part in enumerate(content.get("parts", [])):
+            if index < len(ids):
+                continue
+            payload: dict = {"text": part}
+            if ids:
+                payload["reply"] = {"in_reply_to_tweet_id": ids[-1]}
+            data = self.request("POST", f"{self.base}/2/tweets", json=payload, headers=self.headers).json()
+            ids.append(str(data["data"]["id"]))
+            publication.result = {**publication.result, "ids": ids}
+        username = self.config.get("username") or "i"
+        return SendResult(platform_id=ids[0], url=f"https://x.com/{username}/status/{ids[0]}", extra={"ids": ids})
+
+    def delete(self, *, publication):
+        for tweet_id in reversed(publication.result.get("ids") or [publication.platform_id]):
+            self.request("DELETE", f"{self.base}/2/tweets/{tweet_id}", headers=self.headers)
+
+    def metrics(self, *, publication):
+        data = self.request(
+            "GET",
+            f"{self.base}/2/tweets/{publication.platform_id}",
+            params={"tweet.fields": "public_metrics"},
+            headers=self.headers,
+        ).json()
+        m = data.get("data", {}).get("public_metrics", {})
+        return Metrics(
+            views=int(m.get("impression_count", 0)),
+            likes=int(m.get("like_count", 0)),
+            reposts=int(m.get("retweet_count", 0)) + int(m.get("quote_count", 0)),
+            replies=int(m.get("reply_count", 0)),
+        )
+
+    def check(self):
+        data = self.request("GET", f"{self.base}/2/users/me", headers=self.headers).json()
+        return "@" + data.get("data", {}).get("username", "")

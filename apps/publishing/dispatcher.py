@@ -1,0 +1,303 @@
+"""The dispatcher: claim due publications with SELECT ... FOR UPDATE SKIP LOCKED and a lease, deliver
+each through its adapter, and record the outcome.
+
+Exactly-once rules:
+- A claim is a lease (claimed_until). A row whose lease ran out while `claimed` was never sent and is
+  simply claimed again.
+- On platforms that cannot deduplicate, the row is marked `sending` (committed) before the request.
+  A row found `sending` with a lapsed lease means a worker died mid-request: it becomes `unconfirmed`
+  for a person to check, never a blind repeat.
+- Platforms that deduplicate by our key (webhook, Mastodon, our own site) skip the `sending` marker:
+  a lost worker's row is re-sent with the same idempotency key.
+- Outcome writes are conditional on the worker still holding the lease."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import os
+import random
+import socket
+import time
+from dataclasses import dataclass
+
+import httpx
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import ratelimit
+from .adapters import ADAPTERS, AmbiguousError, PermanentError, RetryableError, adapter_for
+from .models import AttemptOutcome, Channel, Publication, PublicationAttempt, PublicationState
+
+log = logging.getLogger(__name__)
+
+LEASE_SECONDS = 120
+BACKOFF_BASE = 2.0
+BACKOFF_CAP = 15 * 60.0
+
+_http: httpx.Client | None = None
+
+
+def shared_http() -> httpx.Client:
+    """One pooled HTTP client per worker process (keep-alive to the platforms)."""
+    global _http
+    if _http is None:
+        from django.conf import settings
+
+        _http = httpx.Client(
+            timeout=httpx.Timeout(getattr(settings, "PUBLISHING_HTTP_TIMEOUT", 15.0), connect=5.0),
+            headers={"User-Agent": "Trendoscope-Publisher/1.0"},
+            limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+        )
+    return _http
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def backoff_delay(*, attempt: int, retry_after: float | None = None) -> float:
+    """Exponential backoff with jitter (half fixed, half random), never shorter than Retry-After."""
+    exp = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** max(0, attempt - 1)))
+    delay = exp / 2 + random.uniform(0, exp / 2)
+    if retry_after is not None:
+        delay = max(delay, retry_after + random.uniform(0, 0.5))
+    return delay
+
+
+@dataclass
+class Claimed:
+    ids: list[int]
+    unconfirmed: int = 0
+
+
+def dispatch_claim(*, worker: str, limit: int = 50, lease_seconds: int = LEASE_SECONDS) -> Claimed:
+    """Claim up to `limit` due rows for this worker; resolve rows whose worker died."""
+    idempotent_platforms = [p for p, cls in ADAPTERS.items() if cls.idempotent]
+    with transaction.atomic():
+        now = timezone.now()
+        rows = list(
+            Publication.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                Q(state=PublicationState.PENDING, next_attempt_at__lte=now)
+                | Q(state__in=[PublicationState.CLAIMED, PublicationState.SENDING], claimed_until__lt=now)
+            )
+            .order_by("next_attempt_at")
+            .values_list("id", "state", "channel__platform", "attempts")[:limit]
+        )
+        if not rows:
+            return Claimed(ids=[])
+        lost = [r for r in rows if r[1] == PublicationState.SENDING and r[2] not in idempotent_platforms]
+        claim_ids = [r[0] for r in rows if r not in lost]
+        if lost:
+            Publication.objects.filter(pk__in=[r[0] for r in lost]).update(
+                state=PublicationState.UNCONFIRMED,
+                claimed_until=None,
+                last_error=_("A worker stopped while sending; the platform may or may not have it. Check and decide."),
+                updated_at=now,
+            )
+            PublicationAttempt.objects.bulk_create(
+                PublicationAttempt(
+                    publication_id=r[0],
+                    number=r[3],
+                    started_at=now,
+                    outcome=AttemptOutcome.UNKNOWN,
+                    message=_("Worker lost during the send (lease expired)."),
+                    worker=worker,
+                )
+                for r in lost
+            )
+        if claim_ids:
+            Publication.objects.filter(pk__in=claim_ids).update(
+                state=PublicationState.CLAIMED,
+                claimed_by=worker,
+                claimed_until=now + dt.timedelta(seconds=lease_seconds),
+            )
+    return Claimed(ids=claim_ids, unconfirmed=len(lost))
+
+
+def _release(publication: Publication, *, worker: str, wait: float) -> None:
+    Publication.objects.filter(pk=publication.pk, state=PublicationState.CLAIMED, claimed_by=worker).update(
+        state=PublicationState.PENDING,
+        claimed_until=None,
+        next_attempt_at=timezone.now() + dt.timedelta(seconds=max(wait, 0.05)),
+    )
+
+
+def _permits(publication: Publication, adapter) -> float:
+    """0 when the channel may send now, else seconds to wait (circuit breaker, then token buckets)."""
+    channel = publication.channel
+    allowed, wait = ratelimit.breaker_allows(channel_id=channel.pk)
+    if not allowed:
+        return max(wait, 1.0)
+    allowed, wait = ratelimit.bucket_take(
+        key=f"channel:{channel.pk}", per_second=channel.rate_per_minute / 60.0, burst=channel.rate_burst
+    )
+    if not allowed:
+        return wait
+    account_rate = getattr(adapter, "account_rate_per_second", None)
+    if account_rate:
+        allowed, wait = ratelimit.bucket_take(key=adapter.account_key(), per_second=account_rate, burst=1)
+        if not allowed:
+            return wait
+    return 0.0
+
+
+def publication_deliver(*, publication: Publication, worker: str, adapters: dict) -> str:
+    """Send one claimed row. Returns the outcome name."""
+    channel: Channel = publication.channel
+    if not channel.is_active:
+        Publication.objects.filter(pk=publication.pk, claimed_by=worker).update(
+            state=PublicationState.FAILED, claimed_until=None, last_error=_("The channel is disabled.")
+        )
+        return "failed"
+    now = timezone.now()
+    if publication.not_before and publication.not_before > now:
+        _release(publication, worker=worker, wait=(publication.not_before - now).total_seconds())
+        return "embargoed"
+    adapter = adapters.get(channel.pk)
+    if adapter is None:
+        adapter = adapters[channel.pk] = adapter_for(channel, http=shared_http())
+    wait = _permits(publication, adapter)
+    if wait > 0:
+        _release(publication, worker=worker, wait=wait)
+        return f"postponed:{wait:.3f}"
+    attempt_no = publication.attempts + 1
+    if not adapter.idempotent:
+        marked = Publication.objects.filter(
+            pk=publication.pk, state=PublicationState.CLAIMED, claimed_by=worker
+        ).update(
+            state=PublicationState.SENDING,
+            attempts=attempt_no,
+            claimed_until=timezone.now() + dt.timedelta(seconds=LEASE_SECONDS),
+        )
+        if not marked:
+            return "lost"
+    started = timezone.now()
+    t0 = time.monotonic()
+    outcome, status, message = AttemptOutcome.OK, None, ""
+    result = None
+    retry_after = None
+    try:
+        result = adapter.send(publication=publication, content=publication.content)
+    except RetryableError as exc:
+        outcome, status, message, retry_after = AttemptOutcome.RETRY, exc.status, exc.message, exc.retry_after
+    except AmbiguousError as exc:
+        status, message = exc.status, exc.message
+        outcome = AttemptOutcome.RETRY if adapter.idempotent else AttemptOutcome.UNKNOWN
+    except PermanentError as exc:
+        outcome, status, message = AttemptOutcome.FAILED, exc.status, exc.message
+    except Exception as exc:  # a bug or an unexpected answer: nobody knows whether it went out
+        log.exception("publication %s: unexpected error", publication.pk)
+        message = f"{exc.__class__.__name__}: {exc}"
+        outcome = AttemptOutcome.RETRY if adapter.idempotent else AttemptOutcome.UNKNOWN
+    duration_ms = int((time.monotonic() - t0) * 1000)
+
+    if outcome == AttemptOutcome.RETRY and attempt_no >= publication.max_attempts:
+        outcome = AttemptOutcome.FAILED
+        message = _("Gave up after %(n)s attempts: %(m)s") % {"n": attempt_no, "m": message}
+
+    fields: dict = {"attempts": attempt_no, "claimed_until": None, "result": publication.result}
+    if outcome == AttemptOutcome.OK:
+        fields.update(
+            state=PublicationState.PUBLISHED,
+            platform_id=result.platform_id[:500],
+            platform_url=result.url[:1000],
+            result={**publication.result, **result.extra},
+            published_at=timezone.now(),
+            last_error="",
+        )
+        ratelimit.breaker_success(channel_id=channel.pk)
+    elif outcome == AttemptOutcome.RETRY:
+        delay = backoff_delay(attempt=attempt_no, retry_after=retry_after)
+        fields.update(
+            state=PublicationState.PENDING,
+            next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
+            last_error=message,
+        )
+        if status is None or status >= 500:
+            ratelimit.breaker_failure(channel_id=channel.pk)
+    elif outcome == AttemptOutcome.UNKNOWN:
+        fields.update(state=PublicationState.UNCONFIRMED, last_error=message)
+    else:
+        fields.update(state=PublicationState.FAILED, last_error=message)
+
+    with transaction.atomic():
+        updated = Publication.objects.filter(
+            pk=publication.pk, claimed_by=worker, state__in=[PublicationState.CLAIMED, PublicationState.SENDING]
+        ).update(**fields, updated_at=timezone.now())
+        PublicationAttempt.objects.create(
+            publication_id=publication.pk,
+            number=attempt_no,
+            started_at=started,
+            duration_ms=duration_ms,
+            outcome=outcome,
+            status_code=status,
+            message=message[:4000],
+            worker=worker,
+        )
+        if outcome == AttemptOutcome.FAILED and status in (401, 403):
+            Channel.objects.filter(pk=channel.pk).update(last_error=message[:2000])
+    if not updated:
+        log.warning("publication %s: lease lost before the outcome was written", publication.pk)
+    if outcome == AttemptOutcome.OK:
+        post_check_all_published(post_id=publication.post_id)
+    return str(outcome)
+
+
+def post_check_all_published(*, post_id: int) -> None:
+    from .posts_bridge import post_mark_published
+
+    states = set(Publication.objects.filter(post_id=post_id).values_list("state", flat=True))
+    if PublicationState.PUBLISHED in states and states <= {
+        PublicationState.PUBLISHED,
+        PublicationState.CANCELLED,
+        PublicationState.UNPUBLISHED,
+    }:
+        post_mark_published(post_id=post_id)
+
+
+def dispatch_batch(*, worker: str, limit: int = 50, adapters: dict | None = None) -> int:
+    """Claim one batch and deliver it. Returns how many rows were claimed."""
+    claimed = dispatch_claim(worker=worker, limit=limit)
+    if not claimed.ids:
+        return 0
+    adapters = adapters if adapters is not None else {}
+    publications = (
+        Publication.objects.filter(pk__in=claimed.ids, claimed_by=worker, state=PublicationState.CLAIMED)
+        .select_related("channel")
+        .order_by("next_attempt_at")
+    )
+    blocked: dict[int, float] = {}
+    for publication in publications:
+        # Once a channel is out of tokens, the rest of its rows in this batch go back without asking,
+        # spaced one refill interval apart so they do not all come back at the same instant.
+        if publication.channel_id in blocked:
+            interval = 60.0 / max(1, publication.channel.rate_per_minute)
+            blocked[publication.channel_id] += interval
+            _release(publication, worker=worker, wait=blocked[publication.channel_id])
+            continue
+        outcome = publication_deliver(publication=publication, worker=worker, adapters=adapters)
+        if outcome.startswith("postponed:"):
+            blocked[publication.channel_id] = float(outcome.split(":", 1)[1])
+    return len(claimed.ids) + claimed.unconfirmed
+
+
+def dispatch_run(
+    *, worker: str | None = None, budget_seconds: float = 8.0, limit: int = 50, idle_exit: bool = True
+) -> int:
+    """Deliver due rows until none are left (or the time budget is spent). Returns rows handled."""
+    worker = worker or worker_name()
+    deadline = time.monotonic() + budget_seconds
+    adapters: dict = {}
+    total = 0
+    while time.monotonic() < deadline:
+        handled = dispatch_batch(worker=worker, limit=limit, adapters=adapters)
+        total += handled
+        if not handled:
+            if idle_exit:
+                break
+            time.sleep(0.2)
+    return total

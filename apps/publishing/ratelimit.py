@@ -1,0 +1,137 @@
+"""Per-channel (and per-account) token buckets and a circuit breaker, both in Redis so every worker
+process shares them. The bucket is one Lua script: read, refill, take, write happen atomically."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import redis
+from django.conf import settings
+
+TOKEN_BUCKET_LUA = """
+local key = KEYS[1]
+local rate = tonumber(ARGV[1])
+local burst = tonumber(ARGV[2])
+local t = redis.call('TIME')
+local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
+local data = redis.call('HMGET', key, 'tokens', 'ts')
+local tokens = tonumber(data[1])
+local ts = tonumber(data[2])
+if tokens == nil then tokens = burst; ts = now end
+tokens = math.min(burst, tokens + math.max(0, now - ts) * rate)
+local allowed = 0
+local wait = 0
+if tokens >= 1 then
+  tokens = tokens - 1
+  allowed = 1
+else
+  wait = (1 - tokens) / rate
+end
+redis.call('HSET', key, 'tokens', tostring(tokens), 'ts', tostring(now))
+redis.call('PEXPIRE', key, math.ceil((burst / rate) * 1000) + 60000)
+return {allowed, tostring(wait)}
+"""
+
+BREAKER_THRESHOLD = 10
+BREAKER_COOLDOWN = 30
+
+
+@lru_cache(maxsize=2)
+def _client(url: str) -> redis.Redis | None:
+    return redis.Redis.from_url(url) if url else None
+
+
+def client() -> redis.Redis | None:
+    return _client(getattr(settings, "REDIS_URL", "") or "")
+
+
+class _LocalBuckets:
+    """Process-local fallback when no Redis is configured (single-process `make run`)."""
+
+    def __init__(self):
+        self.state: dict[str, tuple[float, float]] = {}
+
+    def take(self, key: str, rate: float, burst: float) -> tuple[bool, float]:
+        import time
+
+        now = time.monotonic()
+        tokens, ts = self.state.get(key, (burst, now))
+        tokens = min(burst, tokens + (now - ts) * rate)
+        if tokens >= 1:
+            self.state[key] = (tokens - 1, now)
+            return True, 0.0
+        self.state[key] = (tokens, now)
+        return False, (1 - tokens) / rate
+
+
+_local = _LocalBuckets()
+_script = None
+
+
+def bucket_take(*, key: str, per_second: float, burst: int) -> tuple[bool, float]:
+    """Take one token. Returns (allowed, seconds to wait before one is available)."""
+    global _script
+    r = client()
+    if r is None:
+        return _local.take(key, per_second, burst)
+    if _script is None:
+        _script = r.register_script(TOKEN_BUCKET_LUA)
+    allowed, wait = _script(keys=[f"pub:bucket:{key}"], args=[per_second, max(1, burst)], client=r)
+    return bool(int(allowed)), float(wait)
+
+
+def bucket_reset(*, key: str) -> None:
+    r = client()
+    if r is not None:
+        r.delete(f"pub:bucket:{key}")
+    _local.state.pop(key, None)
+
+
+# --- circuit breaker: after BREAKER_THRESHOLD consecutive failures the channel is "open" for
+# BREAKER_COOLDOWN seconds; afterwards one probe send is let through (half-open).
+
+
+def breaker_allows(*, channel_id: int) -> tuple[bool, float]:
+    r = client()
+    if r is None:
+        return True, 0.0
+    ttl = r.pttl(f"pub:breaker:open:{channel_id}")
+    if ttl and ttl > 0:
+        return False, ttl / 1000
+    if int(r.get(f"pub:breaker:fails:{channel_id}") or 0) >= BREAKER_THRESHOLD:
+        # Half-open: exactly one worker gets to probe.
+        if r.set(f"pub:breaker:probe:{channel_id}", "1", nx=True, ex=BREAKER_COOLDOWN):
+            return True, 0.0
+        return False, 5.0
+    return True, 0.0
+
+
+def breaker_success(*, channel_id: int) -> None:
+    r = client()
+    if r is not None:
+        r.delete(f"pub:breaker:fails:{channel_id}", f"pub:breaker:probe:{channel_id}")
+
+
+def breaker_failure(*, channel_id: int) -> bool:
+    """Count one failure; returns True when the breaker (re)opens."""
+    r = client()
+    if r is None:
+        return False
+    fails = r.incr(f"pub:breaker:fails:{channel_id}")
+    r.expire(f"pub:breaker:fails:{channel_id}", 600)
+    if fails >= BREAKER_THRESHOLD:
+        r.set(f"pub:breaker:open:{channel_id}", "1", ex=BREAKER_COOLDOWN)
+        r.delete(f"pub:breaker:probe:{channel_id}")
+        return True
+    return False
+
+
+def breaker_state(*, channel_id: int) -> str:
+    r = client()
+    if r is None:
+        return "closed"
+    if r.exists(f"pub:breaker:open:{channel_id}"):
+        return "open"
+    if int(r.get(f"pub:breaker:fails:{channel_id}") or 0) >= BREAKER_THRESHOLD:
+        return "half-open"
+    return "closed"

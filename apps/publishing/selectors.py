@@ -1,0 +1,118 @@
+"""Reads for publishing, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from apps.core.errors import NotFound
+from apps.core.permissions import require_member
+
+from .models import Channel, EngagementMetric, Publication, PublicationAttempt, PublicationState, Subscriber
+
+EXPIRY_WARNING_DAYS = 7
+
+
+def channels_for(*, user, workspace) -> QuerySet[Channel]:
+    require_member(user=user, workspace=workspace)
+    return Channel.objects.filter(workspace=workspace).annotate(
+        pending_count=Count("publications", filter=Q(publications__state=PublicationState.PENDING)),
+        problem_count=Count(
+            "publications", filter=Q(publications__state__in=[PublicationState.FAILED, PublicationState.UNCONFIRMED])
+        ),
+    )
+
+
+def channel_for_user(*, user, pk) -> Channel:
+    channel = Channel.objects.visible_to(user).filter(pk=pk).first()
+    if channel is None:
+        raise NotFound("Not found.")
+    return channel
+
+
+def channels_expiring(*, workspace, days: int = EXPIRY_WARNING_DAYS) -> QuerySet[Channel]:
+    """Channels whose token expires within `days` (or already has)."""
+    return Channel.objects.filter(
+        workspace=workspace, is_active=True, credentials_expire_at__lte=timezone.now() + dt.timedelta(days=days)
+    ).order_by("credentials_expire_at")
+
+
+def channel_expiry_warning(channel: Channel) -> str:
+    if channel.credentials_expire_at is None:
+        return ""
+    left = channel.credentials_expire_at - timezone.now()
+    if left <= dt.timedelta(0):
+        return "expired"
+    if left <= dt.timedelta(days=EXPIRY_WARNING_DAYS):
+        return "expiring"
+    return ""
+
+
+def publications_for(
+    *, user, workspace, state: str | None = None, channel_id=None, post_id=None
+) -> QuerySet[Publication]:
+    require_member(user=user, workspace=workspace)
+    queryset = Publication.objects.filter(workspace=workspace).select_related("channel", "post")
+    if state:
+        queryset = queryset.filter(state=state)
+    if channel_id:
+        queryset = queryset.filter(channel_id=channel_id)
+    if post_id:
+        queryset = queryset.filter(post_id=post_id)
+    return queryset
+
+
+def publication_for_user(*, user, pk) -> Publication:
+    publication = Publication.objects.visible_to(user).select_related("channel", "post").filter(pk=pk).first()
+    if publication is None:
+        raise NotFound("Not found.")
+    return publication
+
+
+def publication_attempts(*, publication: Publication) -> QuerySet[PublicationAttempt]:
+    return publication.attempt_log.all()
+
+
+def publications_needing_attention(*, workspace) -> QuerySet[Publication]:
+    return (
+        Publication.objects.filter(
+            workspace=workspace, state__in=[PublicationState.FAILED, PublicationState.UNCONFIRMED]
+        )
+        .select_related("channel", "post")
+        .order_by("-updated_at")
+    )
+
+
+def calendar_publications(*, workspace, start: dt.datetime, end: dt.datetime) -> QuerySet[Publication]:
+    return (
+        Publication.objects.filter(workspace=workspace, due_at__gte=start, due_at__lt=end)
+        .exclude(state=PublicationState.CANCELLED)
+        .select_related("channel", "post")
+        .order_by("due_at", "id")
+    )
+
+
+def latest_metric_subquery(field: str):
+    return Subquery(
+        EngagementMetric.objects.filter(publication=OuterRef("pk")).order_by("-measured_at").values(field)[:1]
+    )
+
+
+def publications_with_engagement(*, workspace, since: dt.datetime | None = None) -> QuerySet[Publication]:
+    queryset = Publication.objects.filter(workspace=workspace, state=PublicationState.PUBLISHED)
+    if since is not None:
+        queryset = queryset.filter(published_at__gte=since)
+    return queryset.select_related("channel", "post", "post__persona").annotate(
+        m_views=latest_metric_subquery("views"),
+        m_likes=latest_metric_subquery("likes"),
+        m_reposts=latest_metric_subquery("reposts"),
+        m_replies=latest_metric_subquery("replies"),
+        m_clicks=latest_metric_subquery("clicks"),
+    )
+
+
+def subscribers_for(*, user, workspace) -> QuerySet[Subscriber]:
+    require_member(user=user, workspace=workspace)
+    return Subscriber.objects.filter(workspace=workspace)

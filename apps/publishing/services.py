@@ -1,0 +1,520 @@
+"""Writes for publishing: channels, scheduling (with the per-channel rendering frozen on the row),
+cancel, reschedule, embargo, retry/confirm of unclear sends, unpublish, subscribers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from apps.accounts.roles import Capability
+from apps.core.errors import Conflict, InvalidInput, NotFound
+from apps.core.permissions import require_capability
+from apps.core.services import audit_log, on_commit_delay
+from apps.posts.models import Post
+
+from .adapters import PostContent, adapter_class, adapter_for
+from .crypto import credentials_encrypt
+from .formatting import Rendered
+from .models import Channel, Platform, Publication, PublicationAttempt, PublicationState, Subscriber
+from .posts_bridge import SCHEDULABLE_STATES, post_mark_scheduled
+
+# --- channels ---------------------------------------------------------------------------------
+
+
+def _clean_config(*, platform: str, config: dict) -> dict:
+    cls = adapter_class(platform)
+    cleaned = {k: v for k, v in (config or {}).items() if v not in (None, "")}
+    for key in ("url", "base_url", "service"):
+        value = cleaned.get(key)
+        if value and not str(value).startswith(("http://", "https://")):
+            raise InvalidInput(_("%(field)s must be an http(s) URL.") % {"field": key})
+    if platform == Platform.WEBHOOK and not cleaned.get("url"):
+        raise InvalidInput(_("A webhook channel needs a URL."))
+    if platform in (Platform.WORDPRESS, Platform.MASTODON) and not cleaned.get("base_url"):
+        raise InvalidInput(_("This channel needs the site's base URL."))
+    if platform == Platform.TELEGRAM and not cleaned.get("chat_id"):
+        raise InvalidInput(_("A Telegram channel needs a chat id (@channel or numeric id)."))
+    if platform == Platform.LINKEDIN and not cleaned.get("author_urn"):
+        raise InvalidInput(_("A LinkedIn channel needs the author URN (urn:li:person:… or urn:li:organization:…)."))
+    if platform == Platform.BLUESKY and not cleaned.get("handle"):
+        raise InvalidInput(_("A Bluesky channel needs the account handle."))
+    del cls
+    return cleaned
+
+
+@transaction.atomic
+def channel_create(
+    *,
+    user,
+    workspace,
+    name: str,
+    platform: str,
+    config: dict | None = None,
+    secrets: dict | None = None,
+    credentials_expire_at: dt.datetime | None = None,
+    rate_per_minute: int | None = None,
+    rate_burst: int | None = None,
+    is_active: bool = True,
+) -> Channel:
+    require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_CHANNELS)
+    if platform not in Platform.values:
+        raise InvalidInput(_("Unknown platform: %(platform)s.") % {"platform": platform})
+    name = (name or "").strip()
+    if not name:
+        raise InvalidInput(_("A channel needs a name."))
+    if Channel.objects.filter(workspace=workspace, name=name).exists():
+        raise InvalidInput(_("A channel with this name already exists."))
+    default_rate, default_burst = adapter_class(platform).default_rate
+    channel = Channel.objects.create(
+        workspace=workspace,
+        name=name,
+        platform=platform,
+        config=_clean_config(platform=platform, config=config or {}),
+        credentials_encrypted=credentials_encrypt(secrets={k: v for k, v in (secrets or {}).items() if v}),
+        credentials_expire_at=credentials_expire_at,
+        rate_per_minute=rate_per_minute or default_rate,
+        rate_burst=rate_burst or default_burst,
+        is_active=is_active,
+    )
+    audit_log(actor=user, action="channel.create", target=channel, data={"platform": platform})
+    return channel
+
+
+@transaction.atomic
+def channel_update(
+    *,
+    user,
+    channel: Channel,
+    name: str | None = None,
+    config: dict | None = None,
+    secrets: dict | None = None,
+    credentials_expire_at: dt.datetime | None | str = "unchanged",
+    rate_per_minute: int | None = None,
+    rate_burst: int | None = None,
+    is_active: bool | None = None,
+) -> Channel:
+    """Secrets are replaced only when new ones are given (they are never shown, so never round-trip)."""
+    require_capability(user=user, workspace=channel.workspace_id, capability=Capability.MANAGE_CHANNELS)
+    changed = []
+    if name is not None and name.strip() and name.strip() != channel.name:
+        if Channel.objects.filter(workspace_id=channel.workspace_id, name=name.strip()).exclude(pk=channel.pk).exists():
+            raise InvalidInput(_("A channel with this name already exists."))
+        channel.name = name.strip()
+        changed.append("name")
+    if config is not None:
+        channel.config = _clean_config(platform=channel.platform, config=config)
+        changed.append("config")
+    new_secrets = {k: v for k, v in (secrets or {}).items() if v}
+    if new_secrets:
+        channel.credentials_encrypted = credentials_encrypt(secrets=new_secrets)
+        channel.last_error = ""
+        changed.append("credentials")
+    if credentials_expire_at != "unchanged":
+        channel.credentials_expire_at = credentials_expire_at
+        changed.append("credentials_expire_at")
+    if rate_per_minute:
+        channel.rate_per_minute = rate_per_minute
+        changed.append("rate_per_minute")
+    if rate_burst:
+        channel.rate_burst = rate_burst
+        changed.append("rate_burst")
+    if is_active is not None and is_active != channel.is_active:
+        channel.is_active = is_active
+        changed.append("is_active")
+    channel.save()
+    audit_log(actor=user, action="channel.update", target=channel, data={"changed": changed})
+    return channel
+
+
+@transaction.atomic
+def channel_delete(*, user, channel: Channel) -> None:
+    require_capability(user=user, workspace=channel.workspace_id, capability=Capability.MANAGE_CHANNELS)
+    if channel.publications.filter(state__in=[PublicationState.CLAIMED, PublicationState.SENDING]).exists():
+        raise Conflict(_("This channel is delivering right now; try again in a minute."))
+    audit_log(actor=user, action="channel.delete", target=channel)
+    channel.delete()
+
+
+def channel_check(*, user, channel: Channel) -> str:
+    """Test the credentials against the platform; returns the account it reaches."""
+    require_capability(user=user, workspace=channel.workspace_id, capability=Capability.MANAGE_CHANNELS)
+    from .adapters import DeliveryError
+
+    try:
+        description = adapter_for(channel).check() or _("Connection works.")
+    except DeliveryError as exc:
+        Channel.objects.filter(pk=channel.pk).update(last_error=exc.message[:2000])
+        raise InvalidInput(exc.message) from exc
+    Channel.objects.filter(pk=channel.pk).update(last_error="")
+    return description
+
+
+# --- rendering --------------------------------------------------------------------------------
+
+
+def post_public_url(*, post: Post) -> str:
+    """Where the post lives on our site (its ArticlePage), or will live once the site channel runs."""
+    from apps.site.models import ArticleIndexPage, ArticlePage
+
+    page = ArticlePage.objects.filter(source_post_id=post.pk).only("url_path", "path", "depth").first()
+    if page is not None and page.live:
+        url = page.get_full_url()
+        if url:
+            return url
+    if not Channel.objects.filter(workspace_id=post.workspace_id, platform=Platform.SITE, is_active=True).exists():
+        return ""
+    index = ArticleIndexPage.objects.first()
+    base = index.get_full_url() if index is not None else None
+    base = base or settings.SITE_URL.rstrip("/") + "/articles/"
+    return f"{base.rstrip('/')}/{slugify(post.title)[:60] or f'post-{post.pk}'}/"
+
+
+def post_content(*, post: Post) -> PostContent:
+    image_url = ""
+    image_alt = ""
+    media = post.featured_media
+    if media is not None and media.file:
+        try:
+            image_url = settings.SITE_URL.rstrip("/") + media.file.url
+        except ValueError:
+            image_url = ""
+        image_alt = media.alt_text
+    author = ""
+    if post.persona_id:
+        author = post.persona.name
+    elif post.author_id:
+        author = post.author.get_full_name() or post.author.get_username()
+    return PostContent(
+        title=post.title,
+        text=post.body_text,
+        html=post.body_html,
+        excerpt=post.excerpt,
+        tags=list(post.tags or []),
+        link=post_public_url(post=post),
+        image_url=image_url,
+        image_alt=image_alt,
+        author=author,
+        post_id=post.pk,
+    )
+
+
+def _render_one(*, channel: Channel, content: PostContent, override: str) -> Rendered:
+    from .adapters import DeliveryError
+
+    try:
+        return adapter_for(channel).render(content=content, override=override)
+    except DeliveryError as exc:
+        # Mastodon's limit comes from the instance; if it cannot be read, say so instead of guessing.
+        return Rendered(
+            parts=[], limit=0, lengths=[], errors=[_("Cannot read the platform's limits: %(e)s") % {"e": exc.message}]
+        )
+    except ValueError as exc:
+        return Rendered(parts=[], limit=0, lengths=[], errors=[str(exc)])
+
+
+def publication_preview(*, user, post: Post, channels: list[Channel], overrides: dict | None = None) -> list[dict]:
+    """Every channel's version of the post, as it would be sent; nothing is written."""
+    require_capability(user=user, workspace=post.workspace_id, capability=Capability.VIEW)
+    content = post_content(post=post)
+    out = []
+    for channel in channels:
+        rendered = _render_one(channel=channel, content=content, override=(overrides or {}).get(str(channel.pk), ""))
+        out.append({"channel": channel, **asdict(rendered), "ok": rendered.ok})
+    return out
+
+
+# --- scheduling -------------------------------------------------------------------------------
+
+
+def _kick_dispatcher_if_due(due: dt.datetime) -> None:
+    if due <= timezone.now() + dt.timedelta(seconds=5):
+        from .tasks import dispatch_tick
+
+        on_commit_delay(dispatch_tick)
+
+
+@transaction.atomic
+def publication_schedule(
+    *,
+    user,
+    post: Post,
+    channels: list[Channel],
+    due_at: dt.datetime | None = None,
+    not_before: dt.datetime | None = None,
+    overrides: dict | None = None,
+) -> list[Publication]:
+    """Schedule the post to each channel (now when due_at is None). Every channel's text is rendered and
+    checked here, so a text that cannot fit is refused now rather than at send time."""
+    require_capability(user=user, workspace=post.workspace_id, capability=Capability.PUBLISH)
+    post = Post.objects.select_for_update().select_related("persona", "author", "featured_media").get(pk=post.pk)
+    if post.state not in SCHEDULABLE_STATES:
+        raise Conflict(
+            _("Only approved posts can be scheduled (this one is %(state)s).") % {"state": post.get_state_display()}
+        )
+    if not channels:
+        raise InvalidInput(_("Choose at least one channel."))
+    now = timezone.now()
+    due = due_at or now
+    if due_at is not None and due_at < now - dt.timedelta(minutes=1):
+        raise InvalidInput(_("The publication time is in the past."))
+    due_eff = not_before if not_before is not None and not_before > due else due
+    content = post_content(post=post)
+    errors: dict[str, list[str]] = {}
+    rendered_by_channel = {}
+    for channel in channels:
+        if channel.workspace_id != post.workspace_id:
+            raise NotFound(_("Not found."))
+        if not channel.is_active:
+            errors[channel.name] = [_("This channel is disabled.")]
+            continue
+        rendered = _render_one(channel=channel, content=content, override=(overrides or {}).get(str(channel.pk), ""))
+        if not rendered.ok:
+            errors[channel.name] = rendered.errors
+        rendered_by_channel[channel.pk] = rendered
+    if errors:
+        raise InvalidInput({name: [str(m) for m in msgs] for name, msgs in errors.items()})
+    publications = []
+    for channel in channels:
+        rendered = rendered_by_channel[channel.pk]
+        frozen = {
+            "parts": rendered.parts,
+            "media": rendered.media,
+            "title": content.title,
+            "excerpt": content.excerpt,
+            "html": content.html,
+            "text": content.text,
+            "link": adapter_for(channel).link_for(content),
+            "tags": content.tags,
+            "author": content.author,
+            "language": post.language,
+        }
+        try:
+            with transaction.atomic():
+                publication = Publication.objects.create(
+                    workspace_id=post.workspace_id,
+                    post=post,
+                    channel=channel,
+                    due_at=due,
+                    not_before=not_before,
+                    next_attempt_at=due_eff,
+                    content=frozen,
+                    created_by=user,
+                )
+        except IntegrityError as exc:
+            raise Conflict(
+                _("%(channel)s already has this post scheduled or published.") % {"channel": channel.name}
+            ) from exc
+        audit_log(
+            actor=user,
+            action="publication.schedule",
+            target=publication,
+            data={
+                "channel": channel.name,
+                "due_at": due.isoformat(),
+                "not_before": not_before.isoformat() if not_before else None,
+            },
+        )
+        publications.append(publication)
+    post_mark_scheduled(post=post, user=user, publish_at=due_eff)
+    _kick_dispatcher_if_due(due_eff)
+    return publications
+
+
+def _locked(publication: Publication) -> Publication:
+    return Publication.objects.select_for_update().select_related("channel").get(pk=publication.pk)
+
+
+@transaction.atomic
+def publication_cancel(*, user, publication: Publication) -> Publication:
+    require_capability(user=user, workspace=publication.workspace_id, capability=Capability.PUBLISH)
+    publication = _locked(publication)
+    if publication.state in (PublicationState.CLAIMED, PublicationState.SENDING):
+        raise Conflict(_("This publication is being delivered right now; unpublish it afterwards if needed."))
+    if publication.state not in (PublicationState.PENDING, PublicationState.FAILED, PublicationState.UNCONFIRMED):
+        raise Conflict(_("Only pending, failed or unconfirmed publications can be cancelled."))
+    publication.state = PublicationState.CANCELLED
+    publication.save(update_fields=["state", "updated_at"])
+    audit_log(actor=user, action="publication.cancel", target=publication)
+    return publication
+
+
+@transaction.atomic
+def publication_reschedule(
+    *, user, publication: Publication, due_at: dt.datetime, not_before: dt.datetime | None | str = "unchanged"
+) -> Publication:
+    """Move a pending publication (or send a failed one again) at a new time; also sets or lifts an embargo."""
+    require_capability(user=user, workspace=publication.workspace_id, capability=Capability.PUBLISH)
+    publication = _locked(publication)
+    if publication.state not in (PublicationState.PENDING, PublicationState.FAILED):
+        raise Conflict(_("Only pending or failed publications can be rescheduled."))
+    if due_at < timezone.now() - dt.timedelta(minutes=1):
+        raise InvalidInput(_("The publication time is in the past."))
+    if not_before != "unchanged":
+        publication.not_before = not_before
+    effective = max(due_at, publication.not_before) if publication.not_before else due_at
+    if publication.state == PublicationState.FAILED:
+        publication.attempts = 0
+        publication.result = {k: v for k, v in publication.result.items() if k in ("ids", "posts", "sent", "last_id")}
+    publication.state = PublicationState.PENDING
+    publication.due_at = due_at
+    publication.next_attempt_at = effective
+    publication.last_error = ""
+    publication.save()
+    audit_log(
+        actor=user,
+        action="publication.reschedule",
+        target=publication,
+        data={
+            "due_at": due_at.isoformat(),
+            "not_before": publication.not_before.isoformat() if publication.not_before else None,
+        },
+    )
+    _kick_dispatcher_if_due(effective)
+    return publication
+
+
+@transaction.atomic
+def publication_resolve_unconfirmed(*, user, publication: Publication, delivered: bool, url: str = "") -> Publication:
+    """A person checked the platform: the unclear send either arrived (published) or did not (send again)."""
+    require_capability(user=user, workspace=publication.workspace_id, capability=Capability.PUBLISH)
+    publication = _locked(publication)
+    if publication.state != PublicationState.UNCONFIRMED:
+        raise Conflict(_("Only unconfirmed publications need a decision."))
+    if delivered:
+        publication.state = PublicationState.PUBLISHED
+        publication.published_at = timezone.now()
+        publication.platform_url = url or publication.platform_url
+    else:
+        publication.state = PublicationState.PENDING
+        publication.next_attempt_at = timezone.now()
+    publication.save()
+    audit_log(actor=user, action="publication.resolve", target=publication, data={"delivered": delivered})
+    if delivered:
+        from .dispatcher import post_check_all_published
+
+        transaction.on_commit(lambda: post_check_all_published(post_id=publication.post_id))
+    else:
+        _kick_dispatcher_if_due(publication.next_attempt_at)
+    return publication
+
+
+@transaction.atomic
+def publication_unpublish(*, user, publication: Publication) -> Publication:
+    """Ask the platform to delete the published item (queued; the attempt is logged)."""
+    require_capability(user=user, workspace=publication.workspace_id, capability=Capability.PUBLISH)
+    publication = _locked(publication)
+    if publication.state != PublicationState.PUBLISHED:
+        raise Conflict(_("Only published publications can be unpublished."))
+    if not adapter_class(publication.channel.platform).can_delete:
+        raise Conflict(
+            _("%(platform)s does not allow deleting through its API.")
+            % {"platform": publication.channel.get_platform_display()}
+        )
+    audit_log(actor=user, action="publication.unpublish", target=publication)
+    from .tasks import unpublish_publication
+
+    on_commit_delay(unpublish_publication, publication.pk)
+    return publication
+
+
+def publication_delete_remote(*, publication_id: int) -> None:
+    """Worker side of unpublish: delete on the platform, log the attempt, mark the row."""
+    import time
+
+    from .adapters import DeliveryError
+
+    publication = Publication.objects.select_related("channel").filter(pk=publication_id).first()
+    if publication is None or publication.state != PublicationState.PUBLISHED:
+        return
+    started = timezone.now()
+    t0 = time.monotonic()
+    try:
+        adapter_for(publication.channel).delete(publication=publication)
+    except DeliveryError as exc:
+        PublicationAttempt.objects.create(
+            publication=publication,
+            number=publication.attempts + 1,
+            started_at=started,
+            duration_ms=int((time.monotonic() - t0) * 1000),
+            outcome="failed",
+            status_code=exc.status,
+            message=_("Delete failed: %(e)s") % {"e": exc.message},
+        )
+        Publication.objects.filter(pk=publication.pk).update(last_error=exc.message[:2000])
+        raise
+    with transaction.atomic():
+        PublicationAttempt.objects.create(
+            publication=publication,
+            number=publication.attempts + 1,
+            started_at=started,
+            duration_ms=int((time.monotonic() - t0) * 1000),
+            outcome="deleted",
+            message=_("Deleted on the platform."),
+        )
+        Publication.objects.filter(pk=publication.pk, state=PublicationState.PUBLISHED).update(
+            state=PublicationState.UNPUBLISHED, updated_at=timezone.now()
+        )
+        audit_log(actor=None, action="publication.deleted", target=publication)
+
+
+def publications_cancel_for_post(*, post_id: int, reason: str) -> int:
+    """The post left the publishable states (archived, sent back to draft): drop what has not gone out."""
+    with transaction.atomic():
+        count = Publication.objects.filter(post_id=post_id, state=PublicationState.PENDING).update(
+            state=PublicationState.CANCELLED, last_error=reason[:500], updated_at=timezone.now()
+        )
+    return count
+
+
+# --- subscribers ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def subscriber_add(*, user, workspace, email: str, name: str = "") -> Subscriber:
+    require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_CHANNELS)
+    from django.core.validators import validate_email
+
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except Exception as exc:
+        raise InvalidInput(_("Enter a valid e-mail address.")) from exc
+    subscriber, _created = Subscriber.objects.update_or_create(
+        workspace=workspace, email=email, defaults={"name": name, "unsubscribed_at": None}
+    )
+    audit_log(actor=user, action="subscriber.add", target=subscriber)
+    return subscriber
+
+
+@transaction.atomic
+def subscriber_remove(*, user, subscriber: Subscriber) -> None:
+    require_capability(user=user, workspace=subscriber.workspace_id, capability=Capability.MANAGE_CHANNELS)
+    audit_log(actor=user, action="subscriber.remove", target=subscriber)
+    subscriber.delete()
+
+
+@transaction.atomic
+def subscriber_unsubscribe(*, token: str) -> Subscriber:
+    """The signed link from a newsletter: no login, the signature is the authority."""
+    from django.core import signing
+
+    from .adapters.newsletter import UNSUBSCRIBE_SALT
+
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+    except signing.BadSignature as exc:
+        raise NotFound(_("This unsubscribe link is not valid.")) from exc
+    subscriber = Subscriber.objects.filter(pk=data.get("s"), workspace_id=data.get("w")).first()
+    if subscriber is None:
+        raise NotFound(_("This unsubscribe link is not valid."))
+    if subscriber.unsubscribed_at is None:
+        subscriber.unsubscribed_at = timezone.now()
+        subscriber.save(update_fields=["unsubscribed_at", "updated_at"])
+        audit_log(actor=None, action="subscriber.unsubscribe", target=subscriber)
+    return subscriber

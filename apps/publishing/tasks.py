@@ -1,0 +1,39 @@
+"""Celery entry points: thin wrappers that fetch ids and call the dispatcher or a service."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+
+@shared_task(name="publishing.dispatch_tick", acks_late=True, soft_time_limit=60, time_limit=90, ignore_result=True)
+def dispatch_tick(**kwargs) -> int:
+    """The beat tick: deliver whatever is due (claims with SKIP LOCKED, so ticks may overlap safely)."""
+    from .dispatcher import dispatch_run
+
+    return dispatch_run(budget_seconds=45.0)
+
+
+@shared_task(
+    name="publishing.unpublish_publication",
+    acks_late=True,
+    autoretry_for=(Exception,),
+    retry_backoff=True,
+    max_retries=5,
+    soft_time_limit=60,
+    ignore_result=True,
+)
+def unpublish_publication(publication_id: int, **kwargs) -> None:
+    from .adapters import PermanentError
+    from .services import publication_delete_remote
+
+    try:
+        publication_delete_remote(publication_id=publication_id)
+    except PermanentError:
+        return  # logged on the publication; repeating will not help
+
+
+@shared_task(name="publishing.poll_metrics", acks_late=True, soft_time_limit=240, time_limit=300, ignore_result=True)
+def poll_metrics(**kwargs) -> int:
+    from .analytics import metrics_poll_due
+
+    return metrics_poll_due()

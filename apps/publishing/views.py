@@ -1,0 +1,417 @@
+"""Publishing pages: overview, calendar, analytics, channel settings, subscribers, a publication's
+history, the post page's publish panel and the public unsubscribe page."""
+
+from __future__ import annotations
+
+import calendar as pycalendar
+import datetime as dt
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from apps.accounts.roles import Capability
+from apps.core.errors import Conflict, NotFound
+from apps.core.permissions import require_capability, require_member
+from apps.posts.models import Post
+
+from . import analytics as analytics_mod
+from . import selectors, services
+from .adapters import ADAPTERS
+from .models import Channel, Platform, PublicationState
+from .ratelimit import breaker_state
+
+
+def _membership(request):
+    membership = request.membership
+    if membership is None:
+        raise Http404
+    return membership
+
+
+def _error_text(exc) -> str:
+    if isinstance(exc, ValidationError):
+        if hasattr(exc, "error_dict"):
+            return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
+        return " ".join(exc.messages)
+    return getattr(exc, "message", None) or str(exc)
+
+
+def _local_input(value: str) -> dt.datetime | None:
+    """<input type=datetime-local> value in the current time zone."""
+    if not value:
+        return None
+    parsed = parse_datetime(value)
+    if parsed is None:
+        raise ValidationError(_("Enter a valid date and time."))
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+@login_required
+def index(request):
+    membership = _membership(request)
+    workspace = membership.workspace
+    channels = list(selectors.channels_for(user=request.user, workspace=workspace).order_by("name"))
+    for channel in channels:
+        channel.expiry = selectors.channel_expiry_warning(channel)
+        channel.breaker = breaker_state(channel_id=channel.pk)
+    now = timezone.now()
+    upcoming = (
+        selectors.publications_for(user=request.user, workspace=workspace)
+        .filter(state__in=[PublicationState.PENDING, PublicationState.CLAIMED, PublicationState.SENDING])
+        .order_by("next_attempt_at")[:25]
+    )
+    recent = selectors.publications_for(
+        user=request.user, workspace=workspace, state=PublicationState.PUBLISHED
+    ).order_by("-published_at")[:15]
+    attention = selectors.publications_needing_attention(workspace=workspace)[:25]
+    return render(
+        request,
+        "publishing/index.html",
+        {
+            "section": "publishing",
+            "channels": channels,
+            "upcoming": upcoming,
+            "recent": recent,
+            "attention": attention,
+            "now": now,
+            "can_manage": membership.can(Capability.MANAGE_CHANNELS),
+            "can_publish": membership.can(Capability.PUBLISH),
+        },
+    )
+
+
+@login_required
+def calendar(request):
+    workspace = _membership(request).workspace
+    today = timezone.localdate()
+    try:
+        year, month = (int(x) for x in request.GET.get("month", f"{today.year}-{today.month}").split("-"))
+        first = dt.date(year, month, 1)
+    except ValueError:
+        first = today.replace(day=1)
+    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
+    start = timezone.make_aware(dt.datetime.combine(weeks[0][0], dt.time.min))
+    end = timezone.make_aware(dt.datetime.combine(weeks[-1][-1] + dt.timedelta(days=1), dt.time.min))
+    by_day: dict[dt.date, list] = {}
+    for publication in selectors.calendar_publications(workspace=workspace, start=start, end=end):
+        when = publication.published_at or publication.due_at
+        by_day.setdefault(timezone.localtime(when).date(), []).append(publication)
+    grid = [
+        [{"date": d, "items": by_day.get(d, []), "in_month": d.month == first.month} for d in week] for week in weeks
+    ]
+    prev_month = (first - dt.timedelta(days=1)).replace(day=1)
+    next_month = (first + dt.timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "publishing/calendar.html",
+        {
+            "section": "publishing",
+            "grid": grid,
+            "month": first,
+            "today": today,
+            "prev": f"{prev_month.year}-{prev_month.month:02d}",
+            "next": f"{next_month.year}-{next_month.month:02d}",
+            "weekdays": analytics_mod.WEEKDAYS,
+        },
+    )
+
+
+@login_required
+def analytics(request):
+    workspace = _membership(request).workspace
+    try:
+        days = max(7, min(365, int(request.GET.get("days", 30))))
+    except ValueError:
+        days = 30
+    summary = analytics_mod.analytics_summary(workspace=workspace, days=days)
+    channels = list(Channel.objects.filter(workspace=workspace).order_by("name"))
+    history = list(selectors.publications_with_engagement(workspace=workspace))
+    best = [(c, analytics_mod.best_time_for_channel(channel=c, rows=history)) for c in channels]
+    charts = {
+        "daily": analytics_mod.line_chart_svg(summary["daily"], title=_("Engagement per day")),
+        "post": analytics_mod.bar_chart_svg([(t.label, t.engagement) for t in summary["by_post"]], title=_("By post")),
+        "channel": analytics_mod.bar_chart_svg(
+            [(t.label, t.engagement) for t in summary["by_channel"]], title=_("By channel")
+        ),
+        "persona": analytics_mod.bar_chart_svg(
+            [(t.label, t.engagement) for t in summary["by_persona"]], title=_("By persona")
+        ),
+    }
+    return render(
+        request,
+        "publishing/analytics.html",
+        {"section": "publishing", "summary": summary, "charts": charts, "best": best, "days": days},
+    )
+
+
+def _channel_form_fields(platform: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    cls = ADAPTERS[platform]
+    common = ("utm_campaign", "hashtags") if platform not in ("site", "newsletter", "wordpress") else ()
+    return tuple(cls.config_fields) + common, tuple(cls.secret_fields)
+
+
+@login_required
+def channel_edit(request, pk: int | None = None):
+    membership = _membership(request)
+    channel = selectors.channel_for_user(user=request.user, pk=pk) if pk else None
+    workspace = channel.workspace if channel else membership.workspace
+    try:
+        require_capability(user=request.user, workspace=workspace, capability=Capability.MANAGE_CHANNELS)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("publishing:index")
+    platform = channel.platform if channel else request.POST.get("platform") or request.GET.get("platform") or "webhook"
+    if platform not in ADAPTERS:
+        platform = "webhook"
+    config_fields, secret_fields = _channel_form_fields(platform)
+    error = ""
+    if request.method == "POST":
+        config = {}
+        for key in config_fields:
+            value = request.POST.get(f"config_{key}", "").strip()
+            if key == "hashtags":
+                config[key] = [t.strip().lstrip("#") for t in value.replace(",", " ").split() if t.strip()]
+            else:
+                config[key] = value
+        secrets = {key: request.POST.get(f"secret_{key}", "").strip() for key in secret_fields}
+        try:
+            expires = _local_input(request.POST.get("credentials_expire_at", ""))
+            kwargs = {
+                "config": config,
+                "secrets": secrets,
+                "credentials_expire_at": expires,
+                "rate_per_minute": int(request.POST.get("rate_per_minute") or 0) or None,
+                "rate_burst": int(request.POST.get("rate_burst") or 0) or None,
+                "is_active": request.POST.get("is_active") == "on",
+            }
+            if channel is None:
+                channel = services.channel_create(
+                    user=request.user,
+                    workspace=workspace,
+                    name=request.POST.get("name", ""),
+                    platform=platform,
+                    **kwargs,
+                )
+                messages.success(
+                    request, _("Channel created. Its credentials are stored encrypted and will not be shown again.")
+                )
+            else:
+                services.channel_update(user=request.user, channel=channel, name=request.POST.get("name"), **kwargs)
+                messages.success(request, _("Channel saved."))
+            return redirect("publishing:channel_edit", pk=channel.pk)
+        except (ValidationError, ValueError, Conflict) as exc:
+            error = _error_text(exc)
+    values = channel.config if channel else {}
+    return render(
+        request,
+        "publishing/channel_form.html",
+        {
+            "section": "publishing",
+            "channel": channel,
+            "platform": platform,
+            "platforms": Platform.choices,
+            "config_fields": [(k, request.POST.get(f"config_{k}", _display(values.get(k, "")))) for k in config_fields],
+            "secret_fields": secret_fields,
+            "error": error,
+            "expiry": selectors.channel_expiry_warning(channel) if channel else "",
+            "adapter": ADAPTERS[platform],
+            "breaker": breaker_state(channel_id=channel.pk) if channel else "",
+            "publications": channel.publications.select_related("post").order_by("-due_at")[:20] if channel else [],
+        },
+    )
+
+
+def _display(value) -> str:
+    return " ".join(f"#{v}" for v in value) if isinstance(value, list) else str(value or "")
+
+
+@login_required
+@require_POST
+def channel_check_view(request, pk: int):
+    channel = selectors.channel_for_user(user=request.user, pk=pk)
+    try:
+        account = services.channel_check(user=request.user, channel=channel)
+        messages.success(request, _("Connection works: %(account)s") % {"account": account})
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("publishing:channel_edit", pk=pk)
+
+
+@login_required
+@require_POST
+def channel_delete_view(request, pk: int):
+    channel = selectors.channel_for_user(user=request.user, pk=pk)
+    try:
+        services.channel_delete(user=request.user, channel=channel)
+        messages.success(request, _("Channel deleted."))
+    except (Conflict, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("publishing:channel_edit", pk=pk)
+    return redirect("publishing:index")
+
+
+@login_required
+def subscribers(request):
+    membership = _membership(request)
+    workspace = membership.workspace
+    try:
+        require_capability(user=request.user, workspace=workspace, capability=Capability.MANAGE_CHANNELS)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("publishing:index")
+    if request.method == "POST":
+        try:
+            if request.POST.get("remove"):
+                subscriber = (
+                    selectors.subscribers_for(user=request.user, workspace=workspace)
+                    .filter(pk=request.POST["remove"])
+                    .first()
+                )
+                if subscriber is None:
+                    raise NotFound(_("Not found."))
+                services.subscriber_remove(user=request.user, subscriber=subscriber)
+            else:
+                lines = [line.strip() for line in request.POST.get("emails", "").splitlines() if line.strip()]
+                for line in lines:
+                    services.subscriber_add(user=request.user, workspace=workspace, email=line)
+                messages.success(request, _("%(n)s subscriber(s) added.") % {"n": len(lines)})
+        except ValidationError as exc:
+            messages.error(request, _error_text(exc))
+        return redirect("publishing:subscribers")
+    rows = selectors.subscribers_for(user=request.user, workspace=workspace)
+    return render(
+        request,
+        "publishing/subscribers.html",
+        {
+            "section": "publishing",
+            "subscribers": rows[:500],
+            "active": rows.filter(unsubscribed_at__isnull=True).count(),
+        },
+    )
+
+
+@login_required
+def publication_detail(request, pk: int):
+    publication = selectors.publication_for_user(user=request.user, pk=pk)
+    membership = require_member(user=request.user, workspace=publication.workspace_id)
+    return render(
+        request,
+        "publishing/publication.html",
+        {
+            "section": "publishing",
+            "publication": publication,
+            "attempts": selectors.publication_attempts(publication=publication)[:100],
+            "metrics": publication.metrics.all()[:50],
+            "can_publish": membership.can(Capability.PUBLISH),
+            "can_delete": ADAPTERS[publication.channel.platform].can_delete,
+        },
+    )
+
+
+@login_required
+@require_POST
+def publication_action(request, pk: int, action: str):
+    publication = selectors.publication_for_user(user=request.user, pk=pk)
+    try:
+        if action == "cancel":
+            services.publication_cancel(user=request.user, publication=publication)
+            messages.success(request, _("Publication cancelled."))
+        elif action == "reschedule":
+            due = _local_input(request.POST.get("due_at", "")) or timezone.now()
+            not_before = (
+                _local_input(request.POST.get("not_before", "")) if "not_before" in request.POST else "unchanged"
+            )
+            services.publication_reschedule(
+                user=request.user, publication=publication, due_at=due, not_before=not_before
+            )
+            messages.success(request, _("Publication rescheduled."))
+        elif action == "delivered":
+            services.publication_resolve_unconfirmed(
+                user=request.user, publication=publication, delivered=True, url=request.POST.get("url", "")
+            )
+            messages.success(request, _("Marked as published."))
+        elif action == "resend":
+            services.publication_resolve_unconfirmed(user=request.user, publication=publication, delivered=False)
+            messages.success(request, _("It will be sent again."))
+        elif action == "unpublish":
+            services.publication_unpublish(user=request.user, publication=publication)
+            messages.success(request, _("Deletion requested from the platform."))
+        else:
+            raise Http404
+    except (ValidationError, Conflict, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+    return HttpResponseRedirect(request.POST.get("next") or reverse("publishing:publication", args=[pk]))
+
+
+@login_required
+def publish_panel(request, post_id: int):
+    """The publish panel on its own page (the post page includes the same fragment); POST schedules."""
+    post = Post.objects.visible_to(request.user).select_related("persona").filter(pk=post_id).first()
+    if post is None:
+        raise Http404
+    channels = list(Channel.objects.filter(workspace_id=post.workspace_id, is_active=True).order_by("name"))
+    chosen_ids = [int(x) for x in request.POST.getlist("channels") or request.GET.getlist("channels") if x.isdigit()]
+    chosen = [c for c in channels if c.pk in chosen_ids]
+    overrides = {
+        k.removeprefix("override_"): v for k, v in request.POST.items() if k.startswith("override_") and v.strip()
+    }
+    previews = []
+    error = ""
+    if request.method == "POST" and request.POST.get("do") == "schedule":
+        try:
+            due = None if request.POST.get("when") == "now" else _local_input(request.POST.get("due_at", ""))
+            not_before = _local_input(request.POST.get("not_before", ""))
+            services.publication_schedule(
+                user=request.user, post=post, channels=chosen, due_at=due, not_before=not_before, overrides=overrides
+            )
+            messages.success(request, _("Scheduled to %(n)s channel(s).") % {"n": len(chosen)})
+            return HttpResponseRedirect(request.POST.get("next") or reverse("publishing:panel", args=[post.pk]))
+        except (ValidationError, Conflict, PermissionDenied) as exc:
+            error = _error_text(exc)
+    if chosen:
+        previews = services.publication_preview(user=request.user, post=post, channels=chosen, overrides=overrides)
+    from .templatetags.publishing_tags import panel_context
+
+    context = panel_context(request=request, post=post)
+    context.update({"previews": previews, "chosen_ids": chosen_ids, "error": error, "section": "publishing"})
+    template = "publishing/_publish_panel.html" if request.GET.get("fragment") else "publishing/panel_page.html"
+    return render(request, template, context)
+
+
+@csrf_exempt
+def unsubscribe(request, token: str):
+    """GET shows a confirmation (mail scanners follow links); POST unsubscribes (also RFC 8058 one-click)."""
+    from django.core import signing
+
+    from .adapters.newsletter import UNSUBSCRIBE_SALT
+    from .models import Subscriber
+
+    try:
+        data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
+        subscriber = Subscriber.objects.select_related("workspace").get(pk=data.get("s"), workspace_id=data.get("w"))
+    except (signing.BadSignature, Subscriber.DoesNotExist):
+        return render(request, "publishing/unsubscribe.html", {"invalid": True}, status=404)
+    done = False
+    if request.method == "POST":
+        subscriber = services.subscriber_unsubscribe(token=token)
+        done = True
+    return render(
+        request,
+        "publishing/unsubscribe.html",
+        {
+            "subscriber": subscriber,
+            "done": done or subscriber.unsubscribed_at is not None,
+            "workspace": subscriber.workspace,
+        },
+    )
