@@ -1,0 +1,43 @@
+"""Live-editing settings with their defaults (override any of them as COLLAB_<NAME> in settings)."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # Updates are in the log before they are relayed; False = relay first, write behind (benchmarks).
+    "DURABLE": True,
+    # A document larger than this refuses further growth with a clear message.
+    "MAX_DOCUMENT_BYTES": 32 * 1024 * 1024,
+    # A single websocket frame larger than this closes the connection (a full sync of the largest
+    # document must fit).
+    "MAX_FRAME_BYTES": 33 * 1024 * 1024,
+    # A room with nobody in it is unloaded (and snapshotted into a Revision) after this long.
+    "IDLE_SECONDS": 30.0,
+    # Rooms of the same post in different processes compare state this often.
+    "RESYNC_SECONDS": 5.0,
+    # While people keep editing, a Revision snapshot is taken at most this often.
+    "SNAPSHOT_SECONDS": 300.0,
+    # Compaction folds log rows older than this into the checkpoint.
+    "COMPACT_MIN_AGE_SECONDS": 60.0,
+    "COMPACT_BATCH_ROWS": 5000,
+}
+
+
+def collab_setting(name: str) -> Any:
+    """Django setting COLLAB_<NAME>, else the environment variable of that name, else the default."""
+    key = f"COLLAB_{name}"
+    if hasattr(settings, key):
+        return getattr(settings, key)
+    raw = os.environ.get(key)
+    default = DEFAULTS[name]
+    if raw is None:
+        return default
+    if isinstance(default, bool):
+        if raw.lower() not in ("1", "0", "true", "false", "yes", "no", "on", "off"):
+            raise ValueError(f"{key}={raw!r} is not a boolean")
+        return raw.lower() in ("1", "true", "yes", "on")
+    return type(default)(raw)

@@ -1,0 +1,191 @@
+"""Writes for live editing: loading (and first seeding) a post's shared document, compacting its update
+log into a checkpoint, snapshotting it into a Revision, and applying server-side content (a restored
+revision, a save from outside the live editor) as a forward edit that live rooms receive."""
+
+from __future__ import annotations
+
+import contextvars
+import logging
+from datetime import timedelta
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from pycrdt import Doc
+
+from apps.core.errors import Forbidden
+from apps.posts.models import Post
+
+from .conf import collab_setting
+from .models import DocumentCheckpoint, DocumentUpdate
+from .prosemirror import doc_replace_with_json, doc_to_json
+from .selectors import document_rows
+
+logger = logging.getLogger(__name__)
+
+# Set while this app itself saves the post, so that the post_saved receiver does not echo the save
+# back into the live document.
+_saving_snapshot: contextvars.ContextVar[bool] = contextvars.ContextVar("collab_saving_snapshot", default=False)
+
+
+def _seed(*, post_id: int) -> bytes:
+    """Create the checkpoint from the post's saved body, once: the row lock on the post makes two
+    processes opening the same post at once agree on one seed (seeding twice would duplicate the text)."""
+    with transaction.atomic():
+        post = Post.objects.select_for_update().only("id", "body_json").get(pk=post_id)
+        existing = DocumentCheckpoint.objects.filter(post_id=post_id).values_list("state", flat=True).first()
+        if existing is not None:
+            return bytes(existing)
+        doc = Doc()
+        if post.body_json and post.body_json.get("content"):
+            doc_replace_with_json(doc, post.body_json)
+        state = doc.get_update()
+        DocumentCheckpoint.objects.create(post_id=post_id, state=state, size=len(state))
+        return state
+
+
+def document_build(*, post_id: int) -> Doc:
+    """The post's shared document as the log holds it (checkpoint + every later row)."""
+    checkpoint, rows = document_rows(post_id=post_id)
+    if checkpoint is None and not rows:
+        checkpoint = _seed(post_id=post_id)
+    doc = Doc()
+    if checkpoint:
+        doc.apply_update(checkpoint)
+    for _pk, data in rows:
+        doc.apply_update(data)
+    return doc
+
+
+def document_load(*, post_id: int) -> bytes:
+    """The whole document as one update, for a room that opens."""
+    return document_build(post_id=post_id).get_update()
+
+
+def document_compact(*, post_id: int, min_age_seconds: float | None = None) -> int:
+    """Fold log rows older than min_age into the checkpoint by replay; returns how many were folded.
+
+    Exactly the folded rows are deleted, so a row that committed after a later id is kept and still
+    replayed on load. Only rows older than min_age are taken, which keeps a row and the rows it
+    depends on (always older: a client edits on top of what it has seen) together."""
+    if min_age_seconds is None:
+        min_age_seconds = collab_setting("COMPACT_MIN_AGE_SECONDS")
+    cutoff = timezone.now() - timedelta(seconds=min_age_seconds)
+    with transaction.atomic():
+        checkpoint = DocumentCheckpoint.objects.select_for_update().filter(post_id=post_id).first()
+        if checkpoint is None:
+            return 0
+        rows = list(
+            DocumentUpdate.objects.filter(post_id=post_id, created_at__lt=cutoff)
+            .order_by("id")
+            .values_list("id", "data")[: collab_setting("COMPACT_BATCH_ROWS")]
+        )
+        if not rows:
+            return 0
+        doc = Doc()
+        doc.apply_update(bytes(checkpoint.state))
+        for _pk, data in rows:
+            doc.apply_update(bytes(data))
+        state = doc.get_update()
+        checkpoint.state = state
+        checkpoint.size = len(state)
+        checkpoint.updates_folded += len(rows)
+        checkpoint.save(update_fields=["state", "size", "updates_folded", "updated_at"])
+        DocumentUpdate.objects.filter(id__in=[pk for pk, _data in rows]).delete()
+    return len(rows)
+
+
+def _last_editor(*, post_id: int):
+    update = (
+        DocumentUpdate.objects.filter(post_id=post_id, user__isnull=False)
+        .select_related("user")
+        .order_by("-id")
+        .first()
+    )
+    return update.user if update else None
+
+
+def document_snapshot(*, post_id: int, reason: str = "", user=None):
+    """Save the live document into the post (and so a new Revision) when it differs from the saved
+    body. Returns the Revision made, or None when nothing changed."""
+    from apps.posts.body import render_body
+    from apps.posts.services.posts import post_update
+
+    post = Post.objects.filter(pk=post_id).first()
+    if post is None or not DocumentCheckpoint.objects.filter(post_id=post_id).exists():
+        return None
+    live = doc_to_json(document_build(post_id=post_id))
+    cleaned, _html, _text = render_body(body_json=live)
+    if cleaned == post.body_json:
+        return None
+    user = user or _last_editor(post_id=post_id) or post.author
+    reasons = {
+        "idle": _("Live editing (snapshot when everyone left)"),
+        "activity": _("Live editing (periodic snapshot)"),
+        "transition": _("Live editing (snapshot at workflow change)"),
+    }
+    token = _saving_snapshot.set(True)
+    try:
+        updated = post_update(
+            post=post,
+            user=user,
+            expected_version=None,
+            body_json=live,
+            reason=reasons.get(reason, reason or _("Live editing")),
+        )
+    except Forbidden:
+        logger.warning("snapshot of post %s skipped: %s may no longer edit it", post_id, user)
+        return None
+    finally:
+        _saving_snapshot.reset(token)
+    DocumentCheckpoint.objects.filter(post_id=post_id).update(snapshot_at=timezone.now())
+    return updated.revisions.order_by("-number").first()
+
+
+def _broadcast_update(post_id: int, update: bytes) -> None:
+    from .room import group_name
+
+    layer = get_channel_layer()
+    if layer is None:
+        return
+    try:
+        async_to_sync(layer.group_send)(group_name(post_id), {"type": "update", "data": update, "src": ""})
+    except Exception:  # live rooms also reload from the log; never fail the save for this
+        logger.warning("could not notify live rooms of post %s", post_id, exc_info=True)
+
+
+def document_apply_json(*, post_id: int, body_json: dict, user=None) -> bytes | None:
+    """Make the shared document equal to body_json as a new forward edit: written to the log, then
+    sent to the rooms that have the post open. Returns the update, or None if nothing differed."""
+    from apps.posts.body import render_body
+
+    doc = document_build(post_id=post_id)
+    current, _html, _text = render_body(body_json=doc_to_json(doc))
+    target, _html, _text = render_body(body_json=body_json)
+    if current == target:
+        return None
+    before = doc.get_state()
+    doc_replace_with_json(doc, target)
+    update = doc.get_update(before)
+    DocumentUpdate.objects.create(post_id=post_id, user=user if getattr(user, "pk", None) else None, data=update)
+    transaction.on_commit(lambda: _broadcast_update(post_id, update))
+    return update
+
+
+def on_post_saved(*, post: Post, user=None, kind: str = "", **_kwargs) -> None:
+    """A save from outside the live editor (revision restore, suggestion accepted, API edit) reaches
+    the live document as a forward edit; the app's own snapshots are skipped."""
+    if _saving_snapshot.get():
+        return
+    if not DocumentCheckpoint.objects.filter(post_id=post.pk).exists():
+        return  # nobody has opened it live yet: the room will seed from the saved body
+    document_apply_json(post_id=post.pk, body_json=post.body_json, user=user)
+
+
+def on_post_transitioned(*, post: Post, **_kwargs) -> None:
+    from .tasks import collab_snapshot_post
+
+    if DocumentCheckpoint.objects.filter(post_id=post.pk).exists():
+        collab_snapshot_post.delay(post.pk, reason="transition")
