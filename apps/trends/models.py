@@ -1,4 +1,4 @@
-"""Trends: one story told by many sources, ranked by score."""
+"""Trends: one story told by many sources, ranked by score; their items, history and ranking settings."""
 
 from __future__ import annotations
 
@@ -6,6 +6,29 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel, WorkspaceScopedModel
+
+
+class TrendStatus(models.TextChoices):
+    ACTIVE = "active", _("Active")
+    MERGED = "merged", _("Merged")
+    ARCHIVED = "archived", _("Archived")
+
+
+class Topic(WorkspaceScopedModel, TimeStampedModel):
+    """A subject the newsroom follows; trends whose words match its keywords are tagged with it."""
+
+    name = models.CharField(_("name"), max_length=80)
+    slug = models.SlugField(_("slug"), max_length=80)
+    keywords = models.JSONField(_("keywords"), default=list, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("topic")
+        verbose_name_plural = _("topics")
+        constraints = [models.UniqueConstraint(fields=["workspace", "slug"], name="trends_topic_unique_slug")]
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class Trend(WorkspaceScopedModel, TimeStampedModel):
@@ -18,11 +41,120 @@ class Trend(WorkspaceScopedModel, TimeStampedModel):
     first_seen_at = models.DateTimeField(_("first seen"), null=True, blank=True)
     last_seen_at = models.DateTimeField(_("last seen"), null=True, blank=True, db_index=True)
 
+    status = models.CharField(
+        _("status"), max_length=12, choices=TrendStatus.choices, default=TrendStatus.ACTIVE, db_index=True
+    )
+    merged_into = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("merged into")
+    )
+    languages = models.JSONField(_("languages"), default=list, blank=True)
+    source_count = models.PositiveIntegerField(_("sources"), default=0)
+    domain_count = models.PositiveIntegerField(_("domains"), default=0)
+    duplicate_count = models.PositiveIntegerField(_("near-duplicates"), default=0)
+    rate_last_hour = models.FloatField(_("items in the last hour"), default=0.0)
+    velocity = models.FloatField(_("velocity factor"), default=1.0)
+    diversity = models.FloatField(_("diversity factor"), default=1.0)
+    decay = models.FloatField(_("decayed weight"), default=0.0)
+    ranked_at = models.DateTimeField(_("ranked"), null=True, blank=True)
+    # Sum of the members' hashed TF-IDF vectors, pruned to the strongest features: {feature: weight}.
+    centroid = models.JSONField(_("centroid"), default=dict, blank=True)
+    topics = models.ManyToManyField(Topic, blank=True, related_name="trends", verbose_name=_("topics"))
+
     class Meta:
         ordering = ["-score"]
         verbose_name = _("trend")
         verbose_name_plural = _("trends")
-        indexes = [models.Index(fields=["workspace", "-score"])]
+        indexes = [
+            models.Index(fields=["workspace", "-score"]),
+            models.Index(fields=["workspace", "status", "-last_seen_at"], name="trends_ws_status_seen"),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+
+class TrendItem(models.Model):
+    """One item in one trend. Near-duplicates are kept (counted=False) but count once."""
+
+    trend = models.ForeignKey(Trend, on_delete=models.CASCADE, related_name="trend_items", verbose_name=_("trend"))
+    item = models.OneToOneField(
+        "sources.Item", on_delete=models.CASCADE, related_name="trend_item", verbose_name=_("item")
+    )
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    # Denormalized from the item so ranking reads one table.
+    source_id_copy = models.BigIntegerField(_("source id"), default=0)
+    domain = models.CharField(_("domain"), max_length=255, blank=True)
+    published_at = models.DateTimeField(_("published"), db_index=True)
+    similarity = models.FloatField(_("similarity"), default=1.0)
+    counted = models.BooleanField(_("counted"), default=True)
+    added_at = models.DateTimeField(_("added"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = _("trend item")
+        verbose_name_plural = _("trend items")
+        indexes = [
+            models.Index(fields=["trend", "-published_at"]),
+            models.Index(fields=["workspace", "published_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.trend_id}:{self.item_id}"
+
+
+class TrendSnapshot(models.Model):
+    """A trend's score and size at one ranking tick, for sparklines and the timeline."""
+
+    trend = models.ForeignKey(Trend, on_delete=models.CASCADE, related_name="snapshots", verbose_name=_("trend"))
+    taken_at = models.DateTimeField(_("time"), db_index=True)
+    score = models.FloatField(_("score"))
+    item_count = models.PositiveIntegerField(_("items"))
+    source_count = models.PositiveIntegerField(_("sources"), default=0)
+    rate_last_hour = models.FloatField(_("items in the last hour"), default=0.0)
+
+    class Meta:
+        ordering = ["trend", "taken_at"]
+        verbose_name = _("trend snapshot")
+        verbose_name_plural = _("trend snapshots")
+        indexes = [models.Index(fields=["trend", "taken_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.trend_id} @ {self.taken_at:%Y-%m-%d %H:%M}: {self.score:.2f}"
+
+
+class TrendSettings(models.Model):
+    """Per-workspace clustering and ranking knobs (created with defaults on first use)."""
+
+    workspace = models.OneToOneField(
+        "accounts.Workspace", on_delete=models.CASCADE, related_name="trend_settings", verbose_name=_("workspace")
+    )
+    half_life_hours = models.FloatField(_("half-life (hours)"), default=6.0)
+    baseline_rate = models.FloatField(
+        _("baseline rate (items/hour)"),
+        default=0.5,
+        help_text=_("Floor of the hourly rate a trend's last hour is compared with."),
+    )
+    velocity_weight = models.FloatField(_("velocity weight"), default=1.0)
+    diversity_weight = models.FloatField(_("diversity weight"), default=0.5)
+    # {"<source id>": weight}; unlisted sources weigh 1.
+    source_weights = models.JSONField(_("source weights"), default=dict, blank=True)
+    similarity_threshold = models.FloatField(_("similarity threshold"), default=0.25)
+    merge_threshold = models.FloatField(_("merge threshold"), default=0.5)
+    window_hours = models.PositiveIntegerField(_("clustering window (hours)"), default=72)
+    # Clustering state: document frequencies of the hashed features (zlib-compressed int32 array).
+    document_count = models.PositiveIntegerField(_("documents seen"), default=0)
+    document_frequencies = models.BinaryField(_("document frequencies"), blank=True, default=b"")
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("trend settings")
+        verbose_name_plural = _("trend settings")
+
+    def __str__(self) -> str:
+        return f"{self.workspace}"
+
+    def weight_for_source(self, source_id: int) -> float:
+        try:
+            return float(self.source_weights.get(str(source_id), 1.0))
+        except (TypeError, ValueError):
+            return 1.0

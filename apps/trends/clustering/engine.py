@@ -1,0 +1,342 @@
+"""Online story clustering over plain records (no Django): single pass in time order, mini-batched.
+
+Each batch is vectorized (hashed TF-IDF), compared with the centroids of the clusters still alive in the
+time window by one sparse product (the CSR x CSC product walks the shared features, which is an inverted
+index over the pruned centroids), then with the batch's own new clusters; an item joins the most similar
+centroid above the threshold or starts a cluster. Clusters whose centroids converge are merged."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+
+from .vectors import N_FEATURES, DocumentFrequencies, term_counts, tfidf_matrix
+
+
+@dataclass(slots=True)
+class Record:
+    id: int
+    title: str
+    text: str = ""
+    published_at: float = 0.0  # seconds since the epoch
+    source: int = 0
+    duplicate_of: int | None = None
+
+
+@dataclass(slots=True)
+class Params:
+    threshold: float = 0.25
+    merge_threshold: float = 0.5
+    window_hours: float = 72.0
+    centroid_terms: int = 64
+    chunk_size: int = 1000
+
+
+class Cluster:
+    __slots__ = ("key", "sums", "size", "first_seen", "last_seen", "members", "alive", "_vector")
+
+    def __init__(self, key: int, first_seen: float, last_seen: float):
+        self.key = key
+        self.sums: dict[int, float] = {}
+        self.size = 0
+        self.first_seen = first_seen
+        self.last_seen = last_seen
+        self.members: list[int] = []
+        self.alive = True
+        self._vector: tuple[np.ndarray, np.ndarray] | None = None
+
+    def add_vector(self, indices: np.ndarray, values: np.ndarray) -> None:
+        sums = self.sums
+        for f, v in zip(indices.tolist(), values.tolist(), strict=True):
+            sums[f] = sums.get(f, 0.0) + v
+        self._vector = None
+
+    def absorb(self, other: Cluster) -> None:
+        sums = self.sums
+        for f, v in other.sums.items():
+            sums[f] = sums.get(f, 0.0) + v
+        self.size += other.size
+        self.members.extend(other.members)
+        self.first_seen = min(self.first_seen, other.first_seen)
+        self.last_seen = max(self.last_seen, other.last_seen)
+        self._vector = None
+
+    def top_terms(self, n: int) -> dict[int, float]:
+        if len(self.sums) <= n:
+            return dict(self.sums)
+        keys = np.fromiter(self.sums.keys(), dtype=np.int64, count=len(self.sums))
+        vals = np.fromiter(self.sums.values(), dtype=np.float64, count=len(self.sums))
+        top = np.argpartition(-vals, n - 1)[:n]
+        return dict(zip(keys[top].tolist(), vals[top].tolist(), strict=True))
+
+    def vector(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """The pruned, L2-normalized centroid as (sorted feature indices, values); cached until it changes."""
+        if self._vector is None:
+            top = self.top_terms(n)
+            idx = np.fromiter(top.keys(), dtype=np.int32, count=len(top))
+            val = np.fromiter(top.values(), dtype=np.float64, count=len(top))
+            order = np.argsort(idx)
+            idx, val = idx[order], val[order]
+            norm = float(np.sqrt((val * val).sum())) or 1.0
+            self._vector = (idx, val / norm)
+        return self._vector
+
+
+@dataclass
+class BatchResult:
+    assignments: dict[int, int] = field(default_factory=dict)  # record id -> cluster key
+    similarities: dict[int, float] = field(default_factory=dict)
+    duplicates: set[int] = field(default_factory=set)  # record ids that followed their original
+    created: set[int] = field(default_factory=set)  # keys of new clusters that survived the batch
+    merged: dict[int, int] = field(default_factory=dict)  # absorbed key -> surviving key
+    touched: set[int] = field(default_factory=set)  # surviving keys that changed
+
+
+class Clusterer:
+    """Holds the live clusters and document frequencies; feed it batches with add()."""
+
+    def __init__(self, params: Params | None = None, df: DocumentFrequencies | None = None):
+        self.params = params or Params()
+        self.df = df or DocumentFrequencies()
+        self.clusters: dict[int, Cluster] = {}
+        self.labels: dict[int, int] = {}
+        self._forward: dict[int, int] = {}
+        self._new_keys = itertools.count(-1, -1)
+
+    # --- state ----------------------------------------------------------------------------------
+    def load_cluster(
+        self, *, key: int, centroid: dict[int, float], size: int, first_seen: float, last_seen: float
+    ) -> None:
+        """Restore a stored cluster (a trend) from its pruned centroid."""
+        cluster = Cluster(key, first_seen, last_seen)
+        cluster.sums = {int(f): float(v) for f, v in centroid.items()}
+        cluster.size = size
+        self.clusters[key] = cluster
+
+    def resolve(self, key: int) -> int:
+        while key in self._forward:
+            key = self._forward[key]
+        return key
+
+    def label_of(self, record_id: int) -> int | None:
+        key = self.labels.get(record_id)
+        return None if key is None else self.resolve(key)
+
+    def final_labels(self) -> dict[int, int]:
+        return {rid: self.resolve(key) for rid, key in self.labels.items()}
+
+    def _matrix(self, clusters: list[Cluster]) -> sparse.csr_matrix:
+        n = self.params.centroid_terms
+        parts = [c.vector(n) for c in clusters]
+        indptr = np.zeros(len(parts) + 1, dtype=np.int64)
+        if parts:
+            indptr[1:] = np.cumsum([p[0].size for p in parts])
+            idx = np.concatenate([p[0] for p in parts])
+            val = np.concatenate([p[1] for p in parts])
+        else:
+            idx, val = np.zeros(0, dtype=np.int32), np.zeros(0)
+        return sparse.csr_matrix((val, idx, indptr), shape=(len(parts), N_FEATURES))
+
+    # --- clustering -----------------------------------------------------------------------------
+    def add(self, records: list[Record]) -> BatchResult:
+        result = BatchResult()
+        records = sorted(records, key=lambda r: (r.published_at, r.id))
+        batch_ids = {r.id for r in records}
+        originals, followers = [], []
+        for r in records:
+            dup = r.duplicate_of
+            if dup is not None and (dup in self.labels or dup in batch_ids) and dup != r.id:
+                followers.append(r)
+            else:
+                originals.append(r)
+        docs = [term_counts(r.title, r.text) for r in originals]
+        self.df.add_documents(docs)
+        vectors = tfidf_matrix(docs, self.df)
+        times = np.array([r.published_at for r in originals], dtype=np.float64)
+        touched: set[int] = set()
+        size = max(1, self.params.chunk_size)
+        for start in range(0, len(originals), size):
+            stop = min(start + size, len(originals))
+            touched |= self._add_chunk(originals[start:stop], vectors[start:stop], times[start:stop], result)
+            touched |= self._merge(touched)
+        for r in followers:
+            key = self.label_of(r.duplicate_of)
+            if key is None:
+                continue
+            self.labels[r.id] = key
+            cluster = self.clusters[key]
+            cluster.members.append(r.id)
+            cluster.last_seen = max(cluster.last_seen, r.published_at)
+            result.duplicates.add(r.id)
+            result.similarities[r.id] = 1.0
+            touched.add(key)
+        result.touched = {self.resolve(k) for k in touched}
+        result.created = {k for k in result.touched if k < 0}
+        result.assignments = {r.id: self.resolve(self.labels[r.id]) for r in records if r.id in self.labels}
+        result.merged = {k: self.resolve(k) for k in self._forward}
+        return result
+
+    def _add_chunk(self, records, vectors: sparse.csr_matrix, times: np.ndarray, result: BatchResult) -> set[int]:
+        p = self.params
+        window = p.window_hours * 3600.0
+        horizon = float(times[0]) - window
+        active = [c for c in self.clusters.values() if c.alive and c.last_seen >= horizon]
+        to_live = (
+            (vectors @ self._matrix(active).T).tocsr() if active else sparse.csr_matrix((vectors.shape[0], 0))
+        )
+        pairwise = (vectors @ vectors.T).tocsr()
+        pairwise.sort_indices()
+        last_seen = np.array([c.last_seen for c in active], dtype=np.float64)
+        n = vectors.shape[0]
+        group = np.full(n, -1, dtype=np.int64)  # index of the chunk-new group each item started or joined
+        group_norm2: list[float] = []
+        choice: list[tuple[int, int, float]] = []  # (kind 0=existing 1=new, index, similarity)
+        s_ptr, s_idx, s_val = to_live.indptr, to_live.indices, to_live.data
+        w_ptr, w_idx, w_val = pairwise.indptr, pairwise.indices, pairwise.data
+        threshold = p.threshold
+        for i in range(n):
+            best_kind, best_index, best_sim = -1, -1, threshold
+            a, b = s_ptr[i], s_ptr[i + 1]
+            if b > a:
+                cols, vals = s_idx[a:b], s_val[a:b]
+                ok = last_seen[cols] >= times[i] - window
+                if ok.any():
+                    vals = np.where(ok, vals, 0.0)
+                    k = int(vals.argmax())
+                    if vals[k] >= best_sim:
+                        best_kind, best_index, best_sim = 0, int(cols[k]), float(vals[k])
+            a, b = w_ptr[i], w_ptr[i + 1]
+            cols = w_idx[a:b]
+            earlier = cols < i
+            sums = None
+            if group_norm2 and earlier.any():
+                cols, vals = cols[earlier], w_val[a:b][earlier]
+                labels = group[cols]
+                mine = labels >= 0
+                if mine.any():
+                    sums = np.bincount(labels[mine], weights=vals[mine], minlength=len(group_norm2))
+                    sims = sums / np.sqrt(np.asarray(group_norm2))
+                    k = int(sims.argmax())
+                    if sims[k] >= best_sim:
+                        best_kind, best_index, best_sim = 1, k, float(sims[k])
+            if best_kind == 0:
+                choice.append((0, best_index, best_sim))
+                continue
+            if best_kind == 1:
+                group_norm2[best_index] += 2.0 * float(sums[best_index]) + 1.0
+                group[i] = best_index
+                choice.append((1, best_index, best_sim))
+            else:
+                group[i] = len(group_norm2)
+                group_norm2.append(1.0)
+                choice.append((1, group[i], 1.0))
+        touched: set[int] = set()
+        new_clusters: dict[int, Cluster] = {}
+        for i, (kind, index, sim) in enumerate(choice):
+            r = records[i]
+            if kind == 0:
+                cluster = active[index]
+            else:
+                cluster = new_clusters.get(index)
+                if cluster is None:
+                    cluster = new_clusters[index] = Cluster(next(self._new_keys), r.published_at, r.published_at)
+                    self.clusters[cluster.key] = cluster
+            a, b = vectors.indptr[i], vectors.indptr[i + 1]
+            cluster.add_vector(vectors.indices[a:b], vectors.data[a:b])
+            cluster.size += 1
+            cluster.members.append(r.id)
+            cluster.first_seen = min(cluster.first_seen, r.published_at)
+            cluster.last_seen = max(cluster.last_seen, r.published_at)
+            self.labels[r.id] = cluster.key
+            result.similarities[r.id] = sim
+            touched.add(cluster.key)
+        return touched
+
+    def _merge(self, touched: set[int]) -> set[int]:
+        """Merge touched clusters into live clusters whose centroids have converged (union-find)."""
+        p = self.params
+        keys = [k for k in (self.resolve(k) for k in touched) if self.clusters[k].alive]
+        keys = list(dict.fromkeys(keys))
+        if not keys:
+            return set()
+        newest = max(self.clusters[k].last_seen for k in keys)
+        horizon = newest - p.window_hours * 3600.0
+        active = [c for c in self.clusters.values() if c.alive and c.last_seen >= horizon]
+        touched_m = self._matrix([self.clusters[k] for k in keys])
+        live_m = self._matrix(active)
+        overlap = (touched_m @ live_m.T).tocoo()
+        parent: dict[int, int] = {}
+
+        def find(k: int) -> int:
+            while parent.get(k, k) != k:
+                k = parent[k]
+            return k
+
+        pairs = [
+            (float(v), keys[r], active[c].key)
+            for r, c, v in zip(overlap.row, overlap.col, overlap.data, strict=True)
+            if v >= p.merge_threshold and keys[r] != active[c].key
+        ]
+        if not pairs:
+            return set(keys)
+        for _sim, x, y in sorted(pairs, reverse=True):
+            rx, ry = find(x), find(y)
+            if rx != ry:
+                survivor, absorbed = self._survivor(rx, ry)
+                parent[absorbed] = survivor
+        changed = set(keys)
+        for absorbed in list(parent):
+            survivor = find(absorbed)
+            a, s = self.clusters[absorbed], self.clusters[survivor]
+            s.absorb(a)
+            a.alive = False
+            a.sums = {}
+            self._forward[absorbed] = survivor
+            changed.add(survivor)
+        return {self.resolve(k) for k in changed}
+
+    def _survivor(self, x: int, y: int) -> tuple[int, int]:
+        """Stored clusters (positive keys) outlive new ones; then the larger; then the older key."""
+        cx, cy = self.clusters[x], self.clusters[y]
+        rank_x = (x > 0, cx.size, -abs(x))
+        rank_y = (y > 0, cy.size, -abs(y))
+        return (x, y) if rank_x >= rank_y else (y, x)
+
+
+def cluster_records(records: list[Record], params: Params | None = None) -> dict[int, int]:
+    """Cluster records from scratch; returns record id -> cluster key."""
+    clusterer = Clusterer(params)
+    clusterer.add(records)
+    return clusterer.final_labels()
+
+
+def cluster_all_pairs(records: list[Record], params: Params | None = None, block: int = 512) -> dict[int, int]:
+    """The brute-force baseline: every item is compared with every earlier item in the time window
+    (dense all-pairs cosine); it joins its nearest neighbour's cluster above the threshold."""
+    p = params or Params()
+    records = sorted(records, key=lambda r: (r.published_at, r.id))
+    df = DocumentFrequencies()
+    docs = [term_counts(r.title, r.text) for r in records]
+    df.add_documents(docs)
+    vectors = tfidf_matrix(docs, df)
+    times = np.array([r.published_at for r in records])
+    window = p.window_hours * 3600.0
+    labels = np.full(len(records), -1, dtype=np.int64)
+    next_label = 0
+    for start in range(0, len(records), block):
+        stop = min(start + block, len(records))
+        lo = int(np.searchsorted(times, times[start] - window, side="left"))
+        sims = (vectors[start:stop] @ vectors[lo:stop].T).toarray()
+        for i in range(start, stop):
+            row = sims[i - start, : i - lo]
+            row = np.where(times[lo:i] >= times[i] - window, row, 0.0)
+            j = int(row.argmax()) if row.size else -1
+            if j >= 0 and row[j] >= p.threshold:
+                labels[i] = labels[lo + j]
+            else:
+                labels[i] = next_label
+                next_label += 1
+    return {r.id: int(label) for r, label in zip(records, labels, strict=True)}

@@ -1,0 +1,88 @@
+"""Hashed TF-IDF vectors: stems are hashed into a fixed feature space (no vocabulary to store or grow),
+document frequencies live in one int32 array that can be saved with the workspace."""
+
+from __future__ import annotations
+
+import math
+import zlib
+from collections import Counter
+
+import numpy as np
+from scipy import sparse
+from sklearn.utils import murmurhash3_32
+
+from .text import tokenize
+
+N_FEATURES = 1 << 20
+TITLE_WEIGHT = 2
+MAX_BODY_TOKENS = 80
+
+_feature_cache: dict[str, int] = {}
+
+
+def feature_of(stem: str) -> int:
+    feature = _feature_cache.get(stem)
+    if feature is None:
+        feature = murmurhash3_32(stem, seed=0, positive=True) % N_FEATURES
+        if len(_feature_cache) < 1_000_000:
+            _feature_cache[stem] = feature
+    return feature
+
+
+def term_counts(title: str, text: str) -> Counter:
+    """Feature counts of one document: title words count TITLE_WEIGHT times, the body's first words once."""
+    counts: Counter = Counter()
+    for stem in tokenize(title):
+        counts[feature_of(stem)] += TITLE_WEIGHT
+    for stem in tokenize(text)[:MAX_BODY_TOKENS]:
+        counts[feature_of(stem)] += 1
+    return counts
+
+
+class DocumentFrequencies:
+    """How many documents contained each hashed feature; gives the IDF weights."""
+
+    def __init__(self, counts: np.ndarray | None = None, n_docs: int = 0):
+        self.counts = counts if counts is not None else np.zeros(N_FEATURES, dtype=np.int32)
+        self.n_docs = n_docs
+
+    def add_documents(self, docs: list[Counter]) -> None:
+        features = np.fromiter((f for doc in docs for f in doc), dtype=np.int64)
+        if features.size:
+            self.counts += np.bincount(features, minlength=N_FEATURES).astype(np.int32)
+        self.n_docs += len(docs)
+
+    def idf(self, features: np.ndarray) -> np.ndarray:
+        df = self.counts[features].astype(np.float64)
+        return np.log((self.n_docs + 1.0) / (df + 1.0)) + 1.0
+
+    def to_bytes(self) -> bytes:
+        return zlib.compress(self.counts.tobytes(), 3)
+
+    @classmethod
+    def from_bytes(cls, data: bytes | memoryview | None, n_docs: int) -> DocumentFrequencies:
+        if not data:
+            return cls(n_docs=0)
+        counts = np.frombuffer(zlib.decompress(bytes(data)), dtype=np.int32).copy()
+        if counts.size != N_FEATURES:
+            return cls(n_docs=0)
+        return cls(counts, n_docs)
+
+
+def tfidf_matrix(docs: list[Counter], df: DocumentFrequencies) -> sparse.csr_matrix:
+    """Rows are L2-normalized sublinear TF-IDF vectors of the documents."""
+    indptr = [0]
+    indices: list[int] = []
+    tf: list[float] = []
+    for doc in docs:
+        indices.extend(doc.keys())
+        tf.extend(1.0 + math.log(c) for c in doc.values())
+        indptr.append(len(indices))
+    idx = np.asarray(indices, dtype=np.int64)
+    data = np.asarray(tf, dtype=np.float64) * df.idf(idx) if idx.size else np.zeros(0)
+    matrix = sparse.csr_matrix(
+        (data, idx.astype(np.int32), np.asarray(indptr, dtype=np.int64)), shape=(len(docs), N_FEATURES)
+    )
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)

@@ -1,0 +1,236 @@
+"""Reads of the trends app, always scoped to a workspace the user belongs to."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import OrderedDict, defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.utils import timezone
+
+from apps.core.errors import NotFound
+from apps.core.permissions import require_member
+from apps.personas.models import Persona
+from apps.posts.models import Post
+from apps.sources.models import Item
+
+from .clustering.text import tokenize
+from .models import Topic, Trend, TrendItem, TrendSnapshot, TrendStatus
+
+WINDOWS = {"6h": 6, "24h": 24, "72h": 72, "7d": 168, "30d": 720}
+DEFAULT_WINDOW = "72h"
+SPARKLINE_POINTS = 24
+
+
+@dataclass(frozen=True)
+class TrendFilters:
+    topic: str = ""
+    language: str = ""
+    window: str = DEFAULT_WINDOW
+    q: str = ""
+
+    @classmethod
+    def from_params(cls, params) -> TrendFilters:
+        window = params.get("window") or DEFAULT_WINDOW
+        return cls(
+            topic=(params.get("topic") or "").strip()[:80],
+            language=(params.get("language") or "").strip()[:8],
+            window=window if window in WINDOWS else DEFAULT_WINDOW,
+            q=(params.get("q") or "").strip()[:200],
+        )
+
+
+def workspaces_with_active_trends() -> list[int]:
+    since = timezone.now() - dt.timedelta(days=14)
+    return list(
+        Trend.objects.filter(status=TrendStatus.ACTIVE, last_seen_at__gte=since)
+        .values_list("workspace_id", flat=True)
+        .distinct()
+    )
+
+
+def trends_for_workspace(*, workspace, filters: TrendFilters | None = None, now: dt.datetime | None = None) -> QuerySet:
+    """Active trends of the workspace, best first, filtered by topic, language and time window."""
+    return trends_filtered(queryset=Trend.objects.filter(workspace=workspace), filters=filters, now=now)
+
+
+def trends_filtered(
+    *, queryset: QuerySet, filters: TrendFilters | None = None, now: dt.datetime | None = None
+) -> QuerySet:
+    """Narrow an already workspace-scoped queryset to active trends matching the filters, best first."""
+    filters = filters or TrendFilters()
+    now = now or timezone.now()
+    queryset = queryset.filter(status=TrendStatus.ACTIVE, item_count__gt=0)
+    queryset = queryset.filter(last_seen_at__gte=now - dt.timedelta(hours=WINDOWS[filters.window]))
+    if filters.topic:
+        queryset = queryset.filter(topics__slug=filters.topic)
+    if filters.language:
+        queryset = queryset.filter(language=filters.language)
+    if filters.q:
+        queryset = queryset.filter(title__icontains=filters.q)
+    return queryset.prefetch_related(Prefetch("topics", queryset=Topic.objects.only("id", "name", "slug"))).order_by(
+        "-score", "-last_seen_at", "-id"
+    )
+
+
+def sparkline_series(*, trend_ids: list[int], points: int = SPARKLINE_POINTS) -> dict[int, list[float]]:
+    """The last `points` snapshot scores of each trend, oldest first (one query)."""
+    series: dict[int, list[float]] = defaultdict(list)
+    if not trend_ids:
+        return series
+    since = timezone.now() - dt.timedelta(days=7)
+    rows = (
+        TrendSnapshot.objects.filter(trend_id__in=trend_ids, taken_at__gte=since)
+        .order_by("trend_id", "-taken_at")
+        .values_list("trend_id", "score")
+    )
+    for tid, score in rows:
+        bucket = series[tid]
+        if len(bucket) < points:
+            bucket.append(score)
+    return {tid: list(reversed(values)) for tid, values in series.items()}
+
+
+def topics_for_workspace(*, workspace) -> QuerySet:
+    return Topic.objects.filter(workspace=workspace).order_by("name")
+
+
+def trend_languages(*, workspace) -> list[str]:
+    return sorted(
+        set(
+            Trend.objects.filter(workspace=workspace, status=TrendStatus.ACTIVE)
+            .exclude(language="")
+            .values_list("language", flat=True)
+            .distinct()
+        )
+    )
+
+
+def trend_for_user(*, user, pk: int) -> Trend:
+    """The trend if the user belongs to its workspace; 404 otherwise (outsiders learn nothing)."""
+    trend = Trend.objects.filter(pk=pk).select_related("workspace").first()
+    if trend is None:
+        raise NotFound("Not found.")
+    require_member(user=user, workspace=trend.workspace)
+    return trend
+
+
+def trend_items(*, trend: Trend) -> QuerySet:
+    return (
+        TrendItem.objects.filter(trend=trend)
+        .select_related("item__source")
+        .only(
+            "id",
+            "trend_id",
+            "item_id",
+            "similarity",
+            "counted",
+            "published_at",
+            "domain",
+            "item__id",
+            "item__title",
+            "item__url",
+            "item__canonical_url",
+            "item__language",
+            "item__published_at",
+            "item__text",
+            "item__duplicate_of_id",
+            "item__source__id",
+            "item__source__name",
+            "item__source__url",
+        )
+        .order_by("-published_at", "-id")
+    )
+
+
+@dataclass
+class SourceGroup:
+    source_id: int
+    name: str
+    items: list[Item]
+    duplicates: int
+
+
+def trend_items_by_source(*, trend: Trend, limit: int = 500) -> list[SourceGroup]:
+    groups: OrderedDict[int, SourceGroup] = OrderedDict()
+    for ti in trend_items(trend=trend)[:limit]:
+        item = ti.item
+        item.trend_similarity = ti.similarity
+        item.trend_counted = ti.counted
+        group = groups.get(item.source_id)
+        if group is None:
+            group = groups[item.source_id] = SourceGroup(item.source_id, str(item.source), [], 0)
+        group.items.append(item)
+        group.duplicates += 0 if ti.counted else 1
+    return sorted(groups.values(), key=lambda g: (-len(g.items), g.name.lower()))
+
+
+def trend_history(*, trend: Trend, days: int = 14) -> list[TrendSnapshot]:
+    since = timezone.now() - dt.timedelta(days=days)
+    return list(
+        TrendSnapshot.objects.filter(trend=trend, taken_at__gte=since)
+        .only("taken_at", "score", "item_count", "source_count", "rate_last_hour")
+        .order_by("taken_at")
+    )
+
+
+def trend_item_timeline(*, trend: Trend, buckets: int = 48) -> list[tuple[dt.datetime, int]]:
+    """Items per time bucket across the trend's lifetime (for the timeline chart's bars)."""
+    times = list(TrendItem.objects.filter(trend=trend, counted=True).values_list("published_at", flat=True))
+    if not times:
+        return []
+    start, end = min(times), max(times)
+    span = max((end - start).total_seconds(), 3600.0)
+    step = span / buckets
+    counts = [0] * buckets
+    for t in times:
+        counts[min(int((t - start).total_seconds() / step), buckets - 1)] += 1
+    return [(start + dt.timedelta(seconds=step * n), c) for n, c in enumerate(counts)]
+
+
+def personas_for_workspace(*, workspace) -> QuerySet:
+    return Persona.objects.filter(workspace=workspace).order_by("name")
+
+
+def persona_for_user(*, user, workspace, pk) -> Persona:
+    persona = Persona.objects.filter(workspace=workspace, pk=pk).first()
+    if persona is None:
+        raise NotFound("Not found.")
+    require_member(user=user, workspace=persona.workspace)
+    return persona
+
+
+def _topic_words(persona: Persona) -> set[str]:
+    return set(tokenize(" ".join(str(t) for t in (persona.topics or []))))
+
+
+def trends_to_write_next(*, workspace, persona: Persona | None = None, limit: int = 20, window_hours: int = 72) -> list:
+    """Rising trends that have no post yet, matching the persona's topics (by topic tag, title or
+    keyword), best score first. Rising: items in the last hour, or a velocity factor above 1."""
+    since = timezone.now() - dt.timedelta(hours=window_hours)
+    has_post = Exists(Post.objects.filter(trend_id=OuterRef("pk")))
+    candidates = (
+        Trend.objects.filter(workspace=workspace, status=TrendStatus.ACTIVE, last_seen_at__gte=since, score__gt=0)
+        .annotate(has_post=has_post)
+        .filter(has_post=False)
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.only("id", "name", "slug")))
+        .order_by("-score")[:500]
+    )
+    words = _topic_words(persona) if persona is not None else set()
+    out = []
+    for trend in candidates:
+        rising = trend.rate_last_hour > 0 or trend.velocity > 1.0
+        if not rising:
+            continue
+        if persona is not None:
+            trend_words = set(tokenize(" ".join([trend.title, *map(str, trend.keywords or [])])))
+            topic_words = set(tokenize(" ".join(t.name for t in trend.topics.all())))
+            matched = words & (trend_words | topic_words)
+            if not matched:
+                continue
+            trend.matched_words = sorted(matched)
+        out.append(trend)
+        if len(out) >= limit:
+            break
+    return out

@@ -1,0 +1,273 @@
+"""Incremental clustering of newly ingested items into the workspace's trends."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from urllib.parse import urlsplit
+
+from django.db import transaction
+from django.db.models import Count, Max, Min, Q
+from django.utils import timezone
+
+from apps.sources.models import Item
+from apps.trends.clustering import Clusterer, DocumentFrequencies, Member, Params, Record, describe
+from apps.trends.clustering.text import tokenize
+from apps.trends.models import Topic, Trend, TrendItem, TrendSettings, TrendStatus
+
+logger = logging.getLogger(__name__)
+
+CENTROID_TERMS = 64
+DESCRIBE_MEMBERS = 25
+
+
+@dataclass
+class AssignmentOutcome:
+    assigned: int = 0
+    duplicates: int = 0
+    created: list[int] = field(default_factory=list)
+    touched: list[int] = field(default_factory=list)
+    merged: dict[int, int] = field(default_factory=dict)
+
+
+def trend_settings_for(*, workspace_id: int, lock: bool = False) -> TrendSettings:
+    settings, _created = TrendSettings.objects.get_or_create(workspace_id=workspace_id)
+    if lock:
+        settings = TrendSettings.objects.select_for_update().get(pk=settings.pk)
+    return settings
+
+
+def params_from(settings: TrendSettings) -> Params:
+    return Params(
+        threshold=settings.similarity_threshold,
+        merge_threshold=settings.merge_threshold,
+        window_hours=float(settings.window_hours),
+        centroid_terms=CENTROID_TERMS,
+    )
+
+
+def domain_of(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower()
+    return host[4:] if host.startswith("www.") else host
+
+
+def items_assign_to_trends(*, workspace_id: int, item_ids: list[int]) -> AssignmentOutcome:
+    """Cluster the given items (of one workspace) into its trends. Items already in a trend are skipped;
+    near-duplicates join their original's trend without counting. Runs under the workspace's settings
+    row lock, so two batches of one workspace never interleave."""
+    outcome = AssignmentOutcome()
+    with transaction.atomic():
+        settings = trend_settings_for(workspace_id=workspace_id, lock=True)
+        items = list(
+            Item.objects.filter(workspace_id=workspace_id, pk__in=item_ids, trend_item__isnull=True)
+            .select_related("source")
+            .only(
+                "id",
+                "title",
+                "text",
+                "published_at",
+                "language",
+                "canonical_url",
+                "url",
+                "duplicate_of_id",
+                "source__id",
+                "source__url",
+                "source__site_url",
+            )
+        )
+        if not items:
+            return outcome
+        by_id = {item.pk: item for item in items}
+        # Near-duplicates whose original already sits in a trend follow it directly.
+        originals = {
+            ti.item_id: ti.trend_id
+            for ti in TrendItem.objects.filter(
+                item_id__in={i.duplicate_of_id for i in items if i.duplicate_of_id}
+            ).only("item_id", "trend_id")
+        }
+        params = params_from(settings)
+        df = DocumentFrequencies.from_bytes(settings.document_frequencies, settings.document_count)
+        clusterer = Clusterer(params, df)
+        earliest = min(i.published_at for i in items)
+        horizon = earliest - dt.timedelta(hours=settings.window_hours)
+        live = Trend.objects.filter(
+            workspace_id=workspace_id, status=TrendStatus.ACTIVE, last_seen_at__gte=horizon
+        ).only("id", "centroid", "item_count", "first_seen_at", "last_seen_at")
+        for trend in live:
+            clusterer.load_cluster(
+                key=trend.pk,
+                centroid=trend.centroid,
+                size=trend.item_count,
+                first_seen=trend.first_seen_at.timestamp(),
+                last_seen=trend.last_seen_at.timestamp(),
+            )
+        records = []
+        followers: dict[int, int] = {}
+        for item in items:
+            if item.duplicate_of_id in originals:
+                followers[item.pk] = originals[item.duplicate_of_id]
+                continue
+            records.append(
+                Record(
+                    id=item.pk,
+                    title=item.title,
+                    text=item.text,
+                    published_at=item.published_at.timestamp(),
+                    source=item.source_id,
+                    duplicate_of=item.duplicate_of_id if item.duplicate_of_id in by_id else None,
+                )
+            )
+        result = clusterer.add(records)
+
+        # New clusters become trends; absorbed stored trends are marked merged and their items move.
+        now = timezone.now()
+        new_trends = {
+            key: Trend(
+                workspace_id=workspace_id,
+                title="…",
+                first_seen_at=dt.datetime.fromtimestamp(clusterer.clusters[key].first_seen, dt.UTC),
+                last_seen_at=dt.datetime.fromtimestamp(clusterer.clusters[key].last_seen, dt.UTC),
+            )
+            for key in sorted(result.created)
+        }
+        Trend.objects.bulk_create(new_trends.values())
+        trend_id = {key: trend.pk for key, trend in new_trends.items()}
+
+        def resolve(key: int) -> int:
+            return trend_id.get(key, key)
+
+        absorbed = {key: resolve(survivor) for key, survivor in result.merged.items() if key > 0}
+        for old, survivor in absorbed.items():
+            TrendItem.objects.filter(trend_id=old).update(trend_id=survivor)
+            Trend.objects.filter(pk=old).update(
+                status=TrendStatus.MERGED, merged_into_id=survivor, score=0.0, centroid={}, updated_at=now
+            )
+        outcome.merged = absorbed
+
+        rows = []
+        for item in items:
+            if item.pk in followers:
+                target, counted, similarity = followers[item.pk], False, 1.0
+            elif item.pk in result.assignments:
+                target = resolve(result.assignments[item.pk])
+                counted = item.pk not in result.duplicates
+                similarity = result.similarities.get(item.pk, 0.0)
+            else:
+                continue
+            rows.append(
+                TrendItem(
+                    trend_id=target,
+                    item_id=item.pk,
+                    workspace_id=workspace_id,
+                    source_id_copy=item.source_id,
+                    domain=domain_of(item.canonical_url or item.url or item.source.url),
+                    published_at=item.published_at,
+                    similarity=similarity,
+                    counted=counted,
+                )
+            )
+        TrendItem.objects.bulk_create(rows, ignore_conflicts=True)
+        outcome.assigned = sum(1 for r in rows if r.counted)
+        outcome.duplicates = sum(1 for r in rows if not r.counted)
+
+        touched = {resolve(k) for k in result.touched} | set(followers.values()) | set(absorbed.values())
+        centroids = {
+            resolve(k): clusterer.clusters[k].top_terms(CENTROID_TERMS)
+            for k in result.touched
+            if k in clusterer.clusters
+        }
+        trends_refresh(workspace_id=workspace_id, trend_ids=sorted(touched), centroids=centroids, df=df)
+        settings.document_frequencies = df.to_bytes()
+        settings.document_count = df.n_docs
+        settings.save(update_fields=["document_frequencies", "document_count", "updated_at"])
+        outcome.created = sorted(trend_id.values())
+        outcome.touched = sorted(touched)
+    return outcome
+
+
+def trends_refresh(
+    *,
+    workspace_id: int,
+    trend_ids: list[int],
+    centroids: dict[int, dict[int, float]] | None = None,
+    df: DocumentFrequencies | None = None,
+) -> None:
+    """Recount and redescribe trends after their membership changed (counts, sources, title, summary)."""
+    if not trend_ids:
+        return
+    if df is None:
+        settings = trend_settings_for(workspace_id=workspace_id)
+        df = DocumentFrequencies.from_bytes(settings.document_frequencies, settings.document_count)
+    stats = {
+        row["trend_id"]: row
+        for row in TrendItem.objects.filter(trend_id__in=trend_ids)
+        .values("trend_id")
+        .annotate(
+            counted_items=Count("id", filter=Q(counted=True)),
+            duplicates=Count("id", filter=Q(counted=False)),
+            sources=Count("source_id_copy", distinct=True),
+            domains=Count("domain", distinct=True),
+            first=Min("published_at"),
+            last=Max("published_at"),
+        )
+    }
+    members: dict[int, list[Member]] = defaultdict(list)
+    recent = (
+        TrendItem.objects.filter(trend_id__in=trend_ids, counted=True)
+        .order_by("trend_id", "-published_at")
+        .values_list("trend_id", "item__title", "item__text", "item__language")
+    )
+    for tid, title, text, language in recent.iterator(chunk_size=2000):
+        bucket = members[tid]
+        if len(bucket) < DESCRIBE_MEMBERS:
+            bucket.append(Member(title=title, text=text[:1500], language=language))
+    topics = list(Topic.objects.filter(workspace_id=workspace_id).only("id", "name", "keywords"))
+    topic_stems = {t.pk: set(tokenize(" ".join([t.name, *map(str, t.keywords or [])]))) for t in topics}
+    trends = list(Trend.objects.filter(pk__in=trend_ids))
+    topic_links = []
+    for trend in trends:
+        row = stats.get(trend.pk)
+        if row is None:
+            continue
+        description = describe(members.get(trend.pk, []), df=df)
+        trend.item_count = row["counted_items"]
+        trend.duplicate_count = row["duplicates"]
+        trend.source_count = row["sources"]
+        trend.domain_count = row["domains"]
+        trend.first_seen_at = row["first"]
+        trend.last_seen_at = row["last"]
+        if description.title:
+            trend.title = description.title
+            trend.keywords = description.keywords
+            trend.summary = description.summary
+            trend.language = description.language
+            trend.languages = description.languages
+        if centroids and trend.pk in centroids:
+            trend.centroid = {str(f): round(v, 5) for f, v in centroids[trend.pk].items()}
+        words = set(tokenize(" ".join([trend.title, *trend.keywords])))
+        topic_links += [
+            Trend.topics.through(trend_id=trend.pk, topic_id=tid) for tid, stems in topic_stems.items() if stems & words
+        ]
+    Trend.objects.bulk_update(
+        trends,
+        [
+            "item_count",
+            "duplicate_count",
+            "source_count",
+            "domain_count",
+            "first_seen_at",
+            "last_seen_at",
+            "title",
+            "keywords",
+            "summary",
+            "language",
+            "languages",
+            "centroid",
+        ],
+        batch_size=500,
+    )
+    if topic_links:
+        Trend.topics.through.objects.bulk_create(topic_links, ignore_conflicts=True)
+    logger.debug("refreshed %d trends: %s", len(trends), Counter(t.language for t in trends))

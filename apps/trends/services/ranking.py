@@ -1,0 +1,213 @@
+"""Ranking: score = decay x velocity x diversity, computed for all of a workspace's trends at once with
+numpy and written back in one statement; snapshots keep the history for sparklines and timelines."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from django.db import connection, transaction
+from django.utils import timezone
+
+from apps.core.services import broadcast_on_commit
+from apps.trends.models import Trend, TrendItem, TrendSettings, TrendSnapshot, TrendStatus
+
+from .assignment import trend_settings_for
+
+SNAPSHOT_KEEP_DAYS = 30
+BROADCAST_TOP = 20
+
+
+def workspace_group(workspace_id: int) -> str:
+    return f"trends-{workspace_id}"
+
+
+@dataclass
+class RankOutcome:
+    ranked: int = 0
+    zeroed: int = 0
+    snapshots: int = 0
+    changed: int = 0
+    seconds_query: float = 0.0
+
+
+@dataclass
+class Scores:
+    trend_ids: np.ndarray
+    score: np.ndarray
+    decay: np.ndarray
+    velocity: np.ndarray
+    diversity: np.ndarray
+    rate_last_hour: np.ndarray
+    items: np.ndarray
+    domains: np.ndarray
+
+
+def compute_scores(
+    *,
+    trend_idx: np.ndarray,
+    age_hours: np.ndarray,
+    source_weight: np.ndarray,
+    domain_code: np.ndarray,
+    n_trends: int,
+    settings: TrendSettings,
+) -> tuple[np.ndarray, ...]:
+    """Vectorized over every (counted) item of every trend:
+    decay     = sum(source_weight * 2^(-age / half_life))
+    velocity  = 1 + velocity_weight * ln(1 + rate_last_hour / max(rate_per_hour_over_24h, baseline_rate))
+    diversity = 1 + diversity_weight * ln(distinct domains)."""
+    half_life = max(settings.half_life_hours, 0.01)
+    decay = np.bincount(
+        trend_idx, weights=source_weight * np.exp2(-np.maximum(age_hours, 0.0) / half_life), minlength=n_trends
+    )
+    last_hour = np.bincount(trend_idx, weights=(age_hours <= 1.0).astype(np.float64), minlength=n_trends)
+    day_rate = np.bincount(trend_idx, weights=(age_hours <= 24.0).astype(np.float64), minlength=n_trends) / 24.0
+    baseline = np.maximum(day_rate, max(settings.baseline_rate, 1e-6))
+    velocity = 1.0 + settings.velocity_weight * np.log1p(last_hour / baseline)
+    pairs = np.unique(trend_idx.astype(np.int64) * (1 << 32) + domain_code.astype(np.int64))
+    domains = np.bincount((pairs >> 32).astype(np.int64), minlength=n_trends).astype(np.float64)
+    diversity = 1.0 + settings.diversity_weight * np.log(np.maximum(domains, 1.0))
+    score = decay * velocity * diversity
+    items = np.bincount(trend_idx, minlength=n_trends)
+    return score, decay, velocity, diversity, last_hour, items, domains
+
+
+def trends_rank(
+    *, workspace_id: int, now: dt.datetime | None = None, snapshot: bool = True, broadcast: bool = True
+) -> RankOutcome:
+    """Recompute every active trend's score in the workspace (bulk), write snapshots, and tell the
+    dashboards when the ranking moved."""
+    now = now or timezone.now()
+    outcome = RankOutcome()
+    settings = trend_settings_for(workspace_id=workspace_id)
+    horizon_hours = max(10.0 * settings.half_life_hours, 24.0)
+    horizon = now - dt.timedelta(hours=horizon_hours)
+    rows = list(
+        TrendItem.objects.filter(
+            workspace_id=workspace_id, counted=True, published_at__gte=horizon, trend__status=TrendStatus.ACTIVE
+        ).values_list("trend_id", "published_at", "source_id_copy", "domain")
+    )
+    with transaction.atomic():
+        previous = dict(
+            Trend.objects.filter(workspace_id=workspace_id, status=TrendStatus.ACTIVE)
+            .filter(score__gt=0)
+            .values_list("id", "score")
+        )
+        if rows:
+            tids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+            unique_ids, trend_idx = np.unique(tids, return_inverse=True)
+            stamp = now.timestamp()
+            age = (stamp - np.fromiter((r[1].timestamp() for r in rows), dtype=np.float64, count=len(rows))) / 3600.0
+            weights_by_source = {
+                int(k): float(v) for k, v in (settings.source_weights or {}).items() if str(k).isdigit()
+            }
+            source_weight = np.fromiter(
+                (weights_by_source.get(r[2], 1.0) for r in rows), dtype=np.float64, count=len(rows)
+            )
+            codes: dict[str, int] = {}
+            domain_code = np.fromiter(
+                (codes.setdefault(r[3], len(codes)) for r in rows), dtype=np.int64, count=len(rows)
+            )
+            score, decay, velocity, diversity, last_hour, items, domains = compute_scores(
+                trend_idx=trend_idx,
+                age_hours=age,
+                source_weight=source_weight,
+                domain_code=domain_code,
+                n_trends=unique_ids.size,
+                settings=settings,
+            )
+            _bulk_update_scores(unique_ids, score, decay, velocity, diversity, last_hour, now)
+            outcome.ranked = int(unique_ids.size)
+            if snapshot:
+                counts = dict(Trend.objects.filter(pk__in=unique_ids.tolist()).values_list("id", "item_count"))
+                srcs = dict(Trend.objects.filter(pk__in=unique_ids.tolist()).values_list("id", "source_count"))
+                TrendSnapshot.objects.bulk_create(
+                    [
+                        TrendSnapshot(
+                            trend_id=int(tid),
+                            taken_at=now,
+                            score=float(s),
+                            item_count=counts.get(int(tid), int(n)),
+                            source_count=srcs.get(int(tid), 0),
+                            rate_last_hour=float(h),
+                        )
+                        for tid, s, n, h in zip(unique_ids, score, items, last_hour, strict=True)
+                    ],
+                    batch_size=2000,
+                )
+                outcome.snapshots = int(unique_ids.size)
+            new_scores = dict(zip(unique_ids.tolist(), score.tolist(), strict=True))
+        else:
+            new_scores = {}
+        stale = [tid for tid in previous if tid not in new_scores]
+        if stale:
+            outcome.zeroed = Trend.objects.filter(pk__in=stale).update(
+                score=0.0, decay=0.0, velocity=1.0, rate_last_hour=0.0, ranked_at=now
+            )
+        changed = [
+            tid
+            for tid, s in new_scores.items()
+            if not math.isclose(previous.get(tid, 0.0), s, rel_tol=0.01, abs_tol=1e-3)
+        ] + stale
+        outcome.changed = len(changed)
+        if broadcast and changed:
+            top = sorted(new_scores.items(), key=lambda kv: -kv[1])[:BROADCAST_TOP]
+            broadcast_on_commit(
+                workspace_group(workspace_id),
+                {
+                    "type": "trends.scores",
+                    "changed": len(changed),
+                    "top": [{"id": tid, "score": round(s, 4)} for tid, s in top],
+                    "at": now.isoformat(),
+                },
+            )
+    return outcome
+
+
+def _bulk_update_scores(ids, score, decay, velocity, diversity, last_hour, now) -> None:
+    """One UPDATE ... FROM unnest(...) on PostgreSQL; bulk_update elsewhere."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                UPDATE trends_trend AS t
+                   SET score = u.score, decay = u.decay, velocity = u.velocity, diversity = u.diversity,
+                       rate_last_hour = u.rate, ranked_at = %s
+                  FROM unnest(%s::bigint[], %s::float8[], %s::float8[], %s::float8[], %s::float8[], %s::float8[])
+                       AS u(id, score, decay, velocity, diversity, rate)
+                 WHERE t.id = u.id
+                """,
+                [
+                    now,
+                    ids.tolist(),
+                    score.tolist(),
+                    decay.tolist(),
+                    velocity.tolist(),
+                    diversity.tolist(),
+                    last_hour.tolist(),
+                ],
+            )
+        return
+    trends = [
+        Trend(
+            pk=int(tid),
+            score=float(s),
+            decay=float(d),
+            velocity=float(v),
+            diversity=float(g),
+            rate_last_hour=float(h),
+            ranked_at=now,
+        )
+        for tid, s, d, v, g, h in zip(ids, score, decay, velocity, diversity, last_hour, strict=True)
+    ]
+    Trend.objects.bulk_update(
+        trends, ["score", "decay", "velocity", "diversity", "rate_last_hour", "ranked_at"], batch_size=500
+    )
+
+
+def trend_snapshots_prune(*, now: dt.datetime | None = None, keep_days: int = SNAPSHOT_KEEP_DAYS) -> int:
+    cutoff = (now or timezone.now()) - dt.timedelta(days=keep_days)
+    deleted, _ = TrendSnapshot.objects.filter(taken_at__lt=cutoff).delete()
+    return deleted

@@ -1,0 +1,40 @@
+// Trends dashboard: re-renders the ranked list (server-side HTML, sparklines included) when the
+// workspace's scores change, as announced over the /ws/trends/ websocket.
+import { subscribe } from "./app.js";
+
+const section = document.getElementById("trend-list");
+const status = document.getElementById("live-status");
+
+function setStatus(state) {
+  if (!status) return;
+  status.classList.remove("connected", "disconnected");
+  status.classList.add(state);
+  status.textContent = state === "connected" ? status.dataset.live || "Live" : status.dataset.offline || "Reconnecting…";
+}
+
+async function refresh() {
+  const params = new URLSearchParams(window.location.search);
+  params.set("partial", "1");
+  const response = await fetch(`${section.dataset.partialUrl}?${params}`, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" });
+  if (!response.ok) return;
+  const before = new Map([...section.querySelectorAll(".trend-row")].map((row) => [row.dataset.trendId, row.querySelector(".trend-score strong")?.textContent]));
+  section.innerHTML = await response.text();
+  for (const row of section.querySelectorAll(".trend-row")) {
+    const score = row.querySelector(".trend-score strong")?.textContent;
+    if (before.get(row.dataset.trendId) !== score) row.classList.add("flash");
+  }
+  section.dataset.refreshed = String(Number(section.dataset.refreshed || 0) + 1);
+}
+
+if (section && section.dataset.socket) {
+  if (status) {
+    status.dataset.live = document.documentElement.lang === "ru" ? "Обновляется автоматически" : "Live";
+    status.dataset.offline = document.documentElement.lang === "ru" ? "Переподключение…" : "Reconnecting…";
+  }
+  let timer = null;
+  subscribe(section.dataset.socket, (event) => {
+    if (event.type !== "scores") return;
+    clearTimeout(timer);
+    timer = setTimeout(refresh, 300);
+  }, { onState: setStatus });
+}
