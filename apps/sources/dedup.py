@@ -36,7 +36,7 @@ class NearDuplicateIndex:
         if key in self.signatures or len(signature) != NUM_PERM:
             return
         values = np.asarray(signature, dtype=np.uint64)
-        self.lsh.insert(key, LeanMinHash(seed=1, hashvalues=values), check_duplication=False)
+        self.lsh.insert(key, LeanMinHash(seed=1, hashvalues=values, scheme="legacy"), check_duplication=False)
         self.signatures[key] = values
         self.max_id = max(self.max_id, key)
 
@@ -48,7 +48,7 @@ class NearDuplicateIndex:
             return None
         values = np.asarray(signature, dtype=np.uint64)
         best = None
-        for key in self.lsh.query(LeanMinHash(seed=1, hashvalues=values)):
+        for key in self.lsh.query(LeanMinHash(seed=1, hashvalues=values, scheme="legacy")):
             if before is not None and key >= before:
                 continue
             similarity = np.count_nonzero(self.signatures[key] == values) / NUM_PERM

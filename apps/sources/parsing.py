@@ -154,7 +154,7 @@ def parse_xml_feed(
             data,
             sanitize_html=False,
             resolve_relative_uris=False,
-            response_headers={"content-location": url, "content-type": content_type or "application/xml"},
+            response_headers={"content-type": content_type or "application/xml"},
         )
     feed = parsed.get("feed", {}) or {}
     if not parsed.entries and not parsed.get("version") and parsed.get("bozo"):
@@ -196,7 +196,7 @@ def parse_xml_feed(
                 content_html=str(content_html),
                 image_url=_entry_image(entry),
                 language=str(entry.get("language") or ""),
-                base_url=str(entry.get("link") or url),
+                base_url=urljoin(url, str(entry.get("link") or "")) if url else str(entry.get("link") or ""),
             )
         )
     return result
