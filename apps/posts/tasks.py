@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from .models import Notification
 
 
-@shared_task(name="posts.send_notification_emails", acks_late=True, time_limit=120)
+@shared_task(name="posts.send_notification_emails", acks_late=True, soft_time_limit=100, time_limit=120)
 def send_notification_emails(*, notification_ids: list[int], **kwargs) -> int:
     base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
     messages = []

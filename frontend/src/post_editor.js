@@ -1,0 +1,434 @@
+// The post page: the Tiptap editor saving through the API (with version-conflict handling), the comments
+// and suggestions sidebar, and the workflow buttons. createPostEditor() is exported so the live-editing
+// module can build the same editor with extra extensions (e.g. Collaboration) and no initial content.
+import { Editor, Extension } from "@tiptap/core";
+import StarterKit from "@tiptap/starter-kit";
+import { Plugin, PluginKey } from "@tiptap/pm/state";
+import { Decoration, DecorationSet } from "@tiptap/pm/view";
+
+const CONTEXT = 32;
+
+export function csrfToken() {
+  const match = document.cookie.match(/(?:^|;\s*)csrftoken=([^;]+)/);
+  if (match) return decodeURIComponent(match[1]);
+  const input = document.querySelector("input[name=csrfmiddlewaretoken]");
+  return input ? input.value : "";
+}
+
+export async function api(url, { method = "GET", body } = {}) {
+  const response = await fetch(url, {
+    method,
+    credentials: "same-origin",
+    headers: { "Content-Type": "application/json", Accept: "application/json", "X-CSRFToken": csrfToken() },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  let data = null;
+  if (response.status !== 204) {
+    try { data = await response.json(); } catch (e) { data = null; }
+  }
+  if (!response.ok) {
+    const message = (data && data.error && data.error.message) || response.statusText;
+    const error = new Error(message);
+    error.status = response.status;
+    error.data = data;
+    throw error;
+  }
+  return data;
+}
+
+// The plain text of the document as the server derives it (text blocks joined by "\n"), with a map from
+// text offsets to document positions.
+export function documentText(doc) {
+  let text = "";
+  const positions = [];
+  let first = true;
+  doc.descendants((node, pos) => {
+    if (node.isTextblock) {
+      if (!first) { text += "\n"; positions.push(pos); }
+      first = false;
+      node.forEach((child, offset) => {
+        const start = pos + 1 + offset;
+        if (child.isText) {
+          for (let i = 0; i < child.text.length; i++) { text += child.text[i]; positions.push(start + i); }
+        } else if (child.type.name === "hardBreak") {
+          text += "\n"; positions.push(start);
+        }
+      });
+      return false;
+    }
+    return true;
+  });
+  return { text, positions, end: doc.content.size };
+}
+
+function offsetToPos(map, offset) {
+  if (offset < map.positions.length) return map.positions[offset];
+  return map.positions.length ? map.positions[map.positions.length - 1] + 1 : 1;
+}
+
+// Where an anchor (quote + context) is in the document now; null if it is gone.
+export function locateAnchor(doc, anchor) {
+  if (!anchor || !anchor.quote) return null;
+  const map = documentText(doc);
+  let best = null;
+  let at = map.text.indexOf(anchor.quote);
+  while (at !== -1) {
+    const distance = anchor.start == null ? 0 : Math.abs(at - anchor.start);
+    if (best === null || distance < best.distance) best = { at, distance };
+    at = map.text.indexOf(anchor.quote, at + 1);
+  }
+  if (!best) return null;
+  const from = offsetToPos(map, best.at);
+  const to = offsetToPos(map, best.at + anchor.quote.length - 1) + 1;
+  return { from, to };
+}
+
+// The selection as an anchor the API understands: the quote, context around it and the text offset.
+export function selectionAnchor(editor) {
+  const { from, to, empty } = editor.state.selection;
+  if (empty) return null;
+  const map = documentText(editor.state.doc);
+  let start = map.positions.findIndex((p) => p >= from);
+  let end = map.positions.findIndex((p) => p >= to);
+  if (start === -1) return null;
+  if (end === -1) end = map.text.length;
+  const quote = map.text.slice(start, end);
+  if (!quote.trim()) return null;
+  return {
+    quote,
+    start,
+    end,
+    prefix: map.text.slice(Math.max(0, start - CONTEXT), start),
+    suffix: map.text.slice(end, end + CONTEXT),
+  };
+}
+
+const highlightKey = new PluginKey("postAnchors");
+
+// Highlights the ranges open comment threads and suggestions are attached to.
+export const AnchorHighlights = Extension.create({
+  name: "anchorHighlights",
+  addStorage() { return { anchors: [] }; },
+  addProseMirrorPlugins() {
+    const storage = this.storage;
+    return [
+      new Plugin({
+        key: highlightKey,
+        props: {
+          decorations(state) {
+            const decorations = [];
+            for (const anchor of storage.anchors) {
+              const range = locateAnchor(state.doc, anchor);
+              if (range && range.to > range.from) {
+                decorations.push(Decoration.inline(range.from, range.to, { class: `anchor-highlight ${anchor.kind}`, "data-anchor-id": String(anchor.id) }));
+              }
+            }
+            return DecorationSet.create(state.doc, decorations);
+          },
+        },
+      }),
+    ];
+  },
+});
+
+// Build the editor. options: element, content (a document, or null to start empty, e.g. when a
+// collaboration provider fills it), editable, extensions (added after StarterKit), starterKit (its
+// configuration, e.g. { undoRedo: false } with Collaboration), onUpdate, onSelectionUpdate.
+export function createPostEditor({
+  element,
+  content = null,
+  editable = true,
+  extensions = [],
+  starterKit = {},
+  onUpdate,
+  onSelectionUpdate,
+} = {}) {
+  return new Editor({
+    element,
+    editable,
+    extensions: [StarterKit.configure({ link: { openOnClick: false }, ...starterKit }), AnchorHighlights, ...extensions],
+    ...(content ? { content } : {}),
+    editorProps: { attributes: { class: "editor-surface", "aria-label": "Post text", role: "textbox", "aria-multiline": "true" } },
+    onUpdate,
+    onSelectionUpdate,
+  });
+}
+
+function el(tag, attrs = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attrs)) {
+    if (key === "class") node.className = value;
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (value !== null && value !== undefined && value !== false) node.setAttribute(key, value);
+  }
+  for (const child of children.flat()) {
+    if (child === null || child === undefined || child === false) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+const T = (text) => (window.gettext ? window.gettext(text) : text);
+
+// Wire the whole post page. Returns { editor, save, refreshSidebar } for extensions of the page.
+export function initPostPage({ editor: givenEditor = null, extensions = [], starterKit = {}, content } = {}) {
+  const config = JSON.parse(document.getElementById("post-editor-config").textContent);
+  const initial = JSON.parse(document.getElementById("post-body-json").textContent);
+  const mount = document.getElementById("editor");
+  const titleInput = document.getElementById("post-title");
+  const status = document.getElementById("save-status");
+  const saveButton = document.getElementById("save-button");
+  const reasonInput = document.getElementById("save-reason");
+  const banner = document.getElementById("conflict-banner");
+  let version = config.version;
+  let dirty = false;
+  let saving = false;
+
+  const setStatus = (text) => { if (status) status.textContent = text; };
+  const markDirty = () => { if (!dirty) { dirty = true; setStatus(T("Unsaved changes")); } };
+
+  mount.innerHTML = "";
+  const editor = givenEditor || createPostEditor({
+    element: mount,
+    content: content === undefined ? (initial && initial.type === "doc" ? initial : null) : content,
+    editable: config.editable,
+    extensions,
+    starterKit,
+    onUpdate: ({ transaction }) => { if (transaction.docChanged) markDirty(); },
+    onSelectionUpdate: () => updateSelectionHint(),
+  });
+  titleInput && titleInput.addEventListener("input", markDirty);
+
+  async function save({ force = false } = {}) {
+    if (saving || !config.editable) return false;
+    saving = true;
+    setStatus(T("Saving…"));
+    try {
+      if (force) {
+        const latest = await api(config.apiUrl);
+        version = latest.version;
+      }
+      const data = await api(config.apiUrl, {
+        method: "PATCH",
+        body: { version, title: titleInput.value, body_json: editor.getJSON(), reason: reasonInput ? reasonInput.value : "" },
+      });
+      version = data.version;
+      dirty = false;
+      if (reasonInput) reasonInput.value = "";
+      if (banner) banner.hidden = true;
+      const heading = document.getElementById("post-title-heading");
+      if (heading) heading.textContent = data.title;
+      setStatus(`${T("Saved")} · ${T("version")} ${version}`);
+      refreshSidebar();
+      return true;
+    } catch (error) {
+      if (error.status === 409 && banner) {
+        banner.hidden = false;
+        setStatus(T("Not saved: version conflict"));
+      } else {
+        setStatus(`${T("Not saved")}: ${error.message}`);
+      }
+      return false;
+    } finally {
+      saving = false;
+    }
+  }
+
+  if (banner) {
+    banner.addEventListener("click", async (event) => {
+      const choice = event.target.dataset.conflict;
+      if (choice === "reload") {
+        dirty = false;
+        window.location.reload();
+      } else if (choice === "overwrite") {
+        await save({ force: true });
+      }
+    });
+  }
+  saveButton && saveButton.addEventListener("click", () => save());
+  document.addEventListener("keydown", (event) => {
+    if ((event.ctrlKey || event.metaKey) && event.key === "s") { event.preventDefault(); save(); }
+  });
+  window.addEventListener("beforeunload", (event) => { if (dirty) { event.preventDefault(); event.returnValue = ""; } });
+
+  // Formatting toolbar.
+  const toolbar = document.getElementById("editor-toolbar");
+  const commands = {
+    bold: (c) => c.toggleBold(), italic: (c) => c.toggleItalic(), strike: (c) => c.toggleStrike(),
+    h2: (c) => c.toggleHeading({ level: 2 }), h3: (c) => c.toggleHeading({ level: 3 }),
+    bullet: (c) => c.toggleBulletList(), ordered: (c) => c.toggleOrderedList(), quote: (c) => c.toggleBlockquote(),
+    code: (c) => c.toggleCodeBlock(), undo: (c) => c.undo(), redo: (c) => c.redo(),
+    link: (c) => {
+      const href = window.prompt(T("Link address (empty to remove)"), editor.getAttributes("link").href || "https://");
+      return href ? c.extendMarkRange("link").setLink({ href }) : c.extendMarkRange("link").unsetLink();
+    },
+  };
+  toolbar && toolbar.addEventListener("click", (event) => {
+    const button = event.target.closest("button[data-cmd]");
+    if (!button) return;
+    const command = commands[button.dataset.cmd];
+    if (command) command(editor.chain().focus()).run();
+  });
+
+  // Workflow buttons: save pending changes first, then move the post and reload the page.
+  for (const form of document.querySelectorAll(".workflow-form")) {
+    form.addEventListener("submit", async (event) => {
+      event.preventDefault();
+      if (dirty && !(await save())) return;
+      const body = {};
+      const note = form.querySelector("[name=note]");
+      const when = form.querySelector("[name=publish_at]");
+      if (note && note.value) body.note = note.value;
+      if (when && when.value) body.publish_at = new Date(when.value).toISOString();
+      try {
+        await api(`/api/v1/posts/${config.postId}/transitions/${form.dataset.action}/`, { method: "POST", body });
+        dirty = false;
+        window.location.reload();
+      } catch (error) {
+        setStatus(error.message);
+        window.alert(error.message);
+      }
+    });
+  }
+
+  // Sidebar: comments and suggestions.
+  const composeError = document.getElementById("compose-error");
+  const hint = document.getElementById("selection-hint");
+  const threadsList = document.getElementById("threads");
+  const suggestionsList = document.getElementById("suggestions");
+  let lastSelection = null;
+
+  function updateSelectionHint() {
+    const anchor = selectionAnchor(editor);
+    if (anchor) lastSelection = anchor;
+    if (hint) hint.textContent = anchor ? `${T("Selected")}: “${anchor.quote.slice(0, 80)}”` : T("Select text in the editor to comment on it or suggest a change.");
+  }
+
+  const who = (user) => (user ? user.name : T("someone"));
+
+  function selectAnchor(anchor) {
+    const range = locateAnchor(editor.state.doc, anchor);
+    if (range) editor.chain().focus().setTextSelection(range).scrollIntoView().run();
+  }
+
+  function renderThreads(threads) {
+    threadsList.replaceChildren();
+    if (!threads.length) threadsList.append(el("li", { class: "muted" }, T("No comments yet.")));
+    for (const thread of threads) {
+      const replyBox = el("textarea", { rows: 2, "aria-label": T("Reply"), placeholder: T("Reply…") });
+      const actions = el("div", { class: "thread-actions" });
+      if (config.canComment) {
+        actions.append(
+          el("button", { type: "button", class: "secondary small", onclick: async () => {
+            if (!replyBox.value.trim()) return;
+            await call(`${config.commentsUrl}${thread.id}/replies/`, "POST", { body: replyBox.value });
+          } }, T("Reply")),
+          el("button", { type: "button", class: "secondary small", onclick: () => call(`${config.commentsUrl}${thread.id}/${thread.resolved ? "reopen" : "resolve"}/`, "POST") },
+            thread.resolved ? T("Reopen") : T("Resolve")),
+        );
+      }
+      threadsList.append(
+        el("li", { class: `thread${thread.resolved ? " resolved" : ""}`, "data-thread-id": thread.id },
+          thread.anchor ? el("blockquote", { class: `anchor-quote${thread.anchor.lost ? " lost" : ""}`, onclick: () => selectAnchor(thread.anchor), title: thread.anchor.lost ? T("The commented text was removed") : T("Show in the text") }, thread.anchor.quote.slice(0, 160)) : null,
+          el("div", { class: "comment" }, el("strong", {}, who(thread.author)), " ", thread.body),
+          thread.replies.map((reply) => el("div", { class: "comment reply" }, el("strong", {}, who(reply.author)), " ", reply.body)),
+          thread.resolved ? el("div", { class: "muted small" }, `${T("Resolved by")} ${who(thread.resolved_by)}`) : null,
+          config.canComment && !thread.resolved ? replyBox : null,
+          actions,
+        ),
+      );
+    }
+  }
+
+  function renderSuggestions(suggestions) {
+    suggestionsList.replaceChildren();
+    const pending = suggestions.filter((s) => s.state === "pending");
+    if (!pending.length) suggestionsList.append(el("li", { class: "muted" }, T("No open suggestions.")));
+    for (const suggestion of pending) {
+      suggestionsList.append(
+        el("li", { class: "suggestion", "data-suggestion-id": suggestion.id },
+          el("span", { class: "suggestion-change", onclick: () => suggestion.anchor && selectAnchor(suggestion.anchor) },
+            el("del", {}, suggestion.anchor ? suggestion.anchor.quote : ""), " → ", el("ins", {}, suggestion.replacement)),
+          el("div", { class: "muted small" }, who(suggestion.author), suggestion.note ? ` · ${suggestion.note}` : ""),
+          config.canDecide ? el("div", { class: "thread-actions" },
+            el("button", { type: "button", class: "small", onclick: () => decide(suggestion, "accept") }, T("Accept")),
+            el("button", { type: "button", class: "secondary small", onclick: () => decide(suggestion, "reject") }, T("Reject")),
+          ) : null,
+        ),
+      );
+    }
+  }
+
+  async function refreshSidebar() {
+    const [comments, suggestions] = await Promise.all([
+      api(`${config.commentsUrl}?page_size=200`),
+      api(`${config.suggestionsUrl}?state=pending&page_size=200`),
+    ]);
+    renderThreads(comments.results);
+    renderSuggestions(suggestions.results);
+    const storage = editor.storage.anchorHighlights;
+    if (storage) {
+      storage.anchors = [
+        ...comments.results.filter((t) => t.anchor && !t.resolved).map((t) => ({ ...t.anchor, id: t.id, kind: "comment" })),
+        ...suggestions.results.filter((s) => s.anchor).map((s) => ({ ...s.anchor, id: s.id, kind: "suggestion" })),
+      ];
+      editor.view.dispatch(editor.state.tr.setMeta(highlightKey, true));
+    }
+  }
+
+  async function call(url, method, body) {
+    if (composeError) composeError.textContent = "";
+    try {
+      await api(url, { method, body });
+      await refreshSidebar();
+      return true;
+    } catch (error) {
+      if (composeError) composeError.textContent = error.message;
+      else window.alert(error.message);
+      return false;
+    }
+  }
+
+  async function decide(suggestion, verdict) {
+    if (verdict === "accept" && dirty && !(await save())) return;
+    if (await call(`${config.suggestionsUrl}${suggestion.id}/${verdict}/`, "POST", {})) {
+      if (verdict === "accept") {
+        // The server applied the replacement as a new revision: load it.
+        const post = await api(config.apiUrl);
+        version = post.version;
+        editor.commands.setContent(post.body_json, { emitUpdate: false });
+        dirty = false;
+        setStatus(`${T("Saved")} · ${T("version")} ${version}`);
+      }
+    }
+  }
+
+  const commentButton = document.getElementById("comment-button");
+  commentButton && commentButton.addEventListener("click", async () => {
+    const textarea = document.getElementById("comment-body");
+    if (!textarea.value.trim()) return;
+    if (dirty && config.editable && !(await save())) return;
+    const anchor = selectionAnchor(editor) || lastSelection;
+    const body = { body: textarea.value, ...(anchor ? { quote: anchor.quote, prefix: anchor.prefix, suffix: anchor.suffix, start: anchor.start } : {}) };
+    if (await call(config.commentsUrl, "POST", body)) { textarea.value = ""; lastSelection = null; updateSelectionHint(); }
+  });
+  const suggestButton = document.getElementById("suggest-button");
+  suggestButton && suggestButton.addEventListener("click", async () => {
+    const textarea = document.getElementById("suggestion-text");
+    const anchor = selectionAnchor(editor) || lastSelection;
+    if (!anchor) { composeError.textContent = T("Select the text you want to replace first."); return; }
+    if (dirty && config.editable && !(await save())) return;
+    const body = { replacement: textarea.value, quote: anchor.quote, prefix: anchor.prefix, suffix: anchor.suffix, start: anchor.start };
+    if (await call(config.suggestionsUrl, "POST", body)) { textarea.value = ""; lastSelection = null; }
+  });
+
+  refreshSidebar().catch((error) => console.warn(error));
+  const page = { editor, save, refreshSidebar, config, isDirty: () => dirty };
+  window.postPage = page;
+  return page;
+}
+
+const root = document.getElementById("post-page");
+if (root && root.dataset.autostart !== "false") {
+  initPostPage();
+}

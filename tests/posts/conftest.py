@@ -1,0 +1,31 @@
+"""Fixtures for the posts tests: a post by the writer, with a few words of text."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.posts import services
+
+TEXT = "The quick brown fox jumps over the lazy dog. Editors love clear sentences."
+
+
+def doc_of(*paragraphs: str) -> dict:
+    return {
+        "type": "doc",
+        "content": [{"type": "paragraph", "content": [{"type": "text", "text": p}]} for p in paragraphs],
+    }
+
+
+@pytest.fixture
+def make_post(workspace, writer):
+    def make(*, user=None, title="A post", text=TEXT, **kwargs):
+        return services.post_create(
+            workspace=workspace, user=user or writer, title=title, body_json=doc_of(text), **kwargs
+        )
+
+    return make
+
+
+@pytest.fixture
+def post(make_post):
+    return make_post()
