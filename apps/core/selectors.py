@@ -1,12 +1,15 @@
-"""Cross-cutting reads: the dashboard summary gathers counts from the apps that exist."""
+"""Cross-cutting reads: the dashboard summary and the workspace audit log."""
 
 from __future__ import annotations
 
 from django.apps import apps
+from django.db.models import Q, QuerySet
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry
 
-# (app label, model name, label shown) — counted for the current workspace when the model exists.
+# (app label, model name, key) — counted for the current workspace when the model exists.
 DASHBOARD_COUNTS = [
     ("sources", "Source", "sources"),
     ("sources", "Item", "items"),
@@ -15,9 +18,28 @@ DASHBOARD_COUNTS = [
     ("personas", "Persona", "personas"),
     ("publishing", "Publication", "publications"),
 ]
+# What each count is called on the dashboard and where its card links to.
+DASHBOARD_LABELS = {
+    "sources": (_("Sources"), "sources:index"),
+    "items": (_("Items"), "sources:index"),
+    "trends": (_("Trends"), "trends:index"),
+    "posts": (_("Posts"), "posts:index"),
+    "personas": (_("Personas"), "personas:index"),
+    "publications": (_("Publications"), "publishing:index"),
+}
+RECENT_ACTIVITY = 10
+
+
+def _url(name: str) -> str | None:
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        return None
 
 
 def dashboard_summary(*, membership) -> dict:
+    """counts: {key: n} (kept for callers), stats: [{key, label, value, url}] for the template (a dict key
+    named "items" would shadow dict.items in a template), recent_activity: the newest audit entries."""
     counts = {}
     for app_label, model_name, key in DASHBOARD_COUNTS:
         try:
@@ -25,9 +47,31 @@ def dashboard_summary(*, membership) -> dict:
         except LookupError:
             continue
         counts[key] = model.objects.filter(workspace=membership.workspace).count()
-    recent = AuditEntry.objects.filter(workspace=membership.workspace).select_related("actor")[:10]
-    return {"counts": counts, "recent_activity": list(recent)}
+    stats = [
+        {"key": key, "label": DASHBOARD_LABELS[key][0], "value": value, "url": _url(DASHBOARD_LABELS[key][1])}
+        for key, value in counts.items()
+    ]
+    recent = AuditEntry.objects.filter(workspace=membership.workspace).select_related("actor")[:RECENT_ACTIVITY]
+    return {"counts": counts, "stats": stats, "recent_activity": list(recent)}
 
 
 def audit_entries_for_workspace(*, workspace):
     return AuditEntry.objects.filter(workspace=workspace).select_related("actor", "target_type")
+
+
+def audit_entries_filtered(*, workspace, action: str = "", actor_id: int | None = None) -> QuerySet[AuditEntry]:
+    """The workspace's audit log, newest first; `action` matches exactly or as a prefix ("post." or "post")."""
+    queryset = audit_entries_for_workspace(workspace=workspace)
+    if action:
+        prefix = action if action.endswith(".") else f"{action}."
+        queryset = queryset.filter(Q(action=action) | Q(action__startswith=prefix))
+    if actor_id is not None:
+        queryset = queryset.filter(actor_id=actor_id)
+    return queryset
+
+
+def audit_actions_for_workspace(*, workspace) -> list[str]:
+    """The distinct actions recorded in the workspace (for the filter menu)."""
+    return list(
+        AuditEntry.objects.filter(workspace=workspace).order_by("action").values_list("action", flat=True).distinct()
+    )

@@ -1,14 +1,22 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from apps.accounts.roles import Capability
+from apps.accounts.selectors import workspace_members
+
+from .errors import NotFound
 from .health import run_checks
-from .selectors import dashboard_summary
+from .permissions import require_capability
+from .selectors import audit_actions_for_workspace, audit_entries_filtered, dashboard_summary
+
+AUDIT_PAGE_SIZE = 50
 
 
 @require_GET
@@ -23,6 +31,34 @@ def dashboard(request):
     membership = request.membership
     context = {"summary": dashboard_summary(membership=membership) if membership else None}
     return render(request, "core/dashboard.html", context)
+
+
+@login_required
+def audit_log_page(request):
+    """The current workspace's audit log, filtered by action and actor, 50 entries a page."""
+    membership = request.membership
+    if membership is None:
+        raise NotFound(_("You are not a member of any workspace yet."))
+    workspace = membership.workspace
+    require_capability(user=request.user, workspace=workspace, capability=Capability.VIEW)
+    action = request.GET.get("action", "").strip()[:64]
+    actor = request.GET.get("actor", "").strip()
+    actor_id = int(actor) if actor.isdigit() else None
+    entries = audit_entries_filtered(workspace=workspace, action=action, actor_id=actor_id)
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "entries": page.object_list,
+        "actions": audit_actions_for_workspace(workspace=workspace),
+        "members": workspace_members(workspace=workspace),
+        "action": action,
+        "actor_id": actor_id,
+        "filter_query": query.urlencode(),
+        "filtered": bool(action or actor_id),
+    }
+    return render(request, "core/audit_log.html", context)
 
 
 SECTIONS = {
