@@ -30,3 +30,45 @@ class Persona(WorkspaceScopedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PersonaSample(TimeStampedModel):
+    """A text written in the persona's voice; the style profile is learned from these."""
+
+    persona = models.ForeignKey(Persona, on_delete=models.CASCADE, related_name="samples", verbose_name=_("persona"))
+    title = models.CharField(_("title"), max_length=300, blank=True)
+    text = models.TextField(_("text"))
+    source_url = models.URLField(_("source URL"), max_length=2000, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("sample text")
+        verbose_name_plural = _("sample texts")
+
+    def __str__(self) -> str:
+        return self.title or self.text[:60]
+
+
+class StyleProfile(models.Model):
+    """Measures of the persona's writing, learned from its samples and its published posts."""
+
+    persona = models.OneToOneField(
+        Persona, on_delete=models.CASCADE, related_name="style_profile", verbose_name=_("persona")
+    )
+    # sentence length, vocabulary richness, formality, reading level, emoji and hashtag habits, ...
+    metrics = models.JSONField(_("measures"), default=dict, blank=True)
+    phrases = models.JSONField(_("characteristic phrases"), default=list, blank=True)
+    sample_count = models.PositiveIntegerField(_("samples"), default=0)
+    post_count = models.PositiveIntegerField(_("published posts"), default=0)
+    word_count = models.PositiveIntegerField(_("words"), default=0)
+    computed_at = models.DateTimeField(_("learned"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("style profile")
+        verbose_name_plural = _("style profiles")
+
+    def __str__(self) -> str:
+        return f"{self.persona} style"

@@ -46,6 +46,7 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 CELERY_TASK_DEFAULT_QUEUE = f"celery-test-{XDIST_WORKER}"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True

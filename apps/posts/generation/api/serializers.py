@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from django.conf import settings
+from rest_framework import serializers
+
+from ..models import AIProviderSettings, DraftFormat, GenerationJob, ProviderKind, RefineAction, TokenUsage
+
+
+class GenerationJobSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GenerationJob
+        fields = [
+            "id",
+            "kind",
+            "status",
+            "format",
+            "persona",
+            "trend",
+            "item",
+            "topic",
+            "language",
+            "post",
+            "action",
+            "decision",
+            "result_title",
+            "result_text",
+            "result",
+            "style_match",
+            "error",
+            "items_cited",
+            "provider",
+            "model",
+            "prompt_version",
+            "prompt_tokens",
+            "completion_tokens",
+            "cost",
+            "attempts",
+            "started_at",
+            "finished_at",
+            "model_ms",
+            "overhead_ms",
+            "created_at",
+        ]
+
+
+class GenerationStartSerializer(serializers.Serializer):
+    persona = serializers.IntegerField(required=False, allow_null=True)
+    format = serializers.ChoiceField(choices=DraftFormat.choices, default=DraftFormat.ARTICLE)
+    trend = serializers.IntegerField(required=False, allow_null=True)
+    item = serializers.IntegerField(required=False, allow_null=True)
+    topic = serializers.CharField(required=False, allow_blank=True, max_length=500)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False, allow_blank=True)
+    with_image = serializers.BooleanField(default=True)
+    with_audio = serializers.BooleanField(default=False)
+
+
+class RefineStartSerializer(serializers.Serializer):
+    post = serializers.IntegerField()
+    action = serializers.ChoiceField(choices=RefineAction.choices)
+    target_language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False, allow_blank=True)
+
+
+class AISettingsSerializer(serializers.ModelSerializer):
+    """The key is write-only: responses say whether one is stored and its last four characters."""
+
+    api_key = serializers.CharField(write_only=True, required=False, allow_blank=True)
+    clear_key = serializers.BooleanField(write_only=True, required=False)
+    provider = serializers.ChoiceField(choices=ProviderKind.choices, required=False)
+
+    class Meta:
+        model = AIProviderSettings
+        fields = [
+            "provider",
+            "base_url",
+            "model",
+            "image_model",
+            "speech_model",
+            "speech_voice",
+            "timeout_seconds",
+            "monthly_token_cap",
+            "price_input_per_1k",
+            "price_output_per_1k",
+            "api_key",
+            "clear_key",
+            "has_key",
+            "api_key_hint",
+            "updated_at",
+        ]
+        read_only_fields = ["has_key", "api_key_hint", "updated_at"]
+
+
+class TokenUsageSerializer(serializers.ModelSerializer):
+    total_tokens = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = TokenUsage
+        fields = ["month", "prompt_tokens", "completion_tokens", "total_tokens", "cost", "jobs"]

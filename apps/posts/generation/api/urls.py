@@ -1,0 +1,13 @@
+from django.urls import path
+from rest_framework.routers import SimpleRouter
+
+from . import views
+
+router = SimpleRouter()
+router.register("generations", views.GenerationViewSet, basename="generation")
+urlpatterns = [
+    path("refinements/", views.RefineView.as_view(), name="refinements"),
+    path("ai-settings/", views.AISettingsView.as_view(), name="ai-settings"),
+    path("token-usage/", views.TokenUsageView.as_view(), name="token-usage"),
+    *router.urls,
+]

@@ -1,0 +1,133 @@
+"""Generation API: start a draft, read its status, cancel, refine (a suggestion), accept or reject,
+the workspace's AI settings and its token usage."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from apps.accounts.selectors import membership_for_request
+from apps.core.api.views import WorkspaceScopedViewSet
+from apps.core.errors import InvalidInput, NotFound
+
+from .. import services
+from ..models import AIProviderSettings, GenerationJob, TokenUsage
+from ..selectors import ai_settings_for
+from .serializers import (
+    AISettingsSerializer,
+    GenerationJobSerializer,
+    GenerationStartSerializer,
+    RefineStartSerializer,
+    TokenUsageSerializer,
+)
+
+
+def _in_workspace(model, pk, workspace):
+    if pk is None:
+        return None
+    obj = model.objects.filter(workspace=workspace, pk=pk).first()
+    if obj is None:
+        raise InvalidInput({model._meta.model_name: [_("Not found in this workspace.")]})
+    return obj
+
+
+class GenerationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScopedViewSet):
+    serializer_class = GenerationJobSerializer
+    filterset_fields = ["status", "kind", "format", "persona", "post"]
+
+    def base_queryset(self):
+        return GenerationJob.objects.order_by("-created_at", "-id")
+
+    @extend_schema(request=GenerationStartSerializer, responses={202: GenerationJobSerializer})
+    def create(self, request):
+        from apps.personas.models import Persona
+        from apps.sources.models import Item
+        from apps.trends.models import Trend
+
+        data = GenerationStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        ws = self.workspace
+        job = services.generation_start(
+            user=request.user,
+            workspace=ws,
+            persona=_in_workspace(Persona, v.get("persona"), ws),
+            fmt=v["format"],
+            trend=_in_workspace(Trend, v.get("trend"), ws),
+            item=_in_workspace(Item, v.get("item"), ws),
+            topic=v.get("topic", ""),
+            language=v.get("language", ""),
+            with_image=v["with_image"],
+            with_audio=v["with_audio"],
+        )
+        job.refresh_from_db()
+        return Response(GenerationJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(request=None, responses=GenerationJobSerializer)
+    @action(detail=True, methods=["post"])
+    def cancel(self, request, pk=None):
+        job = services.generation_cancel(user=request.user, job=self.get_object())
+        return Response(GenerationJobSerializer(job).data)
+
+    @extend_schema(request=None, responses=GenerationJobSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        job = self.get_object()
+        services.refine_accept(user=request.user, job=job)
+        return Response(GenerationJobSerializer(job).data)
+
+    @extend_schema(request=None, responses=GenerationJobSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        job = services.refine_reject(user=request.user, job=self.get_object())
+        return Response(GenerationJobSerializer(job).data)
+
+
+class RefineView(APIView):
+    @extend_schema(request=RefineStartSerializer, responses={202: GenerationJobSerializer})
+    def post(self, request):
+        from apps.posts.models import Post
+
+        data = RefineStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        post = Post.objects.visible_to(request.user).filter(pk=data.validated_data["post"]).first()
+        if post is None:
+            raise NotFound(_("Post not found."))
+        job = services.refine_start(
+            user=request.user,
+            post=post,
+            action=data.validated_data["action"],
+            target_language=data.validated_data.get("target_language", ""),
+        )
+        job.refresh_from_db()
+        return Response(GenerationJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+
+class AISettingsView(APIView):
+    @extend_schema(responses=AISettingsSerializer)
+    def get(self, request):
+        workspace = membership_for_request(request).workspace
+        row = ai_settings_for(workspace=workspace) or AIProviderSettings(workspace=workspace)
+        return Response(AISettingsSerializer(row).data)
+
+    @extend_schema(request=AISettingsSerializer, responses=AISettingsSerializer)
+    def put(self, request):
+        workspace = membership_for_request(request).workspace
+        data = AISettingsSerializer(data=request.data, partial=True)
+        data.is_valid(raise_exception=True)
+        row = services.ai_settings_update(user=request.user, workspace=workspace, data=data.validated_data)
+        return Response(AISettingsSerializer(row).data)
+
+    patch = put
+
+
+class TokenUsageView(APIView):
+    @extend_schema(responses=TokenUsageSerializer(many=True))
+    def get(self, request):
+        workspace = membership_for_request(request).workspace
+        rows = TokenUsage.objects.filter(workspace=workspace).order_by("-month")[:24]
+        return Response(TokenUsageSerializer(rows, many=True).data)

@@ -1,0 +1,69 @@
+"""The websocket a browser watches a generation on: a snapshot on connect, then status and token
+deltas as the worker streams them; the browser can send {"action": "cancel"}."""
+
+from __future__ import annotations
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from apps.core.consumers import origin_allowed
+from apps.core.errors import Conflict, Forbidden, NotFound
+
+from .selectors import job_for_user
+from .services import generation_cancel
+from .streaming import group_for_job, partial_get
+
+
+@database_sync_to_async
+def _snapshot(user, job_id: int) -> dict | None:
+    try:
+        job = job_for_user(user=user, pk=job_id)
+    except NotFound:
+        return None
+    text = job.result_text if job.is_finished else (partial_get(job.pk) or "")
+    return {
+        "event": "snapshot",
+        "job": job.pk,
+        "status": job.status,
+        "text": text,
+        "error": job.error,
+        "post": job.post_id if job.kind == "generate" else None,
+        "kind": job.kind,
+    }
+
+
+@database_sync_to_async
+def _cancel(user, job_id: int) -> dict:
+    try:
+        job = generation_cancel(user=user, job=job_for_user(user=user, pk=job_id))
+    except (Conflict, Forbidden, NotFound) as exc:
+        return {"event": "error", "error": getattr(exc, "message", None) or str(exc)}
+    return {"event": "cancel_requested", "status": job.status}
+
+
+class GenerationJobConsumer(AsyncJsonWebsocketConsumer):
+    async def connect(self):
+        user = self.scope.get("user")
+        if not origin_allowed(self.scope) or user is None or not user.is_authenticated:
+            await self.close(code=4403)
+            return
+        self.job_id = int(self.scope["url_route"]["kwargs"]["job_id"])
+        snapshot = await _snapshot(user, self.job_id)
+        if snapshot is None:
+            await self.close(code=4404)
+            return
+        self.group = group_for_job(self.job_id)
+        await self.channel_layer.group_add(self.group, self.channel_name)
+        await self.accept()
+        await self.send_json(snapshot)
+
+    async def disconnect(self, code):
+        if hasattr(self, "group"):
+            await self.channel_layer.group_discard(self.group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        if isinstance(content, dict) and content.get("action") == "cancel":
+            await self.send_json(await _cancel(self.scope["user"], self.job_id))
+
+    async def generation_event(self, event):
+        await self.send_json(event["payload"])

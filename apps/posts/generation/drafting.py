@@ -1,0 +1,489 @@
+"""The offline drafting engine: an extractive draft built from the source material's own sentences,
+with quotes and attribution, laid out per format, with the persona's rules applied mechanically."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from apps.personas.style import EMOJI_RE, HASHTAG_RE, STOPWORDS, sentences_of, words_of
+
+from .providers.base import PersonaBrief, SourceText
+
+QUOTE_RE = re.compile(r"[“\"«]([^”\"»]{25,400})[”\"»]")
+RULE_PHRASE_RE = re.compile(r"[“\"«']([^”\"»']{2,120})[”\"»']")
+WORDS_PER_SECOND = 2.5
+
+
+@dataclass
+class Sentence:
+    text: str
+    source: SourceText
+    position: int
+    score: float = 0.0
+
+
+@dataclass
+class OfflineDraft:
+    title: str
+    markup: str
+    hashtags: list[str] = field(default_factory=list)
+    scenes: list[dict] = field(default_factory=list)
+    cited: list[SourceText] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+
+def _content_words(text: str) -> list[str]:
+    return [w for w in words_of(text) if w not in STOPWORDS and len(w) > 2]
+
+
+def rank_sentences(material: list[SourceText], keywords: list[str]) -> list[Sentence]:
+    """Sentences of all material, best first: frequent content words across sources, keyword hits,
+    early position; near-duplicates (the same fact from two sources) are dropped."""
+    sentences: list[Sentence] = []
+    freq: Counter[str] = Counter()
+    for src in material:
+        for i, text in enumerate(sentences_of(src.text)):
+            if len(text) < 25 or len(text) > 600:
+                continue
+            sentences.append(Sentence(text=text, source=src, position=i))
+        freq.update(set(_content_words(src.text)))
+    keys = {k.lower() for kw in keywords for k in words_of(kw)}
+    for s in sentences:
+        words = _content_words(s.text)
+        if not words:
+            continue
+        s.score = sum(freq[w] for w in words) / (len(words) ** 0.5)
+        s.score += 2.0 * sum(1 for w in set(words) if w in keys)
+        s.score += 1.5 / (1 + s.position)
+    sentences.sort(key=lambda s: -s.score)
+    chosen: list[Sentence] = []
+    for s in sentences:
+        bag = set(_content_words(s.text))
+        if any(
+            len(bag & set(_content_words(c.text))) / max(1, len(bag | set(_content_words(c.text)))) > 0.5
+            for c in chosen
+        ):
+            continue
+        chosen.append(s)
+    return chosen
+
+
+def find_quotes(material: list[SourceText], limit: int = 2) -> list[tuple[str, SourceText]]:
+    """Quoted speech in the sources, else each source's best sentence, always with its source."""
+    quotes: list[tuple[str, SourceText]] = []
+    for src in material:
+        for match in QUOTE_RE.finditer(src.text):
+            quotes.append((match.group(1).strip(), src))
+            break
+    if len(quotes) < limit:
+        for src in material:
+            if any(q[1] is src for q in quotes):
+                continue
+            best = rank_sentences([src], [])
+            if best:
+                quotes.append((best[0].text, src))
+            if len(quotes) >= limit:
+                break
+    return quotes[:limit]
+
+
+def attribution(src: SourceText) -> str:
+    who = src.author or src.source_name or _("the source")
+    where = src.source_name if src.author and src.source_name else ""
+    label = f"{who}, {where}" if where else who
+    return f"[{label}]({src.url})" if src.url else label
+
+
+def hashtags_for(keywords: list[str], topic: str, limit: int = 3) -> list[str]:
+    words = [w for w in (keywords or _content_words(topic)) if w]
+    tags: list[str] = []
+    for word in words:
+        tag = "#" + re.sub(r"\W+", "", word.title())
+        if len(tag) > 2 and tag.lower() not in {t.lower() for t in tags}:
+            tags.append(tag)
+        if len(tags) >= limit:
+            break
+    return tags
+
+
+def _sources_section(cited: list[SourceText]) -> list[str]:
+    lines = ["## " + _("Sources")]
+    for src in cited:
+        label = src.title or src.url
+        lines.append(
+            f"- [{label}]({src.url})" + (f" — {src.source_name}" if src.source_name else "")
+            if src.url
+            else f"- {label}"
+        )
+    return lines
+
+
+def _take(ranked: list[Sentence], used: set[str], n: int) -> list[Sentence]:
+    out = [s for s in ranked if s.text not in used][:n]
+    used.update(s.text for s in out)
+    return out
+
+
+def _sentence_keyed(title: str, topic: str, ranked: list[Sentence]) -> str:
+    return title or topic or (ranked[0].text[:120] if ranked else _("Untitled draft"))
+
+
+def build_offline_draft(
+    *,
+    fmt: str,
+    title: str,
+    topic: str,
+    keywords: list[str],
+    material: list[SourceText],
+    persona: PersonaBrief,
+    language: str,
+) -> OfflineDraft:
+    with translation.override(language or "en"):
+        return _build(fmt=fmt, title=title, topic=topic, keywords=keywords, material=material, persona=persona)
+
+
+def _build(*, fmt, title, topic, keywords, material, persona) -> OfflineDraft:
+    if not material and topic:
+        material = [SourceText(title=topic, text=topic)]
+    ranked = rank_sentences(material, keywords or _content_words(topic)[:5])
+    quotes = find_quotes([m for m in material if m.item_id is not None] or material)
+    cited = [m for m in material if m.url][:8]
+    head = _sentence_keyed(title, topic, ranked)
+    tags = hashtags_for(keywords, topic or head)
+    used: set[str] = set()
+    lines: list[str] = []
+    scenes: list[dict] = []
+    if fmt == "thread":
+        posts = [f"{head}. " + _("A thread:")]
+        for s in _take(ranked, used, 5):
+            posts.append(s.text)
+        for text, src in quotes[:1]:
+            posts.append(f"“{text[:200]}” — {src.author or src.source_name or _('the source')}")
+        if cited:
+            posts.append(_("Read more:") + " " + cited[0].url)
+        total = len(posts)
+        lines = [f"{i}/{total} {_shorten(p, 270)}\n" for i, p in enumerate(posts, 1)]
+    elif fmt == "newsletter":
+        greeting = _("Hi %(audience)s,") % {"audience": persona.audience or _("there")}
+        lines = [greeting, "", _("This week's big story: %(title)s.") % {"title": head}, ""]
+        lines += ["## " + _("The big story"), " ".join(s.text for s in _take(ranked, used, 3)), ""]
+        quick = _take(ranked, used, 4)
+        if quick:
+            lines += ["## " + _("Quick hits")] + [f"- {s.text}" for s in quick] + [""]
+        for text, src in quotes[:1]:
+            lines += ["## " + _("Quote of the week"), f"> “{text}”", f"> — {attribution(src)}", ""]
+        if cited:
+            lines += ["## " + _("Read more")] + [f"- [{m.title or m.url}]({m.url})" for m in cited] + [""]
+        lines += [_("Until next time,"), persona.name or _("The editors")]
+    elif fmt == "video_script":
+        beats = _take(ranked, used, 4)
+        scenes.append(_scene(1, _("Hook"), f"{head}.", _("Title card over fast b-roll: %(t)s") % {"t": head}, head))
+        for i, s in enumerate(beats, 2):
+            kw = next((k for k in keywords if k.lower() in s.text.lower()), keywords[0] if keywords else head)
+            scenes.append(
+                _scene(
+                    i,
+                    _("Beat %(n)s") % {"n": i - 1},
+                    s.text,
+                    _("B-roll illustrating “%(k)s”; lower third with the source (%(s)s)")
+                    % {"k": kw, "s": s.source.source_name or s.source.title},
+                    _shorten(s.text, 60),
+                )
+            )
+        for text, src in quotes[:1]:
+            scenes.append(
+                _scene(
+                    len(scenes) + 1,
+                    _("Quote"),
+                    f"“{text}” — {src.author or src.source_name}",
+                    _("Quote card with attribution"),
+                    _shorten(text, 60),
+                )
+            )
+        scenes.append(
+            _scene(
+                len(scenes) + 1,
+                _("Close"),
+                _("Follow for more on %(t)s.") % {"t": topic or head},
+                _("End card with handle and link"),
+                _("Follow for more"),
+            )
+        )
+        for sc in scenes:
+            lines += [
+                f"## {_('Scene')} {sc['number']} — {sc['label']} ({sc['duration_seconds']} s)",
+                f"{_('Shot')}: {sc['shot']}",
+                "",
+                f"{_('Narration')}: {sc['narration']}",
+                "",
+            ]
+        total = sum(sc["duration_seconds"] for sc in scenes)
+        lines.append(_("Running time: about %(s)s seconds.") % {"s": total})
+    elif fmt == "podcast_script":
+        host = persona.name or _("Host")
+        lines = ["## " + _("Intro"), f"{host}: " + _("Welcome back. Today: %(t)s.") % {"t": head}, ""]
+        for n, chunk in enumerate([_take(ranked, used, 2), _take(ranked, used, 2)], 1):
+            if not chunk:
+                continue
+            lines += ["## " + _("Segment %(n)s") % {"n": n}, f"{host}: " + " ".join(s.text for s in chunk), ""]
+        for text, src in quotes[:1]:
+            lines += [
+                f"{host}: " + _("As %(who)s put it:") % {"who": src.author or src.source_name or _("one source")},
+                f"> “{text}”",
+                "",
+            ]
+        lines += ["## " + _("Outro"), f"{host}: " + _("That's it for today. Links are in the show notes."), ""]
+        if cited:
+            lines += _sources_section(cited)
+    else:  # article
+        lede = _take(ranked, used, 2)
+        lines = [" ".join(s.text for s in lede), ""]
+        body = _take(ranked, used, 4)
+        if body:
+            lines += ["## " + _("What happened"), " ".join(s.text for s in body), ""]
+        if quotes:
+            lines.append("## " + _("What they're saying"))
+            for text, src in quotes:
+                lines += [f"> “{text}”", f"> — {attribution(src)}", ""]
+        more = _take(ranked, used, 3)
+        if more:
+            lines += ["## " + _("Why it matters"), " ".join(s.text for s in more), ""]
+        if cited:
+            lines += _sources_section(cited)
+    markup = "\n".join(lines).strip() + "\n"
+    draft = OfflineDraft(title=_shorten(head, 200), markup=markup, hashtags=tags, scenes=scenes, cited=cited)
+    return apply_persona_rules(draft, persona, fmt=fmt)
+
+
+def _scene(number: int, label: str, narration: str, shot: str, on_screen: str) -> dict:
+    seconds = max(3, round(len(narration.split()) / WORDS_PER_SECOND))
+    return {
+        "number": number,
+        "label": label,
+        "narration": narration,
+        "shot": shot,
+        "on_screen_text": on_screen,
+        "duration_seconds": seconds,
+    }
+
+
+def _shorten(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _rule_phrases(rule: str) -> list[str]:
+    quoted = RULE_PHRASE_RE.findall(rule)
+    if quoted:
+        return [q.strip() for q in quoted if q.strip()]
+    words = rule.strip().rstrip(".").split()
+    # A short rule without quotes ("clickbait", "game-changer") names the banned words themselves.
+    return [" ".join(words)] if 0 < len(words) <= 2 else []
+
+
+def apply_persona_rules(draft: OfflineDraft, persona: PersonaBrief, *, fmt: str) -> OfflineDraft:
+    """Apply what can be applied mechanically; note the rest (the OpenAI-compatible provider gets all
+    rules in its prompt)."""
+    markup = draft.markup
+    for rule in persona.rules_never:
+        low = rule.lower()
+        if "emoji" in low:
+            markup = EMOJI_RE.sub("", markup)
+        elif "exclamation" in low or "восклиц" in low:
+            markup = markup.replace("!", ".")
+        elif "hashtag" in low or "хэштег" in low or "хештег" in low:
+            markup = HASHTAG_RE.sub("", markup)
+            draft.hashtags = []
+        else:
+            for phrase in _rule_phrases(rule):
+                markup = _drop_sentences_with(markup, phrase)
+    for rule in persona.rules_always:
+        low = rule.lower()
+        quoted = RULE_PHRASE_RE.findall(rule)
+        if "hashtag" in low or "хэштег" in low:
+            if not draft.hashtags:
+                draft.hashtags = hashtags_for(persona.topics, draft.title)
+            if fmt == "thread" and draft.hashtags:
+                markup = markup.rstrip() + " " + " ".join(draft.hashtags) + "\n"
+        elif ("source" in low or "cite" in low or "link" in low or "источник" in low) and draft.cited:
+            if _("Sources") not in markup and fmt not in ("thread", "video_script"):
+                markup = markup.rstrip() + "\n\n" + "\n".join(_sources_section(draft.cited)) + "\n"
+        elif quoted:
+            for phrase in quoted:
+                if phrase.lower() not in markup.lower():
+                    markup = markup.rstrip() + "\n\n" + phrase + "\n"
+        elif "question" in low or "вопрос" in low:
+            markup = markup.rstrip() + "\n\n" + _("What do you think?") + "\n"
+        else:
+            draft.notes.append(rule)
+    draft.markup = markup
+    return draft
+
+
+def _drop_sentences_with(markup: str, phrase: str) -> str:
+    pattern = re.compile(re.escape(phrase), re.IGNORECASE)
+    out: list[str] = []
+    for line in markup.split("\n"):
+        if not pattern.search(line) or line.startswith("#"):
+            out.append(pattern.sub("", line) if line.startswith("#") else line)
+            continue
+        kept = [s for s in re.split(r"(?<=[.!?])\s+", line) if not pattern.search(s)]
+        if kept:
+            out.append(" ".join(kept))
+    return "\n".join(out)
+
+
+# --- refinements ---------------------------------------------------------------------------------
+
+FORMAL_SWAPS = [
+    (r"\bcan't\b", "cannot"),
+    (r"\bwon't\b", "will not"),
+    (r"\bdon't\b", "do not"),
+    (r"\bdoesn't\b", "does not"),
+    (r"\bisn't\b", "is not"),
+    (r"\baren't\b", "are not"),
+    (r"\bit's\b", "it is"),
+    (r"\bthat's\b", "that is"),
+    (r"\bthey're\b", "they are"),
+    (r"\bwe're\b", "we are"),
+    (r"\byou're\b", "you are"),
+    (r"\bI'm\b", "I am"),
+    (r"\bgonna\b", "going to"),
+    (r"\bwanna\b", "want to"),
+    (r"\bkinda\b", "somewhat"),
+    (r"\bawesome\b", "excellent"),
+    (r"\bstuff\b", "material"),
+    (r"\ba lot of\b", "a great deal of"),
+    (r"\blots of\b", "many"),
+    (r"\bok\b", "acceptable"),
+    (r"\bget\b", "obtain"),
+    (r"\bbig\b", "significant"),
+    (r"\bbut\b", "however,"),
+]
+CASUAL_SWAPS = [
+    (r"\bcannot\b", "can't"),
+    (r"\bwill not\b", "won't"),
+    (r"\bdo not\b", "don't"),
+    (r"\bdoes not\b", "doesn't"),
+    (r"\bis not\b", "isn't"),
+    (r"\bare not\b", "aren't"),
+    (r"\bit is\b", "it's"),
+    (r"\bthat is\b", "that's"),
+    (r"\bthey are\b", "they're"),
+    (r"\bwe are\b", "we're"),
+    (r"\bhowever,?\s*", "but "),
+    (r"\btherefore,?\s*", "so "),
+    (r"\bfurthermore,?\s*", "also, "),
+    (r"\bmoreover,?\s*", "plus, "),
+    (r"\butili[sz]e\b", "use"),
+    (r"\bapproximately\b", "about"),
+    (r"\bcommence\b", "start"),
+    (r"\bsubsequently\b", "later"),
+    (r"\bobtain\b", "get"),
+    (r"\bsignificant\b", "big"),
+]
+TYPOS = {
+    "teh": "the",
+    "recieve": "receive",
+    "seperate": "separate",
+    "definately": "definitely",
+    "occured": "occurred",
+    "untill": "until",
+    "wich": "which",
+    "alot": "a lot",
+    "thier": "their",
+    "becuase": "because",
+    "adress": "address",
+    "goverment": "government",
+    "enviroment": "environment",
+    "tommorow": "tomorrow",
+    "accomodate": "accommodate",
+}
+
+
+def _swap(text: str, swaps: list[tuple[str, str]]) -> str:
+    for pattern, repl in swaps:
+
+        def keep_case(m, repl=repl):
+            word = m.group(0)
+            return repl[:1].upper() + repl[1:] if word[:1].isupper() else repl
+
+        text = re.sub(pattern, keep_case, text, flags=re.IGNORECASE)
+    return text
+
+
+def refine_offline(*, action: str, text: str, persona: PersonaBrief, material: list[SourceText]) -> str:
+    """Rewrite markup for one refinement action without a model."""
+    if action == "shorter":
+        return _shorter(text)
+    if action == "longer":
+        return _longer(text, material)
+    if action == "formal":
+        return EMOJI_RE.sub("", _swap(text, FORMAL_SWAPS)).replace("!", ".")
+    if action == "casual":
+        return _swap(text, CASUAL_SWAPS)
+    if action == "grammar":
+        return fix_grammar(text)
+    if action == "persona":
+        draft = OfflineDraft(title="", markup=text)
+        result = apply_persona_rules(draft, persona, fmt="article").markup
+        if persona.avg_sentence_length and persona.avg_sentence_length < 14:
+            result = re.sub(r",\s+(and|but|so|which)\s+", lambda m: ". " + m.group(1).capitalize() + " ", result)
+        if persona.phrases and not any(p.lower() in result.lower() for p in persona.phrases):
+            result = result.rstrip() + "\n\n" + persona.phrases[0].capitalize() + ".\n"
+        return result
+    raise ValueError(action)
+
+
+def fix_grammar(text: str) -> str:
+    def fix_line(line: str) -> str:
+        line = re.sub(r"[ \t]{2,}", " ", line)
+        line = re.sub(r"\b(\w+)(\s+\1\b)+", r"\1", line, flags=re.IGNORECASE)
+        line = re.sub(r"\s+([,.;:!?])", r"\1", line)
+        line = re.sub(r"([,;:])(?=[^\s\d/])", r"\1 ", line)
+        line = re.sub(r"\bi\b", "I", line)
+        for wrong, right in TYPOS.items():
+            line = re.sub(rf"\b{wrong}\b", right, line, flags=re.IGNORECASE)
+        line = re.sub(r"(^|[.!?]\s+)([a-zа-яё])", lambda m: m.group(1) + m.group(2).upper(), line)
+        stripped = line.rstrip()
+        if stripped and not stripped.startswith(("#", "-", ">", "*")) and stripped[-1].isalnum() and len(stripped) > 40:
+            line = stripped + "."
+        return line
+
+    return "\n".join(fix_line(line) for line in text.split("\n"))
+
+
+def _shorter(text: str) -> str:
+    out: list[str] = []
+    list_items = 0
+    for line in text.split("\n"):
+        if line.startswith(("#", ">")) or not line.strip():
+            out.append(line)
+            list_items = 0
+            continue
+        if re.match(r"^\s*[-*•] ", line):
+            list_items += 1
+            if list_items <= 3:
+                out.append(line)
+            continue
+        sentences = re.split(r"(?<=[.!?])\s+", line.strip())
+        keep = max(1, round(len(sentences) * 0.6))
+        out.append(" ".join(sentences[:keep]))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out))
+
+
+def _longer(text: str, material: list[SourceText]) -> str:
+    present = text.lower()
+    extra = [s.text for s in rank_sentences(material, []) if s.text.lower()[:60] not in present][:3]
+    if extra:
+        return text.rstrip() + "\n\n## " + _("More context") + "\n" + " ".join(extra) + "\n"
+    points = [s for s in sentences_of(re.sub(r"^[#>-].*$", "", text, flags=re.M)) if len(s) > 30][:3]
+    if not points:
+        return text
+    summary = "\n".join(f"- {p}" for p in points)
+    return text.rstrip() + "\n\n## " + _("Key points") + "\n" + summary + "\n"

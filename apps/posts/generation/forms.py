@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from .models import DraftFormat, ProviderKind, RefineAction
+
+
+class GenerateForm(forms.Form):
+    persona = forms.ModelChoiceField(label=_("Persona"), queryset=None, required=False, empty_label=_("No persona"))
+    format = forms.ChoiceField(
+        label=_("Format"), choices=DraftFormat.choices, widget=forms.RadioSelect, initial=DraftFormat.ARTICLE
+    )
+    topic = forms.CharField(
+        label=_("Topic"), max_length=500, required=False, help_text=_("Used when no trend or item is chosen.")
+    )
+    trend = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    item = forms.IntegerField(required=False, widget=forms.HiddenInput)
+    language = forms.ChoiceField(
+        label=_("Language"), choices=[("", _("The persona's"))] + list(settings.LANGUAGES), required=False
+    )
+    with_image = forms.BooleanField(label=_("Featured image"), required=False, initial=True)
+    with_audio = forms.BooleanField(label=_("Audio (podcast scripts)"), required=False, initial=True)
+
+    def __init__(self, *args, personas=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["persona"].queryset = personas
+
+
+class RefineForm(forms.Form):
+    action = forms.ChoiceField(label=_("Refinement"), choices=RefineAction.choices, widget=forms.RadioSelect)
+    target_language = forms.ChoiceField(label=_("Translate into"), choices=settings.LANGUAGES, required=False)
+
+
+class AISettingsForm(forms.Form):
+    provider = forms.ChoiceField(label=_("Provider"), choices=ProviderKind.choices)
+    base_url = forms.URLField(
+        label=_("Base URL"),
+        required=False,
+        help_text=_("Empty for api.openai.com; e.g. http://localhost:11434/v1 for Ollama."),
+    )
+    model = forms.CharField(label=_("Text model"), max_length=120, required=False)
+    image_model = forms.CharField(label=_("Image model"), max_length=120, required=False)
+    speech_model = forms.CharField(label=_("Speech model"), max_length=120, required=False)
+    speech_voice = forms.CharField(label=_("Voice"), max_length=40, required=False)
+    api_key = forms.CharField(
+        label=_("API key"),
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("Stored encrypted and never shown again. Leave empty to keep the current key."),
+    )
+    clear_key = forms.BooleanField(label=_("Remove the stored key"), required=False)
+    timeout_seconds = forms.IntegerField(label=_("Timeout (s)"), min_value=5, max_value=600)
+    monthly_token_cap = forms.IntegerField(
+        label=_("Monthly token cap"), min_value=1, required=False, help_text=_("Leave empty for no cap.")
+    )
+    price_input_per_1k = forms.DecimalField(label=_("Price per 1K input tokens"), min_value=0, decimal_places=6)
+    price_output_per_1k = forms.DecimalField(label=_("Price per 1K output tokens"), min_value=0, decimal_places=6)

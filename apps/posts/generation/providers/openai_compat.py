@@ -1,0 +1,245 @@
+"""The OpenAI-compatible provider: the official `openai` SDK with a configurable base_url, so OpenAI,
+Azure, Ollama, vLLM and llama.cpp servers all work. Streaming, structured output, images and speech."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Iterator
+
+import openai
+from django.utils.translation import gettext as _
+
+from .base import (
+    BinaryResult,
+    DraftRequest,
+    Provider,
+    ProviderError,
+    ProviderRetryableError,
+    ProviderUnavailable,
+    StructuredDraft,
+)
+
+STRUCTURE_SCHEMA = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["title", "excerpt", "hashtags", "scenes"],
+    "properties": {
+        "title": {"type": "string"},
+        "excerpt": {"type": "string"},
+        "hashtags": {"type": "array", "items": {"type": "string"}},
+        "scenes": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": False,
+                "required": ["narration", "shot", "duration_seconds", "on_screen_text"],
+                "properties": {
+                    "narration": {"type": "string"},
+                    "shot": {"type": "string"},
+                    "duration_seconds": {"type": "integer"},
+                    "on_screen_text": {"type": "string"},
+                },
+            },
+        },
+    },
+}
+MIME_BY_FORMAT = {
+    "mp3": "audio/mpeg",
+    "wav": "audio/wav",
+    "opus": "audio/ogg",
+    "aac": "audio/aac",
+    "flac": "audio/flac",
+}
+
+
+def _retry_after(exc: openai.APIStatusError) -> float | None:
+    value = exc.response.headers.get("retry-after") if exc.response is not None else None
+    try:
+        return float(value) if value else None
+    except ValueError:
+        return None
+
+
+class _Translate:
+    """Maps the SDK's errors onto ours: only rate limits, 5xx and timeouts are worth retrying."""
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, exc, tb):
+        if exc is None or isinstance(exc, ProviderError):
+            return False
+        if isinstance(exc, openai.RateLimitError):
+            raise ProviderRetryableError(
+                _("Rate limited by the provider (429)."), retry_after=_retry_after(exc)
+            ) from exc
+        if isinstance(exc, openai.APIStatusError):
+            if exc.status_code >= 500:
+                raise ProviderRetryableError(_("Provider error %(status)s.") % {"status": exc.status_code}) from exc
+            raise ProviderError(
+                _("The provider refused the request (%(status)s): %(message)s")
+                % {"status": exc.status_code, "message": str(exc.message)[:300]}
+            ) from exc
+        if isinstance(exc, openai.APITimeoutError):
+            raise ProviderRetryableError(_("The provider timed out.")) from exc
+        if isinstance(exc, openai.APIConnectionError):
+            raise ProviderRetryableError(
+                _("Could not reach the provider: %(error)s") % {"error": str(exc)[:200]}
+            ) from exc
+        if isinstance(exc, openai.OpenAIError):
+            raise ProviderError(str(exc)[:300]) from exc
+        return False
+
+
+class OpenAICompatibleProvider(Provider):
+    name = "openai"
+
+    def __init__(
+        self,
+        *,
+        api_key: str,
+        base_url: str = "",
+        model: str = "gpt-4o-mini",
+        image_model: str = "",
+        speech_model: str = "",
+        speech_voice: str = "alloy",
+        timeout: float = 60.0,
+    ) -> None:
+        super().__init__()
+        # Retries are Celery's job (with backoff and a visible state), not the SDK's hidden loop.
+        self.client = openai.OpenAI(
+            api_key=api_key or "not-needed", base_url=base_url or None, timeout=timeout, max_retries=0
+        )
+        self.model = model or "gpt-4o-mini"
+        self.image_model = image_model or "gpt-image-1"
+        self.speech_model = speech_model or "gpt-4o-mini-tts"
+        self.speech_voice = speech_voice or "alloy"
+
+    def _messages(self, request: DraftRequest) -> list[dict]:
+        return [{"role": "system", "content": request.system_prompt}, {"role": "user", "content": request.user_prompt}]
+
+    def stream_draft(self, request: DraftRequest) -> Iterator[str]:
+        with _Translate():
+            stream = self.client.chat.completions.create(
+                model=self.model,
+                messages=self._messages(request),
+                stream=True,
+                stream_options={"include_usage": True},
+                max_tokens=request.max_tokens,
+                temperature=0.7,
+            )
+            try:
+                for chunk in stream:
+                    if chunk.usage is not None:
+                        self.usage.prompt_tokens += chunk.usage.prompt_tokens or 0
+                        self.usage.completion_tokens += chunk.usage.completion_tokens or 0
+                    for choice in chunk.choices:
+                        if choice.delta is not None and choice.delta.content:
+                            yield choice.delta.content
+            finally:
+                stream.close()
+
+    def structure(self, request: DraftRequest, text: str) -> StructuredDraft:
+        if request.kind == "refine":
+            return StructuredDraft(title=request.title, body=text)
+        want_scenes = request.format == "video_script"
+        instructions = _("Return the title, a one-sentence excerpt and 2-4 hashtags for this draft as JSON.") + (
+            " " + _("Also split it into scenes with narration, shot, duration in seconds and on-screen text.")
+            if want_scenes
+            else " " + _("Leave scenes empty.")
+        )
+        with _Translate():
+            response = self.client.chat.completions.create(
+                model=self.model,
+                messages=[{"role": "system", "content": instructions}, {"role": "user", "content": text}],
+                response_format={
+                    "type": "json_schema",
+                    "json_schema": {"name": "draft_metadata", "strict": True, "schema": STRUCTURE_SCHEMA},
+                },
+                max_tokens=800,
+            )
+        if response.usage is not None:
+            self.usage.prompt_tokens += response.usage.prompt_tokens or 0
+            self.usage.completion_tokens += response.usage.completion_tokens or 0
+        content = response.choices[0].message.content or "{}" if response.choices else "{}"
+        try:
+            data = json.loads(content)
+        except json.JSONDecodeError as exc:
+            raise ProviderError(_("The provider returned malformed structured output.")) from exc
+        tags = ["#" + str(t).lstrip("#").replace(" ", "") for t in data.get("hashtags", []) if str(t).strip()][:6]
+        scenes = []
+        for n, scene in enumerate(data.get("scenes") or [], 1):
+            scenes.append(
+                {
+                    "number": n,
+                    "label": _("Scene %(n)s") % {"n": n},
+                    "narration": str(scene.get("narration", "")),
+                    "shot": str(scene.get("shot", "")),
+                    "duration_seconds": max(1, int(scene.get("duration_seconds") or 5)),
+                    "on_screen_text": str(scene.get("on_screen_text", "")),
+                }
+            )
+        return StructuredDraft(
+            title=str(data.get("title") or request.title)[:300],
+            body=text,
+            hashtags=tags,
+            excerpt=str(data.get("excerpt", ""))[:500],
+            scenes=scenes if want_scenes else [],
+        )
+
+    def image(
+        self, *, prompt: str, title: str, subtitle: str = "", size: tuple[int, int] = (1200, 630)
+    ) -> BinaryResult:
+        kwargs = {"response_format": "b64_json"} if self.image_model.startswith("dall-e") else {}
+        with _Translate():
+            result = self.client.images.generate(model=self.image_model, prompt=prompt, size="1024x1024", n=1, **kwargs)
+        if not result.data or not result.data[0].b64_json:
+            raise ProviderError(_("The provider returned no image."))
+        content = base64.b64decode(result.data[0].b64_json)
+        alt = self._alt_text(content, prompt)
+        return BinaryResult(
+            content=content, mime_type="image/png", extension="png", alt_text=alt, model=self.image_model
+        )
+
+    def _alt_text(self, content: bytes, prompt: str) -> str:
+        """Alt text from the model looking at the image; the prompt describes it when that fails."""
+        data_url = "data:image/png;base64," + base64.b64encode(content).decode()
+        try:
+            with _Translate():
+                response = self.client.chat.completions.create(
+                    model=self.model,
+                    messages=[
+                        {
+                            "role": "user",
+                            "content": [
+                                {
+                                    "type": "text",
+                                    "text": _("Write alt text (one sentence, under 125 characters) for this image."),
+                                },
+                                {"type": "image_url", "image_url": {"url": data_url}},
+                            ],
+                        }
+                    ],
+                    max_tokens=80,
+                )
+            if response.usage is not None:
+                self.usage.prompt_tokens += response.usage.prompt_tokens or 0
+                self.usage.completion_tokens += response.usage.completion_tokens or 0
+            text = (response.choices[0].message.content or "").strip() if response.choices else ""
+            if text:
+                return text[:500]
+        except ProviderError:
+            pass
+        return (_("Illustration: %(prompt)s") % {"prompt": prompt})[:500]
+
+    def speech(self, *, text: str, language: str) -> BinaryResult:
+        if not self.speech_model:
+            raise ProviderUnavailable(_("No speech model is configured."))
+        with _Translate():
+            response = self.client.audio.speech.create(
+                model=self.speech_model, voice=self.speech_voice, input=text[:4000], response_format="mp3"
+            )
+        return BinaryResult(
+            content=response.content, mime_type=MIME_BY_FORMAT["mp3"], extension="mp3", model=self.speech_model
+        )

@@ -1,0 +1,134 @@
+"""Reads for generation: jobs, settings, usage and the source material a draft is written from."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.apps import apps as django_apps
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models import QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.errors import NotFound
+from apps.core.permissions import require_member
+
+from .models import AIProviderSettings, GenerationJob, TokenUsage
+from .providers.base import PersonaBrief, SourceText
+
+MAX_ITEMS = 8
+
+
+def ai_settings_for(*, workspace) -> AIProviderSettings | None:
+    return AIProviderSettings.objects.filter(workspace=workspace).first()
+
+
+def job_for_user(*, user, pk) -> GenerationJob:
+    job = (
+        GenerationJob.objects.visible_to(user)
+        .select_related("persona", "trend", "item", "post", "created_by")
+        .filter(pk=pk)
+        .first()
+    )
+    if job is None:
+        raise NotFound(_("Generation not found."))
+    return job
+
+
+def jobs_for_workspace(*, user, workspace) -> QuerySet[GenerationJob]:
+    require_member(user=user, workspace=workspace)
+    return GenerationJob.objects.in_workspace(workspace).select_related("persona", "trend", "post", "created_by")
+
+
+def month_start(when: dt.datetime | None = None) -> dt.date:
+    return (when or timezone.now()).date().replace(day=1)
+
+
+def usage_for_month(*, workspace, month: dt.date | None = None) -> TokenUsage | None:
+    return TokenUsage.objects.filter(workspace=workspace, month=month or month_start()).first()
+
+
+def usage_cap_left(*, workspace) -> int | None:
+    """Tokens left under the monthly cap, or None when there is no cap."""
+    settings_row = ai_settings_for(workspace=workspace)
+    if settings_row is None or not settings_row.monthly_token_cap:
+        return None
+    usage = usage_for_month(workspace=workspace)
+    used = usage.total_tokens if usage else 0
+    return max(0, settings_row.monthly_token_cap - used)
+
+
+def _trend_item_model():
+    try:
+        return django_apps.get_model("trends", "TrendItem")
+    except LookupError:
+        return None
+
+
+def items_for_trend(*, trend, limit: int = MAX_ITEMS) -> list:
+    """The trend's items, strongest first (empty until the trends app links items to trends)."""
+    from apps.sources.models import Item
+
+    model = _trend_item_model()
+    if model is None:
+        return []
+    trend_fk = next(
+        (f.name for f in model._meta.get_fields() if getattr(f, "related_model", None) is type(trend)), None
+    )
+    item_fk = next((f.name for f in model._meta.get_fields() if getattr(f, "related_model", None) is Item), None)
+    if not trend_fk or not item_fk:
+        return []
+    item_ids = list(model.objects.filter(**{trend_fk: trend}).values_list(item_fk, flat=True)[: limit * 3])
+    items = Item.objects.filter(pk__in=item_ids, duplicate_of__isnull=True).select_related("source")
+    return list(items.order_by("-score", "-published_at")[:limit]) if items else []
+
+
+def source_text_for_item(item) -> SourceText:
+    from django.utils.html import strip_tags
+
+    text = item.text or strip_tags(item.content_html or item.summary_html or "")
+    source = getattr(item, "source", None)
+    return SourceText(
+        title=item.title or "",
+        text=" ".join(text.split()) if "\n\n" not in text else text,
+        url=item.url or item.canonical_url or "",
+        author=item.author or "",
+        source_name=(source.name or source.host) if source is not None else "",
+        item_id=item.pk,
+    )
+
+
+def material_for_job(*, job: GenerationJob) -> tuple[str, list[str], list[SourceText]]:
+    """(title, keywords, material) a draft is written from: the trend's items, one item, or a topic."""
+    if job.trend_id and job.trend is not None:
+        trend = job.trend
+        material = [source_text_for_item(i) for i in items_for_trend(trend=trend)]
+        if trend.summary:
+            material.append(SourceText(title=trend.title, text=trend.summary, source_name=_("Trend summary")))
+        return trend.title, list(trend.keywords or [])[:8], material
+    if job.item_id and job.item is not None:
+        return job.item.title, [], [source_text_for_item(job.item)]
+    if job.post_id and job.post is not None and job.post.trend_id:
+        trend = job.post.trend
+        return trend.title, list(trend.keywords or []), [source_text_for_item(i) for i in items_for_trend(trend=trend)]
+    return job.topic, [], []
+
+
+def persona_brief(*, persona) -> PersonaBrief:
+    if persona is None:
+        return PersonaBrief()
+    try:
+        profile = persona.style_profile
+    except ObjectDoesNotExist:  # a persona without samples has no profile yet
+        profile = None
+    return PersonaBrief(
+        name=persona.name,
+        description=persona.description,
+        voice=persona.voice,
+        audience=persona.audience,
+        topics=list(persona.topics or []),
+        rules_always=list(persona.rules_always or []),
+        rules_never=list(persona.rules_never or []),
+        phrases=[p["phrase"] for p in (profile.phrases if profile else [])][:8],
+        avg_sentence_length=float((profile.metrics if profile else {}).get("avg_sentence_length", 0.0)),
+    )

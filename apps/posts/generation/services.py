@@ -1,0 +1,857 @@
+"""Writes for generation: provider settings, starting and cancelling jobs, running them (streaming,
+provenance, usage, media), and refinements that wait as suggestions until an editor decides."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import re
+import time
+from decimal import Decimal
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F, Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.accounts.roles import Capability
+from apps.core.errors import Conflict, Forbidden, InvalidInput
+from apps.core.permissions import require_capability
+from apps.core.services import audit_log, broadcast_on_commit, on_commit_delay
+from apps.personas.selectors import persona_style_match
+
+from .crypto import secret_encrypt
+from .documents import excerpt_of, markup_to_document, markup_to_html, markup_to_text
+from .models import (
+    AIProviderSettings,
+    Decision,
+    DraftFormat,
+    GenerationJob,
+    JobKind,
+    JobStatus,
+    ProviderKind,
+    RefineAction,
+    TokenUsage,
+)
+from .prompts import PROMPT_VERSION, draft_prompts, refine_prompts
+from .providers import provider_for_settings
+from .providers.base import (
+    DraftRequest,
+    Provider,
+    ProviderError,
+    ProviderRetryableError,
+    ProviderUnavailable,
+    StructuredDraft,
+)
+from .providers.offline import render_title_card
+from .selectors import ai_settings_for, material_for_job, month_start, persona_brief, usage_cap_left
+from .streaming import cancel_flag_is_set, cancel_flag_set, job_event_send, partial_store
+
+logger = logging.getLogger(__name__)
+
+SETTINGS_FIELDS = (
+    "provider",
+    "base_url",
+    "model",
+    "image_model",
+    "speech_model",
+    "speech_voice",
+    "timeout_seconds",
+    "monthly_token_cap",
+    "price_input_per_1k",
+    "price_output_per_1k",
+)
+EXPECTED_CHARS = {"article": 3000, "thread": 1400, "newsletter": 2400, "video_script": 1800, "podcast_script": 2400}
+# Local providers yield the whole draft at once: gather deltas for this long so the browser gets a
+# few dozen messages, not thousands. Remote providers' tokens are sent as they arrive.
+COALESCE_SECONDS = 0.03
+CANCEL_CHECK_SECONDS = 0.2
+
+
+class JobCancelled(Exception):
+    pass
+
+
+# --- provider settings ---------------------------------------------------------------------------
+
+
+def ai_settings_update(*, user, workspace, data: dict) -> AIProviderSettings:
+    """Change the workspace's provider. A new key replaces the old one; the key is never returned."""
+    require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_WORKSPACE)
+    row, _created = AIProviderSettings.objects.get_or_create(workspace=workspace)
+    changed: list[str] = []
+    for key in SETTINGS_FIELDS:
+        if key in data and getattr(row, key) != data[key]:
+            setattr(row, key, data[key])
+            changed.append(key)
+    if row.provider not in ProviderKind.values:
+        raise InvalidInput({"provider": [_("Unknown provider.")]})
+    if row.provider == ProviderKind.OPENAI and not row.base_url and not (data.get("api_key") or row.has_key):
+        raise InvalidInput({"api_key": [_("An API key or a base URL of a local server is needed.")]})
+    api_key = (data.get("api_key") or "").strip()
+    if api_key:
+        row.api_key_encrypted = secret_encrypt(api_key)
+        row.api_key_hint = "…" + api_key[-4:] if len(api_key) > 8 else "…"
+        changed += ["api_key_encrypted", "api_key_hint"]
+    elif data.get("clear_key"):
+        row.api_key_encrypted, row.api_key_hint = "", ""
+        changed += ["api_key_encrypted", "api_key_hint"]
+    row.updated_by = user
+    with transaction.atomic():
+        row.save()
+        audit_log(
+            actor=user,
+            action="ai_settings.update",
+            target=row,
+            workspace=workspace,
+            data={"fields": [c for c in changed if c != "api_key_encrypted"]},
+        )
+    return row
+
+
+# --- starting, cancelling ------------------------------------------------------------------------
+
+
+def _check_cap(*, workspace) -> None:
+    left = usage_cap_left(workspace=workspace)
+    if left is not None and left <= 0:
+        raise Conflict(_("This workspace has used its monthly token allowance. An admin can raise the cap."))
+
+
+def generation_start(
+    *,
+    user,
+    workspace,
+    persona=None,
+    fmt: str = DraftFormat.ARTICLE,
+    trend=None,
+    item=None,
+    topic: str = "",
+    language: str = "",
+    with_image: bool = True,
+    with_audio: bool = False,
+) -> GenerationJob:
+    """Queue a draft from a trend, an item or a free topic, in a persona's voice."""
+    require_capability(user=user, workspace=workspace, capability=Capability.WRITE)
+    for obj, label in ((persona, "persona"), (trend, "trend"), (item, "item")):
+        if obj is not None and obj.workspace_id != workspace.pk:
+            raise InvalidInput({label: [_("Not found in this workspace.")]})
+    topic = (topic or "").strip()[:500]
+    if trend is None and item is None and not topic:
+        raise InvalidInput({"topic": [_("Choose a trend or an item, or write a topic.")]})
+    if fmt not in DraftFormat.values:
+        raise InvalidInput({"format": [_("Unknown format.")]})
+    _check_cap(workspace=workspace)
+    language = language or (persona.language if persona else "") or "en"
+    with transaction.atomic():
+        job = GenerationJob.objects.create(
+            workspace=workspace,
+            kind=JobKind.GENERATE,
+            format=fmt,
+            persona=persona,
+            trend=trend,
+            item=item,
+            topic=topic,
+            language=language,
+            created_by=user,
+            prompt_version=PROMPT_VERSION,
+            options={"image": bool(with_image), "audio": bool(with_audio or fmt == DraftFormat.PODCAST_SCRIPT)},
+        )
+        audit_log(
+            actor=user,
+            action="generation.start",
+            target=job,
+            workspace=workspace,
+            data={"format": fmt, "trend": getattr(trend, "pk", None), "item": getattr(item, "pk", None)},
+        )
+        _enqueue(job)
+    return job
+
+
+def _enqueue(job: GenerationJob) -> None:
+    from .tasks import generation_run_task
+
+    on_commit_delay(generation_run_task, job.pk)
+
+
+def _can_touch_job(*, user, job: GenerationJob) -> None:
+    membership = require_capability(user=user, workspace=job.workspace_id, capability=Capability.WRITE)
+    if job.created_by_id != user.pk and not membership.can(Capability.EDIT_ANY):
+        raise Forbidden(_("Only its author or an editor can change this generation."))
+
+
+def generation_cancel(*, user, job: GenerationJob) -> GenerationJob:
+    _can_touch_job(user=user, job=job)
+    if job.is_finished:
+        raise Conflict(_("This generation has already finished."))
+    with transaction.atomic():
+        # A queued job is cancelled here; a running one stops at its next check of the flag.
+        updated = GenerationJob.objects.filter(pk=job.pk, status__in=[JobStatus.QUEUED, JobStatus.RETRYING]).update(
+            status=JobStatus.CANCELLED,
+            cancel_requested=True,
+            finished_at=timezone.now(),
+            error=_("Cancelled before it started."),
+        )
+        if not updated:
+            GenerationJob.objects.filter(pk=job.pk).update(cancel_requested=True)
+        audit_log(actor=user, action="generation.cancel", target=job)
+        transaction.on_commit(lambda: cancel_flag_set(job.pk))
+        if updated:
+            broadcast_on_commit(
+                job.group_name,
+                {
+                    "type": "generation.event",
+                    "payload": {
+                        "event": "status",
+                        "job": job.pk,
+                        "status": JobStatus.CANCELLED,
+                        "error": _("Cancelled."),
+                    },
+                },
+            )
+    job.refresh_from_db()
+    return job
+
+
+# --- refinements ---------------------------------------------------------------------------------
+
+
+def _can_edit_post(*, user, post) -> None:
+    membership = require_capability(user=user, workspace=post.workspace_id, capability=Capability.WRITE)
+    if post.author_id != user.pk and not membership.can(Capability.EDIT_ANY):
+        raise Forbidden(_("Only the post's author or an editor can refine it."))
+
+
+def refine_start(*, user, post, action: str, target_language: str = "") -> GenerationJob:
+    """Queue a refinement of the post's current text; its result becomes a suggestion, never an edit."""
+    _can_edit_post(user=user, post=post)
+    if action not in RefineAction.values:
+        raise InvalidInput({"action": [_("Unknown refinement.")]})
+    if action == RefineAction.TRANSLATE and target_language not in ("en", "ru"):
+        raise InvalidInput({"target_language": [_("Choose English or Russian.")]})
+    if not (post.body_text or "").strip():
+        raise InvalidInput({"post": [_("The post has no text to refine.")]})
+    _check_cap(workspace=post.workspace)
+    base_revision = post.revisions.order_by("-number").first()
+    with transaction.atomic():
+        job = GenerationJob.objects.create(
+            workspace_id=post.workspace_id,
+            kind=JobKind.REFINE,
+            post=post,
+            base_revision=base_revision,
+            persona=post.persona,
+            action=action,
+            language=target_language or post.language,
+            created_by=user,
+            prompt_version=PROMPT_VERSION,
+            options={"base_version": post.version, "target_language": target_language},
+        )
+        audit_log(
+            actor=user,
+            action="generation.refine_start",
+            target=job,
+            workspace=post.workspace,
+            data={"post": post.pk, "action": action},
+        )
+        _enqueue(job)
+    return job
+
+
+def refine_accept(*, user, job: GenerationJob):
+    """Apply an accepted refinement as a new revision of the post."""
+    if job.kind != JobKind.REFINE or job.post is None:
+        raise InvalidInput({"job": [_("Not a refinement.")]})
+    _can_edit_post(user=user, post=job.post)
+    if job.status != JobStatus.SUCCEEDED or job.decision != Decision.PENDING:
+        raise Conflict(_("This suggestion is not waiting for a decision."))
+    with transaction.atomic():
+        locked = type(job).objects.select_for_update().get(pk=job.pk)
+        if locked.decision != Decision.PENDING:
+            raise Conflict(_("This suggestion was already decided."))
+        post = _post_apply_refinement(job=locked, user=user)
+        locked.decision, locked.decided_by, locked.decided_at = Decision.ACCEPTED, user, timezone.now()
+        locked.save(update_fields=["decision", "decided_by", "decided_at", "updated_at"])
+        audit_log(actor=user, action="generation.refine_accept", target=post, data={"job": job.pk})
+    job.refresh_from_db()
+    return post
+
+
+def refine_reject(*, user, job: GenerationJob) -> GenerationJob:
+    if job.kind != JobKind.REFINE or job.post is None:
+        raise InvalidInput({"job": [_("Not a refinement.")]})
+    _can_edit_post(user=user, post=job.post)
+    with transaction.atomic():
+        updated = (
+            type(job)
+            .objects.filter(pk=job.pk, decision=Decision.PENDING)
+            .update(decision=Decision.REJECTED, decided_by=user, decided_at=timezone.now())
+        )
+        if not updated:
+            raise Conflict(_("This suggestion is not waiting for a decision."))
+        audit_log(actor=user, action="generation.refine_reject", target=job.post, data={"job": job.pk})
+    job.refresh_from_db()
+    return job
+
+
+# --- posts (until the posts app's services exist, the rows are written here) -------------------------
+
+
+def _post_create_from_draft(*, job: GenerationJob, draft: StructuredDraft, featured=None):
+    """The Post and its first Revision for a finished draft."""
+    from apps.posts.models import Post, Revision
+
+    body = draft.body
+    text = markup_to_text(body)
+    post = Post.objects.create(
+        workspace_id=job.workspace_id,
+        title=(draft.title or job.topic or _("Untitled draft"))[:300],
+        body_json=markup_to_document(body),
+        body_html=markup_to_html(body),
+        body_text=text,
+        excerpt=(draft.excerpt or excerpt_of(text))[:1000],
+        tags=[t.lstrip("#") for t in draft.hashtags],
+        language=job.language,
+        persona=job.persona,
+        trend=job.trend,
+        author=job.created_by,
+        assignee=job.created_by,
+        featured_media=featured,
+    )
+    Revision.objects.create(
+        post=post,
+        number=1,
+        title=post.title,
+        body_json=post.body_json,
+        body_html=post.body_html,
+        body_text=post.body_text,
+        excerpt=post.excerpt,
+        author=job.created_by,
+        reason=_("Drafted by AI (%(provider)s, %(model)s)") % {"provider": job.provider, "model": job.model},
+    )
+    return post
+
+
+def _post_apply_refinement(*, job: GenerationJob, user):
+    """Write the accepted text as the post's new state and a new revision; refuse if the post moved on."""
+    from apps.posts.models import Post, Revision
+
+    post = Post.objects.select_for_update().get(pk=job.post_id)
+    if post.version != job.options.get("base_version", post.version):
+        raise Conflict(_("The post changed after this suggestion was made. Refine it again."))
+    body = job.result_text
+    post.body_json, post.body_html, post.body_text = (
+        markup_to_document(body),
+        markup_to_html(body),
+        markup_to_text(body),
+    )
+    post.excerpt = excerpt_of(post.body_text)
+    if job.action == RefineAction.TRANSLATE and job.options.get("target_language"):
+        post.language = job.options["target_language"]
+    post.version = F("version") + 1
+    post.save(update_fields=["body_json", "body_html", "body_text", "excerpt", "language", "version", "updated_at"])
+    post.refresh_from_db(fields=["version"])
+    number = (post.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
+    Revision.objects.create(
+        post=post,
+        number=number,
+        title=post.title,
+        body_json=post.body_json,
+        body_html=post.body_html,
+        body_text=post.body_text,
+        excerpt=post.excerpt,
+        author=user,
+        reason=_("Accepted AI refinement: %(action)s") % {"action": job.get_action_display()},
+    )
+    return post
+
+
+def _markup_of_post(post) -> str:
+    """The post as draft markup: headings, quotes and lists survive a refinement."""
+    doc = post.body_json or {}
+    lines: list[str] = []
+
+    def text_of(node) -> str:
+        if node.get("type") == "text":
+            href = next((m["attrs"].get("href") for m in node.get("marks", []) if m.get("type") == "link"), None)
+            return f"[{node.get('text', '')}]({href})" if href else node.get("text", "")
+        return "".join(text_of(c) for c in node.get("content", []))
+
+    for block in doc.get("content", []):
+        kind = block.get("type")
+        if kind == "heading":
+            lines += ["## " + text_of(block), ""]
+        elif kind == "blockquote":
+            lines += ["> " + text_of(c) for c in block.get("content", [])] + [""]
+        elif kind in ("bulletList", "orderedList"):
+            lines += ["- " + text_of(li) for li in block.get("content", [])] + [""]
+        else:
+            lines += [text_of(block), ""]
+    markup = "\n".join(lines).strip()
+    return markup or post.body_text
+
+
+# --- running -------------------------------------------------------------------------------------
+
+
+def _claim(job_id: int) -> GenerationJob | None:
+    """Move a queued (or retrying) job to running; None when someone else has it or it is done."""
+    now = timezone.now()
+    claimed = GenerationJob.objects.filter(
+        pk=job_id, status__in=[JobStatus.QUEUED, JobStatus.RETRYING], cancel_requested=False
+    ).update(status=JobStatus.RUNNING, attempts=F("attempts") + 1, started_at=now, updated_at=now, error="")
+    if not claimed:
+        return None
+    return GenerationJob.objects.select_related(
+        "workspace",
+        "persona",
+        "persona__style_profile",
+        "trend",
+        "item",
+        "item__source",
+        "post",
+        "post__trend",
+        "created_by",
+    ).get(pk=job_id)
+
+
+def _request_for(job: GenerationJob) -> DraftRequest:
+    brief = persona_brief(persona=job.persona)
+    if job.kind == JobKind.REFINE:
+        title, keywords, material = material_for_job(job=job)
+        text = _markup_of_post(job.post)
+        system, user = refine_prompts(
+            action=job.action, persona=brief, target_language=job.options.get("target_language", ""), text=text
+        )
+        return DraftRequest(
+            kind="refine",
+            format="article",
+            language=job.language,
+            persona=brief,
+            system_prompt=system,
+            user_prompt=user,
+            action=job.action,
+            text=text,
+            target_language=job.options.get("target_language", ""),
+            title=job.post.title,
+            material=material,
+            keywords=keywords,
+            max_tokens=max(400, len(text) // 2),
+        )
+    title, keywords, material = material_for_job(job=job)
+    system, user = draft_prompts(
+        fmt=job.format, persona=brief, language=job.language, title=title, topic=job.topic, material=material
+    )
+    return DraftRequest(
+        kind="generate",
+        format=job.format,
+        language=job.language,
+        persona=brief,
+        system_prompt=system,
+        user_prompt=user,
+        topic=job.topic,
+        keywords=keywords,
+        material=material,
+        title=title,
+    )
+
+
+class _Stream:
+    """Collects the streamed text, sends deltas to the browser, and notices a cancel request."""
+
+    def __init__(self, job: GenerationJob, *, coalesce: bool, expected_chars: int):
+        self.job_id = job.pk
+        self.coalesce = coalesce
+        self.expected = max(200, expected_chars)
+        self.parts: list[str] = []
+        self.pending: list[str] = []
+        self.chars = 0
+        self.seq = 0
+        self.last_flush = 0.0
+        self.last_cancel_check = time.monotonic()
+
+    @property
+    def text(self) -> str:
+        return "".join(self.parts)
+
+    def add(self, delta: str) -> None:
+        self.parts.append(delta)
+        self.pending.append(delta)
+        self.chars += len(delta)
+        now = time.monotonic()
+        if not self.coalesce or now - self.last_flush >= COALESCE_SECONDS:
+            self.flush(now)
+        if now - self.last_cancel_check >= CANCEL_CHECK_SECONDS:
+            self.last_cancel_check = now
+            if cancel_flag_is_set(self.job_id):
+                raise JobCancelled
+
+    def flush(self, now: float | None = None) -> None:
+        if not self.pending:
+            return
+        self.seq += 1
+        delta, self.pending = "".join(self.pending), []
+        self.last_flush = now or time.monotonic()
+        job_event_send(
+            self.job_id,
+            {
+                "event": "delta",
+                "seq": self.seq,
+                "text": delta,
+                "chars": self.chars,
+                "progress": round(min(0.95, self.chars / self.expected), 3),
+            },
+        )
+        if self.seq % 10 == 1:
+            partial_store(self.job_id, self.text)
+
+
+def _cost(ai_settings, prompt_tokens: int, completion_tokens: int) -> Decimal:
+    if ai_settings is None:
+        return Decimal("0")
+    return (
+        Decimal(prompt_tokens) * ai_settings.price_input_per_1k
+        + Decimal(completion_tokens) * ai_settings.price_output_per_1k
+    ) / Decimal(1000)
+
+
+def _usage_add(*, workspace_id: int, prompt_tokens: int, completion_tokens: int, cost: Decimal) -> None:
+    month = month_start()
+    TokenUsage.objects.get_or_create(workspace_id=workspace_id, month=month)
+    TokenUsage.objects.filter(workspace_id=workspace_id, month=month).update(
+        prompt_tokens=F("prompt_tokens") + prompt_tokens,
+        completion_tokens=F("completion_tokens") + completion_tokens,
+        cost=F("cost") + cost,
+        jobs=F("jobs") + 1,
+    )
+
+
+def _timed(clock: list[float], fn, *args, **kwargs):
+    start = time.perf_counter()
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        clock[0] += time.perf_counter() - start
+
+
+def generation_run(*, job_id: int, provider: Provider | None = None) -> GenerationJob | None:
+    """Run one job to the end. Raises ProviderRetryableError for the task to retry with backoff."""
+    started = time.perf_counter()
+    job = _claim(job_id)
+    if job is None:
+        return None
+    ai_settings = ai_settings_for(workspace=job.workspace)
+    provider = provider or provider_for_settings(ai_settings)
+    GenerationJob.objects.filter(pk=job.pk).update(provider=provider.name, model=provider.model)
+    job.provider, job.model = provider.name, provider.model
+    job_event_send(
+        job.pk,
+        {
+            "event": "status",
+            "status": JobStatus.RUNNING,
+            "attempt": job.attempts,
+            "provider": provider.name,
+            "model": provider.model,
+        },
+    )
+    model_clock = [0.0]
+    stream = _Stream(
+        job,
+        coalesce=provider.name == "offline",
+        expected_chars=len(job.post.body_text) if job.post_id and job.post else EXPECTED_CHARS.get(job.format, 2400),
+    )
+    try:
+        left = usage_cap_left(workspace=job.workspace)
+        if left is not None and left <= 0:
+            raise ProviderError(_("The workspace's monthly token cap is reached."))
+        request = _request_for(job)
+        iterator = provider.stream_draft(request)
+        while True:
+            t0 = time.perf_counter()
+            try:
+                delta = next(iterator)
+            except StopIteration:
+                model_clock[0] += time.perf_counter() - t0
+                break
+            model_clock[0] += time.perf_counter() - t0
+            stream.add(delta)
+        stream.flush()
+        text = stream.text.strip()
+        if not text:
+            raise ProviderError(_("The provider returned an empty draft."))
+        if cancel_flag_is_set(job.pk):
+            raise JobCancelled
+        structured = _timed(model_clock, provider.structure, request, text)
+        media = _media_produce(job=job, provider=provider, structured=structured, clock=model_clock)
+        _finish(
+            job=job,
+            provider=provider,
+            structured=structured,
+            media=media,
+            ai_settings=ai_settings,
+            model_ms=model_clock[0] * 1000,
+            started=started,
+            text=text,
+        )
+    except JobCancelled:
+        _stop(
+            job=job,
+            provider=provider,
+            ai_settings=ai_settings,
+            status=JobStatus.CANCELLED,
+            error=_("Cancelled."),
+            text=stream.text,
+        )
+    except ProviderRetryableError as exc:
+        _usage_record(job=job, provider=provider, ai_settings=ai_settings)
+        raise exc
+    except ProviderError as exc:
+        _stop(
+            job=job,
+            provider=provider,
+            ai_settings=ai_settings,
+            status=JobStatus.FAILED,
+            error=str(exc),
+            text=stream.text,
+        )
+    job.refresh_from_db()
+    return job
+
+
+def _usage_record(*, job, provider, ai_settings) -> Decimal:
+    usage = provider.usage
+    cost = _cost(ai_settings, usage.prompt_tokens, usage.completion_tokens)
+    if usage.prompt_tokens or usage.completion_tokens:
+        GenerationJob.objects.filter(pk=job.pk).update(
+            prompt_tokens=F("prompt_tokens") + usage.prompt_tokens,
+            completion_tokens=F("completion_tokens") + usage.completion_tokens,
+            cost=F("cost") + cost,
+        )
+        _usage_add(
+            workspace_id=job.workspace_id,
+            prompt_tokens=usage.prompt_tokens,
+            completion_tokens=usage.completion_tokens,
+            cost=cost,
+        )
+        usage.prompt_tokens = usage.completion_tokens = 0
+    return cost
+
+
+def generation_mark_retrying(*, job_id: int, error: str, countdown: float) -> None:
+    GenerationJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+        status=JobStatus.RETRYING, error=error[:2000], updated_at=timezone.now()
+    )
+    job_event_send(
+        job_id, {"event": "status", "status": JobStatus.RETRYING, "error": error, "retry_in": round(countdown, 1)}
+    )
+
+
+def generation_mark_failed(*, job_id: int, error: str) -> None:
+    GenerationJob.objects.filter(pk=job_id).exclude(status__in=[JobStatus.SUCCEEDED, JobStatus.CANCELLED]).update(
+        status=JobStatus.FAILED, error=error[:2000], finished_at=timezone.now()
+    )
+    job_event_send(job_id, {"event": "status", "status": JobStatus.FAILED, "error": error})
+
+
+def _stop(*, job, provider, ai_settings, status: str, error: str, text: str) -> None:
+    with transaction.atomic():
+        _usage_record(job=job, provider=provider, ai_settings=ai_settings)
+        GenerationJob.objects.filter(pk=job.pk).update(
+            status=status, error=error[:2000], result_text=text, finished_at=timezone.now()
+        )
+        broadcast_on_commit(
+            job.group_name,
+            {
+                "type": "generation.event",
+                "payload": {"event": "status", "job": job.pk, "status": status, "error": error},
+            },
+        )
+
+
+def _media_produce(*, job, provider, structured: StructuredDraft, clock: list[float]) -> dict:
+    """Images, audio and storyboard stills, produced before the database transaction (they are slow)."""
+    media: dict = {"image": None, "audio": None, "audio_unavailable": "", "stills": []}
+    if job.kind != JobKind.GENERATE:
+        return media
+    if job.options.get("image"):
+        prompt = _("Editorial illustration for an article titled “%(title)s”. No text.") % {"title": structured.title}
+        try:
+            media["image"] = _timed(
+                clock,
+                provider.image,
+                prompt=prompt,
+                title=structured.title,
+                subtitle=job.persona.name if job.persona else "",
+            )
+        except ProviderRetryableError:
+            raise
+        except ProviderError as exc:
+            media["image_error"] = str(exc)
+    if job.format == DraftFormat.VIDEO_SCRIPT:
+        for scene in structured.scenes:
+            png = render_title_card(
+                title=scene.get("on_screen_text") or scene["narration"][:80],
+                subtitle=scene.get("shot", ""),
+                size=(640, 360),
+                label=_("Scene %(n)s · %(s)s s") % {"n": scene["number"], "s": scene["duration_seconds"]},
+            )
+            media["stills"].append((scene, png))
+    if job.options.get("audio") and job.format == DraftFormat.PODCAST_SCRIPT:
+        spoken = re.sub(r"^(##.*|[^:\n]{1,40}:\s*)", "", markup_to_text(structured.body), flags=re.M)
+        try:
+            media["audio"] = _timed(clock, provider.speech, text=spoken, language=job.language)
+        except ProviderRetryableError:
+            raise
+        except ProviderUnavailable as exc:
+            media["audio_unavailable"] = str(exc)
+        except ProviderError as exc:
+            media["audio_unavailable"] = str(exc)
+    return media
+
+
+def _asset_create(*, job, post, kind: str, binary=None, name: str = "", alt_text: str = "", data=None):
+    from apps.posts.models import MediaAsset
+
+    asset = MediaAsset(
+        workspace_id=job.workspace_id,
+        post=post,
+        kind=kind,
+        alt_text=alt_text[:500],
+        data=data or {},
+        created_by=job.created_by,
+    )
+    if binary is not None:
+        asset.mime_type = binary.mime_type
+        asset.size = len(binary.content)
+        asset.file.save(f"{name}.{binary.extension}", ContentFile(binary.content), save=False)
+    asset.save()
+    return asset
+
+
+def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, started: float, text: str) -> None:
+    from apps.posts.models import MediaKind
+
+    from .providers.base import BinaryResult
+
+    items_cited = [
+        {"id": m.item_id, "title": m.title, "url": m.url, "source": m.source_name}
+        for m in (_request_material(job))
+        if m.item_id is not None and (m.url and m.url in text or m.title in text)
+    ] or [
+        {"id": m.item_id, "title": m.title, "url": m.url, "source": m.source_name}
+        for m in _request_material(job)
+        if m.item_id is not None
+    ]
+    match = persona_style_match(persona=job.persona, text=markup_to_text(text)) if job.persona else {}
+    with transaction.atomic():
+        cost = _usage_record(job=job, provider=provider, ai_settings=ai_settings)
+        result: dict = {"hashtags": structured.hashtags, "excerpt": structured.excerpt, "scenes": structured.scenes}
+        post_id = job.post_id
+        if job.kind == JobKind.GENERATE:
+            post = _post_create_from_draft(job=job, draft=structured)
+            stem = f"job{job.pk}"
+            if media.get("image") is not None:
+                image = _asset_create(
+                    job=job,
+                    post=post,
+                    kind=MediaKind.IMAGE,
+                    binary=media["image"],
+                    name=f"{stem}-featured",
+                    alt_text=media["image"].alt_text,
+                    data={"model": media["image"].model, "role": "featured"},
+                )
+                post.featured_media = image
+                post.save(update_fields=["featured_media"])
+                result["image"] = image.pk
+            if media.get("image_error"):
+                result["image_error"] = media["image_error"]
+            if job.format == DraftFormat.VIDEO_SCRIPT:
+                still_ids = []
+                for scene, png in media["stills"]:
+                    still = _asset_create(
+                        job=job,
+                        post=post,
+                        kind=MediaKind.IMAGE,
+                        name=f"{stem}-scene{scene['number']}",
+                        binary=BinaryResult(content=png, mime_type="image/png", extension="png"),
+                        alt_text=_("Storyboard still for scene %(n)s: %(shot)s")
+                        % {"n": scene["number"], "shot": scene.get("shot", "")},
+                        data={"role": "storyboard", "scene": scene["number"]},
+                    )
+                    still_ids.append(still.pk)
+                script = _asset_create(
+                    job=job,
+                    post=post,
+                    kind=MediaKind.VIDEO_SCRIPT,
+                    data={
+                        "scenes": structured.scenes,
+                        "stills": still_ids,
+                        "total_seconds": sum(s["duration_seconds"] for s in structured.scenes),
+                    },
+                )
+                result["video_script"] = script.pk
+            if media.get("audio") is not None:
+                audio = _asset_create(
+                    job=job,
+                    post=post,
+                    kind=MediaKind.AUDIO,
+                    binary=media["audio"],
+                    name=f"{stem}-podcast",
+                    data={"model": media["audio"].model},
+                )
+                result["audio"] = audio.pk
+            elif media.get("audio_unavailable"):
+                result["audio_unavailable"] = media["audio_unavailable"]
+            post_id = post.pk
+            decision = ""
+        else:
+            decision = Decision.PENDING
+        overhead_ms = max(0.0, (time.perf_counter() - started) * 1000 - model_ms)
+        GenerationJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.SUCCEEDED,
+            result_title=structured.title[:300],
+            result_text=text,
+            result=result,
+            style_match=match,
+            items_cited=items_cited,
+            post_id=post_id,
+            decision=decision,
+            finished_at=timezone.now(),
+            model_ms=round(model_ms),
+            overhead_ms=round(overhead_ms),
+            error="",
+        )
+        audit_log(
+            actor=job.created_by,
+            action="generation.finish",
+            target=job,
+            data={"post": post_id, "tokens": job.prompt_tokens + job.completion_tokens, "cost": str(cost)},
+        )
+        broadcast_on_commit(
+            job.group_name,
+            {
+                "type": "generation.event",
+                "payload": {
+                    "event": "status",
+                    "job": job.pk,
+                    "status": JobStatus.SUCCEEDED,
+                    "post": post_id,
+                    "style_score": match.get("score"),
+                    "progress": 1.0,
+                },
+            },
+        )
+
+
+def _request_material(job):
+    if not hasattr(job, "_material"):
+        job._material = material_for_job(job=job)[2]
+    return job._material
+
+
+def generation_jobs_reap(*, older_than: dt.timedelta = dt.timedelta(minutes=15)) -> int:
+    """Fail jobs whose worker died mid-run (running for far longer than any time limit)."""
+    cutoff = timezone.now() - older_than
+    return GenerationJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff).update(
+        status=JobStatus.FAILED, error=_("The worker running this generation stopped."), finished_at=timezone.now()
+    )

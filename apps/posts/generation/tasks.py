@@ -1,0 +1,56 @@
+"""Celery entry points for generation: take ids, claim, call the service; retry only what can pass."""
+
+from __future__ import annotations
+
+import random
+
+from celery import shared_task
+from celery.exceptions import SoftTimeLimitExceeded
+from django.utils.translation import gettext as _
+
+from .providers.base import ProviderRetryableError
+from .services import generation_jobs_reap, generation_mark_failed, generation_mark_retrying, generation_run
+
+MAX_RETRIES = 4
+
+
+def backoff_seconds(attempt: int, retry_after: float | None = None) -> float:
+    """Exponential backoff with jitter (2, 4, 8, 16 s…), or the provider's Retry-After when longer."""
+    base = min(120.0, 2.0 ** max(1, attempt))
+    return max(retry_after or 0.0, base * (0.75 + random.random() / 2))
+
+
+@shared_task(
+    bind=True,
+    name="generation.run",
+    acks_late=True,
+    ignore_result=True,
+    max_retries=MAX_RETRIES,
+    soft_time_limit=600,
+    time_limit=660,
+)
+def generation_run_task(self, job_id: int, **kwargs) -> None:
+    try:
+        generation_run(job_id=job_id)
+    except ProviderRetryableError as exc:
+        if self.request.retries >= MAX_RETRIES:
+            generation_mark_failed(
+                job_id=job_id,
+                error=_("%(error)s Gave up after %(n)s attempts.") % {"error": str(exc), "n": self.request.retries + 1},
+            )
+            return
+        countdown = backoff_seconds(self.request.retries + 1, exc.retry_after)
+        generation_mark_retrying(job_id=job_id, error=str(exc), countdown=countdown)
+        if self.request.is_eager:
+            # Eager runs (tests) propagate Retry as an error; run the retry in place, as Celery's own
+            # eager path would, without the wait.
+            self.retry(exc=exc, countdown=countdown, throw=False).sig.apply(retries=self.request.retries + 1)
+            return
+        raise self.retry(exc=exc, countdown=countdown) from exc
+    except SoftTimeLimitExceeded:
+        generation_mark_failed(job_id=job_id, error=_("The generation took too long and was stopped."))
+
+
+@shared_task(name="generation.reap_stale", acks_late=True, ignore_result=True)
+def generation_reap_task(**kwargs) -> None:
+    generation_jobs_reap()

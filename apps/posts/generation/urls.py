@@ -1,0 +1,15 @@
+from django.urls import path
+
+from . import views
+
+app_name = "generation"
+urlpatterns = [
+    path("generate/", views.generate, name="generate"),
+    path("generate/jobs/", views.job_list, name="jobs"),
+    path("generate/jobs/<int:pk>/", views.job_detail, name="job"),
+    path("generate/jobs/<int:pk>/cancel/", views.job_cancel, name="cancel"),
+    path("generate/jobs/<int:pk>/accept/", views.refine_decide, {"decision": "accept"}, name="accept"),
+    path("generate/jobs/<int:pk>/reject/", views.refine_decide, {"decision": "reject"}, name="reject"),
+    path("generate/refine/<int:post_pk>/", views.refine, name="refine"),
+    path("generate/settings/", views.ai_settings, name="settings"),
+]

@@ -1,0 +1,214 @@
+"""Generation pages: the generate dialog, a job's live page, history, refine, and AI settings."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from apps.accounts.roles import Capability
+from apps.core.errors import Conflict, NotFound
+from apps.core.permissions import membership_for, require_capability
+from apps.personas.selectors import personas_for_workspace
+
+from .documents import markup_to_html, word_diff
+from .forms import AISettingsForm, GenerateForm, RefineForm
+from .models import AIProviderSettings, JobKind
+from .selectors import ai_settings_for, job_for_user, jobs_for_workspace, usage_cap_left, usage_for_month
+from .services import (
+    ai_settings_update,
+    generation_cancel,
+    generation_start,
+    refine_accept,
+    refine_reject,
+    refine_start,
+)
+
+
+def _workspace(request):
+    if request.workspace is None:
+        raise NotFound(_("Not found."))
+    return request.workspace
+
+
+def _scoped(model_path: str, user, pk):
+    """A trend or item of the user's workspaces, or None (the trends/sources apps may still be empty)."""
+    if not pk:
+        return None
+    from django.apps import apps
+
+    model = apps.get_model(*model_path.split("."))
+    obj = model.objects.filter(workspace__memberships__user=user, pk=pk).first()
+    if obj is None:
+        raise NotFound(_("Not found."))
+    return obj
+
+
+@login_required
+def generate(request):
+    workspace = _workspace(request)
+    personas = personas_for_workspace(user=request.user, workspace=workspace)
+    source = request.POST if request.method == "POST" else request.GET
+    trend = _scoped("trends.Trend", request.user, source.get("trend") or None)
+    item = _scoped("sources.Item", request.user, source.get("item") or None)
+    initial = {
+        "trend": getattr(trend, "pk", None),
+        "item": getattr(item, "pk", None),
+        "persona": request.GET.get("persona") or (personas[0].pk if len(personas) == 1 else None),
+        "topic": request.GET.get("topic", ""),
+    }
+    form = GenerateForm(request.POST or None, initial=initial, personas=personas)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            job = generation_start(
+                user=request.user,
+                workspace=workspace,
+                persona=data["persona"],
+                fmt=data["format"],
+                trend=trend,
+                item=item,
+                topic=data["topic"],
+                language=data["language"],
+                with_image=data["with_image"],
+                with_audio=data["with_audio"],
+            )
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            return redirect("generation:job", pk=job.pk)
+    ai = ai_settings_for(workspace=workspace)
+    return render(
+        request,
+        "generation/generate.html",
+        {
+            "form": form,
+            "trend": trend,
+            "item": item,
+            "ai": ai,
+            "cap_left": usage_cap_left(workspace=workspace),
+        },
+    )
+
+
+@login_required
+def job_list(request):
+    workspace = _workspace(request)
+    jobs = jobs_for_workspace(user=request.user, workspace=workspace)[:100]
+    return render(
+        request,
+        "generation/jobs.html",
+        {"jobs": jobs, "usage": usage_for_month(workspace=workspace), "ai": ai_settings_for(workspace=workspace)},
+    )
+
+
+@login_required
+def job_detail(request, pk: int):
+    job = job_for_user(user=request.user, pk=pk)
+    diff = None
+    if job.kind == JobKind.REFINE and job.result_text and job.post is not None:
+        from .services import _markup_of_post
+
+        diff = word_diff(_markup_of_post(job.post), job.result_text)
+    media = list(job.post.media.all()) if job.post is not None and job.kind == JobKind.GENERATE else []
+    return render(
+        request,
+        "generation/job.html",
+        {
+            "job": job,
+            "diff": diff,
+            "media": media,
+            "result_html": markup_to_html(job.result_text) if job.result_text else "",
+        },
+    )
+
+
+@login_required
+@require_POST
+def job_cancel(request, pk: int):
+    job = job_for_user(user=request.user, pk=pk)
+    try:
+        generation_cancel(user=request.user, job=job)
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    return redirect("generation:job", pk=job.pk)
+
+
+@login_required
+def refine(request, post_pk: int):
+    from apps.posts.models import Post
+
+    post = Post.objects.visible_to(request.user).filter(pk=post_pk).first()
+    if post is None:
+        raise NotFound(_("Post not found."))
+    form = RefineForm(request.POST or None, initial={"target_language": "ru" if post.language == "en" else "en"})
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = refine_start(
+                user=request.user,
+                post=post,
+                action=form.cleaned_data["action"],
+                target_language=form.cleaned_data["target_language"],
+            )
+        except Conflict as exc:
+            form.add_error(None, exc.message)
+        except ValidationError as exc:
+            for errors in exc.message_dict.values():
+                form.add_error(None, errors)
+        else:
+            return redirect("generation:job", pk=job.pk)
+    return render(request, "generation/refine.html", {"post": post, "form": form})
+
+
+@login_required
+@require_POST
+def refine_decide(request, pk: int, decision: str):
+    job = job_for_user(user=request.user, pk=pk)
+    try:
+        if decision == "accept":
+            refine_accept(user=request.user, job=job)
+            messages.success(request, _("Suggestion accepted: the post has a new revision."))
+        else:
+            refine_reject(user=request.user, job=job)
+            messages.success(request, _("Suggestion rejected; the post is unchanged."))
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    return redirect("generation:job", pk=job.pk)
+
+
+@login_required
+def ai_settings(request):
+    workspace = _workspace(request)
+    membership = membership_for(user=request.user, workspace=workspace)
+    can_manage = bool(membership and membership.can(Capability.MANAGE_WORKSPACE))
+    row = ai_settings_for(workspace=workspace) or AIProviderSettings(workspace=workspace)
+    initial = {f: getattr(row, f) for f in AISettingsForm.base_fields if hasattr(row, f) and f != "api_key"}
+    form = AISettingsForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        require_capability(user=request.user, workspace=workspace, capability=Capability.MANAGE_WORKSPACE)
+        if form.is_valid():
+            try:
+                ai_settings_update(user=request.user, workspace=workspace, data=form.cleaned_data)
+            except ValidationError as exc:
+                for field, errors in exc.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                messages.success(request, _("AI settings saved."))
+                return redirect("generation:settings")
+    return render(
+        request,
+        "generation/settings.html",
+        {
+            "form": form,
+            "row": row,
+            "can_manage": can_manage,
+            "usage": usage_for_month(workspace=workspace),
+            "cap_left": usage_cap_left(workspace=workspace),
+        },
+    )
