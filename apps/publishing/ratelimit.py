@@ -3,6 +3,7 @@ process shares them. The bucket is one Lua script: read, refill, take, write hap
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 
 import redis
@@ -32,6 +33,8 @@ redis.call('PEXPIRE', key, math.ceil((burst / rate) * 1000) + 60000)
 return {allowed, tostring(wait)}
 """
 
+# Parallel test processes share one Redis database; their channel ids overlap.
+PREFIX = f"pub:{os.environ.get('PYTEST_XDIST_WORKER', '')}:" if os.environ.get("PYTEST_XDIST_WORKER") else "pub:"
 BREAKER_THRESHOLD = 10
 BREAKER_COOLDOWN = 30
 
@@ -76,14 +79,14 @@ def bucket_take(*, key: str, per_second: float, burst: int) -> tuple[bool, float
         return _local.take(key, per_second, burst)
     if _script is None:
         _script = r.register_script(TOKEN_BUCKET_LUA)
-    allowed, wait = _script(keys=[f"pub:bucket:{key}"], args=[per_second, max(1, burst)], client=r)
+    allowed, wait = _script(keys=[f"{PREFIX}bucket:{key}"], args=[per_second, max(1, burst)], client=r)
     return bool(int(allowed)), float(wait)
 
 
 def bucket_reset(*, key: str) -> None:
     r = client()
     if r is not None:
-        r.delete(f"pub:bucket:{key}")
+        r.delete(f"{PREFIX}bucket:{key}")
     _local.state.pop(key, None)
 
 
@@ -95,12 +98,12 @@ def breaker_allows(*, channel_id: int) -> tuple[bool, float]:
     r = client()
     if r is None:
         return True, 0.0
-    ttl = r.pttl(f"pub:breaker:open:{channel_id}")
+    ttl = r.pttl(f"{PREFIX}breaker:open:{channel_id}")
     if ttl and ttl > 0:
         return False, ttl / 1000
-    if int(r.get(f"pub:breaker:fails:{channel_id}") or 0) >= BREAKER_THRESHOLD:
+    if int(r.get(f"{PREFIX}breaker:fails:{channel_id}") or 0) >= BREAKER_THRESHOLD:
         # Half-open: exactly one worker gets to probe.
-        if r.set(f"pub:breaker:probe:{channel_id}", "1", nx=True, ex=BREAKER_COOLDOWN):
+        if r.set(f"{PREFIX}breaker:probe:{channel_id}", "1", nx=True, ex=BREAKER_COOLDOWN):
             return True, 0.0
         return False, 5.0
     return True, 0.0
@@ -109,7 +112,7 @@ def breaker_allows(*, channel_id: int) -> tuple[bool, float]:
 def breaker_success(*, channel_id: int) -> None:
     r = client()
     if r is not None:
-        r.delete(f"pub:breaker:fails:{channel_id}", f"pub:breaker:probe:{channel_id}")
+        r.delete(f"{PREFIX}breaker:fails:{channel_id}", f"{PREFIX}breaker:probe:{channel_id}")
 
 
 def breaker_failure(*, channel_id: int) -> bool:
@@ -117,11 +120,11 @@ def breaker_failure(*, channel_id: int) -> bool:
     r = client()
     if r is None:
         return False
-    fails = r.incr(f"pub:breaker:fails:{channel_id}")
-    r.expire(f"pub:breaker:fails:{channel_id}", 600)
+    fails = r.incr(f"{PREFIX}breaker:fails:{channel_id}")
+    r.expire(f"{PREFIX}breaker:fails:{channel_id}", 600)
     if fails >= BREAKER_THRESHOLD:
-        r.set(f"pub:breaker:open:{channel_id}", "1", ex=BREAKER_COOLDOWN)
-        r.delete(f"pub:breaker:probe:{channel_id}")
+        r.set(f"{PREFIX}breaker:open:{channel_id}", "1", ex=BREAKER_COOLDOWN)
+        r.delete(f"{PREFIX}breaker:probe:{channel_id}")
         return True
     return False
 
@@ -130,8 +133,8 @@ def breaker_state(*, channel_id: int) -> str:
     r = client()
     if r is None:
         return "closed"
-    if r.exists(f"pub:breaker:open:{channel_id}"):
+    if r.exists(f"{PREFIX}breaker:open:{channel_id}"):
         return "open"
-    if int(r.get(f"pub:breaker:fails:{channel_id}") or 0) >= BREAKER_THRESHOLD:
+    if int(r.get(f"{PREFIX}breaker:fails:{channel_id}") or 0) >= BREAKER_THRESHOLD:
         return "half-open"
     return "closed"

@@ -1,21 +1,28 @@
-"""Reactions to the posts app's workflow (it does not know about publishing)."""
+"""Reactions to the posts app's workflow (it does not know about publishing), run after its commit."""
 
 from __future__ import annotations
 
-UNPUBLISHABLE = {"draft", "in_review", "changes_requested", "archived"}
+WITHDRAWN = {"draft", "in_review", "changes_requested", "archived"}
 
 
-def _on_post_transitioned(sender, *, post=None, to_state=None, **kwargs):
-    if post is None or to_state not in UNPUBLISHABLE:
+def _on_post_transitioned(sender, *, post=None, user=None, action=None, to_state=None, options=None, **kwargs):
+    if post is None:
         return
-    from .services import publications_cancel_for_post
+    from . import services
 
-    publications_cancel_for_post(post_id=post.pk, reason=f"post moved to {to_state}")
+    if action == "unpublish":
+        # Unpublishing the post takes it off every platform that can delete, and stops what is pending.
+        services.publications_withdraw_for_post(post_id=post.pk, delete_published=True, reason="post unpublished")
+    elif to_state in WITHDRAWN:
+        services.publications_withdraw_for_post(
+            post_id=post.pk, delete_published=False, reason=f"post moved to {to_state}"
+        )
+    elif action == "schedule" and (options or {}).get("publish_at"):
+        # Scheduled from the post's workflow without choosing channels: it goes to the team's site.
+        services.publications_default_for_post(post_id=post.pk, user=user, due_at=options["publish_at"])
 
 
 def connect() -> None:
-    try:
-        from apps.posts.signals import post_transitioned
-    except ImportError:
-        return
-    post_transitioned.connect(_on_post_transitioned, dispatch_uid="publishing.cancel_on_post_transition")
+    from apps.posts.signals import post_transitioned
+
+    post_transitioned.connect(_on_post_transitioned, dispatch_uid="publishing.follow_post_workflow")

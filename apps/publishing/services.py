@@ -18,7 +18,7 @@ from apps.core.permissions import require_capability
 from apps.core.services import audit_log, on_commit_delay
 from apps.posts.models import Post
 
-from .adapters import PostContent, adapter_class, adapter_for
+from .adapters import ADAPTERS, PostContent, adapter_class, adapter_for
 from .crypto import credentials_encrypt
 from .formatting import Rendered
 from .models import Channel, Platform, Publication, PublicationAttempt, PublicationState, Subscriber
@@ -252,7 +252,11 @@ def publication_schedule(
     """Schedule the post to each channel (now when due_at is None). Every channel's text is rendered and
     checked here, so a text that cannot fit is refused now rather than at send time."""
     require_capability(user=user, workspace=post.workspace_id, capability=Capability.PUBLISH)
-    post = Post.objects.select_for_update().select_related("persona", "author", "featured_media").get(pk=post.pk)
+    post = (
+        Post.objects.select_for_update(of=("self",))
+        .select_related("persona", "author", "featured_media")
+        .get(pk=post.pk)
+    )
     if post.state not in SCHEDULABLE_STATES:
         raise Conflict(
             _("Only approved posts can be scheduled (this one is %(state)s).") % {"state": post.get_state_display()}
@@ -327,7 +331,7 @@ def publication_schedule(
 
 
 def _locked(publication: Publication) -> Publication:
-    return Publication.objects.select_for_update().select_related("channel").get(pk=publication.pk)
+    return Publication.objects.select_for_update(of=("self",)).select_related("channel").get(pk=publication.pk)
 
 
 @transaction.atomic
@@ -463,13 +467,35 @@ def publication_delete_remote(*, publication_id: int) -> None:
         audit_log(actor=None, action="publication.deleted", target=publication)
 
 
-def publications_cancel_for_post(*, post_id: int, reason: str) -> int:
-    """The post left the publishable states (archived, sent back to draft): drop what has not gone out."""
+def publications_withdraw_for_post(*, post_id: int, delete_published: bool, reason: str) -> int:
+    """The post left the publishable states: drop what has not gone out and, when asked, delete what
+    has (on platforms that can). Runs as the system, after the workflow action that asked for it."""
+    from .tasks import unpublish_publication
+
     with transaction.atomic():
         count = Publication.objects.filter(post_id=post_id, state=PublicationState.PENDING).update(
             state=PublicationState.CANCELLED, last_error=reason[:500], updated_at=timezone.now()
         )
+        if delete_published:
+            deletable = [p for p, cls in ADAPTERS.items() if cls.can_delete]
+            for publication in Publication.objects.filter(
+                post_id=post_id, state=PublicationState.PUBLISHED, channel__platform__in=deletable
+            ):
+                audit_log(actor=None, action="publication.unpublish", target=publication, data={"reason": reason})
+                on_commit_delay(unpublish_publication, publication.pk)
+                count += 1
     return count
+
+
+def publications_default_for_post(*, post_id: int, user, due_at: dt.datetime) -> list[Publication]:
+    """A post scheduled in its workflow with no channels chosen goes to the workspace's site channel(s)."""
+    post = Post.objects.filter(pk=post_id).first()
+    if post is None or Publication.objects.filter(post_id=post_id).exclude(state=PublicationState.CANCELLED).exists():
+        return []
+    channels = list(Channel.objects.filter(workspace_id=post.workspace_id, platform=Platform.SITE, is_active=True))
+    if not channels:
+        return []
+    return publication_schedule(user=user, post=post, channels=channels, due_at=due_at)
 
 
 # --- subscribers ------------------------------------------------------------------------------

@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+import pytest
+
+from apps.posts.models import Post, PostState
+from apps.publishing import ratelimit
+from apps.publishing.services import channel_create
+
+from .fakes import FakePlatforms
+
+
+@pytest.fixture
+def fake():
+    server = FakePlatforms().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(autouse=True)
+def _publishing_settings(settings):
+    settings.PUBLISHING_HTTP_TIMEOUT = 0.6
+    settings.SITE_URL = "http://testserver"
+    from apps.publishing import dispatcher
+
+    dispatcher._http = None
+    r = ratelimit.client()
+    if r is not None:
+        keys = list(r.scan_iter(f"{ratelimit.PREFIX}*"))
+        if keys:
+            r.delete(*keys)
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    dispatcher._http = None
+
+
+@pytest.fixture
+def make_post(workspace, writer):
+    def make(**kwargs):
+        defaults = {
+            "workspace": workspace,
+            "title": "Rivers are rising across Europe",
+            "body_text": "Rivers are rising. Towns prepare sandbags. Forecasters expect more rain this week.",
+            "body_html": "<p>Rivers are rising. Towns prepare sandbags.</p><p>Forecasters expect more rain this week.</p>",
+            "excerpt": "Rivers are rising and towns are preparing.",
+            "tags": ["climate", "floods"],
+            "state": PostState.APPROVED,
+            "author": writer,
+        }
+        defaults.update(kwargs)
+        return Post.objects.create(**defaults)
+
+    return make
+
+
+@pytest.fixture
+def post(make_post):
+    return make_post()
+
+
+CHANNEL_SPECS = {
+    "webhook": ({"url": "{base}/hook"}, {"secret": "hook-secret"}),
+    "wordpress": ({"base_url": "{base}", "username": "editor"}, {"app_password": "abcd efgh ijkl"}),
+    "mastodon": ({"base_url": "{base}"}, {"access_token": "good-token"}),
+    "telegram": ({"chat_id": "@newsroom", "base_url": "{base}"}, {"bot_token": "123:good"}),
+    "discord": ({}, {"webhook_url": "{base}/api/webhooks/42/hooktoken"}),
+    "bluesky": ({"service": "{base}", "handle": "news.bsky.social"}, {"app_password": "app-pass-1234"}),
+    "x": ({"base_url": "{base}", "username": "newsroom"}, {"access_token": "good-token"}),
+    "linkedin": ({"base_url": "{base}", "author_urn": "urn:li:organization:5"}, {"access_token": "good-token"}),
+    "newsletter": ({"from_email": "news@example.com"}, {}),
+    "site": ({}, {}),
+}
+
+
+@pytest.fixture
+def make_channel(workspace, publisher, fake):
+    def make(platform: str, *, name: str | None = None, **kwargs):
+        config, secrets = CHANNEL_SPECS[platform]
+        fill = lambda d: {k: v.replace("{base}", fake.url) if isinstance(v, str) else v for k, v in d.items()}  # noqa: E731
+        return channel_create(
+            user=publisher,
+            workspace=workspace,
+            name=name or f"{platform} channel",
+            platform=platform,
+            config={**fill(config), **kwargs.pop("config", {})},
+            secrets=fill(secrets),
+            **kwargs,
+        )
+
+    return make
