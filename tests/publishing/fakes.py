@@ -266,7 +266,7 @@ def fake_route(fake: FakePlatforms, method, path, query, payload, headers, raw) 
             if len(URL_RE.sub("x" * 23, text)) > fake.mastodon_limit:
                 return (
                     422,
-                    {"error": "Validation failed: Text character limit of %d exceeded" % fake.mastodon_limit},
+                    {"error": f"Validation failed: Text character limit of {fake.mastodon_limit} exceeded"},
                     {},
                 )
             sid = nid()
