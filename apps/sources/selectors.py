@@ -27,7 +27,8 @@ def source_for_user(*, user, pk) -> Source:
     return source
 
 
-def _search(queryset: QuerySet[Item], q: str) -> QuerySet[Item]:
+def search_items(*, queryset: QuerySet[Item], q: str) -> QuerySet[Item]:
+    """Full-text search: PostgreSQL search vectors when on PostgreSQL, icontains per word elsewhere."""
     q = q.strip()[:200]
     if not q:
         return queryset
@@ -38,8 +39,8 @@ def _search(queryset: QuerySet[Item], q: str) -> QuerySet[Item]:
         vector = SearchVector("title", weight="A", config="simple") + SearchVector("text", weight="B", config="simple")
         query = SearchQuery(q, search_type="websearch", config="simple")
         return (
-            queryset.annotate(search_rank=SearchRank(vector, query))
-            .filter(search_rank__gt=0)
+            queryset.annotate(search_vector=vector, search_rank=SearchRank(vector, query))
+            .filter(search_vector=query)
             .order_by("-search_rank", "-published_at", "-id")
         )
     condition = Q()
@@ -81,7 +82,7 @@ def items_for_workspace(
     elif sentiment == "neutral":
         queryset = queryset.filter(sentiment__gte=-0.1, sentiment__lte=0.1)
     queryset = queryset.annotate(duplicate_count=Count("duplicates"))
-    return _search(queryset, q) if q else queryset.order_by("-published_at", "-id")
+    return search_items(queryset=queryset, q=q) if q else queryset.order_by("-published_at", "-id")
 
 
 def item_for_user(user, pk) -> Item:

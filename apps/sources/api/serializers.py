@@ -1,0 +1,133 @@
+"""API shapes for sources, items and fetch attempts (input serializers separate from output)."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from ..models import FetchAttempt, Item, Source, SourceKind
+
+
+class SourceSerializer(serializers.ModelSerializer):
+    host = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Source
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "url",
+            "host",
+            "site_url",
+            "description",
+            "listing",
+            "status",
+            "interval_seconds",
+            "min_interval_seconds",
+            "next_check_at",
+            "last_fetched_at",
+            "last_success_at",
+            "last_new_item_at",
+            "consecutive_failures",
+            "last_error",
+            "item_count",
+            "created_at",
+            "updated_at",
+        ]
+        read_only_fields = fields
+
+
+class SourceCreateSerializer(serializers.Serializer):
+    url = serializers.CharField(max_length=2000)
+    name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
+    kind = serializers.ChoiceField(choices=SourceKind.choices, required=False, allow_blank=True, default="")
+    discover = serializers.BooleanField(
+        default=True, help_text="Fetch the URL first: a web page's feeds are discovered, a feed's title is read."
+    )
+
+
+class SourceUpdateSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=255, required=False, allow_blank=True)
+    url = serializers.CharField(max_length=2000, required=False)
+    min_interval_seconds = serializers.IntegerField(required=False, min_value=60, max_value=86400)
+
+
+class FeedCandidateSerializer(serializers.Serializer):
+    url = serializers.CharField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+
+
+class OpmlImportSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class OpmlImportResultSerializer(serializers.Serializer):
+    created = SourceSerializer(many=True)
+    skipped = serializers.ListField(child=serializers.CharField())
+
+
+class SourceBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Source
+        fields = ["id", "name", "kind", "url"]
+        read_only_fields = fields
+
+
+class ItemSerializer(serializers.ModelSerializer):
+    source = SourceBriefSerializer(read_only=True)
+    duplicate_count = serializers.IntegerField(read_only=True, default=0)
+    generate_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Item
+        fields = [
+            "id",
+            "source",
+            "guid",
+            "url",
+            "canonical_url",
+            "title",
+            "author",
+            "published_at",
+            "summary_html",
+            "content_html",
+            "text",
+            "image_url",
+            "language",
+            "sentiment",
+            "score",
+            "comments",
+            "content_hash",
+            "duplicate_of",
+            "duplicate_count",
+            "fetched_at",
+            "updated_at",
+            "generate_url",
+        ]
+        read_only_fields = fields
+
+    def get_generate_url(self, item: Item) -> str:
+        return f"/app/generate/?item={item.pk}"
+
+
+class FetchAttemptSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FetchAttempt
+        fields = [
+            "id",
+            "source",
+            "started_at",
+            "duration_ms",
+            "outcome",
+            "http_status",
+            "bytes_received",
+            "items_found",
+            "items_new",
+            "items_updated",
+            "items_duplicate",
+            "error",
+            "final_url",
+            "next_check_at",
+        ]
+        read_only_fields = fields
