@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.errors import NotFound
 from apps.core.models import AuditEntry
+from apps.accounts.models import Membership
 from apps.core.permissions import membership_for
 
 from .access import PostAccess, require_view
@@ -45,12 +46,17 @@ def shared_post_ids(*, user) -> QuerySet:
     )
 
 
-def posts_for_user(*, user, workspace, filters: dict[str, Any] | None = None) -> QuerySet[Post]:
+def posts_for_user(
+    *, user, workspace, filters: dict[str, Any] | None = None, membership: Membership | None = None
+) -> QuerySet[Post]:
     """The posts of the workspace (for its members) plus those shared with the user, filtered by
     state, assignee ("me", "none" or an id), author, persona, trend, tag and a text search."""
     if not getattr(user, "is_authenticated", False):
         return Post.objects.none()
-    member = membership_for(user=user, workspace=workspace) is not None
+    if membership is not None and membership.user_id == user.pk and membership.workspace_id == workspace.pk:
+        member = True  # the request already looked it up
+    else:
+        member = membership_for(user=user, workspace=workspace) is not None
     scope = Q(pk__in=shared_post_ids(user=user))
     if member:
         scope = Q(workspace=workspace) | scope
@@ -87,7 +93,7 @@ def post_for_user(*, user, pk: Any, for_update: bool = False) -> Post:
         raise NotFound(_("Not found.")) from None
     queryset = Post.objects.select_related(*LIST_RELATED, "workspace", "featured_media")
     if for_update:
-        queryset = queryset.select_for_update()
+        queryset = queryset.select_for_update(of=("self",))
     post = queryset.filter(pk=pk).first()
     if post is None:
         raise NotFound(_("Not found."))

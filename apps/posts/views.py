@@ -56,7 +56,9 @@ def _filter_context(request, membership) -> dict:
 @login_required
 def post_list(request):
     membership = _workspace(request)
-    queryset = selectors.posts_for_user(user=request.user, workspace=membership.workspace, filters=_filters(request))
+    queryset = selectors.posts_for_user(
+        user=request.user, workspace=membership.workspace, filters=_filters(request), membership=membership
+    )
     page = Paginator(queryset, LIST_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -74,7 +76,9 @@ def post_board(request):
     membership = _workspace(request)
     filters = _filters(request)
     filters.pop("state", None)
-    columns = selectors.board_columns(user=request.user, workspace=membership.workspace, filters=filters)
+    columns = selectors.board_columns(
+        user=request.user, workspace=membership.workspace, filters=filters, membership=membership
+    )
     # Which drops the user's role allows, by (from state, to state): the board's JS refuses the rest
     # early; the server checks again whatever the page says.
     moves: dict[str, dict[str, str]] = {}

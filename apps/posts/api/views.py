@@ -42,8 +42,9 @@ class PostsAPIView(GenericAPIView):
     def post_or_404(self, post_id):
         return selectors.post_for_user(user=self.request.user, pk=post_id)
 
-    def detail_response(self, post, status_code=status.HTTP_200_OK) -> Response:
-        post = selectors.post_for_user(user=self.request.user, pk=post.pk)
+    def detail_response(self, post, status_code=status.HTTP_200_OK, *, reload: bool = True) -> Response:
+        if reload:  # after a write: the related rows and the access may have changed
+            post = selectors.post_for_user(user=self.request.user, pk=post.pk)
         context = {
             "access": post_access(user=self.request.user, post=post),
             "required_approvals": services.required_approvals_for(workspace_id=post.workspace_id),
@@ -81,8 +82,10 @@ def _related(workspace_id: int, data: dict) -> dict:
 class PostListView(PostsAPIView):
     @extend_schema(parameters=LIST_FILTERS, responses=s.PostListSerializer(many=True), operation_id="posts_list")
     def get(self, request):
-        workspace = membership_for_request(request).workspace
-        queryset = selectors.posts_for_user(user=request.user, workspace=workspace, filters=request.query_params)
+        membership = membership_for_request(request)
+        queryset = selectors.posts_for_user(
+            user=request.user, workspace=membership.workspace, filters=request.query_params, membership=membership
+        )
         return self.paginated(queryset, s.PostListSerializer)
 
     @extend_schema(request=s.PostCreateSerializer, responses={201: s.PostDetailSerializer}, operation_id="posts_create")
@@ -99,7 +102,7 @@ class PostListView(PostsAPIView):
 class PostDetailView(PostsAPIView):
     @extend_schema(parameters=[POST_ID], responses=s.PostDetailSerializer, operation_id="posts_retrieve")
     def get(self, request, post_id):
-        return self.detail_response(self.post_or_404(post_id))
+        return self.detail_response(self.post_or_404(post_id), reload=False)
 
     @extend_schema(
         parameters=[POST_ID],

@@ -167,7 +167,7 @@ def _apply(
     access, transition = _check(post=post, user=user, action=action)
     options = options or {}
     with transaction.atomic():
-        locked = Post.objects.select_for_update().select_related("author", "assignee").get(pk=post.pk)
+        locked = Post.objects.select_for_update(of=("self",)).select_related("author", "assignee").get(pk=post.pk)
         if locked.state not in transition.sources:
             raise Conflict(
                 _("Cannot %(action)s a post that is %(state)s.")
