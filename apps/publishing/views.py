@@ -225,7 +225,8 @@ def channel_edit(request, pk: int | None = None):
             "secret_fields": secret_fields,
             "error": error,
             "expiry": selectors.channel_expiry_warning(channel) if channel else "",
-            "adapter": ADAPTERS[platform],
+            # a dict, not the class: templates would call a class
+            "adapter": {"label": ADAPTERS[platform].label, "default_rate": ADAPTERS[platform].default_rate},
             "breaker": breaker_state(channel_id=channel.pk) if channel else "",
             "publications": channel.publications.select_related("post").order_by("-due_at")[:20] if channel else [],
         },

@@ -17,6 +17,8 @@ register = template.Library()
 
 def panel_context(*, request, post) -> dict:
     membership = membership_for(user=request.user, workspace=post.workspace_id)
+    if membership is None:  # a guest the post was shared with sees no publishing details
+        return {"post": post, "channels": [], "publications": [], "can_publish": False, "request": request}
     channels = list(Channel.objects.filter(workspace_id=post.workspace_id, is_active=True).order_by("name"))
     history = list(publications_with_engagement(workspace=post.workspace).filter(channel__in=channels))
     for channel in channels:
