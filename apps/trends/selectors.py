@@ -69,9 +69,9 @@ def trends_filtered(
         queryset = queryset.filter(language=filters.language)
     if filters.q:
         queryset = queryset.filter(title__icontains=filters.q)
-    return queryset.prefetch_related(Prefetch("topics", queryset=Topic.objects.only("id", "name", "slug"))).order_by(
-        "-score", "-last_seen_at", "-id"
-    )
+    return queryset.prefetch_related(
+        Prefetch("topics", queryset=Topic.objects.only("id", "name", "slug", "keywords"))
+    ).order_by("-score", "-last_seen_at", "-id")
 
 
 def sparkline_series(*, trend_ids: list[int], points: int = SPARKLINE_POINTS) -> dict[int, list[float]]:
@@ -214,7 +214,7 @@ def trends_to_write_next(*, workspace, persona: Persona | None = None, limit: in
         Trend.objects.filter(workspace=workspace, status=TrendStatus.ACTIVE, last_seen_at__gte=since, score__gt=0)
         .annotate(has_post=has_post)
         .filter(has_post=False)
-        .prefetch_related(Prefetch("topics", queryset=Topic.objects.only("id", "name", "slug")))
+        .prefetch_related(Prefetch("topics", queryset=Topic.objects.only("id", "name", "slug", "keywords")))
         .order_by("-score")[:500]
     )
     words = _topic_words(persona) if persona is not None else set()

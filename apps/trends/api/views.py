@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.db.models import prefetch_related_objects
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins
 from rest_framework.decorators import action
@@ -32,10 +33,10 @@ FILTER_PARAMS = [
 class TrendViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScopedViewSet):
     serializer_class = TrendSerializer
     filter_backends: list = []
-    list_actions = ("list", "write_next", "settings")
+    list_actions = ("list", "write_next", "ranking_settings")
 
     def base_queryset(self):
-        return Trend.objects.prefetch_related("topics")
+        return Trend.objects.all()
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -56,6 +57,7 @@ class TrendViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceSc
 
     def retrieve(self, request, *args, **kwargs):
         trend = self.get_object()
+        prefetch_related_objects([trend], "topics")
         sparklines = selectors.sparkline_series(trend_ids=[trend.pk], points=48)
         return Response(
             self.get_serializer(trend, context={**self.get_serializer_context(), "sparklines": sparklines}).data
@@ -101,7 +103,7 @@ class TrendViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceSc
 
     @extend_schema(request=TrendSettingsInputSerializer, responses=TrendSettingsSerializer)
     @action(detail=False, methods=["get", "patch"], url_path="settings")
-    def settings(self, request):
+    def ranking_settings(self, request):
         if request.method == "PATCH":
             serializer = TrendSettingsInputSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)

@@ -174,7 +174,7 @@ class Clusterer:
             result.similarities[r.id] = 1.0
             touched.add(key)
         result.touched = {self.resolve(k) for k in touched}
-        result.created = {k for k in result.touched if k < 0}
+        result.created = {k for k in result.touched if k in result.created}
         result.assignments = {r.id: self.resolve(self.labels[r.id]) for r in records if r.id in self.labels}
         result.merged = {k: self.resolve(k) for k in self._forward}
         return result
@@ -184,15 +184,14 @@ class Clusterer:
         window = p.window_hours * 3600.0
         horizon = float(times[0]) - window
         active = [c for c in self.clusters.values() if c.alive and c.last_seen >= horizon]
-        to_live = (
-            (vectors @ self._matrix(active).T).tocsr() if active else sparse.csr_matrix((vectors.shape[0], 0))
-        )
+        to_live = (vectors @ self._matrix(active).T).tocsr() if active else sparse.csr_matrix((vectors.shape[0], 0))
         pairwise = (vectors @ vectors.T).tocsr()
         pairwise.sort_indices()
         last_seen = np.array([c.last_seen for c in active], dtype=np.float64)
         n = vectors.shape[0]
         group = np.full(n, -1, dtype=np.int64)  # index of the chunk-new group each item started or joined
         group_norm2: list[float] = []
+        group_last: list[float] = []
         choice: list[tuple[int, int, float]] = []  # (kind 0=existing 1=new, index, similarity)
         s_ptr, s_idx, s_val = to_live.indptr, to_live.indices, to_live.data
         w_ptr, w_idx, w_val = pairwise.indptr, pairwise.indices, pairwise.data
@@ -219,6 +218,7 @@ class Clusterer:
                 if mine.any():
                     sums = np.bincount(labels[mine], weights=vals[mine], minlength=len(group_norm2))
                     sims = sums / np.sqrt(np.asarray(group_norm2))
+                    sims[np.asarray(group_last) < times[i] - window] = 0.0
                     k = int(sims.argmax())
                     if sims[k] >= best_sim:
                         best_kind, best_index, best_sim = 1, k, float(sims[k])
@@ -227,11 +227,13 @@ class Clusterer:
                 continue
             if best_kind == 1:
                 group_norm2[best_index] += 2.0 * float(sums[best_index]) + 1.0
+                group_last[best_index] = float(times[i])
                 group[i] = best_index
                 choice.append((1, best_index, best_sim))
             else:
                 group[i] = len(group_norm2)
                 group_norm2.append(1.0)
+                group_last.append(float(times[i]))
                 choice.append((1, group[i], 1.0))
         touched: set[int] = set()
         new_clusters: dict[int, Cluster] = {}
@@ -244,6 +246,7 @@ class Clusterer:
                 if cluster is None:
                     cluster = new_clusters[index] = Cluster(next(self._new_keys), r.published_at, r.published_at)
                     self.clusters[cluster.key] = cluster
+                    result.created.add(cluster.key)
             a, b = vectors.indptr[i], vectors.indptr[i + 1]
             cluster.add_vector(vectors.indices[a:b], vectors.data[a:b])
             cluster.size += 1
@@ -278,7 +281,7 @@ class Clusterer:
         pairs = [
             (float(v), keys[r], active[c].key)
             for r, c, v in zip(overlap.row, overlap.col, overlap.data, strict=True)
-            if v >= p.merge_threshold and keys[r] != active[c].key
+            if v >= p.merge_threshold and keys[r] != active[c].key and self._close_in_time(keys[r], active[c].key)
         ]
         if not pairs:
             return set(keys)
@@ -297,6 +300,11 @@ class Clusterer:
             self._forward[absorbed] = survivor
             changed.add(survivor)
         return {self.resolve(k) for k in changed}
+
+    def _close_in_time(self, x: int, y: int) -> bool:
+        cx, cy = self.clusters[x], self.clusters[y]
+        gap = max(cx.first_seen, cy.first_seen) - min(cx.last_seen, cy.last_seen)
+        return gap <= self.params.window_hours * 3600.0
 
     def _survivor(self, x: int, y: int) -> tuple[int, int]:
         """Stored clusters (positive keys) outlive new ones; then the larger; then the older key."""
