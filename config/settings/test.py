@@ -37,16 +37,29 @@ if USING_POSTGRES:
 else:
     DATABASES["default"]["NAME"] = str(SQLITE_PATH.with_name("test.sqlite3"))
 
+# pytest-xdist workers share one Redis: give each its own key space, channel prefix and queue,
+# since their test databases hand out the same primary keys (and so the same group names).
+XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 REDIS_URL = _redis_url if USING_REDIS else ""
 if USING_REDIS:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels_redis.core.RedisChannelLayer", "CONFIG": {"hosts": [REDIS_URL]}}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"test-{XDIST_WORKER}",
+        }
+    }
+    CHANNEL_LAYERS = {
+        "default": {
+            "BACKEND": "channels_redis.core.RedisChannelLayer",
+            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"asgi-test-{XDIST_WORKER}"},
+        }
+    }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 CELERY_TASK_DEFAULT_QUEUE = f"celery-test-{XDIST_WORKER}"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
