@@ -52,7 +52,8 @@ if USING_REDIS:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL], "prefix": f"asgi-test-{XDIST_WORKER}"},
+            # socket_timeout: see base.py (redis-py 8 vs channels-redis BZPOPMIN).
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}], "prefix": f"asgi-test-{XDIST_WORKER}"},
         }
     }
 else:
