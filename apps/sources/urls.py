@@ -1,6 +1,15 @@
 from django.urls import path
 
-from apps.core.views import section_empty
+from . import views
 
 app_name = "sources"
-urlpatterns = [path("sources/", section_empty, {"section": "sources"}, name="index")]
+urlpatterns = [
+    path("sources/", views.source_list, name="index"),
+    path("sources/choose/", views.source_choose, name="choose"),
+    path("sources/opml/", views.opml_export, name="opml_export"),
+    path("sources/opml/import/", views.opml_import, name="opml_import"),
+    path("sources/items/", views.item_list, name="items"),
+    path("sources/items/<int:pk>/", views.item_detail, name="item"),
+    path("sources/<int:pk>/", views.source_detail, name="detail"),
+    path("sources/<int:pk>/<str:action>/", views.source_action, name="action"),
+]
