@@ -44,7 +44,7 @@ class PersonaForm(forms.Form):
 class SampleForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=300, required=False)
     text = forms.CharField(label=_("Text"), widget=forms.Textarea(attrs={"rows": 8}))
-    source_url = forms.URLField(label=_("Source URL"), required=False)
+    source_url = forms.URLField(label=_("Source URL"), required=False, assume_scheme="https")
 
 
 class StyleCheckForm(forms.Form):

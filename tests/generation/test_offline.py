@@ -55,7 +55,7 @@ def test_thread_posts_fit_and_are_numbered(django_capture_on_commit_callbacks, w
     with django_capture_on_commit_callbacks(execute=True):
         job = generation_start(user=writer, workspace=workspace, item=item, fmt="thread", with_image=False)
     job.refresh_from_db()
-    posts = [p for p in job.post.body_text.split("\n\n") if p.strip()]
+    posts = [p for p in job.post.body_text.split("\n") if p.strip()]
     assert len(posts) >= 3
     assert posts[0].startswith("1/")
     assert all(len(p) <= 280 for p in posts)

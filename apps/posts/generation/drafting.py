@@ -443,12 +443,12 @@ def refine_offline(*, action: str, text: str, persona: PersonaBrief, material: l
 def fix_grammar(text: str) -> str:
     def fix_line(line: str) -> str:
         line = re.sub(r"[ \t]{2,}", " ", line)
+        for wrong, right in TYPOS.items():
+            line = re.sub(rf"\b{wrong}\b", right, line, flags=re.IGNORECASE)
         line = re.sub(r"\b(\w+)(\s+\1\b)+", r"\1", line, flags=re.IGNORECASE)
         line = re.sub(r"\s+([,.;:!?])", r"\1", line)
         line = re.sub(r"([,;:])(?=[^\s\d/])", r"\1 ", line)
         line = re.sub(r"\bi\b", "I", line)
-        for wrong, right in TYPOS.items():
-            line = re.sub(rf"\b{wrong}\b", right, line, flags=re.IGNORECASE)
         line = re.sub(r"(^|[.!?]\s+)([a-zа-яё])", lambda m: m.group(1) + m.group(2).upper(), line)
         stripped = line.rstrip()
         if stripped and not stripped.startswith(("#", "-", ">", "*")) and stripped[-1].isalnum() and len(stripped) > 40:

@@ -38,6 +38,7 @@ class AISettingsForm(forms.Form):
     base_url = forms.URLField(
         label=_("Base URL"),
         required=False,
+        assume_scheme="https",
         help_text=_("Empty for api.openai.com; e.g. http://localhost:11434/v1 for Ollama."),
     )
     model = forms.CharField(label=_("Text model"), max_length=120, required=False)

@@ -179,6 +179,15 @@ class GenerationJob(WorkspaceScopedModel, TimeStampedModel):
         return self.prompt_tokens + self.completion_tokens
 
     @property
+    def subject(self) -> str:
+        if self.result_title:
+            return self.result_title
+        for related in (self.trend, self.item, self.post):
+            if related is not None:
+                return str(related)
+        return self.topic
+
+    @property
     def group_name(self) -> str:
         return f"generation.job.{self.pk}"
 

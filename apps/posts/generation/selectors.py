@@ -132,3 +132,15 @@ def persona_brief(*, persona) -> PersonaBrief:
         phrases=[p["phrase"] for p in (profile.phrases if profile else [])][:8],
         avg_sentence_length=float((profile.metrics if profile else {}).get("avg_sentence_length", 0.0)),
     )
+
+
+def post_for_user(*, user, pk):
+    """The post if the user may see it (workspace membership or a share), else 404."""
+    from apps.posts.access import require_view
+    from apps.posts.models import Post
+
+    post = Post.objects.filter(pk=pk).select_related("persona", "workspace", "trend").first()
+    if post is None:
+        raise NotFound(_("Post not found."))
+    require_view(user=user, post=post)
+    return post

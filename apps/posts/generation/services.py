@@ -4,6 +4,7 @@ provenance, usage, media), and refinements that wait as suggestions until an edi
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import logging
 import re
 import time
@@ -11,18 +12,18 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F, Max
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.accounts.roles import Capability
-from apps.core.errors import Conflict, Forbidden, InvalidInput
+from apps.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from apps.core.permissions import require_capability
 from apps.core.services import audit_log, broadcast_on_commit, on_commit_delay
 from apps.personas.selectors import persona_style_match
 
 from .crypto import secret_encrypt
-from .documents import excerpt_of, markup_to_document, markup_to_html, markup_to_text
+from .documents import markup_to_document, markup_to_text
 from .models import (
     AIProviderSettings,
     Decision,
@@ -218,9 +219,9 @@ def generation_cancel(*, user, job: GenerationJob) -> GenerationJob:
 
 
 def _can_edit_post(*, user, post) -> None:
-    membership = require_capability(user=user, workspace=post.workspace_id, capability=Capability.WRITE)
-    if post.author_id != user.pk and not membership.can(Capability.EDIT_ANY):
-        raise Forbidden(_("Only the post's author or an editor can refine it."))
+    from apps.posts.access import require_edit
+
+    require_edit(user=user, post=post)
 
 
 def refine_start(*, user, post, action: str, target_language: str = "") -> GenerationJob:
@@ -258,112 +259,124 @@ def refine_start(*, user, post, action: str, target_language: str = "") -> Gener
     return job
 
 
-def refine_accept(*, user, job: GenerationJob):
-    """Apply an accepted refinement as a new revision of the post."""
+def _refine_suggestions(job: GenerationJob):
+    from apps.posts.models import Suggestion
+
+    return Suggestion.objects.filter(post_id=job.post_id, pk__in=job.result.get("suggestions", [])).order_by("pk")
+
+
+def _refine_decision_update(job: GenerationJob, *, user) -> None:
+    """The job's decision follows its suggestions: pending while any is, else accepted if any was."""
+    states = set(_refine_suggestions(job).values_list("state", flat=True))
+    if "pending" in states:
+        return
+    decision = Decision.ACCEPTED if "accepted" in states else Decision.REJECTED
+    GenerationJob.objects.filter(pk=job.pk, decision=Decision.PENDING).update(
+        decision=decision, decided_by=user, decided_at=timezone.now()
+    )
+
+
+def refine_decide(*, user, job: GenerationJob, accept: bool, suggestion_id: int | None = None) -> GenerationJob:
+    """Accept or reject one of the refinement's suggestions, or all that are still pending. Accepting
+    goes through the posts app's suggestion service, so each change becomes a revision of the post."""
+    from apps.posts.services import suggestion_accept, suggestion_reject
+
     if job.kind != JobKind.REFINE or job.post is None:
         raise InvalidInput({"job": [_("Not a refinement.")]})
-    _can_edit_post(user=user, post=job.post)
     if job.status != JobStatus.SUCCEEDED or job.decision != Decision.PENDING:
         raise Conflict(_("This suggestion is not waiting for a decision."))
+    pending = _refine_suggestions(job).filter(state="pending").select_related("post", "author")
+    if suggestion_id is not None:
+        pending = pending.filter(pk=suggestion_id)
     with transaction.atomic():
-        locked = type(job).objects.select_for_update().get(pk=job.pk)
-        if locked.decision != Decision.PENDING:
-            raise Conflict(_("This suggestion was already decided."))
-        post = _post_apply_refinement(job=locked, user=user)
-        locked.decision, locked.decided_by, locked.decided_at = Decision.ACCEPTED, user, timezone.now()
-        locked.save(update_fields=["decision", "decided_by", "decided_at", "updated_at"])
-        audit_log(actor=user, action="generation.refine_accept", target=post, data={"job": job.pk})
-    job.refresh_from_db()
-    return post
-
-
-def refine_reject(*, user, job: GenerationJob) -> GenerationJob:
-    if job.kind != JobKind.REFINE or job.post is None:
-        raise InvalidInput({"job": [_("Not a refinement.")]})
-    _can_edit_post(user=user, post=job.post)
-    with transaction.atomic():
-        updated = (
-            type(job)
-            .objects.filter(pk=job.pk, decision=Decision.PENDING)
-            .update(decision=Decision.REJECTED, decided_by=user, decided_at=timezone.now())
-        )
-        if not updated:
-            raise Conflict(_("This suggestion is not waiting for a decision."))
-        audit_log(actor=user, action="generation.refine_reject", target=job.post, data={"job": job.pk})
+        for suggestion in pending:
+            if accept:
+                suggestion_accept(suggestion=suggestion, user=user)
+            else:
+                suggestion_reject(suggestion=suggestion, user=user)
+        _refine_decision_update(job, user=user)
     job.refresh_from_db()
     return job
 
 
-# --- posts (until the posts app's services exist, the rows are written here) -------------------------
+def refine_accept(*, user, job: GenerationJob, suggestion_id: int | None = None) -> GenerationJob:
+    return refine_decide(user=user, job=job, accept=True, suggestion_id=suggestion_id)
+
+
+def refine_reject(*, user, job: GenerationJob, suggestion_id: int | None = None) -> GenerationJob:
+    return refine_decide(user=user, job=job, accept=False, suggestion_id=suggestion_id)
+
+
+# --- posts: created and changed through the posts app's services -----------------------------------
 
 
 def _post_create_from_draft(*, job: GenerationJob, draft: StructuredDraft, featured=None):
-    """The Post and its first Revision for a finished draft."""
-    from apps.posts.models import Post, Revision
+    """The Post and its first Revision for a finished draft (posts.services.post_create)."""
+    from apps.posts.services import post_create
 
-    body = draft.body
-    text = markup_to_text(body)
-    post = Post.objects.create(
-        workspace_id=job.workspace_id,
-        title=(draft.title or job.topic or _("Untitled draft"))[:300],
-        body_json=markup_to_document(body),
-        body_html=markup_to_html(body),
-        body_text=text,
-        excerpt=(draft.excerpt or excerpt_of(text))[:1000],
-        tags=[t.lstrip("#") for t in draft.hashtags],
+    return post_create(
+        workspace=job.workspace,
+        user=job.created_by,
+        title=draft.title or job.topic or _("Untitled draft"),
+        body_json=markup_to_document(draft.body),
+        excerpt=(draft.excerpt or None),
         language=job.language,
+        tags=[t.lstrip("#") for t in draft.hashtags],
         persona=job.persona,
         trend=job.trend,
-        author=job.created_by,
-        assignee=job.created_by,
         featured_media=featured,
-    )
-    Revision.objects.create(
-        post=post,
-        number=1,
-        title=post.title,
-        body_json=post.body_json,
-        body_html=post.body_html,
-        body_text=post.body_text,
-        excerpt=post.excerpt,
-        author=job.created_by,
         reason=_("Drafted by AI (%(provider)s, %(model)s)") % {"provider": job.provider, "model": job.model},
     )
-    return post
 
 
-def _post_apply_refinement(*, job: GenerationJob, user):
-    """Write the accepted text as the post's new state and a new revision; refuse if the post moved on."""
-    from apps.posts.models import Post, Revision
+def _refine_suggestions_create(*, job: GenerationJob, text: str) -> list[int]:
+    """Turn the refined text into suggestions on the post, one per changed block (paragraph, heading,
+    list item), so the editor accepts or rejects each change; the post itself is not touched."""
+    from apps.posts.body import render_body
+    from apps.posts.models import Post
+    from apps.posts.services import suggestion_create
 
-    post = Post.objects.select_for_update().get(pk=job.post_id)
-    if post.version != job.options.get("base_version", post.version):
-        raise Conflict(_("The post changed after this suggestion was made. Refine it again."))
-    body = job.result_text
-    post.body_json, post.body_html, post.body_text = (
-        markup_to_document(body),
-        markup_to_html(body),
-        markup_to_text(body),
-    )
-    post.excerpt = excerpt_of(post.body_text)
-    if job.action == RefineAction.TRANSLATE and job.options.get("target_language"):
-        post.language = job.options["target_language"]
-    post.version = F("version") + 1
-    post.save(update_fields=["body_json", "body_html", "body_text", "excerpt", "language", "version", "updated_at"])
-    post.refresh_from_db(fields=["version"])
-    number = (post.revisions.aggregate(n=Max("number"))["n"] or 0) + 1
-    Revision.objects.create(
-        post=post,
-        number=number,
-        title=post.title,
-        body_json=post.body_json,
-        body_html=post.body_html,
-        body_text=post.body_text,
-        excerpt=post.excerpt,
-        author=user,
-        reason=_("Accepted AI refinement: %(action)s") % {"action": job.get_action_display()},
-    )
-    return post
+    post = Post.objects.get(pk=job.post_id)
+    old_blocks = post.body_text.split("\n")
+    new_blocks = render_body(body_json=markup_to_document(text))[2].split("\n")
+    offsets, pos = [], 0
+    for block in old_blocks:
+        offsets.append((pos, pos + len(block)))
+        pos += len(block) + 1
+    changes: dict[int, str] = {}
+    matcher = difflib.SequenceMatcher(a=old_blocks, b=new_blocks, autojunk=False)
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        olds, news = list(range(i1, i2)), new_blocks[j1:j2]
+        if not olds:  # pure insertion: attach to the block before (or the first block)
+            anchor = max(0, i1 - 1)
+            base = changes.get(anchor, old_blocks[anchor])
+            joined = " ".join(news)
+            changes[anchor] = (base + " " + joined).strip() if i1 > 0 else (joined + " " + base).strip()
+            continue
+        for k, index in enumerate(olds):
+            if k < len(news):
+                changes[index] = news[k] if k < len(olds) - 1 else " ".join(news[k:])
+            else:
+                changes[index] = ""
+    ids: list[int] = []
+    for index in sorted(changes):
+        start, end = offsets[index]
+        replacement = changes[index]
+        if start == end or replacement == old_blocks[index]:
+            continue
+        suggestion = suggestion_create(
+            post=post,
+            user=job.created_by,
+            replacement=replacement[:10_000],
+            start=start,
+            end=end,
+            note=_("AI refinement: %(action)s") % {"action": job.get_action_display()},
+        )
+        ids.append(suggestion.pk)
+        post.refresh_from_db(fields=["body_text"])
+    return ids
 
 
 def _markup_of_post(post) -> str:
@@ -605,17 +618,27 @@ def generation_run(*, job_id: int, provider: Provider | None = None) -> Generati
     except ProviderRetryableError as exc:
         _usage_record(job=job, provider=provider, ai_settings=ai_settings)
         raise exc
-    except ProviderError as exc:
+    except (ProviderError, Forbidden, NotFound, InvalidInput, Conflict) as exc:
+        # Domain errors here mean the job can no longer be finished as asked (the author lost access,
+        # the post moved on): a visible failure, not a retry.
         _stop(
             job=job,
             provider=provider,
             ai_settings=ai_settings,
             status=JobStatus.FAILED,
-            error=str(exc),
+            error=_error_message(exc),
             text=stream.text,
         )
     job.refresh_from_db()
     return job
+
+
+def _error_message(exc: Exception) -> str:
+    if isinstance(exc, Conflict):
+        return exc.message
+    if hasattr(exc, "messages"):
+        return " ".join(str(m) for m in exc.messages)
+    return str(exc)
 
 
 def _usage_record(*, job, provider, ai_settings) -> Decimal:
@@ -805,7 +828,10 @@ def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, s
             post_id = post.pk
             decision = ""
         else:
-            decision = Decision.PENDING
+            result["suggestions"] = _refine_suggestions_create(job=job, text=text)
+            decision = Decision.PENDING if result["suggestions"] else ""
+            if not result["suggestions"]:
+                result["unchanged"] = True
         overhead_ms = max(0.0, (time.perf_counter() - started) * 1000 - model_ms)
         GenerationJob.objects.filter(pk=job.pk).update(
             status=JobStatus.SUCCEEDED,

@@ -17,7 +17,7 @@ from apps.personas.selectors import personas_for_workspace
 from .documents import markup_to_html, word_diff
 from .forms import AISettingsForm, GenerateForm, RefineForm
 from .models import AIProviderSettings, JobKind
-from .selectors import ai_settings_for, job_for_user, jobs_for_workspace, usage_cap_left, usage_for_month
+from .selectors import ai_settings_for, job_for_user, jobs_for_workspace, post_for_user, usage_cap_left, usage_for_month
 from .services import (
     ai_settings_update,
     generation_cancel,
@@ -111,18 +111,19 @@ def job_list(request):
 @login_required
 def job_detail(request, pk: int):
     job = job_for_user(user=request.user, pk=pk)
-    diff = None
-    if job.kind == JobKind.REFINE and job.result_text and job.post is not None:
-        from .services import _markup_of_post
+    suggestions = []
+    if job.kind == JobKind.REFINE and job.result.get("suggestions"):
+        from apps.posts.models import Suggestion
 
-        diff = word_diff(_markup_of_post(job.post), job.result_text)
+        for suggestion in Suggestion.objects.filter(post_id=job.post_id, pk__in=job.result["suggestions"]):
+            suggestions.append((suggestion, word_diff(suggestion.anchor_quote, suggestion.replacement)))
     media = list(job.post.media.all()) if job.post is not None and job.kind == JobKind.GENERATE else []
     return render(
         request,
         "generation/job.html",
         {
             "job": job,
-            "diff": diff,
+            "suggestions": suggestions,
             "media": media,
             "result_html": markup_to_html(job.result_text) if job.result_text else "",
         },
@@ -142,11 +143,7 @@ def job_cancel(request, pk: int):
 
 @login_required
 def refine(request, post_pk: int):
-    from apps.posts.models import Post
-
-    post = Post.objects.visible_to(request.user).filter(pk=post_pk).first()
-    if post is None:
-        raise NotFound(_("Post not found."))
+    post = post_for_user(user=request.user, pk=post_pk)
     form = RefineForm(request.POST or None, initial={"target_language": "ru" if post.language == "en" else "en"})
     if request.method == "POST" and form.is_valid():
         try:
@@ -170,13 +167,14 @@ def refine(request, post_pk: int):
 @require_POST
 def refine_decide(request, pk: int, decision: str):
     job = job_for_user(user=request.user, pk=pk)
+    suggestion_id = int(request.POST["suggestion"]) if request.POST.get("suggestion", "").isdigit() else None
     try:
         if decision == "accept":
-            refine_accept(user=request.user, job=job)
-            messages.success(request, _("Suggestion accepted: the post has a new revision."))
+            refine_accept(user=request.user, job=job, suggestion_id=suggestion_id)
+            messages.success(request, _("Accepted: the post has a new revision."))
         else:
-            refine_reject(user=request.user, job=job)
-            messages.success(request, _("Suggestion rejected; the post is unchanged."))
+            refine_reject(user=request.user, job=job, suggestion_id=suggestion_id)
+            messages.success(request, _("Rejected; the post is unchanged."))
     except Conflict as exc:
         messages.error(request, exc.message)
     return redirect("generation:job", pk=job.pk)

@@ -12,11 +12,11 @@ from rest_framework.views import APIView
 
 from apps.accounts.selectors import membership_for_request
 from apps.core.api.views import WorkspaceScopedViewSet
-from apps.core.errors import InvalidInput, NotFound
+from apps.core.errors import InvalidInput
 
 from .. import services
 from ..models import AIProviderSettings, GenerationJob, TokenUsage
-from ..selectors import ai_settings_for
+from ..selectors import ai_settings_for, post_for_user
 from .serializers import (
     AISettingsSerializer,
     GenerationJobSerializer,
@@ -33,6 +33,11 @@ def _in_workspace(model, pk, workspace):
     if obj is None:
         raise InvalidInput({model._meta.model_name: [_("Not found in this workspace.")]})
     return obj
+
+
+def _suggestion_id(data) -> int | None:
+    value = data.get("suggestion") if hasattr(data, "get") else None
+    return int(value) if value not in (None, "") and str(value).isdigit() else None
 
 
 class GenerationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScopedViewSet):
@@ -76,27 +81,26 @@ class GenerationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Worksp
     @extend_schema(request=None, responses=GenerationJobSerializer)
     @action(detail=True, methods=["post"])
     def accept(self, request, pk=None):
-        job = self.get_object()
-        services.refine_accept(user=request.user, job=job)
+        job = services.refine_accept(
+            user=request.user, job=self.get_object(), suggestion_id=_suggestion_id(request.data)
+        )
         return Response(GenerationJobSerializer(job).data)
 
     @extend_schema(request=None, responses=GenerationJobSerializer)
     @action(detail=True, methods=["post"])
     def reject(self, request, pk=None):
-        job = services.refine_reject(user=request.user, job=self.get_object())
+        job = services.refine_reject(
+            user=request.user, job=self.get_object(), suggestion_id=_suggestion_id(request.data)
+        )
         return Response(GenerationJobSerializer(job).data)
 
 
 class RefineView(APIView):
     @extend_schema(request=RefineStartSerializer, responses={202: GenerationJobSerializer})
     def post(self, request):
-        from apps.posts.models import Post
-
         data = RefineStartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        post = Post.objects.visible_to(request.user).filter(pk=data.validated_data["post"]).first()
-        if post is None:
-            raise NotFound(_("Post not found."))
+        post = post_for_user(user=request.user, pk=data.validated_data["post"])
         job = services.refine_start(
             user=request.user,
             post=post,

@@ -1,0 +1,83 @@
+"""Usage counting and the monthly cap, cancellation, provider settings and key handling."""
+
+from __future__ import annotations
+
+import pytest
+
+from apps.core.errors import Conflict, Forbidden
+from apps.posts.generation.crypto import secret_decrypt
+from apps.posts.generation.models import AIProviderSettings, GenerationJob, JobStatus, TokenUsage
+from apps.posts.generation.selectors import month_start
+from apps.posts.generation.services import ai_settings_update, generation_cancel, generation_run, generation_start
+from apps.posts.generation.streaming import cancel_flag_set
+
+pytestmark = pytest.mark.django_db
+
+
+def test_monthly_cap_blocks_new_generations(django_capture_on_commit_callbacks, writer, workspace, item):
+    AIProviderSettings.objects.create(workspace=workspace, monthly_token_cap=100)
+    TokenUsage.objects.create(workspace=workspace, month=month_start(), prompt_tokens=60, completion_tokens=40)
+    with pytest.raises(Conflict, match="monthly token allowance"):
+        generation_start(user=writer, workspace=workspace, item=item)
+
+
+def test_usage_accumulates_per_workspace(django_capture_on_commit_callbacks, writer, workspace, item):
+    for _ in range(2):
+        with django_capture_on_commit_callbacks(execute=True):
+            generation_start(user=writer, workspace=workspace, item=item, with_image=False)
+    jobs = GenerationJob.objects.filter(workspace=workspace)
+    usage = TokenUsage.objects.get(workspace=workspace)
+    assert usage.jobs == 2
+    assert usage.total_tokens == sum(j.total_tokens for j in jobs) > 0
+
+
+def test_cancel_queued_job_never_runs(writer, workspace, item):
+    job = generation_start(user=writer, workspace=workspace, item=item)  # on_commit never fires: stays queued
+    job = generation_cancel(user=writer, job=job)
+    assert job.status == JobStatus.CANCELLED
+    assert generation_run(job_id=job.pk) is None
+    with pytest.raises(Conflict):
+        generation_cancel(user=writer, job=job)
+
+
+def test_cancel_while_running_stops_without_a_post(writer, workspace, item):
+    job = generation_start(user=writer, workspace=workspace, item=item)
+    cancel_flag_set(job.pk)  # what the cancel service sets for a running worker to notice
+    job = generation_run(job_id=job.pk)
+    assert job.status == JobStatus.CANCELLED and job.post is None
+    assert job.completion_tokens > 0  # tokens already spent are still counted
+
+
+def test_only_author_or_editor_cancels(writer, editor, workspace, item, members):
+    job = generation_start(user=editor, workspace=workspace, item=item)
+    with pytest.raises(Forbidden):
+        generation_cancel(user=writer, job=job)
+    assert generation_cancel(user=members["admin"], job=job).status == JobStatus.CANCELLED
+
+
+def test_key_is_encrypted_and_only_admins_change_settings(admin_member, editor, workspace):
+    with pytest.raises(Forbidden):
+        ai_settings_update(user=editor, workspace=workspace, data={"provider": "openai"})
+    row = ai_settings_update(
+        user=admin_member,
+        workspace=workspace,
+        data={"provider": "openai", "api_key": "sk-live-abcdefgh9876", "model": "gpt-4o-mini"},
+    )
+    assert "sk-live" not in row.api_key_encrypted
+    assert secret_decrypt(row.api_key_encrypted) == "sk-live-abcdefgh9876"
+    assert row.api_key_hint == "…9876"
+    row = ai_settings_update(user=admin_member, workspace=workspace, data={"model": "other"})
+    assert secret_decrypt(row.api_key_encrypted) == "sk-live-abcdefgh9876"  # kept when not sent again
+    row = ai_settings_update(
+        user=admin_member, workspace=workspace, data={"clear_key": True, "base_url": "http://x/v1"}
+    )
+    assert not row.has_key
+
+
+def test_other_workspace_objects_are_refused(writer, workspace, other_workspace, item):
+    from apps.core.errors import InvalidInput
+    from apps.personas.models import Persona
+
+    foreign = Persona.objects.create(workspace=other_workspace, name="Foreign")
+    with pytest.raises(InvalidInput):
+        generation_start(user=writer, workspace=workspace, persona=foreign, item=item)
