@@ -346,3 +346,40 @@ def test_ingest_bytes_from_file(workspace):
     report = services.source_ingest_bytes(source=source, body=body)
     assert report.new == 25 and source.status == SourceStatus.PAUSED
     assert services.source_ingest_bytes(source=source, body=body).new == 0
+
+
+def test_ingest_command(workspace, feed_server, allow_private, tmp_path):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    url = feed_server.add("/cmd", rss([{"title": "Cmd", "link": "https://e.com/cmd"}]))
+    out = StringIO()
+    call_command("ingest", url, "--workspace", workspace.slug, stdout=out)
+    assert "1 new" in out.getvalue() and "outcome: ok" in out.getvalue()
+    feed_file = tmp_path / "feed.xml"
+    feed_file.write_bytes(rss([{"title": "From file", "link": "https://e.com/file"}]))
+    out = StringIO()
+    call_command("ingest", str(feed_file), "--workspace", workspace.slug, stdout=out)
+    assert "1 new" in out.getvalue()
+    bad = tmp_path / "bad.xml"
+    bad.write_bytes(b"<html>nope</html>")
+    with pytest.raises(CommandError):
+        call_command("ingest", str(bad), "--workspace", workspace.slug, stdout=StringIO())
+    with pytest.raises(CommandError):
+        call_command("ingest", url, "--workspace", "nope", stdout=StringIO())
+
+
+def test_demo_seed_is_idempotent_and_offline(workspace, members, settings):
+    from apps.sources import demo
+
+    settings.FETCH_ALLOW_PRIVATE_NETWORKS = False
+    demo.seed(workspace=workspace, users=members)
+    demo.seed(workspace=workspace, users=members)
+    assert Source.objects.filter(workspace=workspace).count() == len(demo.PUBLIC_SOURCES) + len(demo.BUNDLED)
+    assert not Source.objects.filter(workspace=workspace).exclude(status=SourceStatus.PAUSED).exists()
+    items = Item.objects.filter(workspace=workspace)
+    assert items.count() >= 15
+    assert items.filter(duplicate_of__isnull=False).count() >= 2  # re-posted stories are linked
+    assert items.filter(language="ru").exists()
+    assert items.order_by("-published_at").first().published_at > timezone.now() - timedelta(hours=2)
