@@ -10,9 +10,9 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import Membership
 from apps.core.errors import NotFound
 from apps.core.models import AuditEntry
-from apps.accounts.models import Membership
 from apps.core.permissions import membership_for
 
 from .access import PostAccess, require_view
@@ -118,10 +118,15 @@ class BoardColumn:
 
 
 def board_columns(
-    *, user, workspace, filters: dict[str, Any] | None = None, per_column: int = 200
+    *,
+    user,
+    workspace,
+    filters: dict[str, Any] | None = None,
+    per_column: int = 200,
+    membership: Membership | None = None,
 ) -> list[BoardColumn]:
     """One column per state with the newest posts of each (two queries whatever the number of posts)."""
-    queryset = posts_for_user(user=user, workspace=workspace, filters=filters)
+    queryset = posts_for_user(user=user, workspace=workspace, filters=filters, membership=membership)
     counts = dict(queryset.order_by().values_list("state").annotate(n=Count("id")))
     ranked = queryset.annotate(
         rank=Window(RowNumber(), partition_by=[F("state")], order_by=[F("updated_at").desc(), F("id").desc()])

@@ -153,7 +153,7 @@ def post_detail(request, pk: int):
     context.update(
         threads=selectors.comment_threads(post=post),
         suggestions=selectors.suggestions_for_post(post=post, state="pending"),
-        editor_config=json.dumps(
+        editor_config=(
             {
                 "postId": post.pk,
                 "version": post.version,
