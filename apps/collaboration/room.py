@@ -169,7 +169,8 @@ class Room:
         self._durable.set()
         layer = get_channel_layer()
         if layer is not None:
-            self.channel = await layer.new_channel(prefix="collab-room.")
+            # The default prefix: channels-redis runs one receive loop per process for "specific." channels.
+            self.channel = await layer.new_channel()
             await layer.group_add(group_name(self.post_id), self.channel)
             loop = asyncio.get_running_loop()
             self._tasks = [loop.create_task(self._listen(layer)), loop.create_task(self._resync_loop(layer))]

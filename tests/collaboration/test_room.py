@@ -8,7 +8,6 @@ import json
 
 import pytest
 import websockets
-from pycrdt import XmlElement, XmlText
 
 from apps.collaboration.models import DocumentCheckpoint, DocumentUpdate
 from apps.collaboration.prosemirror import doc_to_json
@@ -118,6 +117,7 @@ def test_garbage_frames_close_only_that_connection(live, post, writer, editor, r
 
 def test_outsiders_anonymous_and_foreign_origins_are_refused(live, post, outsider, writer, room_url, settings):
     settings.ALLOWED_HOSTS = ["127.0.0.1", "localhost"]
+
     async def refused(url, **kwargs):
         with pytest.raises(websockets.InvalidStatus):
             async with websockets.connect(url, **kwargs):

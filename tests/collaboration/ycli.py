@@ -38,8 +38,8 @@ class YClient:
         self.ws = await websockets.connect(
             self.url, additional_headers=self.headers, max_size=None, open_timeout=timeout, compression=None
         )
-        self.synced.clear()
-        self.closed.clear()
+        self.synced = asyncio.Event()
+        self.closed = asyncio.Event()
         self._reader = asyncio.get_running_loop().create_task(self._read())
         await self.ws.send(protocol.sync_step1(self.doc.get_state()))
         if wait_synced:
