@@ -40,6 +40,10 @@ class NearDuplicateIndex:
         self.signatures[key] = values
         self.max_id = max(self.max_id, key)
 
+    def remove(self, key: int) -> None:
+        if self.signatures.pop(key, None) is not None:
+            self.lsh.remove(key)
+
     def find(
         self, signature: list[int] | np.ndarray, *, threshold: float = VERIFY_THRESHOLD, before: int | None = None
     ) -> int | None:

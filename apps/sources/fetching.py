@@ -3,6 +3,7 @@ connect and total time limits, gzip, conditional GET. feedparser only ever gets 
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import socket
 import ssl
@@ -149,11 +150,18 @@ class _GuardedBackend(httpcore.SyncBackend):
         raise last_error or httpcore.ConnectError(f"could not connect to {host}")
 
 
+@functools.cache
+def _ssl_context() -> ssl.SSLContext:
+    # Loading the CA bundle costs tens of milliseconds; one context serves every fetch (it is thread-safe).
+    return ssl.create_default_context(cafile=certifi.where())
+
+
 class _GuardedTransport(httpx.HTTPTransport):
     def __init__(self, *, deadline: float):
-        super().__init__(trust_env=False, retries=0)
+        # verify=_ssl_context() so httpx does not build (and throw away) a context of its own.
+        super().__init__(verify=_ssl_context(), trust_env=False, retries=0)
         self._pool = httpcore.ConnectionPool(
-            ssl_context=ssl.create_default_context(cafile=certifi.where()),
+            ssl_context=_ssl_context(),
             max_connections=4,
             http1=True,
             network_backend=_GuardedBackend(deadline),

@@ -199,9 +199,13 @@ def detect_language(text: str, *, hint: str = "") -> str:
     hint = (hint or "").split("-")[0].split("_")[0].lower()[:8]
     if not sample.strip():
         return hint
-    counts = {code: len(rx.findall(sample)) for code, rx in _SCRIPTS}
-    latin = len(_LATIN.findall(sample))
-    best, best_count = max(counts.items(), key=lambda kv: kv[1])
+    if sample.isascii():
+        counts: dict[str, int] = {}
+        latin, best, best_count = 1, "", 0
+    else:
+        counts = {code: len(rx.findall(sample)) for code, rx in _SCRIPTS}
+        latin = len(_LATIN.findall(sample))
+        best, best_count = max(counts.items(), key=lambda kv: kv[1])
     if best_count > latin:
         if best == "ru" and _UK_ONLY.search(sample):
             return "uk"
@@ -210,7 +214,7 @@ def detect_language(text: str, *, hint: str = "") -> str:
                 return "ur"
             if _FA_ONLY.search(sample):
                 return "fa"
-        if best == "zh" and counts["ja"]:
+        if best == "zh" and counts.get("ja"):
             return "ja"
         return best
     if latin == 0:
@@ -279,8 +283,10 @@ def normalized_words(title: str, text: str, *, limit: int = 400) -> list[str]:
     return _NORMALIZE.sub(" ", f"{title} {text[:6000]}".lower()).split()[:limit]
 
 
-def content_hash(title: str, text: str) -> str:
-    return hashlib.sha256(" ".join(normalized_words(title, text, limit=100000)).encode()).hexdigest()
+def content_hash(title: str, text: str, *, words: list[str] | None = None) -> str:
+    if words is None:
+        words = _NORMALIZE.sub(" ", f"{title} {text}".lower()).split()
+    return hashlib.sha256(" ".join(words).encode()).hexdigest()
 
 
 def shingles(words: list[str]) -> set[bytes]:
@@ -385,7 +391,8 @@ def normalize_entry(entry: RawEntry, *, feed_url: str, feed_language: str = "", 
     published = published.astimezone(UTC)
     if published > now:
         published = now
-    words = normalized_words(title, text)
+    all_words = _NORMALIZE.sub(" ", f"{title} {text}".lower()).split()
+    sample = f"{title}. {text[:3000]}"
     return NormalizedItem(
         guid=guid,
         url=url,
@@ -397,10 +404,10 @@ def normalize_entry(entry: RawEntry, *, feed_url: str, feed_language: str = "", 
         content_html=content_html,
         text=text,
         image_url=_safe_url(entry.image_url, base) or first_image(content_html or summary_html),
-        language=detect_language(f"{title}. {text}", hint=entry.language or feed_language),
-        sentiment=sentiment_score(f"{title}. {text}"),
-        content_hash=content_hash(title, text),
-        minhash=minhash_signature(words),
+        language=detect_language(sample, hint=entry.language or feed_language),
+        sentiment=sentiment_score(sample),
+        content_hash=content_hash(title, text, words=all_words),
+        minhash=minhash_signature(all_words[:400]),
         score=entry.score,
         comments=entry.comments,
     )

@@ -496,33 +496,38 @@ def _items_upsert_batch(*, source: Source, entries: list[NormalizedItem], result
             new_rows.append(item)
     if not rows:
         return result
-    with dedup.workspace_index(source.workspace_id) as index:
-        Item.objects.bulk_create(
-            rows,
-            batch_size=BATCH_SIZE,
-            update_conflicts=True,
-            unique_fields=["source", "guid"],
-            update_fields=_UPDATE_FIELDS,
-        )
-        if new_rows and new_rows[0].pk is None:  # backends that cannot return ids from an upsert
-            ids = dict(
-                Item.objects.filter(source=source, guid__in=[r.guid for r in new_rows]).values_list("guid", "id")
-            )
-            for row in new_rows:
-                row.pk = ids.get(row.guid)
-        new_rows.sort(key=lambda r: (r.published_at, r.pk))
-        links: dict[int, int] = {}
+    # Chronological insert order makes ids chronological, so "the first item" is the smallest id.
+    rows.sort(key=lambda r: r.published_at)
+    Item.objects.bulk_create(
+        rows,
+        batch_size=BATCH_SIZE,
+        update_conflicts=True,
+        unique_fields=["source", "guid"],
+        update_fields=_UPDATE_FIELDS,
+    )
+    if new_rows and new_rows[0].pk is None:  # backends that cannot return ids from an upsert
+        ids = dict(Item.objects.filter(source=source, guid__in=[r.guid for r in new_rows]).values_list("guid", "id"))
         for row in new_rows:
-            original = index.find(row.minhash, before=row.pk) if row.minhash else None
+            row.pk = ids.get(row.guid)
+    new_rows.sort(key=lambda r: r.pk)
+    links: dict[int, int] = {}
+    # The index lock covers only the comparison, not the insert; the refresh inside it may already
+    # hold this batch's rows, so duplicates found here are taken out of the index again.
+    with dedup.workspace_index(source.workspace_id) as index:
+        for row in new_rows:
+            if not row.minhash:
+                continue
+            original = index.find(row.minhash, before=row.pk)
             if original is not None:
                 links[row.pk] = original
-            elif row.minhash:
+                index.remove(row.pk)
+            else:
                 index.add(row.pk, row.minhash)
-        if links:
-            alive = set(Item.objects.filter(pk__in=set(links.values())).values_list("id", flat=True))
-            dup_rows = [Item(pk=pk, duplicate_of_id=orig) for pk, orig in links.items() if orig in alive]
-            Item.objects.bulk_update(dup_rows, ["duplicate_of"], batch_size=BATCH_SIZE)
-            result.duplicates = len(dup_rows)
+    if links:
+        alive = set(Item.objects.filter(pk__in=set(links.values())).values_list("id", flat=True))
+        dup_rows = [Item(pk=pk, duplicate_of_id=orig) for pk, orig in links.items() if orig in alive]
+        Item.objects.bulk_update(dup_rows, ["duplicate_of"], batch_size=BATCH_SIZE)
+        result.duplicates = len(dup_rows)
     result.new_ids = [r.pk for r in new_rows]
     if result.new_ids:
         Source.objects.filter(pk=source.pk).update(
