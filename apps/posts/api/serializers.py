@@ -319,3 +319,15 @@ class NotificationSerializer(serializers.Serializer):
             "read": n.read_at is not None,
             "created_at": serializers.DateTimeField().to_representation(n.created_at),
         }
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    details = serializers.JSONField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The API's error envelope (apps.core.api.exceptions)."""
+
+    error = ErrorDetailSerializer()

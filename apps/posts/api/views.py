@@ -22,6 +22,19 @@ from ..models import MediaAsset, PostState, SuggestionState
 from ..services.workflow import TRANSITIONS
 from . import serializers as s
 
+ERRORS = {400: s.ErrorSerializer, 401: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer}
+
+
+def errors(ok, *, conflict: bool = True) -> dict:
+    """The success response(s) plus the error envelope for the failures every endpoint may answer."""
+    out = dict(ok) if isinstance(ok, dict) else {200: ok}
+    for code, serializer in ERRORS.items():
+        out.setdefault(code, serializer)
+    if conflict:
+        out.setdefault(409, s.ErrorSerializer)
+    return out
+
+
 POST_ID = OpenApiParameter("post_id", OpenApiTypes.INT, OpenApiParameter.PATH)
 LIST_FILTERS = [
     OpenApiParameter("state", OpenApiTypes.STR, description="One state or several separated by commas.",
@@ -80,7 +93,9 @@ def _related(workspace_id: int, data: dict) -> dict:
 
 
 class PostListView(PostsAPIView):
-    @extend_schema(parameters=LIST_FILTERS, responses=s.PostListSerializer(many=True), operation_id="posts_list")
+    @extend_schema(
+        parameters=LIST_FILTERS, responses=errors(s.PostListSerializer(many=True)), operation_id="posts_list"
+    )
     def get(self, request):
         membership = membership_for_request(request)
         queryset = selectors.posts_for_user(
@@ -88,7 +103,9 @@ class PostListView(PostsAPIView):
         )
         return self.paginated(queryset, s.PostListSerializer)
 
-    @extend_schema(request=s.PostCreateSerializer, responses={201: s.PostDetailSerializer}, operation_id="posts_create")
+    @extend_schema(
+        request=s.PostCreateSerializer, responses=errors({201: s.PostDetailSerializer}), operation_id="posts_create"
+    )
     def post(self, request):
         workspace = membership_for_request(request).workspace
         data = s.PostCreateSerializer(data=request.data)
@@ -100,14 +117,14 @@ class PostListView(PostsAPIView):
 
 
 class PostDetailView(PostsAPIView):
-    @extend_schema(parameters=[POST_ID], responses=s.PostDetailSerializer, operation_id="posts_retrieve")
+    @extend_schema(parameters=[POST_ID], responses=errors(s.PostDetailSerializer), operation_id="posts_retrieve")
     def get(self, request, post_id):
         return self.detail_response(self.post_or_404(post_id), reload=False)
 
     @extend_schema(
         parameters=[POST_ID],
         request=s.PostUpdateSerializer,
-        responses=s.PostDetailSerializer,
+        responses=errors(s.PostDetailSerializer),
         operation_id="posts_partial_update",
         description=_("Save changes. Send the version you edited; if someone saved since, the answer is 409."),
     )
@@ -123,7 +140,9 @@ class PostDetailView(PostsAPIView):
 
 
 class RevisionListView(PostsAPIView):
-    @extend_schema(parameters=[POST_ID], responses=s.RevisionSerializer(many=True), operation_id="posts_revisions_list")
+    @extend_schema(
+        parameters=[POST_ID], responses=errors(s.RevisionSerializer(many=True)), operation_id="posts_revisions_list"
+    )
     def get(self, request, post_id):
         post = self.post_or_404(post_id)
         return self.paginated(selectors.revisions_for_post(post=post), s.RevisionSerializer)
@@ -132,7 +151,7 @@ class RevisionListView(PostsAPIView):
 class RevisionDetailView(PostsAPIView):
     @extend_schema(
         parameters=[POST_ID, OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)],
-        responses=s.RevisionDetailSerializer,
+        responses=errors(s.RevisionDetailSerializer),
         operation_id="posts_revisions_retrieve",
     )
     def get(self, request, post_id, number):
@@ -144,7 +163,7 @@ class RevisionRestoreView(PostsAPIView):
     @extend_schema(
         parameters=[POST_ID, OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)],
         request=None,
-        responses={201: s.RevisionSerializer},
+        responses=errors({201: s.RevisionSerializer}),
         operation_id="posts_revisions_restore",
     )
     def post(self, request, post_id, number):
@@ -161,7 +180,7 @@ class DiffView(PostsAPIView):
             OpenApiParameter("from", OpenApiTypes.INT, required=True, description="Older revision number."),
             OpenApiParameter("to", OpenApiTypes.INT, required=True, description="Newer revision number."),
         ],
-        responses=s.DiffSerializer,
+        responses=errors(s.DiffSerializer),
         operation_id="posts_diff",
     )
     def get(self, request, post_id):
@@ -185,7 +204,7 @@ class DiffView(PostsAPIView):
 class CommentListView(PostsAPIView):
     @extend_schema(
         parameters=[POST_ID, OpenApiParameter("resolved", OpenApiTypes.BOOL, description="false: open only.")],
-        responses=s.CommentSerializer(many=True),
+        responses=errors(s.CommentSerializer(many=True)),
         operation_id="posts_comments_list",
     )
     def get(self, request, post_id):
@@ -198,7 +217,7 @@ class CommentListView(PostsAPIView):
     @extend_schema(
         parameters=[POST_ID],
         request=s.CommentCreateSerializer,
-        responses={201: s.CommentSerializer},
+        responses=errors({201: s.CommentSerializer}),
         operation_id="posts_comments_create",
         description=_("Open a thread on a range of the text: give start/end offsets into body_text or the quote."),
     )
@@ -217,7 +236,7 @@ class CommentDetailView(PostsAPIView):
     @extend_schema(
         parameters=COMMENT_PARAMS,
         request=s.CommentBodySerializer,
-        responses=s.CommentSerializer,
+        responses=errors(s.CommentSerializer),
         operation_id="posts_comments_update",
     )
     def patch(self, request, post_id, comment_id):
@@ -228,7 +247,7 @@ class CommentDetailView(PostsAPIView):
         comment = services.comment_update(comment=comment, user=request.user, body=data.validated_data["body"])
         return Response(s.CommentSerializer(comment).data)
 
-    @extend_schema(parameters=COMMENT_PARAMS, responses={204: None}, operation_id="posts_comments_destroy")
+    @extend_schema(parameters=COMMENT_PARAMS, responses=errors({204: None}), operation_id="posts_comments_destroy")
     def delete(self, request, post_id, comment_id):
         post = self.post_or_404(post_id)
         comment = selectors.comment_for_user(user=request.user, post=post, pk=comment_id)
@@ -240,7 +259,7 @@ class CommentReplyView(PostsAPIView):
     @extend_schema(
         parameters=COMMENT_PARAMS,
         request=s.CommentBodySerializer,
-        responses={201: s.CommentSerializer},
+        responses=errors({201: s.CommentSerializer}),
         operation_id="posts_comments_reply",
     )
     def post(self, request, post_id, comment_id):
@@ -268,7 +287,10 @@ class CommentResolveView(CommentStateView):
     action_name = "resolve"
 
     @extend_schema(
-        parameters=COMMENT_PARAMS, request=None, responses=s.CommentSerializer, operation_id="posts_comments_resolve"
+        parameters=COMMENT_PARAMS,
+        request=None,
+        responses=errors(s.CommentSerializer),
+        operation_id="posts_comments_resolve",
     )
     def post(self, request, post_id, comment_id):
         return super().post(request, post_id, comment_id)
@@ -278,7 +300,10 @@ class CommentReopenView(CommentStateView):
     action_name = "reopen"
 
     @extend_schema(
-        parameters=COMMENT_PARAMS, request=None, responses=s.CommentSerializer, operation_id="posts_comments_reopen"
+        parameters=COMMENT_PARAMS,
+        request=None,
+        responses=errors(s.CommentSerializer),
+        operation_id="posts_comments_reopen",
     )
     def post(self, request, post_id, comment_id):
         return super().post(request, post_id, comment_id)
@@ -287,7 +312,7 @@ class CommentReopenView(CommentStateView):
 class SuggestionListView(PostsAPIView):
     @extend_schema(
         parameters=[POST_ID, OpenApiParameter("state", OpenApiTypes.STR, enum=SuggestionState.values)],
-        responses=s.SuggestionSerializer(many=True),
+        responses=errors(s.SuggestionSerializer(many=True)),
         operation_id="posts_suggestions_list",
     )
     def get(self, request, post_id):
@@ -298,7 +323,7 @@ class SuggestionListView(PostsAPIView):
     @extend_schema(
         parameters=[POST_ID],
         request=s.SuggestionCreateSerializer,
-        responses={201: s.SuggestionSerializer},
+        responses=errors({201: s.SuggestionSerializer}),
         operation_id="posts_suggestions_create",
     )
     def post(self, request, post_id):
@@ -316,7 +341,7 @@ class SuggestionAcceptView(PostsAPIView):
     @extend_schema(
         parameters=SUGGESTION_PARAMS,
         request=None,
-        responses=s.SuggestionSerializer,
+        responses=errors(s.SuggestionSerializer),
         operation_id="posts_suggestions_accept",
     )
     def post(self, request, post_id, suggestion_id):
@@ -331,7 +356,7 @@ class SuggestionRejectView(PostsAPIView):
     @extend_schema(
         parameters=SUGGESTION_PARAMS,
         request=s.NoteSerializer,
-        responses=s.SuggestionSerializer,
+        responses=errors(s.SuggestionSerializer),
         operation_id="posts_suggestions_reject",
     )
     def post(self, request, post_id, suggestion_id):
@@ -350,7 +375,7 @@ class TransitionView(PostsAPIView):
             OpenApiParameter("action", OpenApiTypes.STR, OpenApiParameter.PATH, enum=list(TRANSITIONS)),
         ],
         request=s.TransitionInputSerializer,
-        responses=s.PostDetailSerializer,
+        responses=errors(s.PostDetailSerializer),
         operation_id="posts_transition",
         description=_(
             "Move the post through the workflow. 403 with a message when your role may not; 409 when the "
@@ -369,7 +394,11 @@ class TransitionView(PostsAPIView):
 
 
 class ShareListView(PostsAPIView):
-    @extend_schema(parameters=[POST_ID], responses=s.ShareSerializer(many=True), operation_id="posts_shares_list")
+    pagination_class = None  # a post is shared with a handful of people
+
+    @extend_schema(
+        parameters=[POST_ID], responses=errors(s.ShareSerializer(many=True)), operation_id="posts_shares_list"
+    )
     def get(self, request, post_id):
         post = self.post_or_404(post_id)
         return Response(s.ShareSerializer(selectors.post_shares(post=post), many=True).data)
@@ -377,7 +406,7 @@ class ShareListView(PostsAPIView):
     @extend_schema(
         parameters=[POST_ID],
         request=s.ShareInputSerializer,
-        responses={201: s.ShareSerializer},
+        responses=errors({201: s.ShareSerializer}),
         operation_id="posts_shares_create",
     )
     def post(self, request, post_id):
@@ -396,7 +425,7 @@ class ShareListView(PostsAPIView):
 class ShareDetailView(PostsAPIView):
     @extend_schema(
         parameters=[POST_ID, OpenApiParameter("user_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
-        responses={204: None},
+        responses=errors({204: None}),
         operation_id="posts_shares_destroy",
     )
     def delete(self, request, post_id, user_id):
@@ -411,7 +440,7 @@ class ShareDetailView(PostsAPIView):
 class NotificationListView(PostsAPIView):
     @extend_schema(
         parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL)],
-        responses=s.NotificationSerializer(many=True),
+        responses=errors(s.NotificationSerializer(many=True)),
         operation_id="notifications_list",
     )
     def get(self, request):
@@ -425,7 +454,7 @@ class NotificationReadView(PostsAPIView):
     @extend_schema(
         parameters=[OpenApiParameter("notification_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
         request=None,
-        responses=s.NotificationSerializer,
+        responses=errors(s.NotificationSerializer),
         operation_id="notifications_read",
     )
     def post(self, request, notification_id):
@@ -437,7 +466,7 @@ class NotificationReadView(PostsAPIView):
 
 
 class NotificationReadAllView(PostsAPIView):
-    @extend_schema(request=None, responses={204: None}, operation_id="notifications_read_all")
+    @extend_schema(request=None, responses=errors({204: None}), operation_id="notifications_read_all")
     def post(self, request):
         services.notifications_mark_all_read(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
