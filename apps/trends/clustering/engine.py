@@ -278,10 +278,13 @@ class Clusterer:
                 k = parent[k]
             return k
 
+        strong = overlap.data >= p.merge_threshold
         pairs = [
             (float(v), keys[r], active[c].key)
-            for r, c, v in zip(overlap.row, overlap.col, overlap.data, strict=True)
-            if v >= p.merge_threshold and keys[r] != active[c].key and self._close_in_time(keys[r], active[c].key)
+            for r, c, v in zip(
+                overlap.row[strong].tolist(), overlap.col[strong].tolist(), overlap.data[strong].tolist(), strict=True
+            )
+            if keys[r] != active[c].key and self._close_in_time(keys[r], active[c].key)
         ]
         if not pairs:
             return set(keys)

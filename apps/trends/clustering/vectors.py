@@ -3,15 +3,15 @@ document frequencies live in one int32 array that can be saved with the workspac
 
 from __future__ import annotations
 
-import math
 import zlib
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 from scipy import sparse
 from sklearn.utils import murmurhash3_32
 
-from .text import tokenize
+from .text import TOKEN_PATTERN, normalize_token
 
 N_FEATURES = 1 << 20
 TITLE_WEIGHT = 2
@@ -29,13 +29,22 @@ def feature_of(stem: str) -> int:
     return feature
 
 
+@lru_cache(maxsize=500_000)
+def token_feature(token: str) -> int:
+    """Feature of one lower-cased raw token (-1 for a stop word): one cache lookup per token."""
+    stem = normalize_token(token)
+    return feature_of(stem) if stem else -1
+
+
+def features_of(text: str) -> list[int]:
+    return [f for f in map(token_feature, TOKEN_PATTERN.findall(text.lower())) if f >= 0]
+
+
 def term_counts(title: str, text: str) -> Counter:
     """Feature counts of one document: title words count TITLE_WEIGHT times, the body's first words once."""
-    counts: Counter = Counter()
-    for stem in tokenize(title):
-        counts[feature_of(stem)] += TITLE_WEIGHT
-    for stem in tokenize(text)[:MAX_BODY_TOKENS]:
-        counts[feature_of(stem)] += 1
+    counts: Counter = Counter(features_of(text)[:MAX_BODY_TOKENS])
+    for feature in features_of(title):
+        counts[feature] += TITLE_WEIGHT
     return counts
 
 
@@ -73,13 +82,13 @@ def tfidf_matrix(docs: list[Counter], df: DocumentFrequencies) -> sparse.csr_mat
     """Rows are L2-normalized sublinear TF-IDF vectors of the documents."""
     indptr = [0]
     indices: list[int] = []
-    tf: list[float] = []
+    tf: list[int] = []
     for doc in docs:
         indices.extend(doc.keys())
-        tf.extend(1.0 + math.log(c) for c in doc.values())
+        tf.extend(doc.values())
         indptr.append(len(indices))
     idx = np.asarray(indices, dtype=np.int64)
-    data = np.asarray(tf, dtype=np.float64) * df.idf(idx) if idx.size else np.zeros(0)
+    data = (1.0 + np.log(np.asarray(tf, dtype=np.float64))) * df.idf(idx) if idx.size else np.zeros(0)
     matrix = sparse.csr_matrix(
         (data, idx.astype(np.int32), np.asarray(indptr, dtype=np.int64)), shape=(len(docs), N_FEATURES)
     )

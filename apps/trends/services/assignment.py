@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
-from django.db import transaction
-from django.db.models import Count, Max, Min, Q
+from django.db import connection, transaction
+from django.db.models import Count, F, Max, Min, Q, Window
+from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from apps.sources.models import Item
@@ -20,7 +22,7 @@ from apps.trends.models import Topic, Trend, TrendItem, TrendSettings, TrendStat
 logger = logging.getLogger(__name__)
 
 CENTROID_TERMS = 64
-DESCRIBE_MEMBERS = 25
+DESCRIBE_MEMBERS = 15
 
 
 @dataclass
@@ -214,31 +216,37 @@ def trends_refresh(
         )
     }
     members: dict[int, list[Member]] = defaultdict(list)
+    # Only trends that are new, small or grew by a tenth are re-described (describing is the costly part).
+    trends = list(Trend.objects.filter(pk__in=trend_ids))
+    redescribe = [
+        t.pk
+        for t in trends
+        if t.pk in stats
+        and (not t.summary or stats[t.pk]["counted_items"] < 20 or stats[t.pk]["counted_items"] >= t.item_count * 1.1)
+    ]
     recent = (
-        TrendItem.objects.filter(trend_id__in=trend_ids, counted=True)
-        .order_by("trend_id", "-published_at")
+        TrendItem.objects.filter(trend_id__in=redescribe, counted=True)
+        .annotate(position=Window(RowNumber(), partition_by=F("trend_id"), order_by=F("published_at").desc()))
+        .filter(position__lte=DESCRIBE_MEMBERS)
         .values_list("trend_id", "item__title", "item__text", "item__language")
     )
-    for tid, title, text, language in recent.iterator(chunk_size=2000):
-        bucket = members[tid]
-        if len(bucket) < DESCRIBE_MEMBERS:
-            bucket.append(Member(title=title, text=text[:1500], language=language))
+    for tid, title, text, language in recent:
+        members[tid].append(Member(title=title, text=text[:1500], language=language))
     topics = list(Topic.objects.filter(workspace_id=workspace_id).only("id", "name", "keywords"))
     topic_stems = {t.pk: set(tokenize(" ".join([t.name, *map(str, t.keywords or [])]))) for t in topics}
-    trends = list(Trend.objects.filter(pk__in=trend_ids))
     topic_links = []
     for trend in trends:
         row = stats.get(trend.pk)
         if row is None:
             continue
-        description = describe(members.get(trend.pk, []), df=df)
+        description = describe(members[trend.pk], df=df) if trend.pk in members else None
         trend.item_count = row["counted_items"]
         trend.duplicate_count = row["duplicates"]
         trend.source_count = row["sources"]
         trend.domain_count = row["domains"]
         trend.first_seen_at = row["first"]
         trend.last_seen_at = row["last"]
-        if description.title:
+        if description is not None and description.title:
             trend.title = description.title
             trend.keywords = description.keywords
             trend.summary = description.summary
@@ -250,24 +258,67 @@ def trends_refresh(
         topic_links += [
             Trend.topics.through(trend_id=trend.pk, topic_id=tid) for tid, stems in topic_stems.items() if stems & words
         ]
-    Trend.objects.bulk_update(
-        trends,
-        [
-            "item_count",
-            "duplicate_count",
-            "source_count",
-            "domain_count",
-            "first_seen_at",
-            "last_seen_at",
-            "title",
-            "keywords",
-            "summary",
-            "language",
-            "languages",
-            "centroid",
-        ],
-        batch_size=500,
-    )
+    _save_refreshed(trends)
     if topic_links:
         Trend.topics.through.objects.bulk_create(topic_links, ignore_conflicts=True)
     logger.debug("refreshed %d trends: %s", len(trends), Counter(t.language for t in trends))
+
+
+REFRESHED_FIELDS = [
+    "item_count",
+    "duplicate_count",
+    "source_count",
+    "domain_count",
+    "first_seen_at",
+    "last_seen_at",
+    "title",
+    "keywords",
+    "summary",
+    "language",
+    "languages",
+    "centroid",
+    "updated_at",
+]
+
+
+def _save_refreshed(trends: list[Trend]) -> None:
+    """One UPDATE ... FROM unnest(...) on PostgreSQL (bulk_update's CASE chains cost seconds here)."""
+    if not trends:
+        return
+    now = timezone.now()
+    if connection.vendor != "postgresql":
+        for trend in trends:
+            trend.updated_at = now
+        Trend.objects.bulk_update(trends, REFRESHED_FIELDS, batch_size=500)
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE trends_trend AS t
+               SET item_count = u.item_count, duplicate_count = u.duplicate_count, source_count = u.source_count,
+                   domain_count = u.domain_count, first_seen_at = u.first_seen_at, last_seen_at = u.last_seen_at,
+                   title = u.title, keywords = u.keywords::jsonb, summary = u.summary, language = u.language,
+                   languages = u.languages::jsonb, centroid = u.centroid::jsonb, updated_at = %s
+              FROM unnest(%s::bigint[], %s::int[], %s::int[], %s::int[], %s::int[], %s::timestamptz[],
+                          %s::timestamptz[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[], %s::text[])
+                   AS u(id, item_count, duplicate_count, source_count, domain_count, first_seen_at, last_seen_at,
+                        title, keywords, summary, language, languages, centroid)
+             WHERE t.id = u.id
+            """,
+            [
+                now,
+                [t.pk for t in trends],
+                [t.item_count for t in trends],
+                [t.duplicate_count for t in trends],
+                [t.source_count for t in trends],
+                [t.domain_count for t in trends],
+                [t.first_seen_at for t in trends],
+                [t.last_seen_at for t in trends],
+                [t.title for t in trends],
+                [json.dumps(t.keywords, ensure_ascii=False) for t in trends],
+                [t.summary for t in trends],
+                [t.language for t in trends],
+                [json.dumps(t.languages) for t in trends],
+                [json.dumps(t.centroid) for t in trends],
+            ],
+        )

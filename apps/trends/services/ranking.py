@@ -84,11 +84,7 @@ def trends_rank(
     settings = trend_settings_for(workspace_id=workspace_id)
     horizon_hours = max(10.0 * settings.half_life_hours, 24.0)
     horizon = now - dt.timedelta(hours=horizon_hours)
-    rows = list(
-        TrendItem.objects.filter(
-            workspace_id=workspace_id, counted=True, published_at__gte=horizon, trend__status=TrendStatus.ACTIVE
-        ).values_list("trend_id", "published_at", "source_id_copy", "domain")
-    )
+    rows = _scored_items(workspace_id=workspace_id, horizon=horizon)
     with transaction.atomic():
         previous = dict(
             Trend.objects.filter(workspace_id=workspace_id, status=TrendStatus.ACTIVE)
@@ -99,7 +95,7 @@ def trends_rank(
             tids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
             unique_ids, trend_idx = np.unique(tids, return_inverse=True)
             stamp = now.timestamp()
-            age = (stamp - np.fromiter((r[1].timestamp() for r in rows), dtype=np.float64, count=len(rows))) / 3600.0
+            age = (stamp - np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))) / 3600.0
             weights_by_source = {
                 int(k): float(v) for k, v in (settings.source_weights or {}).items() if str(k).isdigit()
             }
@@ -121,23 +117,7 @@ def trends_rank(
             _bulk_update_scores(unique_ids, score, decay, velocity, diversity, last_hour, now)
             outcome.ranked = int(unique_ids.size)
             if snapshot:
-                counts = dict(Trend.objects.filter(pk__in=unique_ids.tolist()).values_list("id", "item_count"))
-                srcs = dict(Trend.objects.filter(pk__in=unique_ids.tolist()).values_list("id", "source_count"))
-                TrendSnapshot.objects.bulk_create(
-                    [
-                        TrendSnapshot(
-                            trend_id=int(tid),
-                            taken_at=now,
-                            score=float(s),
-                            item_count=counts.get(int(tid), int(n)),
-                            source_count=srcs.get(int(tid), 0),
-                            rate_last_hour=float(h),
-                        )
-                        for tid, s, n, h in zip(unique_ids, score, items, last_hour, strict=True)
-                    ],
-                    batch_size=2000,
-                )
-                outcome.snapshots = int(unique_ids.size)
+                outcome.snapshots = _insert_snapshots(unique_ids, score, items, last_hour, now)
             new_scores = dict(zip(unique_ids.tolist(), score.tolist(), strict=True))
         else:
             new_scores = {}
@@ -164,6 +144,61 @@ def trends_rank(
                 },
             )
     return outcome
+
+
+def _scored_items(*, workspace_id: int, horizon: dt.datetime) -> list[tuple[int, float, int, str]]:
+    """(trend id, published epoch seconds, source id, domain) of every counted item of the active trends
+    since the horizon. PostgreSQL converts the timestamps itself (a third of the time otherwise)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                SELECT ti.trend_id, EXTRACT(EPOCH FROM ti.published_at)::float8, ti.source_id_copy, ti.domain
+                  FROM trends_trenditem ti JOIN trends_trend t ON t.id = ti.trend_id
+                 WHERE ti.workspace_id = %s AND ti.counted AND ti.published_at >= %s AND t.status = %s
+                """,
+                [workspace_id, horizon, TrendStatus.ACTIVE.value],
+            )
+            return cursor.fetchall()
+    return [
+        (tid, published.timestamp(), source_id, domain)
+        for tid, published, source_id, domain in TrendItem.objects.filter(
+            workspace_id=workspace_id, counted=True, published_at__gte=horizon, trend__status=TrendStatus.ACTIVE
+        ).values_list("trend_id", "published_at", "source_id_copy", "domain")
+    ]
+
+
+def _insert_snapshots(ids, score, items, last_hour, now) -> int:
+    """One INSERT ... SELECT FROM unnest(...) on PostgreSQL (counts copied from the trend rows); bulk_create elsewhere."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                INSERT INTO trends_trendsnapshot (trend_id, taken_at, score, item_count, source_count, rate_last_hour)
+                SELECT u.id, %s, u.score, t.item_count, t.source_count, u.rate
+                  FROM unnest(%s::bigint[], %s::float8[], %s::float8[]) AS u(id, score, rate)
+                  JOIN trends_trend t ON t.id = u.id
+                """,
+                [now, ids.tolist(), score.tolist(), last_hour.tolist()],
+            )
+            return cursor.rowcount
+    counts = dict(Trend.objects.filter(pk__in=ids.tolist()).values_list("id", "item_count"))
+    sources = dict(Trend.objects.filter(pk__in=ids.tolist()).values_list("id", "source_count"))
+    TrendSnapshot.objects.bulk_create(
+        [
+            TrendSnapshot(
+                trend_id=int(tid),
+                taken_at=now,
+                score=float(s),
+                item_count=counts.get(int(tid), int(n)),
+                source_count=sources.get(int(tid), 0),
+                rate_last_hour=float(h),
+            )
+            for tid, s, n, h in zip(ids, score, items, last_hour, strict=True)
+        ],
+        batch_size=2000,
+    )
+    return len(ids)
 
 
 def _bulk_update_scores(ids, score, decay, velocity, diversity, last_hour, now) -> None:
