@@ -7,9 +7,9 @@ import pytest
 from apps.core.errors import Conflict, Forbidden
 from apps.posts.generation.crypto import secret_decrypt
 from apps.posts.generation.models import AIProviderSettings, GenerationJob, JobStatus, TokenUsage
+from apps.posts.generation.providers.offline import OfflineProvider
 from apps.posts.generation.selectors import month_start
 from apps.posts.generation.services import ai_settings_update, generation_cancel, generation_run, generation_start
-from apps.posts.generation.streaming import cancel_flag_set
 
 pytestmark = pytest.mark.django_db
 
@@ -40,10 +40,20 @@ def test_cancel_queued_job_never_runs(writer, workspace, item):
         generation_cancel(user=writer, job=job)
 
 
+class CancelledMidway(OfflineProvider):
+    """The offline provider, with an editor pressing Cancel after the first words."""
+
+    def stream_draft(self, request):
+        for n, piece in enumerate(super().stream_draft(request)):
+            if n == 3:
+                job = GenerationJob.objects.get(topic="", item__isnull=False, status="running")
+                generation_cancel(user=job.created_by, job=job)
+            yield piece
+
+
 def test_cancel_while_running_stops_without_a_post(writer, workspace, item):
     job = generation_start(user=writer, workspace=workspace, item=item)
-    cancel_flag_set(job.pk)  # what the cancel service sets for a running worker to notice
-    job = generation_run(job_id=job.pk)
+    job = generation_run(job_id=job.pk, provider=CancelledMidway())
     assert job.status == JobStatus.CANCELLED and job.post is None
     assert job.completion_tokens > 0  # tokens already spent are still counted
 

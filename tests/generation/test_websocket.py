@@ -19,6 +19,24 @@ pytestmark = [pytest.mark.django_db(transaction=True)]
 APP = URLRouter(websocket_urlpatterns)
 
 
+def _run(coro):
+    """asyncio.run in a thread of its own: Playwright's sync API may have left a loop in this one."""
+    result: dict = {}
+
+    def target():
+        try:
+            result["value"] = asyncio.run(coro)
+        except BaseException as exc:
+            result["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]
+
+
 def _communicator(user, job_id):
     communicator = WebsocketCommunicator(APP, f"/ws/generation/jobs/{job_id}/")
     communicator.scope["user"] = user
@@ -56,7 +74,7 @@ def test_tokens_stream_to_the_socket_and_outsiders_are_refused(
         await communicator.disconnect()
         return events
 
-    events = asyncio.run(scenario())
+    events = _run(scenario())
     deltas = [e for e in events if e["event"] == "delta"]
     assert len(deltas) > 20  # remote tokens are sent one by one
     assert [d["seq"] for d in deltas] == sorted(d["seq"] for d in deltas)
@@ -83,7 +101,7 @@ def test_cancel_from_the_socket(writer, workspace, item, openai_settings, fake_o
         await communicator.disconnect()
         return events
 
-    events = asyncio.run(scenario())
+    events = _run(scenario())
     assert events[-1]["status"] == "cancelled"
     job.refresh_from_db()
     assert job.status == JobStatus.CANCELLED and job.post is None

@@ -48,9 +48,9 @@ def usage_for_month(*, workspace, month: dt.date | None = None) -> TokenUsage | 
     return TokenUsage.objects.filter(workspace=workspace, month=month or month_start()).first()
 
 
-def usage_cap_left(*, workspace) -> int | None:
+def usage_cap_left(*, workspace, settings_row: AIProviderSettings | None = None) -> int | None:
     """Tokens left under the monthly cap, or None when there is no cap."""
-    settings_row = ai_settings_for(workspace=workspace)
+    settings_row = settings_row or ai_settings_for(workspace=workspace)
     if settings_row is None or not settings_row.monthly_token_cap:
         return None
     usage = usage_for_month(workspace=workspace)

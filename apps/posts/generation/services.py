@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from apps.core.permissions import require_capability
-from apps.core.services import audit_log, broadcast_on_commit, on_commit_delay
+from apps.core.services import audit_log, on_commit_delay
 from apps.personas.selectors import persona_style_match
 
 from .crypto import secret_encrypt
@@ -47,7 +47,7 @@ from .providers.base import (
 )
 from .providers.offline import render_title_card
 from .selectors import ai_settings_for, material_for_job, month_start, persona_brief, usage_cap_left
-from .streaming import cancel_flag_is_set, cancel_flag_set, job_event_send, partial_store
+from .streaming import cancel_requested, job_event_send, job_flags_clear, partial_store
 
 logger = logging.getLogger(__name__)
 
@@ -72,6 +72,11 @@ CANCEL_CHECK_SECONDS = 0.2
 
 class JobCancelled(Exception):
     pass
+
+
+def _event_on_commit(job_id: int, payload: dict) -> None:
+    """A job event sent once the transaction commits, through the process's one broadcast loop."""
+    transaction.on_commit(lambda: job_event_send(job_id, payload))
 
 
 # --- provider settings ---------------------------------------------------------------------------
@@ -197,18 +202,14 @@ def generation_cancel(*, user, job: GenerationJob) -> GenerationJob:
         if not updated:
             GenerationJob.objects.filter(pk=job.pk).update(cancel_requested=True)
         audit_log(actor=user, action="generation.cancel", target=job)
-        transaction.on_commit(lambda: cancel_flag_set(job.pk))
         if updated:
-            broadcast_on_commit(
-                job.group_name,
+            _event_on_commit(
+                job.pk,
                 {
-                    "type": "generation.event",
-                    "payload": {
-                        "event": "status",
-                        "job": job.pk,
-                        "status": JobStatus.CANCELLED,
-                        "error": _("Cancelled."),
-                    },
+                    "event": "status",
+                    "job": job.pk,
+                    "status": JobStatus.CANCELLED,
+                    "error": _("Cancelled."),
                 },
             )
     job.refresh_from_db()
@@ -415,6 +416,7 @@ def _claim(job_id: int) -> GenerationJob | None:
     ).update(status=JobStatus.RUNNING, attempts=F("attempts") + 1, started_at=now, updated_at=now, error="")
     if not claimed:
         return None
+    job_flags_clear(job_id)
     return GenerationJob.objects.select_related(
         "workspace",
         "persona",
@@ -496,7 +498,7 @@ class _Stream:
             self.flush(now)
         if now - self.last_cancel_check >= CANCEL_CHECK_SECONDS:
             self.last_cancel_check = now
-            if cancel_flag_is_set(self.job_id):
+            if cancel_requested(self.job_id):
                 raise JobCancelled
 
     def flush(self, now: float | None = None) -> None:
@@ -530,13 +532,16 @@ def _cost(ai_settings, prompt_tokens: int, completion_tokens: int) -> Decimal:
 
 def _usage_add(*, workspace_id: int, prompt_tokens: int, completion_tokens: int, cost: Decimal) -> None:
     month = month_start()
-    TokenUsage.objects.get_or_create(workspace_id=workspace_id, month=month)
-    TokenUsage.objects.filter(workspace_id=workspace_id, month=month).update(
-        prompt_tokens=F("prompt_tokens") + prompt_tokens,
-        completion_tokens=F("completion_tokens") + completion_tokens,
-        cost=F("cost") + cost,
-        jobs=F("jobs") + 1,
-    )
+    increments = {
+        "prompt_tokens": F("prompt_tokens") + prompt_tokens,
+        "completion_tokens": F("completion_tokens") + completion_tokens,
+        "cost": F("cost") + cost,
+        "jobs": F("jobs") + 1,
+    }
+    if not TokenUsage.objects.filter(workspace_id=workspace_id, month=month).update(**increments):
+        # First use this month: the unique constraint makes a concurrent first insert safe.
+        TokenUsage.objects.get_or_create(workspace_id=workspace_id, month=month)
+        TokenUsage.objects.filter(workspace_id=workspace_id, month=month).update(**increments)
 
 
 def _timed(clock: list[float], fn, *args, **kwargs):
@@ -574,7 +579,7 @@ def generation_run(*, job_id: int, provider: Provider | None = None) -> Generati
         expected_chars=len(job.post.body_text) if job.post_id and job.post else EXPECTED_CHARS.get(job.format, 2400),
     )
     try:
-        left = usage_cap_left(workspace=job.workspace)
+        left = usage_cap_left(workspace=job.workspace, settings_row=ai_settings)
         if left is not None and left <= 0:
             raise ProviderError(_("The workspace's monthly token cap is reached."))
         request = _request_for(job)
@@ -592,7 +597,7 @@ def generation_run(*, job_id: int, provider: Provider | None = None) -> Generati
         text = stream.text.strip()
         if not text:
             raise ProviderError(_("The provider returned an empty draft."))
-        if cancel_flag_is_set(job.pk):
+        if cancel_requested(job.pk):
             raise JobCancelled
         structured = _timed(model_clock, provider.structure, request, text)
         media = _media_produce(job=job, provider=provider, structured=structured, clock=model_clock)
@@ -682,13 +687,7 @@ def _stop(*, job, provider, ai_settings, status: str, error: str, text: str) -> 
         GenerationJob.objects.filter(pk=job.pk).update(
             status=status, error=error[:2000], result_text=text, finished_at=timezone.now()
         )
-        broadcast_on_commit(
-            job.group_name,
-            {
-                "type": "generation.event",
-                "payload": {"event": "status", "job": job.pk, "status": status, "error": error},
-            },
-        )
+        _event_on_commit(job.pk, {"event": "status", "job": job.pk, "status": status, "error": error})
 
 
 def _media_produce(*, job, provider, structured: StructuredDraft, clock: list[float]) -> dict:
@@ -853,18 +852,15 @@ def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, s
             target=job,
             data={"post": post_id, "tokens": job.prompt_tokens + job.completion_tokens, "cost": str(cost)},
         )
-        broadcast_on_commit(
-            job.group_name,
+        _event_on_commit(
+            job.pk,
             {
-                "type": "generation.event",
-                "payload": {
-                    "event": "status",
-                    "job": job.pk,
-                    "status": JobStatus.SUCCEEDED,
-                    "post": post_id,
-                    "style_score": match.get("score"),
-                    "progress": 1.0,
-                },
+                "event": "status",
+                "job": job.pk,
+                "status": JobStatus.SUCCEEDED,
+                "post": post_id,
+                "style_score": match.get("score"),
+                "progress": 1.0,
             },
         )
 

@@ -56,10 +56,6 @@ def partial_key(job_id: int) -> str:
     return f"generation:partial:{job_id}"
 
 
-def cancel_key(job_id: int) -> str:
-    return f"generation:cancel:{job_id}"
-
-
 def partial_store(job_id: int, text: str) -> None:
     """The text so far, for a browser that connects in the middle of a run."""
     cache.set(partial_key(job_id), text, PARTIAL_TTL)
@@ -69,9 +65,13 @@ def partial_get(job_id: int) -> str | None:
     return cache.get(partial_key(job_id))
 
 
-def cancel_flag_set(job_id: int) -> None:
-    cache.set(cancel_key(job_id), 1, PARTIAL_TTL)
+def cancel_requested(job_id: int) -> bool:
+    """Read from the job row (not a cache key) so a stale flag can never cancel a later job."""
+    from .models import GenerationJob
+
+    return GenerationJob.objects.filter(pk=job_id, cancel_requested=True).exists()
 
 
-def cancel_flag_is_set(job_id: int) -> bool:
-    return bool(cache.get(cancel_key(job_id)))
+def job_flags_clear(job_id: int) -> None:
+    """Forget partial text a previous job with the same id may have left (test databases reuse ids)."""
+    cache.delete(partial_key(job_id))
