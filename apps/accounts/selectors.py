@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
@@ -10,6 +12,7 @@ from apps.core.errors import NotFound
 from .models import Membership, User, Workspace
 
 SESSION_KEY = "workspace_id"
+_SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
 HEADER = "HTTP_X_WORKSPACE"
 
 
@@ -25,10 +28,15 @@ def membership_for_workspace_ref(*, user: User, ref: str | int) -> Membership:
     """The user's membership in the workspace named by id or slug; 404 for unknown or foreign ones."""
     queryset = Membership.objects.filter(user=user).select_related("workspace")
     ref = str(ref).strip()
-    membership = queryset.filter(workspace_id=int(ref)).first() if ref.isdigit() else None
-    membership = membership or queryset.filter(workspace__slug=ref).first()
+    membership = None
+    # Only well-formed refs reach the database: ids that fit a bigint, slugs of slug characters
+    # (a NUL byte or a 30-digit number would otherwise be a database error, i.e. a 500).
+    if ref.isascii() and ref.isdigit() and len(ref) <= 18:
+        membership = queryset.filter(workspace_id=int(ref)).first()
+    if membership is None and _SLUG.fullmatch(ref):
+        membership = queryset.filter(workspace__slug=ref).first()
     if membership is None:
-        raise NotFound(_("Unknown workspace: %(ref)s.") % {"ref": ref[:80]})
+        raise NotFound(_("Unknown workspace: %(ref)s.") % {"ref": ref[:80].replace("\x00", "")})
     return membership
 
 
