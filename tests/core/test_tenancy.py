@@ -155,6 +155,15 @@ def _value_for(field: models.Field, *, workspace, user, depth: int):
     raise TypeError(f"no generic value for {field.__class__.__name__} {field.model._meta.label}.{field.name}")
 
 
+def _optional(field: models.Field) -> bool:
+    """True when the database or Django fills the field by itself (default, NULL, auto time, blank text)."""
+    if field.has_default() or field.null or getattr(field, "auto_now", False):
+        return True
+    if getattr(field, "auto_now_add", False):
+        return True
+    return field.blank and isinstance(field, (models.CharField, models.TextField))
+
+
 def make_instance(model, *, workspace, user, depth: int = 0, factories=None):
     factories = registered_factories() if factories is None else factories
     if model._meta.label in factories:
@@ -167,14 +176,7 @@ def make_instance(model, *, workspace, user, depth: int = 0, factories=None):
             continue
         if field.name == "workspace":
             kwargs["workspace"] = workspace
-        elif (
-            field.has_default()
-            or field.null
-            or getattr(field, "auto_now", False)
-            or getattr(field, "auto_now_add", False)
-        ):
-            continue
-        elif field.blank and isinstance(field, (models.CharField, models.TextField)):
+        elif _optional(field):
             continue
         else:
             kwargs[field.name] = _value_for(field, workspace=workspace, user=user, depth=depth)
