@@ -1,4 +1,4 @@
-"""Near-duplicate detection: MinHash signatures in a datasketch LSH index, candidates verified by
+"""Near-duplicate detection: MinHash signatures in an LSH (banding) index, candidates verified by
 their estimated Jaccard similarity. One index per workspace, cached per process and topped up
 from the database, so each ingest only loads the rows added since."""
 
@@ -12,13 +12,13 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 import numpy as np
-from datasketch import LeanMinHash, MinHashLSH
 from django.utils import timezone
 
 from .normalize import NUM_PERM
 
-# 16 bands of 4 rows: pairs above ~0.5 similarity become candidates; verification decides.
-LSH_PARAMS = (16, 4)
+# 16 bands of 4 rows: pairs above ~0.5 estimated similarity become candidates
+# (probability 1 - (1 - s^4)^16: 0.64 at s=0.5, 0.99 at s=0.75); verification decides.
+BANDS, ROWS = 16, 4
 VERIFY_THRESHOLD = 0.6
 WINDOW_DAYS = 7
 MAX_INDEXED = 50_000
@@ -27,22 +27,40 @@ REBUILD_SECONDS = 600
 
 @dataclass
 class NearDuplicateIndex:
-    lsh: MinHashLSH = field(default_factory=lambda: MinHashLSH(num_perm=NUM_PERM, params=LSH_PARAMS))
+    """MinHash LSH: each signature is cut into BANDS bands of ROWS values; items sharing any band are
+    candidates. (datasketch's MinHashLSH does the same, but its storage layer costs about 0.5 ms per
+    insert; a dict per band does it in microseconds, which the 4,000 items/s target needs.)"""
+
+    bands: list[dict[bytes, list[int]]] = field(default_factory=lambda: [{} for _ in range(BANDS)])
     signatures: dict[int, np.ndarray] = field(default_factory=dict)
     max_id: int = 0
     built_at: float = field(default_factory=time.monotonic)
+
+    @staticmethod
+    def _band_keys(values: np.ndarray) -> list[bytes]:
+        raw = values.astype(np.uint32).tobytes()
+        step = ROWS * 4
+        return [raw[i * step : (i + 1) * step] for i in range(BANDS)]
 
     def add(self, key: int, signature: list[int] | np.ndarray) -> None:
         if key in self.signatures or len(signature) != NUM_PERM:
             return
         values = np.asarray(signature, dtype=np.uint64)
-        self.lsh.insert(key, LeanMinHash(seed=1, hashvalues=values, scheme="legacy"), check_duplication=False)
+        for table, band in zip(self.bands, self._band_keys(values), strict=True):
+            table.setdefault(band, []).append(key)
         self.signatures[key] = values
         self.max_id = max(self.max_id, key)
 
     def remove(self, key: int) -> None:
-        if self.signatures.pop(key, None) is not None:
-            self.lsh.remove(key)
+        values = self.signatures.pop(key, None)
+        if values is None:
+            return
+        for table, band in zip(self.bands, self._band_keys(values), strict=True):
+            keys = table.get(band)
+            if keys and key in keys:
+                keys.remove(key)
+                if not keys:
+                    del table[band]
 
     def find(
         self, signature: list[int] | np.ndarray, *, threshold: float = VERIFY_THRESHOLD, before: int | None = None
@@ -51,13 +69,19 @@ class NearDuplicateIndex:
         if len(signature) != NUM_PERM:
             return None
         values = np.asarray(signature, dtype=np.uint64)
+        candidates: set[int] = set()
+        for table, band in zip(self.bands, self._band_keys(values), strict=True):
+            keys = table.get(band)
+            if keys:
+                candidates.update(keys)
         best = None
-        for key in self.lsh.query(LeanMinHash(seed=1, hashvalues=values, scheme="legacy")):
+        for key in sorted(candidates):
             if before is not None and key >= before:
-                continue
+                break
             similarity = np.count_nonzero(self.signatures[key] == values) / NUM_PERM
-            if similarity >= threshold and (best is None or key < best):
+            if similarity >= threshold:
                 best = key
+                break
         return best
 
     def __len__(self) -> int:

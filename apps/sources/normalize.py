@@ -271,11 +271,13 @@ def sentiment_score(text: str) -> float:
 # --- hashing and MinHash ----------------------------------------------------------------------
 
 NUM_PERM = 64
-_MERSENNE = np.uint64((1 << 61) - 1)
-_MAX_HASH = np.uint64((1 << 32) - 1)
 _rng = np.random.RandomState(1)
-_PERM_A = _rng.randint(1, int(_MERSENNE), size=NUM_PERM, dtype=np.uint64)
-_PERM_B = _rng.randint(0, int(_MERSENNE), size=NUM_PERM, dtype=np.uint64)
+# Multiply-shift hashing (Dietzfelbinger): h(x) = (a*x + b mod 2^64) >> 32 with odd a; no modulo, so
+# 64 permutations of a few hundred shingles cost a handful of vector operations.
+_PERM_A = _rng.randint(1, 2**63 - 1, size=NUM_PERM, dtype=np.int64).astype(np.uint64) | np.uint64(1)
+_PERM_B = _rng.randint(0, 2**63 - 1, size=NUM_PERM, dtype=np.int64).astype(np.uint64)
+_SHIFT = np.uint64(32)
+_MIX = np.uint64(0x9E3779B97F4A7C15)
 _NORMALIZE = re.compile(r"[^\w]+", re.UNICODE)
 
 
@@ -299,14 +301,21 @@ def shingles(words: list[str]) -> set[bytes]:
     return {joined[i : i + 4].encode() for i in range(len(joined) - 3)}
 
 
+def _shingle_hashes(words: list[str]) -> np.ndarray:
+    if len(words) >= 8:
+        # Word bigrams hashed from per-word CRCs: one C call per word, the pairing vectorized.
+        w = np.fromiter((zlib.crc32(x.encode()) for x in words), dtype=np.uint64, count=len(words))
+        return np.unique((w[:-1] * _MIX) ^ w[1:])
+    grams = shingles(words)
+    return np.fromiter((zlib.crc32(g) for g in grams), dtype=np.uint64, count=len(grams))
+
+
 def minhash_signature(words: list[str]) -> list[int]:
-    """64 MinHash values (32-bit), the same permutations datasketch uses: (a*h + b) mod p mod 2^32."""
-    shingle_set = shingles(words)
-    if not shingle_set:
+    """64 MinHash values (32-bit) over the word-bigram shingles of words."""
+    hv = _shingle_hashes(words)
+    if not len(hv):
         return []
-    hv = np.fromiter((zlib.crc32(s) for s in shingle_set), dtype=np.uint64, count=len(shingle_set))
-    phv = np.bitwise_and((hv[:, None] * _PERM_A + _PERM_B) % _MERSENNE, _MAX_HASH)
-    return phv.min(axis=0).tolist()
+    return ((hv[:, None] * _PERM_A + _PERM_B) >> _SHIFT).min(axis=0).tolist()
 
 
 def jaccard_estimate(a: list[int], b: list[int]) -> float:

@@ -588,7 +588,7 @@ def _fetch_and_parse(source: Source) -> tuple[FetchResult, ParsedFeed | None, bo
 def source_fetch(*, source_id: int) -> IngestReport | None:
     """Fetch one claimed source, store what is new, record the attempt, schedule the next check and
     release the claim. Fetch and parse failures are recorded, never raised."""
-    source = Source.objects.filter(pk=source_id).select_related("workspace").first()
+    source = Source.objects.filter(pk=source_id).first()
     if source is None:
         return None
     started_at = timezone.now()

@@ -94,17 +94,20 @@ LARGE_ENTITY = (
 
 @pytest.mark.parametrize("payload", [BILLION_LAUGHS, LARGE_ENTITY], ids=["billion-laughs", "large-entity"])
 def test_entity_expansion_is_cheap(payload):
+    def run():
+        parsed = parse_bytes(payload, url="http://e.com/")
+        return parsed, [normalize_entry(entry, feed_url="http://e.com/") for entry in parsed.entries]
+
+    started = time.process_time()  # CPU time: the shared test machine's load must not decide this
+    parsed, items = run()
+    elapsed = time.process_time() - started
     tracemalloc.start()
-    started = time.monotonic()
-    parsed = parse_bytes(payload, url="http://e.com/")
-    for entry in parsed.entries:
-        normalize_entry(entry, feed_url="http://e.com/")
-    elapsed = time.monotonic() - started
+    run()
     _current, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert elapsed < 1.0
     assert peak < 100 * 1024 * 1024
-    assert parsed.entries
+    assert parsed.entries and items
     assert all(len(e.summary_html) < 200_000 for e in parsed.entries)
 
 
