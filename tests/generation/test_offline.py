@@ -113,3 +113,15 @@ def test_newsletter_from_free_topic(django_capture_on_commit_callbacks, writer, 
     assert job.status == JobStatus.SUCCEEDED, job.error
     assert "engineers" in job.post.body_text  # greets the persona's audience
     assert job.post.title == "Quantum batteries"
+
+
+def test_free_topic_uses_matching_items_or_an_outline(django_capture_on_commit_callbacks, writer, workspace, item):
+    with django_capture_on_commit_callbacks(execute=True):
+        covered = generation_start(user=writer, workspace=workspace, topic="parity of open models", with_image=False)
+        uncovered = generation_start(user=writer, workspace=workspace, topic="Zeppelin tariffs", with_image=False)
+    covered.refresh_from_db()
+    uncovered.refresh_from_db()
+    assert covered.status == uncovered.status == JobStatus.SUCCEEDED
+    assert [c["id"] for c in covered.items_cited] == [item.pk]
+    assert "no source in this workspace covers it yet" in uncovered.post.body_text
+    assert "What to find out" in uncovered.post.body_text

@@ -255,9 +255,33 @@ def _build(*, fmt, title, topic, keywords, material, persona) -> OfflineDraft:
             lines += ["## " + _("Why it matters"), " ".join(s.text for s in more), ""]
         if cited:
             lines += _sources_section(cited)
+    if not "".join(lines).strip():
+        lines = _outline(head, topic, keywords, persona)
     markup = "\n".join(lines).strip() + "\n"
     draft = OfflineDraft(title=_shorten(head, 200), markup=markup, hashtags=tags, scenes=scenes, cited=cited)
     return apply_persona_rules(draft, persona, fmt=fmt)
+
+
+def _outline(head: str, topic: str, keywords: list[str], persona: PersonaBrief) -> list[str]:
+    """No source says anything about the topic yet: an honest outline to write from, not invented facts."""
+    terms = keywords or _content_words(topic)[:4] or [head]
+    lines = [
+        _("%(topic)s: no source in this workspace covers it yet, so this is an outline to write from.")
+        % {"topic": head},
+        "",
+    ]
+    lines += ["## " + _("What to find out")]
+    lines += [
+        f"- {q}"
+        for q in (
+            _("What happened, and when?"),
+            _("Who is involved, and what do they say (on the record)?"),
+            _("Why does it matter to %(audience)s?") % {"audience": persona.audience or _("our readers")},
+        )
+    ]
+    lines += ["", "## " + _("Angles")] + [f"- {_('What changes for %(term)s?') % {'term': t}}" for t in terms[:3]]
+    lines += ["", "## " + _("Sources to check")] + [f"- {_('Primary documents and data about %(t)s') % {'t': head}}"]
+    return lines
 
 
 def _scene(number: int, label: str, narration: str, shot: str, on_screen: str) -> dict:

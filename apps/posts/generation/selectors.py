@@ -111,7 +111,35 @@ def material_for_job(*, job: GenerationJob) -> tuple[str, list[str], list[Source
     if job.post_id and job.post is not None and job.post.trend_id:
         trend = job.post.trend
         return trend.title, list(trend.keywords or []), [source_text_for_item(i) for i in items_for_trend(trend=trend)]
-    return job.topic, [], []
+    return (
+        job.topic,
+        [],
+        [source_text_for_item(i) for i in items_for_topic(workspace_id=job.workspace_id, topic=job.topic)],
+    )
+
+
+def items_for_topic(*, workspace_id: int, topic: str, limit: int = 5) -> list:
+    """Recent items of the workspace whose title mentions the topic's words: a free topic still gets
+    sources to quote when the newsroom has covered it."""
+    from django.db.models import Q
+
+    from apps.personas.style import STOPWORDS, words_of
+    from apps.sources.models import Item
+
+    words = [w for w in words_of(topic) if w not in STOPWORDS and len(w) > 3][:6]
+    if not words:
+        return []
+    query = Q()
+    for word in words:
+        query |= Q(title__icontains=word)
+    candidates = list(
+        Item.objects.filter(query, workspace_id=workspace_id, duplicate_of__isnull=True)
+        .select_related("source")
+        .order_by("-published_at")[:50]
+    )
+    # Items matching more of the topic's words first.
+    candidates.sort(key=lambda i: -sum(1 for w in words if w in i.title.lower()))
+    return candidates[:limit]
 
 
 def persona_brief(*, persona) -> PersonaBrief:
