@@ -33,7 +33,9 @@ from .models import AttemptOutcome, Channel, Publication, PublicationAttempt, Pu
 
 log = logging.getLogger(__name__)
 
-LEASE_SECONDS = 120
+# How long a claim holds before another worker may take the row over (a worker that died). Longer
+# than one row's send (the HTTP timeout), so a live worker keeps its rows.
+LEASE_SECONDS = int(os.environ.get("PUBLISHING_LEASE_SECONDS", "120"))
 BACKOFF_BASE = 2.0
 BACKOFF_CAP = 15 * 60.0
 
@@ -126,46 +128,65 @@ def _release(publication: Publication, *, worker: str, wait: float) -> None:
     )
 
 
-def _permits(publication: Publication, adapter) -> float:
-    """0 when the channel may send now, else seconds to wait (circuit breaker, then token buckets)."""
-    channel = publication.channel
+def _release_spaced(rows: list[Publication], *, worker: str, wait: float, interval: float) -> None:
+    """Hand rows back, spaced one refill interval apart so they do not all return at the same instant."""
+    if not rows:
+        return
+    now = timezone.now()
+    for index, row in enumerate(rows):
+        row.next_attempt_at = now + dt.timedelta(seconds=max(wait, 0.05) + index * interval)
+        row.state = PublicationState.PENDING
+        row.claimed_until = None
+    with transaction.atomic():
+        mine = set(
+            Publication.objects.select_for_update()
+            .filter(pk__in=[r.pk for r in rows], claimed_by=worker, state=PublicationState.CLAIMED)
+            .values_list("pk", flat=True)
+        )
+        Publication.objects.bulk_update(
+            [r for r in rows if r.pk in mine], ["state", "claimed_until", "next_attempt_at"], batch_size=500
+        )
+
+
+def _grant(channel: Channel, adapter, wanted: int) -> tuple[int, float]:
+    """How many of `wanted` sends the channel may make now (circuit breaker, then the token buckets
+    of the channel and, where the platform limits the whole account, of the account)."""
     allowed, wait = ratelimit.breaker_allows(channel_id=channel.pk)
     if not allowed:
-        return max(wait, 1.0)
-    allowed, wait = ratelimit.bucket_take(
-        key=f"channel:{channel.pk}", per_second=channel.rate_per_minute / 60.0, burst=channel.rate_burst
-    )
-    if not allowed:
-        return wait
+        return 0, max(wait, 1.0)
+    if wanted and ratelimit.breaker_state(channel_id=channel.pk) == "half-open":
+        wanted = 1  # one probe
+    key = f"channel:{channel.pk}"
+    per_second = channel.rate_per_minute / 60.0
+    granted, wait = ratelimit.bucket_take(key=key, per_second=per_second, burst=channel.rate_burst, count=wanted)
     account_rate = getattr(adapter, "account_rate_per_second", None)
-    if account_rate:
-        allowed, wait = ratelimit.bucket_take(key=adapter.account_key(), per_second=account_rate, burst=1)
-        if not allowed:
-            return wait
-    return 0.0
-
-
-def publication_deliver(*, publication: Publication, worker: str, adapters: dict) -> str:
-    """Send one claimed row. Returns the outcome name."""
-    channel: Channel = publication.channel
-    if not channel.is_active:
-        Publication.objects.filter(pk=publication.pk, claimed_by=worker).update(
-            state=PublicationState.FAILED, claimed_until=None, last_error=_("The channel is disabled.")
+    if account_rate and granted:
+        account_granted, account_wait = ratelimit.bucket_take(
+            key=adapter.account_key(), per_second=account_rate, burst=1, count=granted
         )
-        return "failed"
-    now = timezone.now()
-    if publication.not_before and publication.not_before > now:
-        _release(publication, worker=worker, wait=(publication.not_before - now).total_seconds())
-        return "embargoed"
-    adapter = adapters.get(channel.pk)
-    if adapter is None:
-        adapter = adapters[channel.pk] = adapter_for(channel, http=shared_http())
-    wait = _permits(publication, adapter)
-    if wait > 0:
-        _release(publication, worker=worker, wait=wait)
-        return f"postponed:{wait:.3f}"
+        if account_granted < granted:
+            # give back the channel tokens the account could not match
+            ratelimit.bucket_take(
+                key=key, per_second=per_second, burst=channel.rate_burst, count=account_granted - granted
+            )
+            granted, wait = account_granted, max(wait, account_wait)
+    return granted, wait
+
+
+@dataclass
+class Outcome:
+    publication: Publication
+    outcome: str
+    attempt: PublicationAttempt
+    fields: dict
+
+
+def _send_one(*, publication: Publication, adapter, worker: str) -> Outcome | None:
+    """Send one claimed row; returns the outcome to write (None if the row was taken from us)."""
+    channel = publication.channel
     attempt_no = publication.attempts + 1
     if not adapter.idempotent:
+        # Committed before the request: if this worker dies now, the row says "maybe sent".
         marked = Publication.objects.filter(
             pk=publication.pk, state=PublicationState.CLAIMED, claimed_by=worker
         ).update(
@@ -174,7 +195,7 @@ def publication_deliver(*, publication: Publication, worker: str, adapters: dict
             claimed_until=timezone.now() + dt.timedelta(seconds=LEASE_SECONDS),
         )
         if not marked:
-            return "lost"
+            return None
     started = timezone.now()
     t0 = time.monotonic()
     outcome, status, message = AttemptOutcome.OK, None, ""
@@ -199,23 +220,22 @@ def publication_deliver(*, publication: Publication, worker: str, adapters: dict
         outcome = AttemptOutcome.FAILED
         message = _("Gave up after %(n)s attempts: %(m)s") % {"n": attempt_no, "m": message}
 
-    fields: dict = {"attempts": attempt_no, "claimed_until": None, "result": publication.result}
+    now = timezone.now()
+    fields: dict = {"attempts": attempt_no, "claimed_until": None, "result": publication.result, "updated_at": now}
     if outcome == AttemptOutcome.OK:
         fields.update(
             state=PublicationState.PUBLISHED,
             platform_id=result.platform_id[:500],
             platform_url=result.url[:1000],
             result={**publication.result, **result.extra},
-            published_at=timezone.now(),
+            published_at=now,
             last_error="",
         )
         ratelimit.breaker_success(channel_id=channel.pk)
     elif outcome == AttemptOutcome.RETRY:
         delay = backoff_delay(attempt=attempt_no, retry_after=retry_after)
         fields.update(
-            state=PublicationState.PENDING,
-            next_attempt_at=timezone.now() + dt.timedelta(seconds=delay),
-            last_error=message,
+            state=PublicationState.PENDING, next_attempt_at=now + dt.timedelta(seconds=delay), last_error=message
         )
         if status is None or status >= 500:
             ratelimit.breaker_failure(channel_id=channel.pk)
@@ -223,28 +243,100 @@ def publication_deliver(*, publication: Publication, worker: str, adapters: dict
         fields.update(state=PublicationState.UNCONFIRMED, last_error=message)
     else:
         fields.update(state=PublicationState.FAILED, last_error=message)
+    attempt = PublicationAttempt(
+        publication_id=publication.pk,
+        number=attempt_no,
+        started_at=started,
+        duration_ms=duration_ms,
+        outcome=outcome,
+        status_code=status,
+        message=message[:4000],
+        worker=worker,
+    )
+    return Outcome(publication=publication, outcome=outcome, attempt=attempt, fields=fields)
 
+
+def _write_outcomes(outcomes: list[Outcome], *, worker: str) -> None:
+    """Record outcomes in one transaction, only for rows this worker still holds."""
+    if not outcomes:
+        return
     with transaction.atomic():
-        updated = Publication.objects.filter(
-            pk=publication.pk, claimed_by=worker, state__in=[PublicationState.CLAIMED, PublicationState.SENDING]
-        ).update(**fields, updated_at=timezone.now())
-        PublicationAttempt.objects.create(
-            publication_id=publication.pk,
-            number=attempt_no,
-            started_at=started,
-            duration_ms=duration_ms,
-            outcome=outcome,
-            status_code=status,
-            message=message[:4000],
-            worker=worker,
+        mine = set(
+            Publication.objects.select_for_update()
+            .filter(
+                pk__in=[o.publication.pk for o in outcomes],
+                claimed_by=worker,
+                state__in=[PublicationState.CLAIMED, PublicationState.SENDING],
+            )
+            .values_list("pk", flat=True)
         )
-        if outcome == AttemptOutcome.FAILED and status in (401, 403):
-            Channel.objects.filter(pk=channel.pk).update(last_error=message[:2000])
-    if not updated:
-        log.warning("publication %s: lease lost before the outcome was written", publication.pk)
-    if outcome == AttemptOutcome.OK:
-        post_check_all_published(post_id=publication.post_id)
-    return str(outcome)
+        by_fields: dict[tuple, list[Publication]] = {}
+        for o in outcomes:
+            if o.publication.pk not in mine:
+                log.warning("publication %s: lease lost before the outcome was written", o.publication.pk)
+                continue
+            for name, value in o.fields.items():
+                setattr(o.publication, name, value)
+            by_fields.setdefault(tuple(sorted(o.fields)), []).append(o.publication)
+        for names, rows in by_fields.items():
+            Publication.objects.bulk_update(rows, list(names), batch_size=500)
+        PublicationAttempt.objects.bulk_create([o.attempt for o in outcomes if o.publication.pk in mine])
+        for o in outcomes:
+            if o.outcome == AttemptOutcome.FAILED and o.attempt.status_code in (401, 403):
+                Channel.objects.filter(pk=o.publication.channel_id).update(last_error=o.attempt.message[:2000])
+        published_posts = sorted({o.publication.post_id for o in outcomes if o.outcome == AttemptOutcome.OK})
+        if published_posts:
+            from .tasks import posts_check_published
+
+            # Off the delivery path: the post's own state follows a moment later.
+            transaction.on_commit(lambda: posts_check_published.delay(post_ids=published_posts))
+
+
+def publication_deliver(*, publication: Publication, worker: str, adapters: dict) -> str:
+    """Deliver one claimed row (the batch path does the same for many rows of a channel)."""
+    return _deliver_channel_rows([publication], worker=worker, adapters=adapters).get(publication.pk, "released")
+
+
+def _deliver_channel_rows(rows: list[Publication], *, worker: str, adapters: dict) -> dict[int, str]:
+    """Deliver claimed rows of one channel: inactive channel, embargo, breaker and buckets first."""
+    channel: Channel = rows[0].channel
+    results: dict[int, str] = {}
+    if not channel.is_active:
+        Publication.objects.filter(pk__in=[r.pk for r in rows], claimed_by=worker).update(
+            state=PublicationState.FAILED, claimed_until=None, last_error=_("The channel is disabled.")
+        )
+        return {r.pk: "failed" for r in rows}
+    now = timezone.now()
+    ready = []
+    for row in rows:
+        if row.not_before and row.not_before > now:
+            _release(row, worker=worker, wait=(row.not_before - now).total_seconds())
+            results[row.pk] = "embargoed"
+        else:
+            ready.append(row)
+    if not ready:
+        return results
+    adapter = adapters.get(channel.pk)
+    if adapter is None:
+        adapter = adapters[channel.pk] = adapter_for(channel, http=shared_http())
+    granted, wait = _grant(channel, adapter, len(ready))
+    go, back = ready[:granted], ready[granted:]
+    _release_spaced(back, worker=worker, wait=wait, interval=60.0 / max(1, channel.rate_per_minute))
+    results.update({r.pk: "postponed" for r in back})
+    deferred: list[Outcome] = []
+    for row in go:
+        outcome = _send_one(publication=row, adapter=adapter, worker=worker)
+        if outcome is None:
+            results[row.pk] = "lost"
+            continue
+        results[row.pk] = str(outcome.outcome)
+        if adapter.idempotent:
+            # A crash before this is written only means a repeat with the same key: write in bulk.
+            deferred.append(outcome)
+        else:
+            _write_outcomes([outcome], worker=worker)
+    _write_outcomes(deferred, worker=worker)
+    return results
 
 
 def post_check_all_published(*, post_id: int) -> None:
@@ -260,28 +352,20 @@ def post_check_all_published(*, post_id: int) -> None:
 
 
 def dispatch_batch(*, worker: str, limit: int = 50, adapters: dict | None = None) -> int:
-    """Claim one batch and deliver it. Returns how many rows were claimed."""
+    """Claim one batch and deliver it, channel by channel. Returns how many rows were handled."""
     claimed = dispatch_claim(worker=worker, limit=limit)
     if not claimed.ids:
-        return 0
+        return claimed.unconfirmed
     adapters = adapters if adapters is not None else {}
-    publications = (
+    by_channel: dict[int, list[Publication]] = {}
+    for publication in (
         Publication.objects.filter(pk__in=claimed.ids, claimed_by=worker, state=PublicationState.CLAIMED)
         .select_related("channel")
-        .order_by("next_attempt_at")
-    )
-    blocked: dict[int, float] = {}
-    for publication in publications:
-        # Once a channel is out of tokens, the rest of its rows in this batch go back without asking,
-        # spaced one refill interval apart so they do not all come back at the same instant.
-        if publication.channel_id in blocked:
-            interval = 60.0 / max(1, publication.channel.rate_per_minute)
-            blocked[publication.channel_id] += interval
-            _release(publication, worker=worker, wait=blocked[publication.channel_id])
-            continue
-        outcome = publication_deliver(publication=publication, worker=worker, adapters=adapters)
-        if outcome.startswith("postponed:"):
-            blocked[publication.channel_id] = float(outcome.split(":", 1)[1])
+        .order_by("next_attempt_at", "id")
+    ):
+        by_channel.setdefault(publication.channel_id, []).append(publication)
+    for rows in by_channel.values():
+        _deliver_channel_rows(rows, worker=worker, adapters=adapters)
     return len(claimed.ids) + claimed.unconfirmed
 
 

@@ -13,6 +13,7 @@ TOKEN_BUCKET_LUA = """
 local key = KEYS[1]
 local rate = tonumber(ARGV[1])
 local burst = tonumber(ARGV[2])
+local want = tonumber(ARGV[3])
 local t = redis.call('TIME')
 local now = tonumber(t[1]) + tonumber(t[2]) / 1000000
 local data = redis.call('HMGET', key, 'tokens', 'ts')
@@ -20,17 +21,18 @@ local tokens = tonumber(data[1])
 local ts = tonumber(data[2])
 if tokens == nil then tokens = burst; ts = now end
 tokens = math.min(burst, tokens + math.max(0, now - ts) * rate)
-local allowed = 0
-local wait = 0
-if tokens >= 1 then
-  tokens = tokens - 1
-  allowed = 1
+local granted = 0
+if want < 0 then
+  tokens = math.min(burst, tokens - want)
 else
-  wait = (1 - tokens) / rate
+  granted = math.min(want, math.floor(tokens))
+  tokens = tokens - granted
 end
+local wait = 0
+if granted < want then wait = (1 - tokens) / rate end
 redis.call('HSET', key, 'tokens', tostring(tokens), 'ts', tostring(now))
 redis.call('PEXPIRE', key, math.ceil((burst / rate) * 1000) + 60000)
-return {allowed, tostring(wait)}
+return {granted, tostring(wait)}
 """
 
 # Parallel test processes share one Redis database; their channel ids overlap.
@@ -54,33 +56,36 @@ class _LocalBuckets:
     def __init__(self):
         self.state: dict[str, tuple[float, float]] = {}
 
-    def take(self, key: str, rate: float, burst: float) -> tuple[bool, float]:
+    def take(self, key: str, rate: float, burst: float, count: int) -> tuple[int, float]:
         import time
 
         now = time.monotonic()
         tokens, ts = self.state.get(key, (burst, now))
         tokens = min(burst, tokens + (now - ts) * rate)
-        if tokens >= 1:
-            self.state[key] = (tokens - 1, now)
-            return True, 0.0
+        if count < 0:
+            self.state[key] = (min(burst, tokens - count), now)
+            return 0, 0.0
+        granted = min(count, int(tokens))
+        tokens -= granted
         self.state[key] = (tokens, now)
-        return False, (1 - tokens) / rate
+        return granted, ((1 - tokens) / rate if granted < count else 0.0)
 
 
 _local = _LocalBuckets()
 _script = None
 
 
-def bucket_take(*, key: str, per_second: float, burst: int) -> tuple[bool, float]:
-    """Take one token. Returns (allowed, seconds to wait before one is available)."""
+def bucket_take(*, key: str, per_second: float, burst: int, count: int = 1) -> tuple[int, float]:
+    """Take up to `count` tokens at once (a negative count gives tokens back). Returns (tokens
+    granted, seconds until the next token when fewer than asked were granted)."""
     global _script
     r = client()
     if r is None:
-        return _local.take(key, per_second, burst)
+        return _local.take(key, per_second, burst, count)
     if _script is None:
         _script = r.register_script(TOKEN_BUCKET_LUA)
-    allowed, wait = _script(keys=[f"{PREFIX}bucket:{key}"], args=[per_second, max(1, burst)], client=r)
-    return bool(int(allowed)), float(wait)
+    granted, wait = _script(keys=[f"{PREFIX}bucket:{key}"], args=[per_second, max(1, burst), count], client=r)
+    return int(granted), float(wait)
 
 
 def bucket_reset(*, key: str) -> None:

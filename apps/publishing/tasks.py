@@ -37,3 +37,12 @@ def poll_metrics(**kwargs) -> int:
     from .analytics import metrics_poll_due
 
     return metrics_poll_due()
+
+
+@shared_task(name="publishing.posts_check_published", acks_late=True, soft_time_limit=120, ignore_result=True)
+def posts_check_published(post_ids: list[int], **kwargs) -> None:
+    """Mark posts published once every one of their publications has gone out."""
+    from .dispatcher import post_check_all_published
+
+    for post_id in post_ids:
+        post_check_all_published(post_id=post_id)

@@ -232,7 +232,10 @@ def test_token_bucket_is_atomic_in_redis():
     if ratelimit.client() is None:
         pytest.skip("needs Redis")
     results = [ratelimit.bucket_take(key="t", per_second=0.001, burst=3)[0] for _ in range(5)]
-    assert results == [True, True, True, False, False]
+    assert results == [1, 1, 1, 0, 0]
+    ratelimit.bucket_take(key="t", per_second=0.001, burst=3, count=-2)  # give two back
+    granted, wait = ratelimit.bucket_take(key="t", per_second=0.001, burst=3, count=5)
+    assert granted == 2 and wait > 100
 
 
 def test_circuit_breaker_opens_after_repeated_failures(post, make_channel, publisher, fake):
@@ -256,7 +259,9 @@ def test_circuit_breaker_opens_after_repeated_failures(post, make_channel, publi
     assert ratelimit.breaker_state(channel_id=webhook.pk) == "closed"
 
 
-def test_every_platform_end_to_end_through_the_dispatcher(make_channel, make_post, publisher, fake):
+def test_every_platform_end_to_end_through_the_dispatcher(
+    make_channel, make_post, publisher, fake, django_capture_on_commit_callbacks
+):
     make_channel("site")
     channels = [
         make_channel(p)
@@ -264,7 +269,8 @@ def test_every_platform_end_to_end_through_the_dispatcher(make_channel, make_pos
     ]
     post = make_post()
     publications = publication_schedule(user=publisher, post=post, channels=channels, due_at=timezone.now())
-    run()
+    with django_capture_on_commit_callbacks(execute=True):
+        run()
     states = {
         p.channel.platform: p.state
         for p in Publication.objects.filter(pk__in=[p.pk for p in publications]).select_related("channel")

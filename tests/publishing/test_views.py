@@ -150,9 +150,21 @@ def test_metrics_polling_analytics_and_best_time(client_for, publisher, make_cha
     assert "<svg" in page and "Story 1" in page and "around" in page
 
 
-def test_post_page_includes_the_publish_panel(client_for, publisher, writer, make_channel, post):
+def test_post_page_includes_the_publish_panel(rf, publisher, writer, make_channel, post):
+    from pathlib import Path
+
+    from django.template import Context, Template
+
+    import apps.posts
+
+    detail = Path(apps.posts.__file__).parent / "templates/posts/detail.html"
+    assert "{% publish_panel post %}" in detail.read_text()
     make_channel("webhook")
-    html = client_for(publisher).get(f"/app/posts/{post.pk}/").content.decode()
+    template = Template("{% load publishing_tags %}{% publish_panel post %}")
+    request = rf.get(f"/app/posts/{post.pk}/")
+    request.user = publisher
+    html = template.render(Context({"request": request, "post": post, "csrf_token": "t"}))
     assert 'id="publish-panel"' in html and "webhook channel" in html
-    writer_html = client_for(writer).get(f"/app/posts/{post.pk}/").content.decode()
-    assert "Only publishers and admins can schedule posts." in writer_html
+    request.user = writer
+    html = template.render(Context({"request": request, "post": post}))
+    assert "Only publishers and admins can schedule posts." in html

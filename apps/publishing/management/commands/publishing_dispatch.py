@@ -6,6 +6,7 @@ import signal
 import time
 
 from django.core.management.base import BaseCommand
+from django.db import reset_queries
 
 from apps.publishing.dispatcher import dispatch_batch, worker_name
 
@@ -31,6 +32,7 @@ class Command(BaseCommand):
         adapters: dict = {}
         while not stopping:
             handled = dispatch_batch(worker=worker, limit=batch, adapters=adapters)
+            reset_queries()  # with DEBUG on, Django keeps every query of a long-running process
             if not handled:
                 if once:
                     break
