@@ -43,15 +43,15 @@ def items_chart(series, width: int = 640, height: int = 160):
     )
     first, last = series[0][0], series[-1][0]
     return format_html(
-        '<svg class="items-chart" viewBox="0 0 {w} {h}" role="img" aria-label="{aria}" preserveAspectRatio="none">'
-        '{rects}<text x="0" y="{ty}" class="axis">{first}</text><text x="{w}" y="{ty}" class="axis" text-anchor="end">'
-        "{last}</text></svg>",
+        '<figure class="items-chart-figure"><svg class="items-chart" viewBox="0 0 {w} {h}" role="img" '
+        'aria-label="{aria}" preserveAspectRatio="none">{rects}</svg>'
+        '<figcaption class="axis"><span>{first}</span><span>{top_label}</span><span>{last}</span></figcaption></figure>',
         w=width,
-        h=height,
+        h=chart_h,
         aria=_("Items per day, highest %(top)s") % {"top": top},
         rects=rects,
-        ty=height - 4,
         first=date_format(first, "SHORT_DATE_FORMAT"),
+        top_label=_("busiest day: %(top)s items") % {"top": top},
         last=date_format(last, "SHORT_DATE_FORMAT"),
     )
 
