@@ -8,20 +8,22 @@ if (root) {
   const progressEl = document.getElementById("generation-progress");
   const messageEl = document.getElementById("generation-message");
   const cancelForm = document.getElementById("cancel-form");
+  const labelsEl = document.getElementById("generation-status-labels");
+  const labels = labelsEl ? JSON.parse(labelsEl.textContent) : {};
   let status = root.dataset.status;
   let socket = null;
   let retries = 0;
 
   const setStatus = (value, label) => {
     status = value;
-    statusEl.textContent = label || value;
+    statusEl.textContent = label || labels[value] || value;
     statusEl.className = `badge status-${value}`;
     root.dataset.status = value;
   };
 
   const handle = (msg) => {
     if (msg.event === "snapshot") {
-      setStatus(msg.status, statusEl.textContent && msg.status === root.dataset.status ? statusEl.textContent : msg.status);
+      setStatus(msg.status);
       if (!finished.has(msg.status)) {
         textEl.classList.add("streaming");
         textEl.textContent = msg.text || "";

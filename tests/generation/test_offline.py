@@ -125,3 +125,16 @@ def test_free_topic_uses_matching_items_or_an_outline(django_capture_on_commit_c
     assert [c["id"] for c in covered.items_cited] == [item.pk]
     assert "no source in this workspace covers it yet" in uncovered.post.body_text
     assert "What to find out" in uncovered.post.body_text
+
+
+def test_trend_draft_quotes_the_trends_items(django_capture_on_commit_callbacks, writer, workspace, trend, item):
+    from apps.trends.models import TrendItem
+
+    TrendItem.objects.create(trend=trend, item=item, workspace=workspace, published_at=item.published_at)
+    with django_capture_on_commit_callbacks(execute=True):
+        job = generation_start(user=writer, workspace=workspace, trend=trend, with_image=False)
+    job.refresh_from_db()
+    assert job.status == JobStatus.SUCCEEDED, job.error
+    assert job.post.trend == trend
+    assert [c["id"] for c in job.items_cited] == [item.pk]
+    assert "Sam Writer" in job.post.body_text

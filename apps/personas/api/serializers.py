@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from ..models import Persona, PersonaSample, StyleProfile
@@ -32,6 +33,7 @@ class PersonaOutputSerializer(serializers.ModelSerializer):
             "updated_at",
         ]
 
+    @extend_schema_field(StyleProfileSerializer(allow_null=True))
     def get_style_profile(self, obj):
         try:
             profile = obj.style_profile

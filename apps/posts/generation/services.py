@@ -47,7 +47,7 @@ from .providers.base import (
 )
 from .providers.offline import render_title_card
 from .selectors import ai_settings_for, material_for_job, month_start, persona_brief, usage_cap_left
-from .streaming import cancel_requested, job_event_send, job_flags_clear, partial_store
+from .streaming import cancel_requested, job_event_send, job_events_flush, job_flags_clear, partial_store
 
 logger = logging.getLogger(__name__)
 
@@ -554,6 +554,14 @@ def _timed(clock: list[float], fn, *args, **kwargs):
 
 def generation_run(*, job_id: int, provider: Provider | None = None) -> GenerationJob | None:
     """Run one job to the end. Raises ProviderRetryableError for the task to retry with backoff."""
+    try:
+        return _generation_run(job_id=job_id, provider=provider)
+    finally:
+        # Progress events leave in the background; let them all go before the task reports done.
+        job_events_flush()
+
+
+def _generation_run(*, job_id: int, provider: Provider | None) -> GenerationJob | None:
     started = time.perf_counter()
     job = _claim(job_id)
     if job is None:

@@ -16,7 +16,7 @@ from apps.personas.selectors import personas_for_workspace
 
 from .documents import markup_to_html, word_diff
 from .forms import AISettingsForm, GenerateForm, RefineForm
-from .models import AIProviderSettings, JobKind
+from .models import AIProviderSettings, JobKind, JobStatus
 from .selectors import ai_settings_for, job_for_user, jobs_for_workspace, post_for_user, usage_cap_left, usage_for_month
 from .services import (
     ai_settings_update,
@@ -123,6 +123,7 @@ def job_detail(request, pk: int):
         "generation/job.html",
         {
             "job": job,
+            "status_labels": {value: str(label) for value, label in JobStatus.choices},
             "suggestions": suggestions,
             "media": media,
             "result_html": markup_to_html(job.result_text) if job.result_text else "",
