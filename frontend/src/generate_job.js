@@ -53,7 +53,7 @@ if (root) {
     const scheme = window.location.protocol === "https:" ? "wss" : "ws";
     socket = new WebSocket(`${scheme}://${window.location.host}${root.dataset.wsPath}`);
     socket.addEventListener("open", () => { retries = 0; root.dataset.connected = "1"; });
-    socket.addEventListener("message", (event) => handle(JSON.parse(event.data)));
+    socket.addEventListener("message", (event) => { lastMessage = Date.now(); handle(JSON.parse(event.data)); });
     socket.addEventListener("close", () => {
       root.dataset.connected = "0";
       if (!finished.has(status) && retries < 10) {
@@ -63,9 +63,28 @@ if (root) {
     });
   };
 
+  // Without a shared channel layer (the embedded single-machine setup) events from the worker do not
+  // reach this server: poll the job's status when the socket has been quiet for a while.
+  let lastMessage = Date.now();
+  const poll = async () => {
+    if (finished.has(status)) return;
+    if (Date.now() - lastMessage > 3000) {
+      try {
+        const response = await fetch(`/api/v1/generations/${root.dataset.job}/`, { credentials: "same-origin" });
+        if (response.ok) {
+          const job = await response.json();
+          if (job.status !== status) setStatus(job.status);
+          if (finished.has(job.status)) { window.location.reload(); return; }
+        }
+      } catch (error) { /* offline for a moment: try again */ }
+    }
+    setTimeout(poll, 2000);
+  };
+
   root.dataset.initialStatus = status;
   if (!finished.has(status)) {
     connect();
+    setTimeout(poll, 2000);
     if (cancelForm) {
       cancelForm.addEventListener("submit", (event) => {
         if (socket && socket.readyState === WebSocket.OPEN) {

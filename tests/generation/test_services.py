@@ -91,3 +91,31 @@ def test_other_workspace_objects_are_refused(writer, workspace, other_workspace,
     foreign = Persona.objects.create(workspace=other_workspace, name="Foreign")
     with pytest.raises(InvalidInput):
         generation_start(user=writer, workspace=workspace, persona=foreign, item=item)
+
+
+def test_reaper_requeues_jobs_whose_worker_died(django_capture_on_commit_callbacks, writer, workspace, item):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from apps.posts.generation.services import generation_jobs_reap
+
+    long_ago = timezone.now() - dt.timedelta(hours=1)
+    lost = GenerationJob.objects.create(
+        workspace=workspace,
+        item=item,
+        created_by=writer,
+        status="running",
+        started_at=long_ago,
+        attempts=1,
+        options={"image": False},
+    )
+    spent = GenerationJob.objects.create(
+        workspace=workspace, item=item, created_by=writer, status="running", started_at=long_ago, attempts=5
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        assert generation_jobs_reap() == 2
+    lost.refresh_from_db()
+    spent.refresh_from_db()
+    assert lost.status == JobStatus.SUCCEEDED and lost.attempts == 2 and lost.post is not None
+    assert spent.status == JobStatus.FAILED and "stopped" in spent.error

@@ -879,9 +879,25 @@ def _request_material(job):
     return job._material
 
 
-def generation_jobs_reap(*, older_than: dt.timedelta = dt.timedelta(minutes=15)) -> int:
-    """Fail jobs whose worker died mid-run (running for far longer than any time limit)."""
+def generation_jobs_reap(*, older_than: dt.timedelta = dt.timedelta(minutes=15), max_attempts: int = 5) -> int:
+    """Jobs still "running" long after the task's hard time limit lost their worker (killed, OOM,
+    deploy): queue them again, or fail them visibly once they have used up their attempts."""
     cutoff = timezone.now() - older_than
-    return GenerationJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff).update(
-        status=JobStatus.FAILED, error=_("The worker running this generation stopped."), finished_at=timezone.now()
+    stale = list(
+        GenerationJob.objects.filter(status=JobStatus.RUNNING, started_at__lt=cutoff).values_list("pk", "attempts")
     )
+    for pk, attempts in stale:
+        with transaction.atomic():
+            if attempts >= max_attempts:
+                GenerationJob.objects.filter(pk=pk, status=JobStatus.RUNNING).update(
+                    status=JobStatus.FAILED,
+                    finished_at=timezone.now(),
+                    error=_("The worker running this generation stopped, %(n)s times.") % {"n": attempts},
+                )
+                continue
+            moved = GenerationJob.objects.filter(pk=pk, status=JobStatus.RUNNING, started_at__lt=cutoff).update(
+                status=JobStatus.RETRYING, error=_("The worker running this generation stopped; trying again.")
+            )
+            if moved:
+                _enqueue(GenerationJob(pk=pk))
+    return len(stale)
