@@ -38,14 +38,14 @@ class NearDuplicateIndex:
 
     @staticmethod
     def _band_keys(values: np.ndarray) -> list[bytes]:
-        raw = values.astype(np.uint32).tobytes()
+        raw = values.tobytes()
         step = ROWS * 4
         return [raw[i * step : (i + 1) * step] for i in range(BANDS)]
 
     def add(self, key: int, signature: list[int] | np.ndarray) -> None:
         if key in self.signatures or len(signature) != NUM_PERM:
             return
-        values = np.asarray(signature, dtype=np.uint64)
+        values = np.asarray(signature, dtype=np.uint32)  # 32-bit values: half the memory of uint64
         for table, band in zip(self.bands, self._band_keys(values), strict=True):
             table.setdefault(band, []).append(key)
         self.signatures[key] = values
@@ -68,7 +68,7 @@ class NearDuplicateIndex:
         """The earliest indexed item (with a key below `before`) that is a near-duplicate, or None."""
         if len(signature) != NUM_PERM:
             return None
-        values = np.asarray(signature, dtype=np.uint64)
+        values = np.asarray(signature, dtype=np.uint32)
         candidates: set[int] = set()
         for table, band in zip(self.bands, self._band_keys(values), strict=True):
             keys = table.get(band)

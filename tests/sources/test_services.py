@@ -383,3 +383,36 @@ def test_demo_seed_is_idempotent_and_offline(workspace, members, settings):
     assert items.filter(duplicate_of__isnull=False).count() >= 2  # re-posted stories are linked
     assert items.filter(language="ru").exists()
     assert items.order_by("-published_at").first().published_at > timezone.now() - timedelta(hours=2)
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_claim_skips_rows_another_worker_has_locked(workspace):
+    """While one worker's claim transaction holds rows, a second tick skips them instead of waiting."""
+    import threading
+
+    from django.db import connection, transaction
+
+    ids = [make_source(workspace, f"https://host{i}.example.com/feed").pk for i in range(6)]
+    locked = threading.Event()
+    release = threading.Event()
+
+    def first_worker():
+        try:
+            with transaction.atomic():
+                list(Source.objects.select_for_update().filter(pk__in=ids[:4]))
+                locked.set()
+                release.wait(10)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first_worker)
+    thread.start()
+    try:
+        assert locked.wait(10)
+        claimed = services.sources_claim_due(limit=10)
+    finally:
+        release.set()
+        thread.join()
+    assert sorted(claimed) == sorted(ids[4:])
+    assert sorted(services.sources_claim_due(limit=10)) == sorted(ids[:4])
