@@ -13,5 +13,5 @@ class PublishingConfig(AppConfig):
         from .checks import check_expiring_credentials
         from .receivers import connect
 
-        checks.register(check_expiring_credentials, "publishing", deploy=True)
+        checks.register(check_expiring_credentials, "publishing")
         connect()

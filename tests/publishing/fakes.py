@@ -346,7 +346,7 @@ def fake_route(fake: FakePlatforms, method, path, query, payload, headers, raw) 
                 fake.tg_sent[chat].append(now)
                 fake.tg_all.append(now)
                 mid = int(nid())
-                fake.tg_messages.append({"chat": chat, "id": mid, "method": api_method, **payload})
+                fake.tg_messages.append({"chat": chat, "id": mid, "method": api_method, "t": now, **payload})
             return (
                 200,
                 {

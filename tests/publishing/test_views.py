@@ -168,3 +168,16 @@ def test_post_page_includes_the_publish_panel(rf, publisher, writer, make_channe
     request.user = writer
     html = template.render(Context({"request": request, "post": post}))
     assert "Only publishers and admins can schedule posts." in html
+
+
+def test_demo_seed_is_idempotent_and_expiry_check_warns(workspace, members, make_channel):
+    from apps.publishing.checks import check_expiring_credentials
+    from apps.publishing.demo import seed
+
+    seed(workspace=workspace, users=members)
+    seed(workspace=workspace, users=members)
+    assert Channel.objects.filter(workspace=workspace, platform="site", is_active=True).count() == 1
+    assert Channel.objects.filter(workspace=workspace, platform="webhook", is_active=False).count() == 1
+    make_channel("x", credentials_expire_at=timezone.now() + dt.timedelta(days=5))
+    warnings = check_expiring_credentials()
+    assert [w.id for w in warnings] == ["publishing.W001"] and "x channel" in warnings[0].msg
