@@ -122,7 +122,7 @@ def board_columns(
     user,
     workspace,
     filters: dict[str, Any] | None = None,
-    per_column: int = 200,
+    per_column: int = 50,
     membership: Membership | None = None,
 ) -> list[BoardColumn]:
     """One column per state with the newest posts of each (two queries whatever the number of posts)."""

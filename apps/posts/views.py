@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +25,7 @@ from apps.trends.models import Trend
 
 from . import selectors, services
 from .access import post_access
-from .models import PostState, ShareLevel
+from .models import MediaAsset, PostState, ShareLevel
 from .services.workflow import TRANSITIONS, transitions_by_role
 
 LIST_PAGE_SIZE = 50
@@ -89,6 +90,7 @@ def post_board(request):
         own_rules[action] = transition.rule == "own_or_edit_any"
     context = {
         "columns": columns,
+        "posts_url": reverse("posts:index"),
         "moves": json.dumps(moves),
         "role_allows": json.dumps(_role_allows_for_membership(membership)),
         "own_rules": json.dumps(own_rules),
@@ -150,7 +152,16 @@ def post_detail(request, pk: int):
     post = selectors.post_for_user(user=request.user, pk=pk)
     context = _post_context(request, post)
     access = context["access"]
+    workspace_id = post.workspace_id
+    trends = list(Trend.objects.filter(workspace_id=workspace_id).only("id", "title").order_by("-id")[:100])
+    if post.trend_id and all(t.pk != post.trend_id for t in trends):
+        trends.append(post.trend)
     context.update(
+        personas=Persona.objects.filter(workspace_id=workspace_id).only("id", "name").order_by("name"),
+        trends=trends,
+        members=workspace_members(workspace=post.workspace),
+        language_choices=settings.LANGUAGES,
+        media=MediaAsset.objects.filter(post=post, kind="image").only("id", "alt_text", "file"),
         threads=selectors.comment_threads(post=post),
         suggestions=selectors.suggestions_for_post(post=post, state="pending"),
         editor_config=(

@@ -185,6 +185,23 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
   let saving = false;
 
   const setStatus = (text) => { if (status) status.textContent = text; };
+  const value = (id) => { const node = document.getElementById(id); return node ? node.value : undefined; };
+  const idOrNull = (id) => { const v = value(id); return v ? Number(v) : null; };
+  // The post's details (excerpt, tags, persona, ...) are saved with the text.
+  function detailValues() {
+    if (!document.getElementById("post-details")) return {};
+    const due = value("post-due");
+    return {
+      excerpt: value("post-excerpt"),
+      tags: (value("post-tags") || "").split(",").map((t) => t.trim()).filter(Boolean),
+      language: value("post-language"),
+      persona: idOrNull("post-persona"),
+      trend: idOrNull("post-trend"),
+      assignee: idOrNull("post-assignee"),
+      featured_media: idOrNull("post-media"),
+      due_at: due ? new Date(due).toISOString() : null,
+    };
+  }
   const markDirty = () => { if (!dirty) { dirty = true; setStatus(T("Unsaved changes")); } };
 
   mount.innerHTML = "";
@@ -198,6 +215,9 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
     onSelectionUpdate: () => updateSelectionHint(),
   });
   titleInput && titleInput.addEventListener("input", markDirty);
+  const details = document.getElementById("post-details");
+  details && details.addEventListener("input", markDirty);
+  details && details.addEventListener("change", markDirty);
 
   async function save({ force = false } = {}) {
     if (saving || !config.editable) return false;
@@ -210,7 +230,7 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
       }
       const data = await api(config.apiUrl, {
         method: "PATCH",
-        body: { version, title: titleInput.value, body_json: editor.getJSON(), reason: reasonInput ? reasonInput.value : "" },
+        body: { version, title: titleInput.value, body_json: editor.getJSON(), reason: reasonInput ? reasonInput.value : "", ...detailValues() },
       });
       version = data.version;
       dirty = false;

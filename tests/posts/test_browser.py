@@ -93,3 +93,65 @@ def test_edit_review_revise_approve_history(asgi_live_server, page, chromium, me
     assert post.body_text == "The first draft. More words here. In conclusion, it works."
     assert list(post.revisions.values_list("number", flat=True)) == [3, 2, 1]
     assert editor.pk in post.approvals.values_list("user_id", flat=True)
+
+
+def _select(page, quote: str) -> None:
+    """Select the first occurrence of quote in the (single-paragraph) editor document."""
+    page.evaluate(
+        """(quote) => {
+            const editor = window.postPage.editor;
+            const at = editor.state.doc.textContent.indexOf(quote);
+            editor.commands.setTextSelection({ from: at + 1, to: at + 1 + quote.length });
+        }""",
+        quote,
+    )
+
+
+def test_board_drag_comments_and_suggestions(asgi_live_server, page, members, workspace):
+    writer, editor = members["writer"], members["editor"]
+    with ThreadPoolExecutor(1) as pool:
+        draft = pool.submit(
+            services.post_create, workspace=workspace, user=writer, title="Drag me", body_json=doc_of("Short.")
+        ).result()
+        waiting = pool.submit(
+            services.post_create,
+            workspace=workspace,
+            user=writer,
+            title="Waiting review",
+            body_json=doc_of("The quick brown fox jumps over the lazy dog."),
+        ).result()
+        pool.submit(services.post_submit, post=waiting, user=writer).result()
+
+    browser_login(page, asgi_live_server.url, "writer")
+    page.goto(f"{asgi_live_server.url}/app/posts/board/")
+    card = page.locator(f'.board-card[data-post-id="{draft.pk}"]')
+    card.drag_to(page.locator('.board-column[data-state="in_review"]'))
+    expect(page.locator('.board-column[data-state="in_review"]')).to_contain_text("Drag me")
+    # A writer may not approve: the server's reason is shown and the card stays.
+    page.locator(f'.board-card[data-post-id="{waiting.pk}"]').drag_to(
+        page.locator('.board-column[data-state="approved"]')
+    )
+    expect(page.locator("#board-status")).to_contain_text("Only editors and admins can approve")
+    expect(page.locator('.board-column[data-state="in_review"]')).to_contain_text("Waiting review")
+    assert Post.objects.get(pk=draft.pk).state == "in_review"
+
+    # Comments anchored to a selection, highlighted in the text; a suggestion accepted into the text.
+    page.goto(f"{asgi_live_server.url}/app/posts/{waiting.pk}/")
+    expect(page.locator("#editor .ProseMirror")).to_contain_text("lazy dog")
+    _select(page, "brown fox")
+    page.fill("#comment-body", "Which fox? @editor")
+    page.click("#comment-button")
+    expect(page.locator("#threads .thread")).to_have_count(1)
+    expect(page.locator("#threads .anchor-quote")).to_have_text("brown fox")
+    expect(page.locator(".anchor-highlight.comment")).to_have_text("brown fox")
+    _select(page, "lazy dog")
+    page.click(".suggest summary")
+    page.fill("#suggestion-text", "sleepy cat")
+    page.click("#suggest-button")
+    expect(page.locator("#suggestions .suggestion")).to_have_count(1)
+    page.click("#suggestions button:has-text('Accept')")
+    expect(page.locator("#editor .ProseMirror")).to_contain_text("the sleepy cat.")
+    expect(page.locator("#suggestions")).to_contain_text("No open suggestions")
+    waiting.refresh_from_db()
+    assert waiting.body_text == "The quick brown fox jumps over the sleepy cat."
+    assert waiting.comments.get().mentions.filter(pk=editor.pk).exists()

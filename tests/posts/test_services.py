@@ -163,3 +163,20 @@ def test_comment_threads_query_count(post, editor, writer, django_assert_num_que
         threads = list(selectors.comment_threads(post=post))
         assert sum(len(t.replies.all()) for t in threads) == 5
     assert Comment.objects.count() == 10
+
+
+def test_metadata_and_automatic_excerpt(post, writer, editor):
+    updated = services.post_update(
+        post=post,
+        user=writer,
+        expected_version=1,
+        body_json=doc_of("Completely new text."),
+        excerpt=post.excerpt,  # sent back unchanged by the editor page
+        tags=["a", " b ", "a"],
+        assignee=editor,
+    )
+    assert updated.excerpt == "Completely new text." and updated.tags == ["a", "b"] and updated.assignee == editor
+    assert Notification.objects.filter(recipient=editor, kind="assigned").exists()
+    written = services.post_update(post=updated, user=writer, expected_version=2, excerpt="Hand-written.")
+    again = services.post_update(post=written, user=writer, expected_version=3, body_json=doc_of("Other."))
+    assert again.excerpt == "Hand-written."

@@ -35,7 +35,12 @@ def errors(ok, *, conflict: bool = True) -> dict:
     return out
 
 
-POST_ID = OpenApiParameter("post_id", OpenApiTypes.INT, OpenApiParameter.PATH)
+def path_id(name: str) -> OpenApiParameter:
+    # Positive only: the URL patterns take digits, anything else never reaches these views.
+    return OpenApiParameter(name, {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
+
+
+POST_ID = path_id("post_id")
 LIST_FILTERS = [
     OpenApiParameter("state", OpenApiTypes.STR, description="One state or several separated by commas.",
                      enum=None),
@@ -150,7 +155,7 @@ class RevisionListView(PostsAPIView):
 
 class RevisionDetailView(PostsAPIView):
     @extend_schema(
-        parameters=[POST_ID, OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        parameters=[POST_ID, path_id("number")],
         responses=errors(s.RevisionDetailSerializer),
         operation_id="posts_revisions_retrieve",
     )
@@ -161,7 +166,7 @@ class RevisionDetailView(PostsAPIView):
 
 class RevisionRestoreView(PostsAPIView):
     @extend_schema(
-        parameters=[POST_ID, OpenApiParameter("number", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        parameters=[POST_ID, path_id("number")],
         request=None,
         responses=errors({201: s.RevisionSerializer}),
         operation_id="posts_revisions_restore",
@@ -229,7 +234,7 @@ class CommentListView(PostsAPIView):
         return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
 
 
-COMMENT_PARAMS = [POST_ID, OpenApiParameter("comment_id", OpenApiTypes.INT, OpenApiParameter.PATH)]
+COMMENT_PARAMS = [POST_ID, path_id("comment_id")]
 
 
 class CommentDetailView(PostsAPIView):
@@ -334,7 +339,7 @@ class SuggestionListView(PostsAPIView):
         return Response(s.SuggestionSerializer(suggestion).data, status=status.HTTP_201_CREATED)
 
 
-SUGGESTION_PARAMS = [POST_ID, OpenApiParameter("suggestion_id", OpenApiTypes.INT, OpenApiParameter.PATH)]
+SUGGESTION_PARAMS = [POST_ID, path_id("suggestion_id")]
 
 
 class SuggestionAcceptView(PostsAPIView):
@@ -424,7 +429,7 @@ class ShareListView(PostsAPIView):
 
 class ShareDetailView(PostsAPIView):
     @extend_schema(
-        parameters=[POST_ID, OpenApiParameter("user_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        parameters=[POST_ID, path_id("user_id")],
         responses=errors({204: None}),
         operation_id="posts_shares_destroy",
     )
@@ -452,7 +457,7 @@ class NotificationListView(PostsAPIView):
 
 class NotificationReadView(PostsAPIView):
     @extend_schema(
-        parameters=[OpenApiParameter("notification_id", OpenApiTypes.INT, OpenApiParameter.PATH)],
+        parameters=[path_id("notification_id")],
         request=None,
         responses=errors(s.NotificationSerializer),
         operation_id="notifications_read",

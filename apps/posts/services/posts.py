@@ -208,10 +208,13 @@ def post_update(
             body_json=None if body_json is UNSET else body_json, body_html=None if body_html is UNSET else body_html
         )
         changes.update(body_json=doc, body_html=html, body_text=text)
-        if excerpt is UNSET and locked.excerpt == _excerpt(locked.body_text):
+        # An excerpt nobody wrote follows the text (also when a client sends it back unchanged).
+        automatic = locked.excerpt == _excerpt(locked.body_text)
+        if automatic and (excerpt is UNSET or excerpt == locked.excerpt):
             changes["excerpt"] = _excerpt(text)
+            excerpt = UNSET
     if excerpt is not UNSET:
-        changes["excerpt"] = excerpt or ""
+        changes["excerpt"] = (excerpt or "")[:2000]
     if tags is not UNSET:
         changes["tags"] = _clean_tags(tags or [])
     if language is not UNSET:
