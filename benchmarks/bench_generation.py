@@ -119,6 +119,20 @@ def _baseline_post_create(workspace, user) -> float:
     return median(times)
 
 
+def _core_broadcast_cost() -> float:
+    """What one apps.core.services.broadcast_on_commit send costs (async_to_sync per message)."""
+    from asgiref.sync import async_to_sync
+    from channels.layers import get_channel_layer
+
+    layer = get_channel_layer()
+    times = []
+    for n in range(30):
+        start = time.perf_counter()
+        async_to_sync(layer.group_send)("bench.generation.noop", {"type": "noop", "n": n})
+        times.append((time.perf_counter() - start) * 1000)
+    return median(times)
+
+
 def _latency(workspace, user, item, fake) -> dict:
     import websockets
 
@@ -199,6 +213,7 @@ def main() -> None:
         _set_provider(workspace, fake.base_url)
         remote = _overhead(workspace, user, item, "OpenAI-compatible (local fake server)")
         baseline = _baseline_post_create(workspace, user)
+        broadcast = _core_broadcast_cost()
         latency = _latency(workspace, user, item, fake)
     finally:
         fake.stop()
@@ -214,7 +229,9 @@ Task run in-process via `generation_run_task.apply` (eager), article format, no 
 |---|---|---|---|---|---|
 {rows}
 
-Baseline: `posts.services.post_create` alone (post + revision 1 + audit): {baseline:.1f} ms median.
+Baseline: `posts.services.post_create` alone (post + revision 1 + audit + its two after-commit broadcasts): {baseline:.1f} ms median.
+Of that, one `apps.core.services.broadcast_on_commit` send (async_to_sync, a fresh event loop per message) costs {broadcast:.1f} ms median;
+generation's own events go through one long-lived loop and do not wait.
 
 Streamed token → browser websocket ({latency["tokens"]} tokens, 10 ms apart, uvicorn + Redis channel layer; target ≤ 100 ms p95):
 p50 {latency["p50"]:.1f} ms, p95 {latency["p95"]:.1f} ms, max {latency["max"]:.1f} ms.

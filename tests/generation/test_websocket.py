@@ -9,6 +9,7 @@ import threading
 import pytest
 from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
+from django.db import connection
 
 from apps.posts.generation.models import GenerationJob, JobStatus
 from apps.posts.generation.routing import websocket_urlpatterns
@@ -35,6 +36,14 @@ def _run(coro):
     if "error" in result:
         raise result["error"]
     return result["value"]
+
+
+def _run_job(job_id: int) -> None:
+    """What a worker does, in a thread; its database connection is closed so teardown can drop the DB."""
+    try:
+        generation_run(job_id=job_id)
+    finally:
+        connection.close()
 
 
 def _communicator(user, job_id):
@@ -67,7 +76,7 @@ def test_tokens_stream_to_the_socket_and_outsiders_are_refused(
         assert connected
         snapshot = await communicator.receive_json_from()
         assert snapshot["event"] == "snapshot" and snapshot["status"] == "queued"
-        worker = threading.Thread(target=generation_run, kwargs={"job_id": job.pk})
+        worker = threading.Thread(target=_run_job, args=(job.pk,))
         worker.start()
         events = await _collect_until_done(communicator)
         await asyncio.get_running_loop().run_in_executor(None, worker.join)
@@ -91,7 +100,7 @@ def test_cancel_from_the_socket(writer, workspace, item, openai_settings, fake_o
         communicator = _communicator(writer, job.pk)
         await communicator.connect()
         await communicator.receive_json_from()
-        worker = threading.Thread(target=generation_run, kwargs={"job_id": job.pk})
+        worker = threading.Thread(target=_run_job, args=(job.pk,))
         worker.start()
         while (await communicator.receive_json_from(timeout=10)).get("event") != "delta":
             pass
