@@ -23,8 +23,23 @@ async function api(url, { method = "GET", body } = {}) {
   return data;
 }
 
+import { subscribe } from "./app.js";
+
 const board = document.getElementById("board");
 if (board) {
+  // Someone else moved or changed a post: offer a refresh rather than reshuffling under the cursor.
+  if (window.WebSocket && board.dataset.workspaceId) {
+    subscribe(`/ws/posts/workspace/${board.dataset.workspaceId}/`, (event) => {
+      if (event.type !== "post.changed") return;
+      const card = board.querySelector(`.board-card[data-post-id="${event.post_id}"]`);
+      if (card && card.dataset.state === event.state) return;
+      const status = document.getElementById("board-status");
+      status.replaceChildren(
+        document.createTextNode(`${board.dataset.changed || "The board changed."} `),
+        Object.assign(document.createElement("a"), { href: window.location.href, textContent: board.dataset.refresh || "Refresh" }),
+      );
+    });
+  }
   const moves = JSON.parse(board.dataset.moves);
   const status = document.getElementById("board-status");
   let dragged = null;

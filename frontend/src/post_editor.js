@@ -5,6 +5,7 @@ import { Editor, Extension } from "@tiptap/core";
 import StarterKit from "@tiptap/starter-kit";
 import { Plugin, PluginKey } from "@tiptap/pm/state";
 import { Decoration, DecorationSet } from "@tiptap/pm/view";
+import { subscribe } from "./app.js";
 
 const CONTEXT = 32;
 
@@ -171,7 +172,9 @@ function el(tag, attrs = {}, ...children) {
 const T = (text) => (window.gettext ? window.gettext(text) : text);
 
 // Wire the whole post page. Returns { editor, save, refreshSidebar } for extensions of the page.
-export function initPostPage({ editor: givenEditor = null, extensions = [], starterKit = {}, content } = {}) {
+// liveEvents: listen for other people's saves, transitions, comments and suggestions on this post
+// (turn it off when the document itself is shared live).
+export function initPostPage({ editor: givenEditor = null, extensions = [], starterKit = {}, content, liveEvents = true } = {}) {
   const config = JSON.parse(document.getElementById("post-editor-config").textContent);
   const initial = JSON.parse(document.getElementById("post-body-json").textContent);
   const mount = document.getElementById("editor");
@@ -443,7 +446,32 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
   });
 
   refreshSidebar().catch((error) => console.warn(error));
-  const page = { editor, save, refreshSidebar, config, isDirty: () => dirty };
+
+  let socket = null;
+  if (liveEvents && window.WebSocket) {
+    socket = subscribe(`/ws/posts/${config.postId}/`, (event) => {
+      if (event.type === "post.comment" || event.type === "post.suggestion") {
+        refreshSidebar().catch(() => {});
+      } else if (event.type === "post.saved" && !saving && event.version > version) {
+        if (dirty && banner) {
+          banner.hidden = false;
+        } else {
+          api(config.apiUrl).then((post) => {
+            version = post.version;
+            editor.commands.setContent(post.body_json, { emitUpdate: false });
+            titleInput.value = post.title;
+            setStatus(`${T("Updated by someone else")} · ${T("version")} ${version}`);
+          });
+        }
+      } else if (event.type === "post.transitioned") {
+        const badge = document.getElementById("post-state");
+        if (badge && badge.dataset.state !== event.state) {
+          setStatus(T("The workflow state changed: reload the page to see the new actions."));
+        }
+      }
+    });
+  }
+  const page = { editor, save, refreshSidebar, config, socket, isDirty: () => dirty };
   window.postPage = page;
   return page;
 }

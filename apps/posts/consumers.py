@@ -1,0 +1,70 @@
+"""Live events of the posts app: the board hears when posts of its workspace change, the post page hears
+saves, transitions, comments and suggestions of its post, and everyone hears their own notifications.
+The consumer only routes: access is decided by the same selectors as the pages."""
+
+from __future__ import annotations
+
+from channels.db import database_sync_to_async
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
+
+from apps.core.consumers import origin_allowed
+from apps.core.errors import NotFound
+
+from .services.posts import post_group, workspace_group
+
+
+@database_sync_to_async
+def _groups_for(user, *, post_id: int | None, workspace_id: int | None) -> list[str] | None:
+    from apps.core.permissions import membership_for
+
+    from .selectors import post_for_user
+
+    groups = [f"notifications.user.{user.pk}"]
+    if post_id is not None:
+        try:
+            post_for_user(user=user, pk=post_id)
+        except NotFound:
+            return None
+        groups.append(post_group(post_id))
+    if workspace_id is not None:
+        if membership_for(user=user, workspace=workspace_id) is None:
+            return None
+        groups.append(workspace_group(workspace_id))
+    return groups
+
+
+class PostEventsConsumer(AsyncJsonWebsocketConsumer):
+    groups_joined: list[str] = []
+
+    async def connect(self):
+        user = self.scope.get("user")
+        if not origin_allowed(self.scope) or user is None or not user.is_authenticated:
+            await self.close(code=4403)
+            return
+        kwargs = self.scope["url_route"]["kwargs"]
+        groups = await _groups_for(user, post_id=kwargs.get("post_id"), workspace_id=kwargs.get("workspace_id"))
+        if groups is None:
+            await self.close(code=4404)
+            return
+        self.groups_joined = groups
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+
+    async def disconnect(self, code):
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def receive_json(self, content, **kwargs):
+        if content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+
+    async def _forward(self, event):
+        await self.send_json(event)
+
+    post_saved = _forward
+    post_changed = _forward
+    post_transitioned = _forward
+    post_comment = _forward
+    post_suggestion = _forward
+    notification_created = _forward
