@@ -17,7 +17,7 @@ import nh3
 
 ALLOWED_TAGS = {
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "code", "hr", "br",
-    "strong", "b", "em", "i", "s", "del", "strike", "u", "a", "img",
+    "strong", "b", "em", "i", "s", "del", "strike", "u", "a", "img", "div",
 }  # fmt: skip
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "code": {"class"}, "img": {"src", "alt", "title"}}
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -314,6 +314,9 @@ class _DocumentBuilder(HTMLParser):
 
     def _container_for_block(self) -> None:
         self._close_textblock()
+        # A list made up for a stray <li> ends with it; inside a real <ul>/<ol> a block goes in an item.
+        while self.top["type"] in ("bulletList", "orderedList") and "_tag" not in self.top:
+            self.stack.pop()
         if self.top["type"] in ("bulletList", "orderedList"):
             self._push({"type": "listItem", "content": []})
 
@@ -351,6 +354,8 @@ class _DocumentBuilder(HTMLParser):
             self._ensure_textblock()
             self.top["content"].append({"type": "hardBreak"})
         elif tag == "img":
+            if not re.match(r"^(https?:|/)", attrs.get("src") or "", re.I):
+                return
             self._container_for_block()
             node = {"type": "image", "attrs": {"src": attrs.get("src") or "", "alt": attrs.get("alt") or ""}}
             self.top.setdefault("content", []).append(node)
