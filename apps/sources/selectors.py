@@ -35,12 +35,16 @@ def search_items(*, queryset: QuerySet[Item], q: str) -> QuerySet[Item]:
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
-        # "simple" keeps words as written, so Russian and English items are searched alike.
-        vector = SearchVector("title", weight="A", config="simple") + SearchVector("text", weight="B", config="simple")
+        # "simple" keeps words as written, so Russian and English items are searched alike. The match
+        # uses the expression of the sources_item_fts GIN index; the rank weighs title above text.
         query = SearchQuery(q, search_type="websearch", config="simple")
+        weighted = SearchVector("title", weight="A", config="simple") + SearchVector(
+            "text", weight="B", config="simple"
+        )
         return (
-            queryset.annotate(search_vector=vector, search_rank=SearchRank(vector, query))
+            queryset.annotate(search_vector=SearchVector("title", "text", config="simple"))
             .filter(search_vector=query)
+            .annotate(search_rank=SearchRank(weighted, query))
             .order_by("-search_rank", "-published_at", "-id")
         )
     condition = Q()
