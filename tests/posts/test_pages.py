@@ -103,7 +103,7 @@ def _bulk(workspace, writer, n):
         )
 
 
-BOARD_QUERIES = 9
+BOARD_QUERIES = 10
 # Includes the details form (personas, trends, members, images) and the publishing panel (2 queries)
 # the publishing app adds to the post page.
 DETAIL_QUERIES = 18
@@ -115,8 +115,8 @@ def test_page_query_counts_are_flat(n, workspace, writer, client_for, django_ass
     client = client_for(writer)
     client.get(reverse("posts:index"))
     # The same ceiling whatever the number of posts (session, user, membership, filters, posts).
-    # session, user, membership, personas, trends, members, count, page + workspaces for the layout
-    with django_assert_num_queries(9):
+    # session, user, membership, personas, trends, members, count, page, unread notifications, workspaces
+    with django_assert_num_queries(10):
         assert client.get(reverse("posts:index")).status_code == 200
     with django_assert_num_queries(BOARD_QUERIES):
         assert client.get(reverse("posts:board")).status_code == 200
