@@ -43,6 +43,17 @@ def _get(url: str):
         return exc.code, exc.headers, exc.read()
 
 
+def _websocket_status(url: str) -> int:
+    from websockets.exceptions import InvalidStatus
+    from websockets.sync.client import connect
+
+    try:
+        with connect(url, open_timeout=10, close_timeout=2):
+            return 101
+    except InvalidStatus as exc:
+        return exc.response.status_code
+
+
 def _embedded_env(var_dir: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "CI"}}
     env.update(
@@ -88,7 +99,7 @@ def test_devserver_serves_everything_and_stops_on_sigint(tmp_path):
             except OSError:
                 return False
 
-        _wait_for(healthy, 45, "/healthz", log)
+        _wait_for(healthy, 90, "/healthz", log)
         status, _headers, body = _get(f"{base}/healthz")
         checks = json.loads(body)["checks"]
         assert all(check["ok"] for check in checks.values()), checks
@@ -105,13 +116,18 @@ def test_devserver_serves_everything_and_stops_on_sigint(tmp_path):
         status, _, body = _get(f"{base}/api/schema/?format=json")
         assert status == 200 and b"/api/v1/" in body
 
+        # uvicorn speaks websockets: an anonymous client reaches Channels, which refuses it with 403
+        # (a server without websocket support would answer the upgrade with a plain HTTP error).
+        ws_status = _websocket_status(f"ws://127.0.0.1:{port}/ws/trends/")
+        assert ws_status in (101, 403), ws_status
+
         # The worker consumes from the SQLite broker and beat runs the database scheduler.
         code = (
             "import django; django.setup(); from config.celery import app; "
             "app.send_task('core.ping', kwargs={'source': 'smoke'})"
         )
         subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, timeout=30)
-        _wait_for(lambda: b"core.ping" in log.read_bytes() and b"succeeded" in log.read_bytes(), 30, "core.ping", log)
+        _wait_for(lambda: b"core.ping" in log.read_bytes() and b"succeeded" in log.read_bytes(), 60, "core.ping", log)
         _wait_for(lambda: b"DatabaseScheduler" in log.read_bytes(), 10, "beat", log)
     finally:
         proc.send_signal(signal.SIGINT)
