@@ -177,6 +177,8 @@ class FetchResult:
     body: bytes = b""
     not_modified: bool = False
     duration_ms: int = 0
+    # Set when every redirect on the way was permanent (301/308): the feed has moved for good.
+    moved_to: str = ""
 
     @property
     def etag(self) -> str:
@@ -247,6 +249,8 @@ def fetch_url(
         headers["If-Modified-Since"] = last_modified
     timeout = httpx.Timeout(connect=connect_timeout, read=total_timeout, write=total_timeout, pool=connect_timeout)
     current = url
+    permanent = True
+    hops = 0
     try:
         with httpx.Client(
             transport=_GuardedTransport(deadline=deadline), timeout=timeout, follow_redirects=False, trust_env=False
@@ -255,6 +259,8 @@ def fetch_url(
                 _check_url(current)
                 with client.stream("GET", current, headers=headers) as response:
                     if response.status_code in (301, 302, 303, 307, 308) and "location" in response.headers:
+                        permanent = permanent and response.status_code in (301, 308)
+                        hops += 1
                         current = urljoin(current, response.headers["location"])
                         continue
                     result = FetchResult(
@@ -262,6 +268,7 @@ def fetch_url(
                         final_url=current,
                         status=response.status_code,
                         headers={k.lower(): v for k, v in response.headers.items()},
+                        moved_to=current if hops and permanent and response.status_code < 400 else "",
                     )
                     if response.status_code == 304:
                         result.not_modified = True

@@ -678,6 +678,16 @@ def _record_success(
             updates["body_hash"] = hashlib.sha256(result.body).hexdigest()
     if source.status == SourceStatus.FAILING:
         updates["status"] = SourceStatus.ACTIVE
+    if (
+        result.moved_to
+        and source.kind != SourceKind.HACKER_NEWS
+        and not Source.objects.filter(
+            workspace_id=source.workspace_id, url=result.moved_to[:2000], listing=source.listing
+        )
+        .exclude(pk=source.pk)
+        .exists()
+    ):
+        updates["url"] = result.moved_to[:2000]  # moved permanently: follow it, as feed readers do
     if parsed is not None:
         if not source.name and parsed.title:
             updates["name"] = parsed.title[:255]

@@ -416,3 +416,17 @@ def test_claim_skips_rows_another_worker_has_locked(workspace):
         thread.join()
     assert sorted(claimed) == sorted(ids[4:])
     assert sorted(services.sources_claim_due(limit=10)) == sorted(ids[:4])
+
+
+def test_permanent_redirect_moves_the_source(workspace, feed_server, allow_private):
+    feed_server.add("/old", status=301, headers={"Location": "/new"})
+    feed_server.add("/new", rss([{"title": "Moved", "link": "https://e.com/moved"}]))
+    feed_server.add("/temp", status=302, headers={"Location": "/new"})
+    moved = make_source(workspace, feed_server.url("/old"))
+    services.source_fetch(source_id=moved.pk)
+    moved.refresh_from_db()
+    assert moved.url == feed_server.url("/new")
+    temporary = make_source(workspace, feed_server.url("/temp"))
+    services.source_fetch(source_id=temporary.pk)
+    temporary.refresh_from_db()
+    assert temporary.url == feed_server.url("/temp")
