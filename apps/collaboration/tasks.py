@@ -27,7 +27,7 @@ def collab_compact_all(**kwargs) -> int:
     return len(post_ids)
 
 
-@shared_task(name="collaboration.snapshot_post", acks_late=True, time_limit=120)
+@shared_task(name="collaboration.snapshot_post", acks_late=True, time_limit=120, soft_time_limit=100)
 def collab_snapshot_post(post_id: int, reason: str = "", **kwargs) -> int | None:
     revision = document_snapshot(post_id=post_id, reason=reason)
     return revision.number if revision else None
