@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import threading
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from channels.db import database_sync_to_async
@@ -57,7 +58,11 @@ async def _until(communicator, kind: str, limit: int = 6) -> tuple[dict, list[st
 
 
 def test_post_and_board_events(workspace, writer, editor, outsider):
-    post = services.post_create(workspace=workspace, user=writer, title="Live", body_json=doc_of("Some text"))
+    # In a thread: the after-commit broadcast cannot run where Playwright may have left an event loop.
+    with ThreadPoolExecutor(1) as pool:
+        post = pool.submit(
+            services.post_create, workspace=workspace, user=writer, title="Live", body_json=doc_of("Some text")
+        ).result()
 
     async def scenario():
         refused, _ = await _communicator(outsider, f"/ws/posts/{post.pk}/").connect()
