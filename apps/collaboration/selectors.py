@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from apps.accounts.roles import Capability
-from apps.core.permissions import membership_for
 from apps.posts.models import Post
 
 from .models import DocumentCheckpoint, DocumentUpdate
@@ -20,46 +18,28 @@ class RoomAccess:
     read_only_reason: str = ""
 
 
-def _shared_level(*, user, post: Post) -> str | None:
-    from apps.posts.models import PostUserObjectPermission
-
-    codenames = set(
-        PostUserObjectPermission.objects.filter(user=user, content_object=post).values_list(
-            "permission__codename", flat=True
-        )
-    )
-    if "edit_shared_post" in codenames:
-        return "editor"
-    if codenames & {"comment_shared_post", "view_shared_post"}:
-        return "viewer"
-    return None
-
-
 def room_access_for(*, user, post_id: int) -> RoomAccess | None:
     """The one place that decides room access (None = the user must not learn the post exists).
 
-    Workspace roles: writers and publishers edit their own posts, editors and admins any post, other
-    members read. django-guardian shares: "editor" edits, "viewer"/"commenter" read."""
+    It defers to the posts app's rules (apps.posts.access.post_access): the workspace role (writers
+    edit their own posts, editors and admins any) plus django-guardian shares (viewer and commenter
+    read, editor edits); archived posts are read-only."""
     from django.utils.translation import gettext as _
+
+    from apps.posts.access import post_access
 
     if not getattr(user, "is_authenticated", False):
         return None
-    post = Post.objects.filter(pk=post_id).only("id", "workspace_id", "author_id").first()
+    post = Post.objects.filter(pk=post_id).only("id", "workspace_id", "author_id", "assignee_id", "state").first()
     if post is None:
         return None
-    membership = membership_for(user=user, workspace=post.workspace_id)
-    shared = None
-    if membership is None or not membership.can(Capability.EDIT_ANY):
-        shared = _shared_level(user=user, post=post)
-    if membership is None and shared is None:
+    access = post_access(user=user, post=post)
+    if not access.can_view:
         return None
-    can_edit = bool(
-        (membership is not None and membership.can(Capability.EDIT_ANY))
-        or (membership is not None and membership.can(Capability.WRITE) and post.author_id == user.pk)
-        or shared == "editor"
+    reason = "" if access.can_edit else _("You can read this post but not edit it.")
+    return RoomAccess(
+        post_id=post.pk, workspace_id=post.workspace_id, can_edit=access.can_edit, read_only_reason=reason
     )
-    reason = "" if can_edit else _("You can read this post but not edit it.")
-    return RoomAccess(post_id=post.pk, workspace_id=post.workspace_id, can_edit=can_edit, read_only_reason=reason)
 
 
 def document_rows(*, post_id: int) -> tuple[bytes | None, list[tuple[int, bytes]]]:
@@ -78,3 +58,23 @@ def posts_with_pending_log(*, min_rows: int = 1) -> list[int]:
         .filter(n__gte=min_rows)
         .values_list("post_id", flat=True)
     )
+
+
+PRESENCE_COLORS = ["#e6194b", "#3cb44b", "#4363d8", "#f58231", "#911eb4", "#0f8b8d", "#f032e6", "#9a6324"]
+
+
+def presence_color(user_id: int) -> str:
+    """A stable colour per person for cursors and the presence list."""
+    return PRESENCE_COLORS[user_id % len(PRESENCE_COLORS)]
+
+
+def document_status(*, post_id: int) -> dict:
+    from .conf import collab_setting
+
+    checkpoint = DocumentCheckpoint.objects.filter(post_id=post_id).values_list("size", flat=True).first() or 0
+    pending = DocumentUpdate.objects.filter(post_id=post_id).count()
+    return {
+        "document_bytes": checkpoint,
+        "pending_updates": pending,
+        "max_document_bytes": collab_setting("MAX_DOCUMENT_BYTES"),
+    }
