@@ -370,7 +370,8 @@ def next_interval(
 
 
 def backoff_seconds(*, failures: int, retry_after: float | None = None, base: int = 60) -> int:
-    """Exponential backoff with full jitter, capped at 6 h (24 h when the server asks for longer);
+    """Exponential backoff with jitter (a random delay in the upper half of the window), capped at 6 h
+    (24 h when the server asks for longer);
     a source is never dropped, only slowed down."""
     ceiling = min(6 * 3600, base * 2 ** min(failures, 12))
     delay = random.uniform(ceiling / 2, ceiling)

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 
 from . import services
 
 
 @shared_task(name="sources.tick", ignore_result=True)
 def sources_tick(**kwargs) -> int:
-    claimed = services.sources_claim_due(limit=50)
+    claimed = services.sources_claim_due(limit=int(getattr(settings, "SOURCES_TICK_BATCH", 200)))
     for source_id in claimed:
         source_fetch_task.delay(source_id)
     return len(claimed)
