@@ -229,3 +229,21 @@ def test_opml_roundtrip():
 def test_opml_garbage_is_invalid_input():
     with pytest.raises(InvalidInput):
         parse_opml(b"<opml><body><outline")
+
+
+def test_parse_time_limit_interrupts_runaway_work():
+    from apps.sources.parsing import ParseTimeout, time_limit
+
+    started = time.monotonic()
+    with pytest.raises(ParseTimeout), time_limit(0.2):
+        while True:
+            pass
+    assert time.monotonic() - started < 2
+
+
+def test_beat_schedule_names_a_registered_task():
+    from apps.sources.schedule import BEAT_SCHEDULE
+    from apps.sources.tasks import source_fetch_task, sources_tick
+
+    assert BEAT_SCHEDULE["sources-tick"]["task"] == sources_tick.name == "sources.tick"
+    assert source_fetch_task.name == "sources.fetch"
