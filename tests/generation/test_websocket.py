@@ -85,9 +85,9 @@ def test_tokens_stream_to_the_socket_and_outsiders_are_refused(
 
     events = _run(scenario())
     deltas = [e for e in events if e["event"] == "delta"]
-    assert len(deltas) > 20  # remote tokens are sent one by one
+    assert len(deltas) > 3  # remote tokens are sent as they come (batched only when sending falls behind)
     assert [d["seq"] for d in deltas] == sorted(d["seq"] for d in deltas)
-    assert "".join(d["text"] for d in deltas).startswith("Open models are closing the gap")
+    assert "".join(d["text"] for d in deltas).strip() == fake_openai.draft.strip()
     assert 0 < deltas[-1]["progress"] <= 0.95
     assert events[-1]["status"] == "succeeded" and events[-1]["post"]
 

@@ -68,6 +68,8 @@ EXPECTED_CHARS = {"article": 3000, "thread": 1400, "newsletter": 2400, "video_sc
 # few dozen messages, not thousands. Remote providers' tokens are sent as they arrive.
 COALESCE_SECONDS = 0.03
 CANCEL_CHECK_SECONDS = 0.2
+# How often the text so far is stored for browsers that connect mid-run.
+PARTIAL_EVERY_SECONDS = 0.5
 
 
 class JobCancelled(Exception):
@@ -483,6 +485,7 @@ class _Stream:
         self.chars = 0
         self.seq = 0
         self.last_flush = 0.0
+        self.last_partial = 0.0
         self.last_cancel_check = time.monotonic()
 
     @property
@@ -517,7 +520,8 @@ class _Stream:
                 "progress": round(min(0.95, self.chars / self.expected), 3),
             },
         )
-        if self.seq % 10 == 1:
+        if self.last_flush - self.last_partial >= PARTIAL_EVERY_SECONDS:
+            self.last_partial = self.last_flush
             partial_store(self.job_id, self.text)
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import base64
 import json
+import os
+import threading
 from collections.abc import Iterator
 
 import openai
@@ -92,6 +94,27 @@ class _Translate:
         return False
 
 
+_clients: dict[tuple, openai.OpenAI] = {}
+_clients_lock = threading.Lock()
+MAX_CLIENTS = 32
+
+
+def _client_for(*, api_key: str, base_url: str, timeout: float) -> openai.OpenAI:
+    """One SDK client per configuration and process: building one (httpx pool, TLS context) costs
+    ~100 ms, more than everything else a generation does outside the model."""
+    key = (os.getpid(), api_key, base_url, timeout)
+    with _clients_lock:
+        client = _clients.get(key)
+        if client is None:
+            if len(_clients) >= MAX_CLIENTS:
+                _clients.pop(next(iter(_clients)))
+            # Retries are Celery's job (with backoff and a visible state), not the SDK's hidden loop.
+            client = _clients[key] = openai.OpenAI(
+                api_key=api_key or "not-needed", base_url=base_url or None, timeout=timeout, max_retries=0
+            )
+        return client
+
+
 class OpenAICompatibleProvider(Provider):
     name = "openai"
 
@@ -107,10 +130,7 @@ class OpenAICompatibleProvider(Provider):
         timeout: float = 60.0,
     ) -> None:
         super().__init__()
-        # Retries are Celery's job (with backoff and a visible state), not the SDK's hidden loop.
-        self.client = openai.OpenAI(
-            api_key=api_key or "not-needed", base_url=base_url or None, timeout=timeout, max_retries=0
-        )
+        self.client = _client_for(api_key=api_key, base_url=base_url, timeout=timeout)
         self.model = model or "gpt-4o-mini"
         self.image_model = image_model or "gpt-image-1"
         self.speech_model = speech_model or "gpt-4o-mini-tts"
