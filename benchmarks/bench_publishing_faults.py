@@ -80,7 +80,7 @@ def main() -> None:
     kills = 0
     t_begin = time.monotonic()
     next_kill = time.monotonic() + args.kill_every
-    deadline = time.monotonic() + args.window + 300
+    deadline = time.monotonic() + args.window + 600
     try:
         while time.monotonic() < deadline:
             time.sleep(0.5)

@@ -162,7 +162,7 @@ def _grant(channel: Channel, adapter, wanted: int) -> tuple[int, float]:
     account_rate = getattr(adapter, "account_rate_per_second", None)
     if account_rate and granted:
         account_granted, account_wait = ratelimit.bucket_take(
-            key=adapter.account_key(), per_second=account_rate, burst=1, count=granted
+            key=adapter.account_key(), per_second=account_rate, burst=adapter.account_burst, count=granted
         )
         if account_granted < granted:
             # give back the channel tokens the account could not match
@@ -364,9 +364,12 @@ def dispatch_batch(*, worker: str, limit: int = 50, adapters: dict | None = None
         .order_by("next_attempt_at", "id")
     ):
         by_channel.setdefault(publication.channel_id, []).append(publication)
+    handled = claimed.unconfirmed
     for rows in by_channel.values():
-        _deliver_channel_rows(rows, worker=worker, adapters=adapters)
-    return len(claimed.ids) + claimed.unconfirmed
+        results = _deliver_channel_rows(rows, worker=worker, adapters=adapters)
+        # Rows handed back for rate limits or an embargo do not count: an idle loop may sleep.
+        handled += sum(1 for outcome in results.values() if outcome not in ("postponed", "embargoed"))
+    return handled
 
 
 def dispatch_run(
@@ -381,7 +384,12 @@ def dispatch_run(
         handled = dispatch_batch(worker=worker, limit=limit, adapters=adapters)
         total += handled
         if not handled:
-            if idle_exit:
+            # Rows held back by a rate limit come due again within seconds: keep going for them.
+            soon = timezone.now() + dt.timedelta(seconds=2)
+            if (
+                idle_exit
+                and not Publication.objects.filter(state=PublicationState.PENDING, next_attempt_at__lte=soon).exists()
+            ):
                 break
             time.sleep(0.2)
     return total

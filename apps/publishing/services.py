@@ -34,6 +34,8 @@ def _clean_config(*, platform: str, config: dict) -> dict:
         value = cleaned.get(key)
         if value and not str(value).startswith(("http://", "https://")):
             raise InvalidInput(_("%(field)s must be an http(s) URL.") % {"field": key})
+        if value:
+            _refuse_private_host(str(value))
     if platform == Platform.WEBHOOK and not cleaned.get("url"):
         raise InvalidInput(_("A webhook channel needs a URL."))
     if platform in (Platform.WORDPRESS, Platform.MASTODON) and not cleaned.get("base_url"):
@@ -46,6 +48,25 @@ def _clean_config(*, platform: str, config: dict) -> dict:
         raise InvalidInput(_("A Bluesky channel needs the account handle."))
     del cls
     return cleaned
+
+
+def _refuse_private_host(url: str) -> None:
+    """Channels are configured by workspace members: do not let one point our workers at internal
+    addresses (unless private networks are allowed, as in development)."""
+    import socket
+    from urllib.parse import urlsplit
+
+    from apps.sources.fetching import address_is_blocked
+
+    if getattr(settings, "FETCH_ALLOW_PRIVATE_NETWORKS", False):
+        return
+    host = urlsplit(url).hostname or ""
+    try:
+        addresses = {info[4][0] for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)}
+    except (socket.gaierror, UnicodeError):
+        return  # unresolvable now: the send will fail and say so
+    if any(address_is_blocked(ip) for ip in addresses):
+        raise InvalidInput(_("%(host)s is a private or reserved address.") % {"host": host})
 
 
 @transaction.atomic

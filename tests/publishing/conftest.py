@@ -20,6 +20,7 @@ def fake():
 def _publishing_settings(settings):
     settings.PUBLISHING_HTTP_TIMEOUT = 0.6
     settings.SITE_URL = "http://testserver"
+    settings.FETCH_ALLOW_PRIVATE_NETWORKS = True  # the fake platforms listen on 127.0.0.1
     from apps.publishing import dispatcher
 
     dispatcher._http = None

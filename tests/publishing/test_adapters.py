@@ -228,3 +228,18 @@ def test_newsletter_mails_active_subscribers_with_unsubscribe_link(post, make_ch
     assert message.subject == post.title
     assert "/app/publishing/unsubscribe/" in message.body
     assert message.extra_headers["List-Unsubscribe"].startswith("<http://testserver/app/publishing/unsubscribe/")
+
+
+def test_channels_cannot_point_at_private_addresses(settings, workspace, publisher):
+    from apps.core.errors import InvalidInput
+    from apps.publishing.services import channel_create
+
+    settings.FETCH_ALLOW_PRIVATE_NETWORKS = False
+    with pytest.raises(InvalidInput, match="private or reserved"):
+        channel_create(
+            user=publisher,
+            workspace=workspace,
+            name="Internal",
+            platform="webhook",
+            config={"url": "http://10.0.0.5/hook"},
+        )

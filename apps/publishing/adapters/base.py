@@ -90,6 +90,9 @@ class Adapter:
     default_limit: ClassVar[int] = 100_000
     # Defaults for a new channel's token bucket (sends per minute, burst).
     default_rate: ClassVar[tuple[int, int]] = (60, 10)
+    # A limit on the whole account (all channels of one bot), where the platform has one.
+    account_rate_per_second: ClassVar[float | None] = None
+    account_burst: ClassVar[int] = 1
     # Config keys (non-secret) and credential keys (secret) the channel form asks for.
     config_fields: ClassVar[tuple[str, ...]] = ()
     secret_fields: ClassVar[tuple[str, ...]] = ()

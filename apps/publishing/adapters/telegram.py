@@ -20,6 +20,7 @@ class TelegramAdapter(Adapter):
     default_rate = (19, 1)
     # ...and about 30 messages per second per bot, shared by every channel of the same bot.
     account_rate_per_second = 25.0
+    account_burst = 5  # 5 + 25 = at most 30 in any one second
     config_fields = ("chat_id", "base_url")
     secret_fields = ("bot_token",)
 
