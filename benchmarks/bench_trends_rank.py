@@ -36,10 +36,15 @@ def main() -> None:
     rows = []
     for t in range(N_TRENDS):
         for k in range(PER_TREND):
-            rows.append((f"Trend {t} item {k}", "", now - dt.timedelta(minutes=rng.uniform(0, 48 * 60)), rng.randrange(20)))
+            rows.append(
+                (f"Trend {t} item {k}", "", now - dt.timedelta(minutes=rng.uniform(0, 48 * 60)), rng.randrange(20))
+            )
     items = make_items(workspace, sources, rows, batch=5000)
     trends = Trend.objects.bulk_create(
-        [Trend(workspace=workspace, title=f"Trend {t}", item_count=PER_TREND, first_seen_at=now, last_seen_at=now) for t in range(N_TRENDS)],
+        [
+            Trend(workspace=workspace, title=f"Trend {t}", item_count=PER_TREND, first_seen_at=now, last_seen_at=now)
+            for t in range(N_TRENDS)
+        ],
         batch_size=5000,
     )
     TrendItem.objects.bulk_create(

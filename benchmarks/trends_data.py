@@ -9,7 +9,9 @@ import random
 
 from apps.trends.clustering import Record
 
-SYLLABLES = [c + v for c in "bdfgklmnprstvz" for v in "aeiou"] + ["ch" + v for v in "aeiou"] + ["sh" + v for v in "aeiou"]
+SYLLABLES = (
+    [c + v for c in "bdfgklmnprstvz" for v in "aeiou"] + ["ch" + v for v in "aeiou"] + ["sh" + v for v in "aeiou"]
+)
 
 
 def _vocabulary(rng: random.Random, size: int) -> list[str]:

@@ -86,3 +86,17 @@ def test_settings_page_saves_for_editors_and_is_read_only_for_writers(writer, ed
         "rocket",
         "satellite",
     ]
+
+
+def test_demo_seed_is_idempotent_and_fills_the_dashboard(workspace, writer, client_for):
+    from apps.trends import demo
+    from apps.trends.models import Trend
+
+    demo.seed(workspace=workspace, users={"writer": writer})
+    first = Trend.objects.filter(workspace=workspace, status="active").count()
+    snapshots = TrendSettings.objects.count()
+    demo.seed(workspace=workspace, users={"writer": writer})
+    assert Trend.objects.filter(workspace=workspace, status="active").count() == first >= 40
+    assert TrendSettings.objects.count() == snapshots
+    html = client_for(writer).get("/app/trends/?window=30d").content.decode()
+    assert html.count('<svg class="sparkline up') + html.count('<svg class="sparkline down') >= 8

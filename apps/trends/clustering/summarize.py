@@ -19,6 +19,9 @@ _PREFIX = re.compile(
 )
 
 
+SUMMARY_MEMBERS = 5
+
+
 @dataclass(frozen=True)
 class Member:
     title: str
@@ -97,9 +100,11 @@ def describe(members: list[Member], *, df: DocumentFrequencies, keywords: int = 
     # Summary: the member sentences nearest the centroid, without repeating one another.
     candidates: list[tuple[float, str, dict[int, float]]] = []
     seen: set[str] = set()
-    for m in members:
-        if (m.language or language) != language:
-            continue
+    central = sorted(
+        (n for n in range(len(members)) if (members[n].language or language) == language),
+        key=lambda n: -_cosine(vectors[n], centroid),
+    )[:SUMMARY_MEMBERS]
+    for m in (members[n] for n in central):
         for sentence in split_sentences(m.text)[:6]:
             key = sentence.lower()
             if key in seen:

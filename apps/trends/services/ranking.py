@@ -84,7 +84,7 @@ def trends_rank(
     settings = trend_settings_for(workspace_id=workspace_id)
     horizon_hours = max(10.0 * settings.half_life_hours, 24.0)
     horizon = now - dt.timedelta(hours=horizon_hours)
-    rows = _scored_items(workspace_id=workspace_id, horizon=horizon)
+    rows = _scored_items(workspace_id=workspace_id, horizon=horizon, now=now)
     with transaction.atomic():
         previous = dict(
             Trend.objects.filter(workspace_id=workspace_id, status=TrendStatus.ACTIVE)
@@ -146,7 +146,7 @@ def trends_rank(
     return outcome
 
 
-def _scored_items(*, workspace_id: int, horizon: dt.datetime) -> list[tuple[int, float, int, str]]:
+def _scored_items(*, workspace_id: int, horizon: dt.datetime, now: dt.datetime) -> list[tuple[int, float, int, str]]:
     """(trend id, published epoch seconds, source id, domain) of every counted item of the active trends
     since the horizon. PostgreSQL converts the timestamps itself (a third of the time otherwise)."""
     if connection.vendor == "postgresql":
@@ -155,15 +155,20 @@ def _scored_items(*, workspace_id: int, horizon: dt.datetime) -> list[tuple[int,
                 """
                 SELECT ti.trend_id, EXTRACT(EPOCH FROM ti.published_at)::float8, ti.source_id_copy, ti.domain
                   FROM trends_trenditem ti JOIN trends_trend t ON t.id = ti.trend_id
-                 WHERE ti.workspace_id = %s AND ti.counted AND ti.published_at >= %s AND t.status = %s
+                 WHERE ti.workspace_id = %s AND ti.counted AND ti.published_at >= %s AND ti.published_at <= %s
+                   AND t.status = %s
                 """,
-                [workspace_id, horizon, TrendStatus.ACTIVE.value],
+                [workspace_id, horizon, now, TrendStatus.ACTIVE.value],
             )
             return cursor.fetchall()
     return [
         (tid, published.timestamp(), source_id, domain)
         for tid, published, source_id, domain in TrendItem.objects.filter(
-            workspace_id=workspace_id, counted=True, published_at__gte=horizon, trend__status=TrendStatus.ACTIVE
+            workspace_id=workspace_id,
+            counted=True,
+            published_at__gte=horizon,
+            published_at__lte=now,
+            trend__status=TrendStatus.ACTIVE,
         ).values_list("trend_id", "published_at", "source_id_copy", "domain")
     ]
 
