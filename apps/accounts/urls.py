@@ -5,5 +5,9 @@ from . import views
 app_name = "workspaces"
 urlpatterns = [
     path("workspaces/switch/", views.workspace_switch, name="switch"),
+    path("workspaces/new/", views.workspace_new, name="create"),
     path("workspaces/members/", views.workspace_members, name="members"),
+    path("workspaces/members/add/", views.member_add, name="member_add"),
+    path("workspaces/members/<int:user_id>/role/", views.member_set_role, name="member_role"),
+    path("workspaces/members/<int:user_id>/remove/", views.member_remove, name="member_remove"),
 ]

@@ -1,13 +1,16 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from apps.core.errors import NotFound
+from apps.core.errors import Conflict, NotFound
 
 from . import selectors, services
+from .models import User
+from .roles import Capability, Role
 
 
 @login_required
@@ -30,4 +33,101 @@ def workspace_members(request):
     if membership is None:
         raise NotFound(_("You are not a member of any workspace yet."))
     members = selectors.workspace_members(workspace=membership.workspace)
-    return render(request, "accounts/members.html", {"members": members})
+    context = {"members": members, "can_manage": membership.can(Capability.MANAGE_WORKSPACE), "roles": Role.choices}
+    return render(request, "accounts/members.html", context)
+
+
+def _current(request):
+    if request.membership is None:
+        raise NotFound(_("You are not a member of any workspace yet."))
+    return request.membership
+
+
+def _member_user(workspace, user_id: int) -> User:
+    """A member of the workspace by user id; 404 for anyone else (no lookup outside the workspace)."""
+    membership = selectors.workspace_members(workspace=workspace).filter(user_id=user_id).first()
+    if membership is None:
+        raise NotFound(_("Not found."))
+    return membership.user
+
+
+def _report(request, action) -> None:
+    try:
+        message = action()
+        messages.success(request, message)
+    except (ValidationError, Conflict) as exc:
+        messages.error(request, " ".join(exc.messages) if hasattr(exc, "messages") else exc.message)
+    except PermissionDenied as exc:
+        messages.error(request, str(exc) or _("You may not do this."))
+
+
+@login_required
+@require_POST
+def member_add(request):
+    workspace = _current(request).workspace
+
+    def add():
+        m = services.membership_add(
+            actor=request.user,
+            workspace=workspace,
+            login=request.POST.get("login", ""),
+            role=request.POST.get("role", Role.WRITER),
+        )
+        return _("%(user)s joined as %(role)s.") % {"user": m.user, "role": m.get_role_display()}
+
+    _report(request, add)
+    return redirect("workspaces:members")
+
+
+@login_required
+@require_POST
+def member_set_role(request, user_id: int):
+    workspace = _current(request).workspace
+    user = _member_user(workspace, user_id)
+
+    def change():
+        m = services.membership_set_role(
+            actor=request.user, workspace=workspace, user=user, role=request.POST.get("role", "")
+        )
+        return _("%(user)s is now %(role)s.") % {"user": user, "role": m.get_role_display()}
+
+    _report(request, change)
+    return redirect("workspaces:members")
+
+
+@login_required
+@require_POST
+def member_remove(request, user_id: int):
+    workspace = _current(request).workspace
+    user = _member_user(workspace, user_id)
+
+    def remove():
+        services.membership_remove(actor=request.user, workspace=workspace, user=user)
+        if user.pk == request.user.pk:
+            request.session.pop(selectors.SESSION_KEY, None)
+            return _("You left %(name)s.") % {"name": workspace.name}
+        return _("%(user)s was removed from %(name)s.") % {"user": user, "name": workspace.name}
+
+    _report(request, remove)
+    if user.pk == request.user.pk:
+        return redirect("core:dashboard")
+    return redirect("workspaces:members")
+
+
+@login_required
+def workspace_new(request):
+    """Create a workspace; its creator becomes its admin and works in it from now on."""
+    name = request.POST.get("name", "").strip() if request.method == "POST" else ""
+    error = None
+    if request.method == "POST":
+        if not name or len(name) > 120:
+            error = _("Give the workspace a name (up to 120 characters).")
+        else:
+            workspace = services.workspace_create(name=name, owner=request.user)
+            services.workspace_switch(request=request, ref=workspace.pk)
+            messages.success(request, _("Created %(name)s. You are its admin.") % {"name": workspace.name})
+            return redirect("core:dashboard")
+        if request.membership is None:
+            messages.error(request, error)
+            return redirect("core:dashboard")
+    return render(request, "accounts/workspace_new.html", {"name": name, "error": error})
