@@ -27,10 +27,6 @@ async function refresh() {
 }
 
 if (section && section.dataset.socket) {
-  if (status) {
-    status.dataset.live = document.documentElement.lang === "ru" ? "Обновляется автоматически" : "Live";
-    status.dataset.offline = document.documentElement.lang === "ru" ? "Переподключение…" : "Reconnecting…";
-  }
   let timer = null;
   subscribe(section.dataset.socket, (event) => {
     if (event.type !== "scores") return;

@@ -99,6 +99,15 @@ def test_settings_read_by_members_written_by_editors(writer, editor, workspace, 
     assert bad.status_code == 400 and bad.json()["error"]["code"] == "invalid"
 
 
+def test_new_topic_tags_existing_trends(editor, workspace, ranked, api_client_for):
+    created = api_client_for(editor, workspace).post(
+        "/api/v1/trends/topics/", {"name": "Floods", "keywords": ["rainfall"]}, format="json"
+    )
+    assert created.status_code == 201
+    assert list(ranked["flood"].topics.values_list("slug", flat=True)) == ["floods"]
+    assert not ranked["earnings"].topics.filter(slug="floods").exists()
+
+
 def test_topics_api(editor, writer, workspace, api_client_for):
     created = api_client_for(editor, workspace).post(
         "/api/v1/trends/topics/", {"name": "Space", "keywords": ["rocket"]}, format="json"

@@ -110,3 +110,11 @@ def test_evaluation_set_meets_the_quality_targets():
 def test_all_pairs_baseline_clusters_identical_items_together():
     records = _records([("Chirp global outage", "six hours")] * 3)
     assert len(set(cluster_all_pairs(records).values())) == 1
+
+
+def test_evaluate_command_prints_the_metrics(capsys):
+    from django.core.management import call_command
+
+    call_command("trends_evaluate", "--no-write")
+    out = capsys.readouterr().out
+    assert "B-cubed precision" in out and "NMI" in out and "baseline" in out

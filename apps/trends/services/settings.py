@@ -73,6 +73,7 @@ def topic_create(*, user, workspace, name: str, keywords: list[str] | None = Non
     words = [w.strip() for w in (keywords or []) if w and w.strip()][:50]
     with transaction.atomic():
         topic = Topic.objects.create(workspace=workspace, name=name[:80], slug=slug, keywords=words)
+        topic_apply(topic=topic)
         audit_log(actor=user, action="trends.topic_created", target=topic)
     return topic
 
@@ -82,3 +83,27 @@ def topic_delete(*, user, topic: Topic) -> None:
     with transaction.atomic():
         audit_log(actor=user, action="trends.topic_deleted", target=topic)
         topic.delete()
+
+
+def topic_apply(*, topic: Topic, days: int = 30) -> int:
+    """Tag the workspace's recent active trends that match a (new) topic; returns how many."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from apps.trends.clustering.text import tokenize
+    from apps.trends.models import Trend, TrendStatus
+
+    stems = set(tokenize(" ".join([topic.name, *map(str, topic.keywords or [])])))
+    since = timezone.now() - dt.timedelta(days=days)
+    matches = [
+        pk
+        for pk, title, keywords in Trend.objects.filter(
+            workspace_id=topic.workspace_id, status=TrendStatus.ACTIVE, last_seen_at__gte=since
+        ).values_list("pk", "title", "keywords")
+        if stems & set(tokenize(" ".join([title, *map(str, keywords or [])])))
+    ]
+    Trend.topics.through.objects.bulk_create(
+        [Trend.topics.through(trend_id=pk, topic_id=topic.pk) for pk in matches], ignore_conflicts=True
+    )
+    return len(matches)
