@@ -176,3 +176,13 @@ def run_node_client(options: dict, *, timeout: float = 30) -> subprocess.Popen:
         stderr=subprocess.PIPE,
         text=True,
     )
+
+
+def run_async(coro):
+    """asyncio.run in a worker thread: Playwright's sync API keeps an event loop running in the test
+    thread once a browser test has run in the session."""
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(asyncio.run, coro).result()

@@ -9,6 +9,7 @@ import pytest
 
 from apps.collaboration.services import document_build
 
+from .conftest import run_async
 from .ycli import YClient
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -43,7 +44,7 @@ def test_kill_9_during_a_burst_keeps_every_acknowledged_edit(uvicorn_process, po
         await observer.close()
         return author, acknowledged
 
-    author, acknowledged = asyncio.run(burst())
+    author, acknowledged = run_async(burst())
     assert len(acknowledged) > 20, "the burst reached the peer before the kill"
 
     restarted = uvicorn_process(port=port)
@@ -59,7 +60,7 @@ def test_kill_9_during_a_burst_keeps_every_acknowledged_edit(uvicorn_process, po
         await fresh.close()
         return recovered
 
-    recovered = asyncio.run(after_restart())
+    recovered = run_async(after_restart())
     assert acknowledged <= recovered, sorted(acknowledged - recovered)
     assert set(sent) | {"Seed"} == _texts(post.pk)
 
@@ -102,4 +103,4 @@ def test_two_processes_share_a_room_and_heal_a_dropped_message(live, uvicorn_pro
         await a.close()
         await b.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())

@@ -13,7 +13,7 @@ from apps.collaboration.models import DocumentCheckpoint, DocumentUpdate
 from apps.collaboration.prosemirror import doc_to_json
 from apps.collaboration.services import document_build
 
-from .conftest import run_node_client
+from .conftest import run_async, run_node_client
 from .ycli import YClient
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
@@ -53,7 +53,7 @@ def test_node_yjs_client_and_pycrdt_client_converge(live, post, writer, editor, 
         await client.close()
         return result
 
-    py_xml = asyncio.run(scenario())
+    py_xml = run_async(scenario())
     out, err = node.communicate(timeout=30)
     assert node.returncode == 0, err
     node_xml = json.loads(out.strip().splitlines()[-1])["xml"]
@@ -80,7 +80,7 @@ def test_read_only_users_updates_never_reach_the_document(live, post, writer, pu
         await owner.close()
         await reader.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())
     assert _texts(post.pk) == ["Seed", "real"]
     assert not DocumentUpdate.objects.filter(post=post, user=publisher).exists()
 
@@ -112,7 +112,7 @@ def test_garbage_frames_close_only_that_connection(live, post, writer, editor, r
         await good.close()
         await late.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_outsiders_anonymous_and_foreign_origins_are_refused(live, post, outsider, writer, room_url, settings):
@@ -134,7 +134,7 @@ def test_outsiders_anonymous_and_foreign_origins_are_refused(live, post, outside
             pass  # our own origin is fine
         await refused(f"{live.ws_url}/ws/posts/999999/doc/?token=nope")
 
-    asyncio.run(scenario())
+    run_async(scenario())
 
 
 def test_size_limit_refuses_growth_with_a_message(live, post, writer, room_url, settings):
@@ -150,7 +150,7 @@ def test_size_limit_refuses_growth_with_a_message(live, post, writer, room_url, 
         assert client.close_code == 4413
         assert any("size limit" in reason for reason in client.denied)
 
-    asyncio.run(scenario())
+    run_async(scenario())
     assert _texts(post.pk) == ["Seed", "small"]
 
 
@@ -176,7 +176,7 @@ def test_offline_edits_merge_and_awareness_leaves_with_the_connection(live, post
         await a.close()
         await b.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())
     assert sorted(_texts(post.pk)) == ["Seed", "offline", "online"]
 
 
@@ -192,7 +192,7 @@ def test_compaction_folds_the_log_into_the_checkpoint(live, post, writer, room_u
         await asyncio.sleep(0.3)
         await client.close()
 
-    asyncio.run(scenario())
+    run_async(scenario())
     before = _texts(post.pk)
     assert DocumentUpdate.objects.filter(post=post).count() == 20
     assert document_compact(post_id=post.pk, min_age_seconds=0) == 20
