@@ -77,7 +77,7 @@ def _wait_for(predicate, timeout: float, what: str, log: Path):
 def test_devserver_serves_everything_and_stops_on_sigint(tmp_path):
     env = _embedded_env(tmp_path)
     subprocess.run(
-        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=120
+        [sys.executable, "manage.py", "migrate", "--noinput", "-v0"], cwd=ROOT, env=env, check=True, timeout=300
     )
     port = _free_port()
     base = f"http://127.0.0.1:{port}"
