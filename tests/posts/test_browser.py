@@ -30,7 +30,7 @@ def _save(page, version: int) -> None:
     expect(page.locator("#save-status")).to_contain_text(f"version {version}")
 
 
-def test_edit_review_revise_approve_history(asgi_live_server, page, chromium, members, workspace):
+def test_edit_review_revise_approve_history(fresh_channel_layer, asgi_live_server, page, chromium, members, workspace):
     writer, editor = members["writer"], members["editor"]
     # Playwright runs an event loop in this thread; the service's after-commit broadcast needs its own.
     with ThreadPoolExecutor(1) as pool:
@@ -107,7 +107,7 @@ def _select(page, quote: str) -> None:
     )
 
 
-def test_board_drag_comments_and_suggestions(asgi_live_server, page, members, workspace):
+def test_board_drag_comments_and_suggestions(fresh_channel_layer, asgi_live_server, page, members, workspace):
     writer, editor = members["writer"], members["editor"]
     with ThreadPoolExecutor(1) as pool:
         draft = pool.submit(

@@ -57,7 +57,7 @@ async def _until(communicator, kind: str, limit: int = 6) -> tuple[dict, list[st
     raise AssertionError(f"no {kind} in {seen}")
 
 
-def test_post_and_board_events(workspace, writer, editor, outsider):
+def test_post_and_board_events(fresh_channel_layer, workspace, writer, editor, outsider):
     # In a thread: the after-commit broadcast cannot run where Playwright may have left an event loop.
     with ThreadPoolExecutor(1) as pool:
         post = pool.submit(
