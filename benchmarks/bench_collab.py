@@ -70,6 +70,9 @@ def ours(**env_extra) -> Server:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.local", **env_extra}
     cmd = [sys.executable, "-m", "uvicorn", "config.asgi:application", "--host", "127.0.0.1", "--port", str(port)]
     cmd += ["--log-level", "warning", "--lifespan", "off", "--ws-max-size", str(64 * 1024 * 1024)]
+    # Yjs updates are small and already compact: per-message deflate only costs CPU per frame (the
+    # reference server does not negotiate it either).
+    cmd += ["--ws-per-message-deflate", "false"]
     return Server(cmd, env, port)
 
 
