@@ -42,3 +42,20 @@ def test_empty_states(asgi_live_server, page, members):
     assert "Nothing recorded yet" in page.locator(".empty-state").inner_text()
     page.set_viewport_size({"width": 390, "height": 844})
     page.screenshot(path=str(ARTIFACTS / "layout-audit-empty-390.png"), full_page=True)
+
+
+def test_members_page_for_an_admin_and_in_russian(asgi_live_server, page, members):
+    base = asgi_live_server.url
+    browser_login(page, base, "admin")
+    page.goto(f"{base}/app/workspaces/members/")
+    assert page.locator("form.member-add").is_visible()
+    page.screenshot(path=str(ARTIFACTS / "layout-members-admin-1280.png"), full_page=True)
+    page.set_viewport_size({"width": 390, "height": 844})
+    assert _no_horizontal_scroll(page)
+    page.screenshot(path=str(ARTIFACTS / "layout-members-admin-390.png"), full_page=True)
+    page.set_viewport_size({"width": 1280, "height": 860})
+    with page.expect_navigation():
+        page.select_option("#language-select", "ru")
+    page.goto(f"{base}/app/")
+    assert page.locator("h1").first.inner_text() == "Панель"
+    page.screenshot(path=str(ARTIFACTS / "layout-dashboard-ru-1280.png"), full_page=True)
