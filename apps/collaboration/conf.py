@@ -15,6 +15,8 @@ DEFAULTS: dict[str, Any] = {
     # A single websocket frame larger than this closes the connection (a full sync of the largest
     # document must fit).
     "MAX_FRAME_BYTES": 33 * 1024 * 1024,
+    # One awareness message (a cursor, a name, a colour) is small; anything larger closes the sender.
+    "MAX_AWARENESS_BYTES": 64 * 1024,
     # A room with nobody in it is unloaded (and snapshotted into a Revision) after this long.
     "IDLE_SECONDS": 30.0,
     # Rooms of the same post in different processes compare state this often.

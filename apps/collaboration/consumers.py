@@ -99,6 +99,8 @@ class PostDocumentConsumer(AsyncWebsocketConsumer):
                 await room.apply_client_update(message.payload, origin=self, user_id=self.user_id)
             # Read-only users' document updates are dropped here, never applied nor stored.
         elif isinstance(message, protocol.AwarenessMessage):
+            if len(message.payload) > collab_setting("MAX_AWARENESS_BYTES"):
+                raise protocol.ProtocolError("awareness state too large")
             await room.apply_awareness(message, origin=self)
         elif isinstance(message, protocol.QueryAwarenessMessage):
             frame = room.awareness_frame()
