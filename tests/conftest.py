@@ -168,7 +168,10 @@ def asgi_live_server(transactional_db, settings):
     server.stop()
 
 
-@pytest.fixture(scope="session")
+# Function-scoped on purpose: Playwright's sync API keeps an event loop marked as running in the main
+# thread while it is open, and async_to_sync (channel-layer sends) refuses to run under it, which would
+# break whichever non-browser test an xdist worker runs next.
+@pytest.fixture
 def _playwright():
     os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
     from playwright.sync_api import sync_playwright
@@ -177,7 +180,7 @@ def _playwright():
         yield pw
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def chromium(_playwright):
     browser = _playwright.chromium.launch(
         executable_path=CHROMIUM,
