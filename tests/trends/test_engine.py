@@ -118,3 +118,25 @@ def test_evaluate_command_prints_the_metrics(capsys):
     call_command("trends_evaluate", "--no-write")
     out = capsys.readouterr().out
     assert "B-cubed precision" in out and "NMI" in out and "baseline" in out
+
+
+def test_russian_and_english_reports_of_one_event_merge_but_a_shared_name_alone_does_not():
+    en = [
+        ("Helio quarterly revenue rises 61% to $18.2 billion", "Data-center sales reached $12.4 billion."),
+        ("Helio revenue jumps 61% to record $18.2 billion", "Data-center sales hit $12.4 billion, a record."),
+    ]
+    ru = [
+        ("Выручка Helio выросла на 61% до 18,2 млрд долларов", "Продажи дата-центров достигли 12,4 млрд долларов."),
+        ("Helio уволит сотрудников в Остине", "Компания Helio сократит штат офиса в Остине."),
+    ]
+    clusterer = Clusterer(Params())
+    clusterer.add([Record(id=n, title=t, text=x, published_at=1_000_000 + n * 60) for n, (t, x) in enumerate(en)])
+    clusterer.add(
+        [
+            Record(id=10 + n, title=t, text=x, published_at=1_003_600 + n * 60, language="ru")
+            for n, (t, x) in enumerate(ru)
+        ]
+    )
+    labels = clusterer.final_labels()
+    assert labels[0] == labels[1] == labels[10]
+    assert labels[11] != labels[0]

@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from scipy import sparse
 
-from .vectors import N_FEATURES, DocumentFrequencies, term_counts, tfidf_matrix
+from .text import guess_language
+from .vectors import N_FEATURES, NEUTRAL_FEATURES, DocumentFrequencies, term_counts, tfidf_matrix
 
 
 @dataclass(slots=True)
@@ -24,6 +25,7 @@ class Record:
     published_at: float = 0.0  # seconds since the epoch
     source: int = 0
     duplicate_of: int | None = None
+    language: str = ""
 
 
 @dataclass(slots=True)
@@ -33,15 +35,19 @@ class Params:
     window_hours: float = 72.0
     centroid_terms: int = 64
     chunk_size: int = 1000
+    # Clusters told in different scripts (Russian / English) merge when their language-neutral words
+    # (numbers, Latin names inside Russian text) agree at least this much; 0 disables the pass.
+    cross_lingual_threshold: float = 0.45
 
 
 class Cluster:
-    __slots__ = ("key", "sums", "size", "first_seen", "last_seen", "members", "alive", "_vector")
+    __slots__ = ("key", "sums", "size", "first_seen", "last_seen", "members", "alive", "cyrillic", "_vector")
 
     def __init__(self, key: int, first_seen: float, last_seen: float):
         self.key = key
         self.sums: dict[int, float] = {}
         self.size = 0
+        self.cyrillic = 0
         self.first_seen = first_seen
         self.last_seen = last_seen
         self.members: list[int] = []
@@ -59,6 +65,7 @@ class Cluster:
         for f, v in other.sums.items():
             sums[f] = sums.get(f, 0.0) + v
         self.size += other.size
+        self.cyrillic += other.cyrillic
         self.members.extend(other.members)
         self.first_seen = min(self.first_seen, other.first_seen)
         self.last_seen = max(self.last_seen, other.last_seen)
@@ -108,12 +115,20 @@ class Clusterer:
 
     # --- state ----------------------------------------------------------------------------------
     def load_cluster(
-        self, *, key: int, centroid: dict[int, float], size: int, first_seen: float, last_seen: float
+        self,
+        *,
+        key: int,
+        centroid: dict[int, float],
+        size: int,
+        first_seen: float,
+        last_seen: float,
+        cyrillic: int = 0,
     ) -> None:
         """Restore a stored cluster (a trend) from its pruned centroid."""
         cluster = Cluster(key, first_seen, last_seen)
         cluster.sums = {int(f): float(v) for f, v in centroid.items()}
         cluster.size = size
+        cluster.cyrillic = cyrillic
         self.clusters[key] = cluster
 
     def resolve(self, key: int) -> int:
@@ -250,6 +265,8 @@ class Clusterer:
             a, b = vectors.indptr[i], vectors.indptr[i + 1]
             cluster.add_vector(vectors.indices[a:b], vectors.data[a:b])
             cluster.size += 1
+            if (r.language or guess_language(f"{r.title} {r.text[:200]}")) == "ru":
+                cluster.cyrillic += 1
             cluster.members.append(r.id)
             cluster.first_seen = min(cluster.first_seen, r.published_at)
             cluster.last_seen = max(cluster.last_seen, r.published_at)
@@ -286,6 +303,8 @@ class Clusterer:
             )
             if keys[r] != active[c].key and self._close_in_time(keys[r], active[c].key)
         ]
+        if p.cross_lingual_threshold > 0:
+            pairs += self._cross_lingual_pairs(keys, active, overlap)
         if not pairs:
             return set(keys)
         for _sim, x, y in sorted(pairs, reverse=True):
@@ -304,6 +323,32 @@ class Clusterer:
             changed.add(survivor)
         return {self.resolve(k) for k in changed}
 
+    def _cross_lingual_pairs(self, keys: list[int], active: list[Cluster], overlap) -> list[tuple[float, int, int]]:
+        """Pairs of a mostly-Russian and a mostly-English cluster whose language-neutral features (numbers
+        and Latin-script names, which Russian news keeps as they are) agree. Scored on the Russian side's
+        neutral features: cosine on that support times the share of its neutral weight the other covers, so
+        one shared company name is not enough and the numbers of the event decide."""
+        pairs = []
+        threshold = self.params.cross_lingual_threshold
+        candidates: dict[int, list[int]] = {}
+        for r, c in zip(overlap.row.tolist(), overlap.col.tolist(), strict=True):
+            candidates.setdefault(r, []).append(c)
+        for r, cols in candidates.items():
+            x = self.clusters[keys[r]]
+            x_ru = x.cyrillic * 2 > x.size
+            best = (0.0, None)
+            for c in cols:
+                y = active[c]
+                if y.key == x.key or (y.cyrillic * 2 > y.size) == x_ru or not self._close_in_time(x.key, y.key):
+                    continue
+                ru, en = (x, y) if x_ru else (y, x)
+                score = _neutral_agreement(ru.sums, en.sums)
+                if score > best[0]:
+                    best = (score, y.key)
+            if best[1] is not None and best[0] >= threshold:
+                pairs.append((best[0], x.key, best[1]))
+        return pairs
+
     def _close_in_time(self, x: int, y: int) -> bool:
         cx, cy = self.clusters[x], self.clusters[y]
         gap = max(cx.first_seen, cy.first_seen) - min(cx.last_seen, cy.last_seen)
@@ -315,6 +360,23 @@ class Clusterer:
         rank_x = (x > 0, cx.size, -abs(x))
         rank_y = (y > 0, cy.size, -abs(y))
         return (x, y) if rank_x >= rank_y else (y, x)
+
+
+def _neutral_agreement(ru: dict[int, float], en: dict[int, float]) -> float:
+    anchors = {f: v for f, v in ru.items() if f in NEUTRAL_FEATURES}
+    if len(anchors) < 2:
+        return 0.0
+    total = sum(v * v for v in anchors.values())
+    dot = restricted = covered = 0.0
+    for f, v in anchors.items():
+        w = en.get(f, 0.0)
+        if w:
+            dot += v * w
+            restricted += w * w
+            covered += v * v
+    if not dot:
+        return 0.0
+    return dot / (total**0.5 * restricted**0.5) * (covered / total)
 
 
 def cluster_records(records: list[Record], params: Params | None = None) -> dict[int, int]:

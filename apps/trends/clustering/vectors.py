@@ -29,11 +29,21 @@ def feature_of(stem: str) -> int:
     return feature
 
 
+# Features of language-neutral stems (numbers, Latin-script words): what Russian and English reports of
+# one event share. Filled as tokens are first seen; used by the cross-lingual merge.
+NEUTRAL_FEATURES: set[int] = set()
+
+
 @lru_cache(maxsize=500_000)
 def token_feature(token: str) -> int:
     """Feature of one lower-cased raw token (-1 for a stop word): one cache lookup per token."""
     stem = normalize_token(token)
-    return feature_of(stem) if stem else -1
+    if not stem:
+        return -1
+    feature = feature_of(stem)
+    if stem.isascii():
+        NEUTRAL_FEATURES.add(feature)
+    return feature
 
 
 def features_of(text: str) -> list[int]:

@@ -47,7 +47,8 @@ class EvaluationReport:
             f"{self.sources} sources, languages {langs}; regenerate with "
             f"`python -m apps.trends.evaluation.generate`.\n\n"
             + "\n".join(rows)
-            + f"\n\nParameters: threshold {p.threshold}, merge threshold {p.merge_threshold}, window {p.window_hours} h, "
+            + f"\n\nParameters: threshold {p.threshold}, merge threshold {p.merge_threshold}, "
+            f"cross-lingual merge threshold {p.cross_lingual_threshold}, window {p.window_hours} h, "
             f"centroid terms {p.centroid_terms}, batch {p.chunk_size}. Targets: B-cubed F1 ≥ 0.85, NMI ≥ 0.85."
         )
 
@@ -66,6 +67,7 @@ def records_from(rows: list[dict]) -> list[Record]:
             published_at=dt.datetime.fromisoformat(row["published_at"]).timestamp(),
             source=row["source"],
             duplicate_of=row.get("duplicate_of"),
+            language=row.get("language", ""),
         )
         for row in rows
     ]

@@ -96,7 +96,7 @@ def items_assign_to_trends(*, workspace_id: int, item_ids: list[int]) -> Assignm
         horizon = earliest - dt.timedelta(hours=settings.window_hours)
         live = Trend.objects.filter(
             workspace_id=workspace_id, status=TrendStatus.ACTIVE, last_seen_at__gte=horizon
-        ).only("id", "centroid", "item_count", "first_seen_at", "last_seen_at")
+        ).only("id", "centroid", "item_count", "first_seen_at", "last_seen_at", "language")
         for trend in live:
             clusterer.load_cluster(
                 key=trend.pk,
@@ -104,6 +104,7 @@ def items_assign_to_trends(*, workspace_id: int, item_ids: list[int]) -> Assignm
                 size=trend.item_count,
                 first_seen=trend.first_seen_at.timestamp(),
                 last_seen=trend.last_seen_at.timestamp(),
+                cyrillic=trend.item_count if trend.language == "ru" else 0,
             )
         records = []
         followers: dict[int, int] = {}
@@ -119,6 +120,7 @@ def items_assign_to_trends(*, workspace_id: int, item_ids: list[int]) -> Assignm
                     published_at=item.published_at.timestamp(),
                     source=item.source_id,
                     duplicate_of=item.duplicate_of_id if item.duplicate_of_id in by_id else None,
+                    language=item.language,
                 )
             )
         result = clusterer.add(records)
