@@ -10,6 +10,7 @@ import re
 import time
 from decimal import Decimal
 
+from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
@@ -21,6 +22,7 @@ from apps.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from apps.core.permissions import require_capability
 from apps.core.services import audit_log, on_commit_delay
 from apps.personas.selectors import persona_style_match
+from apps.personas.style import style_compare
 
 from .crypto import secret_encrypt
 from .documents import markup_to_document, markup_to_text
@@ -46,7 +48,7 @@ from .providers.base import (
     StructuredDraft,
 )
 from .providers.offline import render_title_card
-from .selectors import ai_settings_for, material_for_job, month_start, persona_brief, usage_cap_left
+from .selectors import material_for_job, month_start, persona_brief, usage_cap_left
 from .streaming import cancel_requested, job_event_send, job_events_flush, job_flags_clear, partial_store
 
 logger = logging.getLogger(__name__)
@@ -410,32 +412,68 @@ def _markup_of_post(post) -> str:
 # --- running -------------------------------------------------------------------------------------
 
 
-def _claim(job_id: int) -> GenerationJob | None:
-    """Move a queued (or retrying) job to running; None when someone else has it or it is done."""
+def _settings_of(workspace) -> AIProviderSettings | None:
+    """The workspace's provider settings, loaded with the job (select_related of the reverse one-to-one)."""
+    try:
+        return workspace.ai_settings
+    except AIProviderSettings.DoesNotExist:
+        return None
+
+
+def _claim(job_id: int, provider: Provider | None) -> tuple[GenerationJob, AIProviderSettings | None, Provider] | None:
+    """Move a queued (or retrying) job to running, recording the provider and model that will write it;
+    None when someone else has it or it is done. Two queries: the job with everything the run reads
+    (workspace settings included), then the conditional update that decides who runs it."""
+    claimable = {"status__in": [JobStatus.QUEUED, JobStatus.RETRYING], "cancel_requested": False}
+    job = (
+        GenerationJob.objects.select_related(
+            "workspace",
+            "workspace__ai_settings",
+            "persona",
+            "persona__style_profile",
+            "trend",
+            "item",
+            "item__source",
+            "post",
+            "post__trend",
+            "created_by",
+        )
+        .filter(pk=job_id, **claimable)
+        .first()
+    )
+    if job is None:
+        return None
+    ai_settings = _settings_of(job.workspace)
+    provider = provider or provider_for_settings(ai_settings)
     now = timezone.now()
-    claimed = GenerationJob.objects.filter(
-        pk=job_id, status__in=[JobStatus.QUEUED, JobStatus.RETRYING], cancel_requested=False
-    ).update(status=JobStatus.RUNNING, attempts=F("attempts") + 1, started_at=now, updated_at=now, error="")
+    claimed = GenerationJob.objects.filter(pk=job_id, **claimable).update(
+        status=JobStatus.RUNNING,
+        attempts=F("attempts") + 1,
+        started_at=now,
+        updated_at=now,
+        error="",
+        provider=provider.name,
+        model=provider.model,
+    )
     if not claimed:
         return None
+    job.status, job.attempts, job.started_at, job.updated_at, job.error = (
+        JobStatus.RUNNING,
+        job.attempts + 1,
+        now,
+        now,
+        "",
+    )
+    job.provider, job.model = provider.name, provider.model
     job_flags_clear(job_id)
-    return GenerationJob.objects.select_related(
-        "workspace",
-        "persona",
-        "persona__style_profile",
-        "trend",
-        "item",
-        "item__source",
-        "post",
-        "post__trend",
-        "created_by",
-    ).get(pk=job_id)
+    return job, ai_settings, provider
 
 
 def _request_for(job: GenerationJob) -> DraftRequest:
     brief = persona_brief(persona=job.persona)
     if job.kind == JobKind.REFINE:
         title, keywords, material = material_for_job(job=job)
+        job._material = material
         text = _markup_of_post(job.post)
         system, user = refine_prompts(
             action=job.action, persona=brief, target_language=job.options.get("target_language", ""), text=text
@@ -456,6 +494,7 @@ def _request_for(job: GenerationJob) -> DraftRequest:
             max_tokens=max(400, len(text) // 2),
         )
     title, keywords, material = material_for_job(job=job)
+    job._material = material
     system, user = draft_prompts(
         fmt=job.format, persona=brief, language=job.language, title=title, topic=job.topic, material=material
     )
@@ -567,13 +606,10 @@ def generation_run(*, job_id: int, provider: Provider | None = None) -> Generati
 
 def _generation_run(*, job_id: int, provider: Provider | None) -> GenerationJob | None:
     started = time.perf_counter()
-    job = _claim(job_id)
-    if job is None:
+    claimed = _claim(job_id, provider)
+    if claimed is None:
         return None
-    ai_settings = ai_settings_for(workspace=job.workspace)
-    provider = provider or provider_for_settings(ai_settings)
-    GenerationJob.objects.filter(pk=job.pk).update(provider=provider.name, model=provider.model)
-    job.provider, job.model = provider.name, provider.model
+    job, ai_settings, provider = claimed
     job_event_send(
         job.pk,
         {
@@ -776,9 +812,20 @@ def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, s
         for m in _request_material(job)
         if m.item_id is not None
     ]
-    match = persona_style_match(persona=job.persona, text=markup_to_text(text)) if job.persona else {}
+    match = _style_match(job.persona, markup_to_text(text)) if job.persona else {}
+    usage = provider.usage
+    prompt_tokens, completion_tokens = usage.prompt_tokens, usage.completion_tokens
+    cost = _cost(ai_settings, prompt_tokens, completion_tokens)
     with transaction.atomic():
-        cost = _usage_record(job=job, provider=provider, ai_settings=ai_settings)
+        if prompt_tokens or completion_tokens:
+            # The job's own counters go with its final update below; the workspace's month here.
+            _usage_add(
+                workspace_id=job.workspace_id,
+                prompt_tokens=prompt_tokens,
+                completion_tokens=completion_tokens,
+                cost=cost,
+            )
+            usage.prompt_tokens = usage.completion_tokens = 0
         result: dict = {"hashtags": structured.hashtags, "excerpt": structured.excerpt, "scenes": structured.scenes}
         post_id = job.post_id
         if job.kind == JobKind.GENERATE:
@@ -857,12 +904,19 @@ def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, s
             model_ms=round(model_ms),
             overhead_ms=round(overhead_ms),
             error="",
+            prompt_tokens=F("prompt_tokens") + prompt_tokens,
+            completion_tokens=F("completion_tokens") + completion_tokens,
+            cost=F("cost") + cost,
         )
         audit_log(
             actor=job.created_by,
             action="generation.finish",
             target=job,
-            data={"post": post_id, "tokens": job.prompt_tokens + job.completion_tokens, "cost": str(cost)},
+            data={
+                "post": post_id,
+                "tokens": job.prompt_tokens + job.completion_tokens + prompt_tokens + completion_tokens,
+                "cost": str(job.cost + cost),
+            },
         )
         _event_on_commit(
             job.pk,
@@ -875,6 +929,15 @@ def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, s
                 "progress": 1.0,
             },
         )
+
+
+def _style_match(persona, text: str) -> dict:
+    """The draft's style match, from the profile loaded with the job (no second query for it)."""
+    try:
+        profile = persona.style_profile
+    except ObjectDoesNotExist:
+        return persona_style_match(persona=persona, text=text)  # explains the missing profile
+    return style_compare(profile=profile.metrics, phrases=profile.phrases, text=text)
 
 
 def _request_material(job):
