@@ -94,3 +94,10 @@ def test_language_switch_to_russian(client_for, writer):
     c.post("/i18n/setlang/", {"language": "ru", "next": "/app/"})
     response = c.get("/app/")
     assert "Панель" in response.content.decode()
+
+
+def test_sign_in_page_in_russian(client):
+    client.post("/i18n/setlang/", {"language": "ru", "next": "/accounts/login/"})
+    body = client.get("/accounts/login/").content.decode()
+    assert "Войти" in body
+    assert 'lang="ru"' in body
