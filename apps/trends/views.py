@@ -70,7 +70,7 @@ def detail(request, pk: int):
         "trend": trend,
         "groups": selectors.trend_items_by_source(trend=trend),
         "timeline": timeline_svg(snapshots=history, buckets=selectors.trend_item_timeline(trend=trend)),
-        "sparkline": sparkline_svg([s.score for s in history][-48:], width=160, height=36),
+        "sparkline": sparkline_svg([s.score for s in history][-48:], width=120, height=32),
         "topics": list(trend.topics.all()),
         "generate_url": GENERATE_URL.format(id=trend.pk),
         "can_write": membership.can(Capability.WRITE),

@@ -265,7 +265,7 @@ class Clusterer:
             a, b = vectors.indptr[i], vectors.indptr[i + 1]
             cluster.add_vector(vectors.indices[a:b], vectors.data[a:b])
             cluster.size += 1
-            if (r.language or guess_language(f"{r.title} {r.text[:200]}")) == "ru":
+            if (r.language or guess_language(r.title or r.text[:200])) == "ru":
                 cluster.cyrillic += 1
             cluster.members.append(r.id)
             cluster.first_seen = min(cluster.first_seen, r.published_at)
@@ -330,8 +330,13 @@ class Clusterer:
         one shared company name is not enough and the numbers of the event decide."""
         pairs = []
         threshold = self.params.cross_lingual_threshold
+        key_ru = np.array([self.clusters[k].cyrillic * 2 > self.clusters[k].size for k in keys], dtype=bool)
+        active_ru = np.array([c.cyrillic * 2 > c.size for c in active], dtype=bool)
+        if not (key_ru.any() or active_ru.any()):
+            return pairs  # one script only: nothing to bridge (the common case, kept free)
+        mixed = key_ru[overlap.row] != active_ru[overlap.col]
         candidates: dict[int, list[int]] = {}
-        for r, c in zip(overlap.row.tolist(), overlap.col.tolist(), strict=True):
+        for r, c in zip(overlap.row[mixed].tolist(), overlap.col[mixed].tolist(), strict=True):
             candidates.setdefault(r, []).append(c)
         for r, cols in candidates.items():
             x = self.clusters[keys[r]]
