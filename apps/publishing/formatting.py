@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import regex
+from django.utils.translation import gettext as _
 
 URL_RE = regex.compile(r"https?://[^\s<>\"']+[^\s<>\"'.,;:!?)\]]", regex.I)
 EMOJI_RE = regex.compile(r"\p{Extended_Pictographic}|\p{Regional_Indicator}")
@@ -121,7 +122,9 @@ def split_thread(
             piece = ""
             for word in sentence.split():
                 if count(word) > room:
-                    return [], [f"A word cannot fit in {limit} characters: {word[:40]}…"]
+                    return [], [
+                        _("A word cannot fit in %(limit)s characters: %(word)s…") % {"limit": limit, "word": word[:40]}
+                    ]
                 candidate = f"{piece} {word}".strip()
                 if count(candidate) <= room:
                     piece = candidate
@@ -132,7 +135,7 @@ def split_thread(
                 units.append(piece)
     if tail:
         if count(tail) > room:
-            return [], ["Hashtags and link alone exceed the limit."]
+            return [], [_("Hashtags and link alone exceed the limit.")]
         units.append(tail)
     parts: list[str] = []
     current = ""
@@ -147,7 +150,9 @@ def split_thread(
     if current:
         parts.append(current)
     if len(parts) > max_parts:
-        return [], [f"The text needs {len(parts)} messages; at most {max_parts} are allowed."]
+        return [], [
+            _("The text needs %(n)s messages; at most %(max)s are allowed.") % {"n": len(parts), "max": max_parts}
+        ]
     if numbered and len(parts) > 1:
         parts = [f"{part} {i}/{len(parts)}" for i, part in enumerate(parts, 1)]
     return parts, []

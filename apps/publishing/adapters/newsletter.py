@@ -7,6 +7,7 @@ from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.translation import gettext as _
 
 from ..formatting import Rendered
 from .base import Adapter, AmbiguousError, RetryableError, SendResult
@@ -33,7 +34,7 @@ class NewsletterAdapter(Adapter):
     config_fields = ("from_email", "subject_prefix")
 
     def render(self, *, content, override=""):
-        errors = [] if content.title.strip() else ["A newsletter needs a subject (the post's title)."]
+        errors = [] if content.title.strip() else [_("A newsletter needs a subject (the post's title).")]
         return Rendered(parts=[override or content.html or content.text], limit=0, lengths=[], errors=errors)
 
     def send(self, *, publication, content):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from .base import Adapter, SendResult
 
 
@@ -16,7 +18,7 @@ class SiteAdapter(Adapter):
     def render(self, *, content, override=""):
         from ..formatting import Rendered
 
-        errors = [] if content.title.strip() else ["A page needs a title."]
+        errors = [] if content.title.strip() else [_("A page needs a title.")]
         return Rendered(parts=[content.html or content.text], limit=0, lengths=[], errors=errors, media=[])
 
     def send(self, *, publication, content):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from .base import Adapter, Metrics, SendResult
 
 
@@ -18,7 +20,7 @@ class WordPressAdapter(Adapter):
     def render(self, *, content, override=""):
         from ..formatting import Rendered
 
-        errors = [] if content.title.strip() else ["A WordPress post needs a title."]
+        errors = [] if content.title.strip() else [_("A WordPress post needs a title.")]
         return Rendered(parts=[override or content.html or content.text], limit=0, lengths=[], errors=errors)
 
     @property
