@@ -175,7 +175,8 @@ def main() -> None:
     )
     # --- the figure: N due within one minute, 2 workers (already running, as in production)
     workers = start_workers(args.workers)
-    start = time.time() + 15
+    # The rows must exist before they fall due: the bulk insert takes 5-20 s on a loaded machine.
+    start = time.time() + 30
     plan = [
         (channel, dt.datetime.fromtimestamp(start + args.window * i / args.n, tz=dt.UTC), f"Bench item {i}.")
         for i in range(args.n)

@@ -63,7 +63,7 @@ def main() -> None:
     )
     env = {"PUBLISHING_LEASE_SECONDS": LEASE}
     workers = [start_worker(**env), start_worker(**env)]  # running before the rows exist, as in production
-    start = time.time() + 15
+    start = time.time() + 30  # the rows must exist before they fall due
     plan = []
     for i in range(args.n):
         channel = discord if i % 10 == 0 else hook
