@@ -118,12 +118,16 @@ def seed_document(post_id: int, size_bytes: int) -> int:
     doc = Doc()
     fragment = doc.get("default", type=XmlFragment)
     line = "Trendoscope live editing benchmark paragraph with some ordinary words in it. " * 4
+    # Measure one batch, then add the rest in one go (re-encoding after every batch is quadratic).
+    batch = 200
     with doc.transaction():
-        while True:
-            for _ in range(200):
-                fragment.children.append(XmlElement("paragraph", {}, [XmlText(line)]))
-            if len(doc.get_update()) >= size_bytes:
-                break
+        for _ in range(batch):
+            fragment.children.append(XmlElement("paragraph", {}, [XmlText(line)]))
+    per_paragraph = len(doc.get_update()) / batch
+    remaining = max(0, int(size_bytes / per_paragraph) - batch + 1)
+    with doc.transaction():
+        for _ in range(remaining):
+            fragment.children.append(XmlElement("paragraph", {}, [XmlText(line)]))
     state = doc.get_update()
     DocumentCheckpoint.objects.update_or_create(post_id=post_id, defaults={"state": state, "size": len(state)})
     return len(state)
