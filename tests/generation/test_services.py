@@ -119,3 +119,49 @@ def test_reaper_requeues_jobs_whose_worker_died(django_capture_on_commit_callbac
     spent.refresh_from_db()
     assert lost.status == JobStatus.SUCCEEDED and lost.attempts == 2 and lost.post is not None
     assert spent.status == JobStatus.FAILED and "stopped" in spent.error
+
+
+def test_generation_run_query_count_is_pinned(django_assert_num_queries, writer, workspace, item, persona):
+    """A run's database work outside the model stays small: claim (read + conditional update), the month's
+    usage, post_create's writes, the job's final update and its audit entry."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from apps.core.models import AuditEntry
+    from apps.posts.models import Post
+
+    AIProviderSettings.objects.create(workspace=workspace)
+    TokenUsage.objects.create(workspace=workspace, month=month_start())
+    ContentType.objects.get_for_models(GenerationJob, Post)  # the steady state: content types are cached
+    job = GenerationJob.objects.create(
+        workspace=workspace, item=item, persona=persona, created_by=writer, options={"image": False}
+    )
+    # job + settings + persona profile (1), claim (1), savepoint, month's usage (1), post_create (savepoint,
+    # membership, post, revision number, revision, audit, release), the job's final update (which also
+    # notices a late cancel), its audit entry, release, and the returned job's refresh.
+    with django_assert_num_queries(15):
+        job = generation_run(job_id=job.pk)
+    assert job.status == JobStatus.SUCCEEDED
+    assert job.provider == "offline" and job.attempts == 1
+    assert job.style_match["score"] is not None
+    assert job.prompt_tokens > 0 and job.completion_tokens > 0
+    assert TokenUsage.objects.get(workspace=workspace).total_tokens == job.total_tokens
+    entry = AuditEntry.objects.get(action="generation.finish", target_id=str(job.pk))
+    assert entry.data["tokens"] == job.total_tokens
+
+
+def test_cancel_after_the_stream_keeps_nothing_but_the_usage(writer, workspace, item):
+    """A cancel that lands after the stream's last check is caught by the final update: no post."""
+    from apps.posts.models import Post
+
+    job = GenerationJob.objects.create(workspace=workspace, item=item, created_by=writer, options={"image": False})
+
+    class CancelAtTheEnd(OfflineProvider):
+        def structure(self, request, text):
+            GenerationJob.objects.filter(pk=job.pk).update(cancel_requested=True)
+            return super().structure(request, text)
+
+    job = generation_run(job_id=job.pk, provider=CancelAtTheEnd())
+    assert job.status == JobStatus.CANCELLED
+    assert job.post_id is None and not Post.objects.filter(workspace=workspace).exists()
+    assert job.total_tokens > 0
+    assert TokenUsage.objects.get(workspace=workspace).total_tokens == job.total_tokens

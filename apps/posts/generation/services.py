@@ -645,8 +645,8 @@ def _generation_run(*, job_id: int, provider: Provider | None) -> GenerationJob 
         text = stream.text.strip()
         if not text:
             raise ProviderError(_("The provider returned an empty draft."))
-        if cancel_requested(job.pk):
-            raise JobCancelled
+        if _asks_for_media(job) and cancel_requested(job.pk):
+            raise JobCancelled  # before paying for images or speech; otherwise _finish's update notices
         structured = _timed(model_clock, provider.structure, request, text)
         media = _media_produce(job=job, provider=provider, structured=structured, clock=model_clock)
         _finish(
@@ -825,7 +825,6 @@ def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, s
                 completion_tokens=completion_tokens,
                 cost=cost,
             )
-            usage.prompt_tokens = usage.completion_tokens = 0
         result: dict = {"hashtags": structured.hashtags, "excerpt": structured.excerpt, "scenes": structured.scenes}
         post_id = job.post_id
         if job.kind == JobKind.GENERATE:
@@ -891,7 +890,8 @@ def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, s
             if not result["suggestions"]:
                 result["unchanged"] = True
         overhead_ms = max(0.0, (time.perf_counter() - started) * 1000 - model_ms)
-        GenerationJob.objects.filter(pk=job.pk).update(
+        # A cancel that arrived after the stream's last check wins: nothing of this run is kept.
+        finished = GenerationJob.objects.filter(pk=job.pk, cancel_requested=False).update(
             status=JobStatus.SUCCEEDED,
             result_title=structured.title[:300],
             result_text=text,
@@ -908,6 +908,8 @@ def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, s
             completion_tokens=F("completion_tokens") + completion_tokens,
             cost=F("cost") + cost,
         )
+        if not finished:
+            raise JobCancelled
         audit_log(
             actor=job.created_by,
             action="generation.finish",
@@ -929,6 +931,16 @@ def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, s
                 "progress": 1.0,
             },
         )
+    # Counted once the run is kept; a cancel above rolls back and _stop records them instead.
+    usage.prompt_tokens = usage.completion_tokens = 0
+
+
+def _asks_for_media(job: GenerationJob) -> bool:
+    return job.kind == JobKind.GENERATE and (
+        bool(job.options.get("image"))
+        or job.format == DraftFormat.VIDEO_SCRIPT
+        or (bool(job.options.get("audio")) and job.format == DraftFormat.PODCAST_SCRIPT)
+    )
 
 
 def _style_match(persona, text: str) -> dict:
