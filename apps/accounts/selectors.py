@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.errors import NotFound
 
-from .models import Membership, User, Workspace
+from .models import ApiToken, Membership, User, Workspace
 
 SESSION_KEY = "workspace_id"
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
@@ -60,3 +60,15 @@ def membership_for_request(request) -> Membership:
             raise NotFound(_("You are not a member of any workspace yet."))
     request._trendoscope_membership = membership
     return membership
+
+
+def api_tokens_for_user(*, user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created_at")
+
+
+def api_token_for_user(*, user: User, pk: int) -> ApiToken:
+    """One of the user's own tokens; 404 for anyone else's."""
+    token = ApiToken.objects.filter(user=user, pk=pk).first()
+    if token is None:
+        raise NotFound(_("Not found."))
+    return token

@@ -10,4 +10,6 @@ urlpatterns = [
     path("workspaces/members/add/", views.member_add, name="member_add"),
     path("workspaces/members/<int:user_id>/role/", views.member_set_role, name="member_role"),
     path("workspaces/members/<int:user_id>/remove/", views.member_remove, name="member_remove"),
+    path("account/tokens/", views.api_tokens, name="tokens"),
+    path("account/tokens/<int:pk>/revoke/", views.api_token_revoke, name="token_revoke"),
 ]

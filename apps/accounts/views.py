@@ -131,3 +131,24 @@ def workspace_new(request):
             messages.error(request, error)
             return redirect("core:dashboard")
     return render(request, "accounts/workspace_new.html", {"name": name, "error": error})
+
+
+@login_required
+def api_tokens(request):
+    """The user's bearer tokens for API and mobile clients: create one (its key is shown once), revoke."""
+    new_key = None
+    if request.method == "POST":
+        name = request.POST.get("name", "").strip()[:100] or "api"
+        _token, new_key = services.api_token_issue(user=request.user, name=name)
+        messages.success(request, _("Token created. Copy it now: it is not shown again."))
+    tokens = selectors.api_tokens_for_user(user=request.user)
+    return render(request, "accounts/tokens.html", {"tokens": tokens, "new_key": new_key})
+
+
+@login_required
+@require_POST
+def api_token_revoke(request, pk: int):
+    token = selectors.api_token_for_user(user=request.user, pk=pk)
+    services.api_token_revoke(token=token)
+    messages.success(request, _("Token revoked."))
+    return redirect("workspaces:tokens")
