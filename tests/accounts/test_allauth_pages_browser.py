@@ -1,5 +1,7 @@
 """The allauth pages in Chromium, in our layout: each one is screenshotted to test-artifacts/allauth-*.png."""
 
+import re
+
 import pytest
 
 from tests.conftest import ARTIFACTS, browser_login
@@ -56,6 +58,28 @@ def test_signed_out_pages(asgi_live_server, page, members):
     assert "verify" in page.content().lower() or "confirm" in page.content().lower()
     _shot(page, "verification-sent")
 
+    # the e-mail verification link: confirm page, then straight into the app's first-workspace state
+    from django.core import mail
+
+    link = next(m for m in mail.outbox if "fresh@example.com" in m.to).body
+    path = re.search(r"/accounts/confirm-email/\S+/", link).group(0)
+    page.goto(base + path)
+    _shot(page, "confirm-email")
+    page.click("main.entrance-card button[type=submit]")
+    page.wait_for_url("**/app/")
+    assert page.locator("#first-workspace-name").is_visible()
+    _shot(page, "first-workspace")
+    page.fill("#first-workspace-name", "Fresh Desk")
+    page.click(".first-workspace button[type=submit]")
+    assert "Fresh Desk" in page.locator(".workspace-switcher").inner_text()
+
+    # the password reset link from the e-mail
+    reset = next(m for m in mail.outbox if "editor@example.com" in m.to).body
+    page.goto(base + re.search(r"/accounts/password/reset/key/\S+/", reset).group(0))
+    page.wait_for_selector("input[name=password1]")
+    _shot(page, "password-reset-key")
+
+    page.context.clear_cookies()
     page.set_viewport_size({"width": 390, "height": 800})
     page.goto(base + "/accounts/login/")
     assert page.locator("main.entrance-card").bounding_box()["width"] <= 390
