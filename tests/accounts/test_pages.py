@@ -82,6 +82,9 @@ def test_switch_to_foreign_workspace_is_refused(client_for, writer, other_worksp
         "/app/personas/",
         "/app/publishing/",
         "/app/workspaces/members/",
+        "/app/workspaces/new/",
+        "/app/audit/",
+        "/app/account/tokens/",
     ],
 )
 def test_every_section_renders(client_for, writer, path):
