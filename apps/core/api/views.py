@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from django.utils.functional import cached_property
-from rest_framework import viewsets
+from django.utils.translation import gettext as _
+from rest_framework import exceptions, viewsets
+from rest_framework.views import APIView
 
 from apps.accounts.selectors import membership_for_request
 from apps.core.permissions import require_capability
@@ -45,3 +47,19 @@ class WorkspaceScopedMixin:
 
 class WorkspaceScopedViewSet(WorkspaceScopedMixin, viewsets.GenericViewSet):
     pass
+
+
+class ApiNotFoundView(APIView):
+    """Any /api/v1/ path no endpoint matched: a JSON 404 in the API's error format for every method
+    (without it the request would fall through to the Wagtail site and get an HTML page)."""
+
+    authentication_classes: list = []
+    permission_classes: list = []
+    schema = None
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        raise exceptions.NotFound(_("No API endpoint at this address."))
+
+    def http_method_not_allowed(self, request, *args, **kwargs):
+        raise exceptions.NotFound(_("No API endpoint at this address."))
