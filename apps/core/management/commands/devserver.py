@@ -50,8 +50,10 @@ class Command(BaseCommand):
                 "-A",
                 "config",
                 "worker",
+                # prefork: each task runs in a child's main thread, where the feed parser's SIGALRM time
+                # limit works and a stuck task can be killed by Celery's hard time limit.
                 "--pool",
-                "threads",
+                "prefork",
                 "--concurrency",
                 str(concurrency),
                 "--loglevel",
