@@ -4,6 +4,7 @@ cancel, reschedule, embargo, retry/confirm of unclear sends, unpublish, subscrib
 from __future__ import annotations
 
 import datetime as dt
+import mimetypes
 from dataclasses import asdict
 
 from django.conf import settings
@@ -199,6 +200,7 @@ def post_public_url(*, post: Post) -> str:
 def post_content(*, post: Post) -> PostContent:
     image_url = ""
     image_alt = ""
+    image_name, image_mime, image_size = "", "", 0
     media = post.featured_media
     if media is not None and media.file:
         try:
@@ -206,6 +208,14 @@ def post_content(*, post: Post) -> PostContent:
         except ValueError:
             image_url = ""
         image_alt = media.alt_text
+        image_name = media.file.name
+        image_mime = media.mime_type or mimetypes.guess_type(media.file.name)[0] or "application/octet-stream"
+        image_size = media.size
+        if not image_size:
+            try:
+                image_size = media.file.size
+            except OSError:
+                image_size = 0
     author = ""
     if post.persona_id:
         author = post.persona.name
@@ -220,6 +230,9 @@ def post_content(*, post: Post) -> PostContent:
         link=post_public_url(post=post),
         image_url=image_url,
         image_alt=image_alt,
+        image_name=image_name,
+        image_mime=image_mime,
+        image_size=image_size,
         author=author,
         post_id=post.pk,
     )
@@ -310,6 +323,7 @@ def publication_schedule(
         frozen = {
             "parts": rendered.parts,
             "media": rendered.media,
+            "image": content.image() if rendered.media else None,
             "title": content.title,
             "excerpt": content.excerpt,
             "html": content.html,

@@ -68,6 +68,11 @@ class FakePlatforms:
         self.tweets: dict[str, dict] = {}
         self.linkedin_posts: dict[str, dict] = {}
         self.valid_tokens = {"good-token"}
+        # Media uploads on every platform: id/cid/urn -> {"platform", "data", "mime", "alt", "filename"}.
+        self.uploads: dict[str, dict] = {}
+        self.max_upload_bytes = 5_000_000
+        self.bsky_blob_limit = 1_000_000
+        self.mastodon_media_polls = 0  # > 0: answer 202 and "206 still processing" this many times
         import random
 
         self.random = random.Random(random_seed)
@@ -137,7 +142,14 @@ class FakePlatforms:
                     payload = {}
                 with fake.lock:
                     fake.requests.append(
-                        {"method": method, "path": path, "query": query, "json": payload, "headers": dict(self.headers)}
+                        {
+                            "method": method,
+                            "path": path,
+                            "query": query,
+                            "json": payload,
+                            "headers": dict(self.headers),
+                            "size": len(raw),
+                        }
                     )
                 fault = fake._next_fault(path)
                 if fault is None and fake.random_fault_rate and path.startswith(("/hook", "/api/webhooks")):
@@ -193,6 +205,9 @@ class FakePlatforms:
             def do_DELETE(self):
                 self._dispatch("DELETE")
 
+            def do_PUT(self):
+                self._dispatch("PUT")
+
         return Handler
 
 
@@ -201,8 +216,177 @@ def _bearer(headers) -> str:
     return value[7:] if value.startswith("Bearer ") else ""
 
 
+def _multipart(headers, raw: bytes) -> dict[str, tuple[str, bytes, str]]:
+    """name -> (filename, bytes, content type) of a multipart/form-data body."""
+    import email.parser
+    import email.policy
+
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + headers.get("Content-Type", "").encode() + b"\r\n\r\n" + raw
+    )
+    fields = {}
+    for part in message.iter_parts() if message.is_multipart() else []:
+        name = part.get_param("name", header="content-disposition")
+        fields[name] = (part.get_filename() or "", part.get_payload(decode=True) or b"", part.get_content_type())
+    return fields
+
+
+def media_route(fake: FakePlatforms, method, path, query, payload, headers, raw):
+    """The upload endpoints: Mastodon /api/v2/media, Bluesky uploadBlob, X /2/media/upload and metadata,
+    LinkedIn images API (initializeUpload + PUT), WordPress /wp/v2/media. None when not a media route."""
+    nid = lambda: str(next(fake.ids))  # noqa: E731
+    too_big = lambda n: n > fake.max_upload_bytes  # noqa: E731
+    if path == "/api/v2/media" and method == "POST":
+        if _bearer(headers) not in fake.valid_tokens:
+            return 401, {"error": "The access token is invalid"}, {}
+        fields = _multipart(headers, raw)
+        if "file" not in fields:
+            return 422, {"error": "Validation failed: File can't be blank"}, {}
+        filename, data, mime = fields["file"]
+        if too_big(len(data)):
+            return 413, {"error": "File is too large"}, {}
+        description = fields.get("description", ("", b"", ""))[1].decode()
+        mid = nid()
+        with fake.lock:
+            fake.uploads[mid] = {
+                "platform": "mastodon",
+                "data": data,
+                "mime": mime,
+                "alt": description,
+                "filename": filename,
+                "pending_polls": fake.mastodon_media_polls,
+            }
+        attachment = {"id": mid, "type": "image", "description": description, "url": f"{fake.url}/m/{mid}"}
+        if fake.mastodon_media_polls:
+            return 202, {**attachment, "url": None}, {}
+        return 200, attachment, {}
+    m = re.fullmatch(r"/api/v1/media/(\d+)", path)
+    if m and method == "GET":
+        upload = fake.uploads.get(m.group(1))
+        if upload is None or _bearer(headers) not in fake.valid_tokens:
+            return 404, {"error": "Record not found"}, {}
+        if upload["pending_polls"] > 0:
+            upload["pending_polls"] -= 1
+            return 206, {"id": m.group(1), "type": "image", "url": None}, {}
+        return 200, {"id": m.group(1), "type": "image", "url": f"{fake.url}/m/{m.group(1)}"}, {}
+    if path == "/xrpc/com.atproto.repo.uploadBlob" and method == "POST":
+        jwt = _bearer(headers)
+        if not jwt.startswith("jwt-"):
+            return 401, {"error": "AuthenticationRequired", "message": "Authentication Required"}, {}
+        if jwt in fake.bsky_expired_jwts:
+            return 400, {"error": "ExpiredToken", "message": "Token has expired"}, {}
+        if len(raw) > fake.bsky_blob_limit:
+            return (
+                400,
+                {
+                    "error": "BlobTooLarge",
+                    "message": f"This file is too large. It is {len(raw)} bytes but the maximum size is "
+                    f"{fake.bsky_blob_limit} bytes.",
+                },
+                {},
+            )
+        cid = "bafkrei" + hashlib.sha256(raw).hexdigest()[:40]
+        mime = headers.get("Content-Type", "")
+        with fake.lock:
+            fake.uploads[cid] = {"platform": "bluesky", "data": raw, "mime": mime, "alt": ""}
+        return 200, {"blob": {"$type": "blob", "ref": {"$link": cid}, "mimeType": mime, "size": len(raw)}}, {}
+    if path == "/2/media/upload" and method == "POST":
+        if _bearer(headers) not in fake.valid_tokens:
+            return 401, {"title": "Unauthorized", "status": 401, "detail": "Unauthorized"}, {}
+        try:
+            data = base64.b64decode(payload.get("media", ""), validate=True)
+        except ValueError:
+            data = b""
+        if not data or payload.get("media_category") != "tweet_image":
+            return 400, {"title": "Invalid Request", "detail": "media and media_category are required"}, {}
+        if too_big(len(data)):
+            return 413, {"title": "Payload Too Large", "detail": "File size exceeds the limit"}, {}
+        mid = nid()
+        with fake.lock:
+            fake.uploads[mid] = {"platform": "x", "data": data, "mime": payload.get("media_type", ""), "alt": ""}
+        return 200, {"data": {"id": mid, "media_key": f"3_{mid}", "size": len(data)}}, {}
+    if path == "/2/media/metadata" and method == "POST":
+        upload = fake.uploads.get(str(payload.get("id")))
+        if upload is None:
+            return 400, {"title": "Invalid Request", "detail": "unknown media id"}, {}
+        upload["alt"] = payload.get("metadata", {}).get("alt_text", {}).get("text", "")
+        return 200, {"data": {"associated_metadata": True}}, {}
+    if path == "/rest/images" and method == "POST" and query.get("action") == ["initializeUpload"]:
+        if _bearer(headers) not in fake.valid_tokens:
+            return 401, {"serviceErrorCode": 65600, "message": "Invalid access token", "status": 401}, {}
+        owner = payload.get("initializeUploadRequest", {}).get("owner")
+        if not owner:
+            return 422, {"message": "owner is required"}, {}
+        iid = nid()
+        with fake.lock:
+            fake.uploads[f"urn:li:image:{iid}"] = {"platform": "linkedin", "data": None, "owner": owner, "alt": ""}
+        return (
+            200,
+            {
+                "value": {
+                    "uploadUrlExpiresAt": int(time.time() * 1000) + 3600_000,
+                    "uploadUrl": f"{fake.url}/li-upload/{iid}",
+                    "image": f"urn:li:image:{iid}",
+                }
+            },
+            {},
+        )
+    m = re.fullmatch(r"/li-upload/(\d+)", path)
+    if m and method == "PUT":
+        upload = fake.uploads.get(f"urn:li:image:{m.group(1)}")
+        if upload is None:
+            return 404, {"message": "Unknown upload"}, {}
+        if too_big(len(raw)):
+            return 413, {"message": "Request Entity Too Large"}, {}
+        upload.update(data=raw, mime=headers.get("Content-Type", ""))
+        return 201, None, {}
+    if path.startswith("/wp-json/wp/v2/media"):
+        auth = headers.get("Authorization", "")
+        if not auth.startswith("Basic ") or base64.b64decode(auth[6:]).decode() != "editor:abcd efgh ijkl":
+            return 401, {"code": "rest_not_logged_in", "message": "You are not currently logged in."}, {}
+        if path == "/wp-json/wp/v2/media" and method == "POST":
+            disposition = headers.get("Content-Disposition", "")
+            filename = re.search(r'filename="?([^";]+)"?', disposition)
+            if not filename:
+                return (
+                    400,
+                    {"code": "rest_upload_no_content_disposition", "message": "No Content-Disposition supplied."},
+                    {},
+                )
+            if not raw:
+                return 400, {"code": "rest_upload_no_data", "message": "No data supplied."}, {}
+            if too_big(len(raw)):
+                return 413, {"code": "rest_upload_file_too_big", "message": "The uploaded file is too large."}, {}
+            mid = int(nid())
+            with fake.lock:
+                fake.uploads[str(mid)] = {
+                    "platform": "wordpress",
+                    "data": raw,
+                    "mime": headers.get("Content-Type", ""),
+                    "alt": "",
+                    "filename": filename.group(1),
+                }
+            return 201, {"id": mid, "source_url": f"{fake.url}/wp-content/uploads/{filename.group(1)}"}, {}
+        m = re.fullmatch(r"/wp-json/wp/v2/media/(\d+)", path)
+        if m and method == "POST":
+            upload = fake.uploads.get(m.group(1))
+            if upload is None:
+                return 404, {"code": "rest_post_invalid_id", "message": "Invalid post ID."}, {}
+            upload["alt"] = payload.get("alt_text", upload["alt"])
+            return 200, {"id": int(m.group(1)), "alt_text": upload["alt"]}, {}
+    return None
+
+
+def _uploaded(fake: FakePlatforms, key, platform: str) -> bool:
+    upload = fake.uploads.get(str(key))
+    return bool(upload and upload["platform"] == platform and upload.get("data") is not None)
+
+
 def fake_route(fake: FakePlatforms, method, path, query, payload, headers, raw) -> tuple[int, dict | None, dict]:
     nid = lambda: str(next(fake.ids))  # noqa: E731
+    routed = media_route(fake, method, path, query, payload, headers, raw)
+    if routed is not None:
+        return routed
     # --- signed webhook ------------------------------------------------------------------------
     if path.startswith("/hook"):
         key = headers.get("Idempotency-Key", "")
@@ -232,6 +416,8 @@ def fake_route(fake: FakePlatforms, method, path, query, payload, headers, raw) 
         if path == "/wp-json/wp/v2/posts" and method == "POST":
             if not payload.get("title"):
                 return 400, {"code": "rest_invalid_param", "message": "Invalid parameter(s): title"}, {}
+            if payload.get("featured_media") and not _uploaded(fake, payload["featured_media"], "wordpress"):
+                return 400, {"code": "rest_invalid_featured_media", "message": "Invalid featured media ID."}, {}
             pid = int(nid())
             fake.wp_posts[pid] = payload
             return 201, {"id": pid, "link": f"{fake.url}/?p={pid}", "status": payload.get("status")}, {}
@@ -271,8 +457,16 @@ def fake_route(fake: FakePlatforms, method, path, query, payload, headers, raw) 
                     {"error": f"Validation failed: Text character limit of {fake.mastodon_limit} exceeded"},
                     {},
                 )
+            media_ids = [str(i) for i in payload.get("media_ids") or []]
+            for media_id in media_ids:
+                upload = fake.uploads.get(media_id)
+                if upload is None or upload["platform"] != "mastodon":
+                    return 422, {"error": "Validation failed: Media attachments are invalid"}, {}
+                if upload["pending_polls"] > 0:
+                    return 422, {"error": "Cannot attach files that have not finished processing. Try again!"}, {}
             sid = nid()
             status = {
+                "media_attachments": [{"id": i, "description": fake.uploads[i]["alt"]} for i in media_ids],
                 "id": sid,
                 "url": f"{fake.url}/@news/{sid}",
                 "content": text,
@@ -414,6 +608,9 @@ def fake_route(fake: FakePlatforms, method, path, query, payload, headers, raw) 
                     },
                     {},
                 )
+            for item in (record.get("embed") or {}).get("images", []):
+                if not _uploaded(fake, item.get("image", {}).get("ref", {}).get("$link"), "bluesky"):
+                    return 400, {"error": "BlobNotFound", "message": "Could not find blob"}, {}
             rkey = "3k" + nid()
             uri = f"at://did:plc:fake/app.bsky.feed.post/{rkey}"
             fake.bsky_records[uri] = record
@@ -449,6 +646,9 @@ def fake_route(fake: FakePlatforms, method, path, query, payload, headers, raw) 
                     },
                     {},
                 )
+            for media_id in (payload.get("media") or {}).get("media_ids", []):
+                if not _uploaded(fake, media_id, "x"):
+                    return 400, {"title": "Invalid Request", "detail": f"media id {media_id} not found"}, {}
             tid = nid()
             fake.tweets[tid] = payload
             return 201, {"data": {"id": tid, "text": text}}, {}
@@ -483,6 +683,9 @@ def fake_route(fake: FakePlatforms, method, path, query, payload, headers, raw) 
         if path == "/rest/posts" and method == "POST":
             if len(payload.get("commentary", "")) > 3000 * 2:
                 return 422, {"message": "commentary too long"}, {}
+            image_urn = (payload.get("content") or {}).get("media", {}).get("id")
+            if image_urn and not _uploaded(fake, image_urn, "linkedin"):
+                return 422, {"message": f"Image {image_urn} is not uploaded"}, {}
             urn = f"urn:li:share:{nid()}"
             fake.linkedin_posts[urn] = payload
             return 201, None, {"x-restli-id": urn}

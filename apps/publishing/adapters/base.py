@@ -65,8 +65,58 @@ class PostContent:
     link: str
     image_url: str = ""
     image_alt: str = ""
+    image_name: str = ""  # the file's name in default storage, read at send time for uploads
+    image_mime: str = ""
+    image_size: int = 0
     author: str = ""
     post_id: int = 0
+
+    def image(self) -> dict | None:
+        """The featured image as frozen into a publication's content (uploading adapters read it)."""
+        if not self.image_url:
+            return None
+        return {
+            "url": self.image_url,
+            "alt": self.image_alt,
+            "name": self.image_name,
+            "mime": self.image_mime,
+            "size": self.image_size,
+        }
+
+
+# Image types Pillow can re-encode when a platform's size limit needs a smaller file.
+DOWNSCALABLE = {"image/jpeg", "image/png", "image/webp", "image/gif"}
+
+
+def downscale_image(*, data: bytes, max_bytes: int) -> tuple[bytes, str]:
+    """Re-encode as JPEG, shrinking the longer side until the file fits `max_bytes`."""
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        image = Image.open(io.BytesIO(data))
+        image.load()
+    except (UnidentifiedImageError, OSError) as exc:
+        raise PermanentError(str(_("The image cannot be read to make it smaller: %(e)s") % {"e": exc})) from exc
+    if image.mode not in ("RGB", "L"):
+        background = Image.new("RGB", image.size, (255, 255, 255))
+        rgba = image.convert("RGBA")
+        background.paste(rgba, mask=rgba.split()[-1])
+        image = background
+    quality = 85
+    while True:
+        out = io.BytesIO()
+        image.save(out, format="JPEG", quality=quality, optimize=True)
+        if out.tell() <= max_bytes:
+            return out.getvalue(), "image/jpeg"
+        if quality > 70:
+            quality -= 10
+            continue
+        width, height = image.size
+        if max(width, height) <= 64:
+            raise PermanentError(str(_("The image cannot be made small enough for this platform.")))
+        image = image.resize((max(1, int(width * 0.75)), max(1, int(height * 0.75))), Image.LANCZOS)
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -154,6 +204,64 @@ class Adapter:
             )
         raise PermanentError(message, status=status)
 
+    # --- media: the featured image, uploaded before the status request within the same attempt
+    # Largest file the platform accepts (None: no limit we know of); bigger images are downscaled.
+    max_image_bytes: ClassVar[int | None] = None
+
+    def media_errors(self, content: PostContent) -> list[str]:
+        """Refuse at scheduling time an image this platform cannot take (and we cannot shrink)."""
+        limit = self.max_image_bytes
+        if content.image_url and limit and content.image_size > limit and content.image_mime not in DOWNSCALABLE:
+            return [
+                str(_("The image is too large for %(name)s (%(size)s bytes of %(limit)s) and cannot be resized."))
+                % {"name": self.channel.name, "size": content.image_size, "limit": limit}
+            ]
+        return []
+
+    def image_data(self, image: dict) -> tuple[bytes, str]:
+        """The image's bytes and MIME type, read from storage (or fetched from its URL) and, where the
+        platform has a size limit, downscaled to fit it."""
+        from django.core.files.storage import default_storage
+
+        mime = image.get("mime") or "application/octet-stream"
+        name = image.get("name") or ""
+        if name:
+            try:
+                with default_storage.open(name, "rb") as handle:
+                    data = handle.read()
+            except (FileNotFoundError, OSError) as exc:
+                raise PermanentError(str(_("The image file is missing: %(name)s") % {"name": name})) from exc
+        else:
+            data = self.request("GET", image["url"]).content
+        if self.max_image_bytes and len(data) > self.max_image_bytes:
+            data, mime = downscale_image(data=data, max_bytes=self.max_image_bytes)
+        return data, mime
+
+    def upload(self, func, *args, **kwargs):
+        """Run an upload step. An upload creates nothing anyone can see, so an unknown outcome (timeout,
+        reset) is safe to repeat: it becomes a retry, never `unconfirmed`."""
+        try:
+            return func(*args, **kwargs)
+        except AmbiguousError as exc:
+            raise RetryableError(
+                str(_("Media upload interrupted (nothing was posted): %(m)s") % {"m": exc.message}), status=exc.status
+            ) from exc
+
+    @staticmethod
+    def image_filename(image: dict, mime: str) -> str:
+        import mimetypes
+        import os
+
+        base = os.path.basename(image.get("name") or "") or "image"
+        stem, ext = os.path.splitext(base)
+        wanted = mimetypes.guess_extension(mime) or ext or ".bin"
+        if wanted == ".jpe":
+            wanted = ".jpg"
+        import re
+
+        stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._") or "image"
+        return f"{stem}{ext.lower() if mimetypes.guess_type(base)[0] == mime else wanted}"
+
     # --- formatting
     def limit(self) -> int:
         return self.default_limit
@@ -204,6 +312,7 @@ class Adapter:
                 % {"name": self.channel.name, "length": self.count(whole), "limit": limit}
             ]
         media = [content.image_url] if content.image_url else []
+        errors = [*errors, *self.media_errors(content)]
         return Rendered(parts=parts, limit=limit, lengths=[self.count(p) for p in parts], errors=errors, media=media)
 
     # --- the platform calls

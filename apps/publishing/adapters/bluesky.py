@@ -33,6 +33,17 @@ def bluesky_facets(text: str) -> list[dict]:
     return facets
 
 
+def image_size(data: bytes) -> tuple[int, int] | None:
+    import io
+
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        return Image.open(io.BytesIO(data)).size
+    except (UnidentifiedImageError, OSError):
+        return None
+
+
 class BlueskyAdapter(Adapter):
     platform = "bluesky"
     label = "Bluesky"
@@ -43,6 +54,7 @@ class BlueskyAdapter(Adapter):
     max_parts = 10
     default_limit = 300
     default_rate = (30, 5)
+    max_image_bytes = 1_000_000  # the PDS refuses larger blobs
     config_fields = ("service", "handle")
     secret_fields = ("app_password",)
 
@@ -67,10 +79,10 @@ class BlueskyAdapter(Adapter):
             ).json()
         return self._session
 
-    def xrpc(self, method: str, nsid: str, **kwargs):
+    def xrpc(self, method: str, nsid: str, *, headers: dict | None = None, **kwargs):
         for fresh in (False, True):
             session = self.session(fresh=fresh)
-            headers = {"Authorization": f"Bearer {session['accessJwt']}"}
+            headers = {**(headers or {}), "Authorization": f"Bearer {session['accessJwt']}"}
             try:
                 return self.request(method, f"{self.service}/xrpc/{nsid}", headers=headers, **kwargs)
             except PermanentError as exc:
@@ -86,9 +98,21 @@ class BlueskyAdapter(Adapter):
         except ValueError:
             return response.text[:300]
 
+    def upload_image(self, image: dict) -> dict:
+        """com.atproto.repo.uploadBlob with the raw bytes (downscaled under the 1,000,000-byte blob limit),
+        then an app.bsky.embed.images embed with the alt text."""
+        data, mime = self.image_data(image)
+        blob = self.xrpc("POST", "com.atproto.repo.uploadBlob", content=data, headers={"Content-Type": mime}).json()
+        entry = {"alt": image.get("alt", ""), "image": blob["blob"]}
+        size = image_size(data)
+        if size:
+            entry["aspectRatio"] = {"width": size[0], "height": size[1]}
+        return {"$type": "app.bsky.embed.images", "images": [entry]}
+
     def send(self, *, publication, content):
         posts: list[dict] = list(publication.result.get("posts", []))
         did = self.session()["did"]
+        image = content.get("image")
         for index, part in enumerate(content.get("parts", [])):
             if index < len(posts):
                 continue
@@ -101,6 +125,8 @@ class BlueskyAdapter(Adapter):
             facets = bluesky_facets(part)
             if facets:
                 record["facets"] = facets
+            if index == 0 and image:
+                record["embed"] = self.upload(self.upload_image, image)
             if posts:
                 record["reply"] = {"root": posts[0], "parent": posts[-1]}
             data = self.xrpc(

@@ -32,6 +32,7 @@ class LinkedInAdapter(Adapter):
     has_metrics = True
     default_limit = 3000
     default_rate = (10, 2)
+    max_image_bytes = 36_152_320  # LinkedIn's images API limit
     config_fields = ("base_url", "author_urn")
     secret_fields = ("access_token",)
 
@@ -55,7 +56,29 @@ class LinkedInAdapter(Adapter):
             )
         super().raise_for_response(response)
 
+    def upload_image(self, image: dict) -> str:
+        """Images API: initializeUpload for the author, PUT the bytes to the returned uploadUrl; the image
+        URN goes into the post's content.media."""
+        data, mime = self.image_data(image)
+        answer = self.request(
+            "POST",
+            f"{self.base}/rest/images",
+            params={"action": "initializeUpload"},
+            json={"initializeUploadRequest": {"owner": self.config["author_urn"]}},
+            headers=self.headers,
+        ).json()
+        value = answer["value"]
+        self.request(
+            "PUT",
+            value["uploadUrl"],
+            content=data,
+            headers={"Authorization": self.headers["Authorization"], "Content-Type": mime},
+        )
+        return value["image"]
+
     def send(self, *, publication, content):
+        image = content.get("image")
+        image_urn = self.upload(self.upload_image, image) if image else ""
         payload = {
             "author": self.config["author_urn"],
             "commentary": little_text((content.get("parts") or [""])[0]),
@@ -68,6 +91,8 @@ class LinkedInAdapter(Adapter):
             "lifecycleState": "PUBLISHED",
             "isReshareDisabledByAuthor": False,
         }
+        if image_urn:
+            payload["content"] = {"media": {"id": image_urn, "altText": (image.get("alt") or "")[:4086]}}
         response = self.request("POST", f"{self.base}/rest/posts", json=payload, headers=self.headers)
         urn = response.headers.get("x-restli-id", "")
         return SendResult(platform_id=urn, url=f"https://www.linkedin.com/feed/update/{urn}/" if urn else "")

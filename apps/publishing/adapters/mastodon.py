@@ -3,10 +3,17 @@ character limit read from /api/v2/instance, threads as replies."""
 
 from __future__ import annotations
 
+import time
+
 from django.core.cache import cache
+from django.utils.translation import gettext as _
 
 from ..formatting import mastodon_length
-from .base import Adapter, Metrics, SendResult
+from .base import Adapter, Metrics, RetryableError, SendResult
+
+# How long to wait for the instance to finish processing an uploaded image (202 → poll /api/v1/media/:id).
+MEDIA_POLL_INTERVAL = 0.2
+MEDIA_POLL_ATTEMPTS = 15
 
 
 class MastodonAdapter(Adapter):
@@ -47,14 +54,39 @@ class MastodonAdapter(Adapter):
     def count(self, text: str) -> int:
         return mastodon_length(text, url_length=self.instance_limits()[1])
 
+    def upload_image(self, image: dict) -> str:
+        """POST /api/v2/media (alt text as `description`); a 202 means the instance is still processing
+        it, so poll GET /api/v1/media/:id until it answers 200 with a URL."""
+        data, mime = self.image_data(image)
+        response = self.request(
+            "POST",
+            f"{self.base}/api/v2/media",
+            headers=self.headers,
+            files={"file": (self.image_filename(image, mime), data, mime)},
+            data={"description": image.get("alt", "")[:1500]},
+            ok=(200, 202),
+        )
+        media = response.json()
+        if response.status_code == 200 and media.get("url"):
+            return str(media["id"])
+        for _attempt in range(MEDIA_POLL_ATTEMPTS):
+            time.sleep(MEDIA_POLL_INTERVAL)
+            polled = self.request("GET", f"{self.base}/api/v1/media/{media['id']}", headers=self.headers, ok=(200, 206))
+            if polled.status_code == 200:
+                return str(media["id"])
+        raise RetryableError(_("The instance is still processing the image; trying again later."))
+
     def send(self, *, publication, content):
         ids: list[str] = list(publication.result.get("ids", []))
         url = publication.result.get("url", "")
         reply_to = ids[-1] if ids else None
+        image = content.get("image")
         for index, part in enumerate(content.get("parts", [])):
             if index < len(ids):
                 continue  # sent by an earlier attempt
             payload = {"status": part, "visibility": self.config.get("visibility", "public")}
+            if index == 0 and image:
+                payload["media_ids"] = [self.upload(self.upload_image, image)]
             if reply_to:
                 payload["in_reply_to_id"] = reply_to
             data = self.request(

@@ -21,7 +21,11 @@ class WordPressAdapter(Adapter):
         from ..formatting import Rendered
 
         errors = [] if content.title.strip() else [_("A WordPress post needs a title.")]
-        return Rendered(parts=[override or content.html or content.text], limit=0, lengths=[], errors=errors)
+        errors += self.media_errors(content)
+        media = [content.image_url] if content.image_url else []
+        return Rendered(
+            parts=[override or content.html or content.text], limit=0, lengths=[], errors=errors, media=media
+        )
 
     @property
     def api(self) -> str:
@@ -31,9 +35,27 @@ class WordPressAdapter(Adapter):
     def auth(self):
         return (self.config.get("username", ""), self.credentials.get("app_password", ""))
 
+    def upload_image(self, image: dict) -> int:
+        """POST /wp/v2/media with the raw bytes and Content-Disposition, then set its alt_text."""
+        data, mime = self.image_data(image)
+        filename = self.image_filename(image, mime)
+        media = self.request(
+            "POST",
+            f"{self.api}/media",
+            content=data,
+            headers={"Content-Type": mime, "Content-Disposition": f'attachment; filename="{filename}"'},
+            auth=self.auth,
+        ).json()
+        alt = image.get("alt") or ""
+        if alt:
+            self.request("POST", f"{self.api}/media/{media['id']}", json={"alt_text": alt}, auth=self.auth)
+        return int(media["id"])
+
     def send(self, *, publication, content):
         html = (content.get("parts") or [""])[0]
         link = content.get("link")
+        image = content.get("image")
+        featured = self.upload(self.upload_image, image) if image else None
         payload = {
             "title": content.get("title", ""),
             "content": html,
@@ -42,6 +64,8 @@ class WordPressAdapter(Adapter):
         }
         if link:
             payload["meta"] = {"trendoscope_canonical": link}
+        if featured:
+            payload["featured_media"] = featured
         data = self.request("POST", f"{self.api}/posts", json=payload, auth=self.auth).json()
         return SendResult(platform_id=str(data["id"]), url=data.get("link", ""))
 

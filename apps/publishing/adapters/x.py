@@ -16,6 +16,7 @@ class XAdapter(Adapter):
     max_parts = 25
     default_limit = X_MAX
     default_rate = (15, 3)
+    max_image_bytes = 5_000_000  # X's limit for images
     config_fields = ("base_url", "username")
     secret_fields = ("access_token",)
 
@@ -38,12 +39,42 @@ class XAdapter(Adapter):
             )
         super().raise_for_response(response)
 
+    def upload_image(self, image: dict) -> str:
+        """POST /2/media/upload (JSON, base64 media, category tweet_image), then the alt text through
+        POST /2/media/metadata."""
+        import base64
+
+        data, mime = self.image_data(image)
+        answer = self.request(
+            "POST",
+            f"{self.base}/2/media/upload",
+            json={
+                "media": base64.b64encode(data).decode(),
+                "media_category": "tweet_image",
+                "media_type": mime,
+            },
+            headers=self.headers,
+        ).json()
+        media_id = str(answer["data"]["id"])
+        alt = (image.get("alt") or "")[:1000]
+        if alt:
+            self.request(
+                "POST",
+                f"{self.base}/2/media/metadata",
+                json={"id": media_id, "metadata": {"alt_text": {"text": alt}}},
+                headers=self.headers,
+            )
+        return media_id
+
     def send(self, *, publication, content):
         ids: list[str] = list(publication.result.get("ids", []))
+        image = content.get("image")
         for index, part in enumerate(content.get("parts", [])):
             if index < len(ids):
                 continue
             payload: dict = {"text": part}
+            if index == 0 and image:
+                payload["media"] = {"media_ids": [self.upload(self.upload_image, image)]}
             if ids:
                 payload["reply"] = {"in_reply_to_tweet_id": ids[-1]}
             data = self.request("POST", f"{self.base}/2/tweets", json=payload, headers=self.headers).json()
