@@ -202,7 +202,8 @@ def post_content(*, post: Post) -> PostContent:
     image_alt = ""
     image_name, image_mime, image_size = "", "", 0
     media = post.featured_media
-    if media is not None and media.file:
+    # Only an image is attached (an audio asset or a video script is not a picture for the platforms).
+    if media is not None and media.file and (media.kind == "image" or media.mime_type.startswith("image/")):
         try:
             image_url = settings.SITE_URL.rstrip("/") + media.file.url
         except ValueError:
@@ -259,7 +260,7 @@ def publication_preview(*, user, post: Post, channels: list[Channel], overrides:
     out = []
     for channel in channels:
         rendered = _render_one(channel=channel, content=content, override=(overrides or {}).get(str(channel.pk), ""))
-        out.append({"channel": channel, **asdict(rendered), "ok": rendered.ok})
+        out.append({"channel": channel, **asdict(rendered), "ok": rendered.ok, "image_alt": content.image_alt})
     return out
 
 

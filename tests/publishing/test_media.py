@@ -2,6 +2,7 @@
 text, the status must reference the uploaded media, and upload failures must never duplicate a post."""
 
 import base64
+import datetime as dt
 import io
 import os
 
@@ -283,3 +284,20 @@ def test_wordpress_upload_5xx_is_retryable_and_creates_no_post(post, make_channe
     assert not fake.wp_posts
     adapter_for(channel).send(publication=publication, content=publication.content)
     assert len(fake.wp_posts) == 1
+
+
+def test_preview_and_publication_page_show_the_image_and_its_alt_text(
+    client_for, publisher, make_channel, post, fake, with_image
+):
+    with_image(post)
+    bluesky = make_channel("bluesky")
+    client = client_for(publisher)
+    page = client.get(f"/app/publishing/posts/{post.pk}/panel/", {"channels": [bluesky.pk], "fragment": "1"})
+    html = page.content.decode()
+    assert f'alt="{ALT}"' in html and "/media/media/" in html
+    [publication] = publication_schedule(
+        user=publisher, post=post, channels=[bluesky], due_at=timezone.now() + dt.timedelta(hours=1)
+    )
+    assert publication.content["image"]["alt"] == ALT
+    detail = client.get(f"/app/publishing/publications/{publication.pk}/").content.decode()
+    assert f'alt="{ALT}"' in detail
