@@ -72,6 +72,7 @@ class FakePlatforms:
         self.uploads: dict[str, dict] = {}
         self.max_upload_bytes = 5_000_000
         self.bsky_blob_limit = 1_000_000
+        self.mastodon_image_limit = 16 * 1024 * 1024  # what /api/v2/instance announces
         self.mastodon_media_polls = 0  # > 0: answer 202 and "206 still processing" this many times
         import random
 
@@ -438,7 +439,11 @@ def fake_route(fake: FakePlatforms, method, path, query, payload, headers, raw) 
             {
                 "domain": "fake.social",
                 "configuration": {
-                    "statuses": {"max_characters": fake.mastodon_limit, "characters_reserved_per_url": 23}
+                    "statuses": {"max_characters": fake.mastodon_limit, "characters_reserved_per_url": 23},
+                    "media_attachments": {
+                        "supported_mime_types": ["image/jpeg", "image/png", "image/gif", "image/webp"],
+                        "image_size_limit": fake.mastodon_image_limit,
+                    },
                 },
             },
             {},

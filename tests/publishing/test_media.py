@@ -120,6 +120,17 @@ def test_mastodon_still_processing_is_a_retry_without_a_status(post, make_channe
     assert not fake.statuses
 
 
+def test_mastodon_downscales_to_the_instance_image_limit(post, make_channel, fake, with_image):
+    data = with_image(post, png_bytes(size=(300, 300), noise=True))
+    fake.mastodon_image_limit = len(data) // 2
+    channel = make_channel("mastodon")
+    publication = publication_for(post, channel)
+    adapter_for(channel).send(publication=publication, content=publication.content)
+    [upload] = uploads(fake, "mastodon")
+    assert len(upload["data"]) <= fake.mastodon_image_limit and upload["mime"] == "image/jpeg"
+    assert upload["alt"] == ALT
+
+
 def test_upload_5xx_retries_through_the_dispatcher_and_posts_once(post, make_channel, publisher, fake, with_image):
     data = with_image(post)
     channel = make_channel("mastodon")

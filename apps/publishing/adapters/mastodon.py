@@ -14,6 +14,7 @@ from .base import Adapter, Metrics, RetryableError, SendResult
 # How long to wait for the instance to finish processing an uploaded image (202 → poll /api/v1/media/:id).
 MEDIA_POLL_INTERVAL = 0.2
 MEDIA_POLL_ATTEMPTS = 15
+DEFAULT_IMAGE_LIMIT = 16 * 1024 * 1024  # Mastodon's default when the instance does not say
 
 
 class MastodonAdapter(Adapter):
@@ -37,16 +38,27 @@ class MastodonAdapter(Adapter):
     def headers(self) -> dict:
         return {"Authorization": f"Bearer {self.credentials.get('access_token', '')}"}
 
-    def instance_limits(self) -> tuple[int, int]:
-        key = f"pub:mastodon-instance:{self.base}"
+    def instance_limits(self) -> tuple[int, int, int]:
+        """(characters per status, characters counted per URL, largest image in bytes) from the instance."""
+        key = f"pub:mastodon-instance:v2:{self.base}"
         cached = cache.get(key)
         if cached:
             return tuple(cached)
         data = self.request("GET", f"{self.base}/api/v2/instance").json()
-        statuses = data.get("configuration", {}).get("statuses", {})
-        limits = (int(statuses.get("max_characters", 500)), int(statuses.get("characters_reserved_per_url", 23)))
+        configuration = data.get("configuration", {})
+        statuses = configuration.get("statuses", {})
+        media = configuration.get("media_attachments", {})
+        limits = (
+            int(statuses.get("max_characters", 500)),
+            int(statuses.get("characters_reserved_per_url", 23)),
+            int(media.get("image_size_limit", DEFAULT_IMAGE_LIMIT)),
+        )
         cache.set(key, list(limits), 3600)
         return limits
+
+    @property
+    def max_image_bytes(self) -> int:  # type: ignore[override]
+        return self.instance_limits()[2]
 
     def limit(self) -> int:
         return self.instance_limits()[0]
