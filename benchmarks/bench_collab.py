@@ -162,6 +162,7 @@ def main() -> None:
     parser.add_argument("--editors", type=int, default=20)
     parser.add_argument("--rate", type=float, default=5, help="edits per second per editor")
     parser.add_argument("--soak-seconds", type=float, default=600, help="the issue asks for 600")
+    parser.add_argument("--latency-only", action="store_true", help="run only the latency part; print, do not record")
     args = parser.parse_args()
 
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/6")
@@ -206,6 +207,9 @@ def main() -> None:
         f"Ratio ours/reference: p95 x{p95_ratio:.2f}, p99 x{p99_ratio:.2f}. Targets: p95 <= 50 ms, p99 <= 100 ms.",
         "",
     ]
+    if args.latency_only:
+        print("\n".join(lines))
+        return
 
     # 2. sustained updates/s of one process, update log on and off.
     rows = []

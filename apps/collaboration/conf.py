@@ -26,6 +26,12 @@ DEFAULTS: dict[str, Any] = {
     # Compaction folds log rows older than this into the checkpoint.
     "COMPACT_MIN_AGE_SECONDS": 60.0,
     "COMPACT_BATCH_ROWS": 5000,
+    # When the first room of a process opens, freeze the heap loaded so far out of the cyclic GC
+    # (full collections over Django's import-time objects were event-loop pauses of tens of ms).
+    "FREEZE_GC": True,
+    # Over Redis, rooms of different processes meet through channels-redis's pub/sub layer (one
+    # PUBLISH per group message) instead of the default layer's sorted-set queues.
+    "PUBSUB": True,
 }
 
 

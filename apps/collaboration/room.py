@@ -9,6 +9,7 @@ seconds each room announces its state vector there so that a room which missed a
 from __future__ import annotations
 
 import asyncio
+import gc
 import hashlib
 import logging
 import time
@@ -42,6 +43,32 @@ class Connection(Protocol):
 
 def group_name(post_id: int) -> str:
     return f"collab.post.{post_id}"
+
+
+_pubsub_layers: dict[int, tuple[Any, Any]] = {}
+
+
+def room_layer():
+    """The channel layer rooms talk through. Over Redis that is channels-redis's pub/sub layer on the
+    same hosts: a group message is one PUBLISH pushed to the subscribed processes, where the default
+    layer's group_send costs three round trips (ZREMRANGEBYSCORE, ZRANGE, EVAL) and every receive a
+    BZPOPMIN poll plus clean-up; under load those Redis hops were most of a room's event-loop time.
+    Losing a message (a process not yet subscribed) is what the periodic state-vector re-sync heals."""
+    layer = get_channel_layer()
+    if layer is None or not collab_setting("PUBSUB"):
+        return layer
+    try:
+        from channels_redis.core import RedisChannelLayer
+        from channels_redis.pubsub import RedisPubSubChannelLayer
+    except ImportError:  # pragma: no cover - channels-redis is a runtime dependency
+        return layer
+    if not isinstance(layer, RedisChannelLayer):
+        return layer
+    cached = _pubsub_layers.get(id(layer))
+    if cached is None or cached[0] is not layer:
+        cached = (layer, RedisPubSubChannelLayer(hosts=layer.hosts, prefix="collab"))
+        _pubsub_layers[id(layer)] = cached
+    return cached[1]
 
 
 def _read_state_vector(sv: bytes) -> dict[int, int]:
@@ -170,7 +197,7 @@ class Room:
         self.doc.apply_update(update)
         self.size = len(update)
         self._durable.set()
-        layer = get_channel_layer()
+        layer = room_layer()
         if layer is not None:
             # The default prefix: channels-redis runs one receive loop per process for "specific." channels.
             self.channel = await layer.new_channel()
@@ -184,7 +211,7 @@ class Room:
         self.closed = True
         for task in self._tasks:
             task.cancel()
-        layer = get_channel_layer()
+        layer = room_layer()
         if layer is not None and self.channel:
             try:
                 await layer.group_discard(group_name(self.post_id), self.channel)
@@ -330,7 +357,7 @@ class Room:
                 logger.debug("dropping a frame for a closing connection", exc_info=True)
 
     async def _group_send(self, message: dict) -> None:
-        layer = get_channel_layer()
+        layer = room_layer()
         if layer is None or not self.channel:
             return
         try:
@@ -453,6 +480,23 @@ class Registry:
 
 
 _registries: dict[asyncio.AbstractEventLoop, Registry] = {}
+_gc_tuned = False
+
+
+def _tune_gc() -> None:
+    """Once per process, when the first room opens: move everything allocated so far (Django, the
+    URL conf, templates: hundreds of thousands of long-lived objects) out of the cyclic collector's
+    reach, and collect the young generation less often. Without it a full collection rescans that
+    whole heap in the middle of the event loop, and every edit in flight waits tens of milliseconds."""
+    global _gc_tuned
+    if _gc_tuned or not collab_setting("FREEZE_GC"):
+        return
+    _gc_tuned = True
+    # No gc.collect() first: it would be the very pause this avoids (~150 ms on a loaded 2-core box),
+    # and what little import-time garbage gets frozen with the rest is not worth it.
+    gc.freeze()
+    _gen0, gen1, gen2 = gc.get_threshold()
+    gc.set_threshold(10_000, gen1, gen2)
 
 
 def registry() -> Registry:
@@ -462,6 +506,7 @@ def registry() -> Registry:
         for stale in [old for old in _registries if old.is_closed()]:
             del _registries[stale]
         reg = _registries[loop] = Registry()
+        _tune_gc()
     return reg
 
 

@@ -9,7 +9,6 @@ import logging
 from datetime import timedelta
 
 from asgiref.sync import async_to_sync
-from channels.layers import get_channel_layer
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -145,9 +144,9 @@ def document_snapshot(*, post_id: int, reason: str = "", user=None):
 
 
 def _broadcast_update(post_id: int, update: bytes) -> None:
-    from .room import group_name
+    from .room import group_name, room_layer
 
-    layer = get_channel_layer()
+    layer = room_layer()
     if layer is None:
         return
     try:

@@ -94,9 +94,12 @@ export async function startCollaboration() {
   const user = { ...session.user };
   provider.awareness.setLocalStateField("user", user);
 
+  let page = null;
   const setState = (state, text) => {
     ui.status.dataset.state = state;
     ui.status.textContent = text;
+    // The save indicator under the editor follows the live state instead of "Unsaved changes".
+    if (page) page.setLiveStatus(state === "synced" ? T("Live: every edit is saved as you type") : text);
   };
   provider.on("status", ({ status }) => {
     if (status === "connected") setState(provider.synced ? "synced" : "connected", provider.synced ? T("Live") : T("Syncing…"));
@@ -125,7 +128,7 @@ export async function startCollaboration() {
     ui.notice.textContent = session.read_only_reason;
   }
 
-  const page = initPostPage({
+  page = initPostPage({
     content: null,
     starterKit: { undoRedo: false },
     extensions: [
@@ -134,7 +137,9 @@ export async function startCollaboration() {
     ],
     // The document itself is live; the page's own "someone saved" reload would fight it.
     liveEvents: false,
+    live: true,
   });
+  page.setLiveStatus(ui.status.dataset.state === "synced" ? T("Live: every edit is saved as you type") : ui.status.textContent);
   const collab = { ydoc, provider, editor: page.editor, page, selectionToRelative: () => selectionToRelative(page.editor), relativeToRange: (a) => relativeToRange(page.editor, a) };
   window.collab = collab;
   return collab;

@@ -174,7 +174,10 @@ const T = (text) => (window.gettext ? window.gettext(text) : text);
 // Wire the whole post page. Returns { editor, save, refreshSidebar } for extensions of the page.
 // liveEvents: listen for other people's saves, transitions, comments and suggestions on this post
 // (turn it off when the document itself is shared live).
-export function initPostPage({ editor: givenEditor = null, extensions = [], starterKit = {}, content, liveEvents = true } = {}) {
+// live: the text is a shared live document saved as it is typed (collab.js); text edits then do not
+// make the page "unsaved", the status shows the live state (page.setLiveStatus) and Save records a
+// named version. Title and details are not live: changing them still needs Save.
+export function initPostPage({ editor: givenEditor = null, extensions = [], starterKit = {}, content, liveEvents = true, live = false } = {}) {
   const config = JSON.parse(document.getElementById("post-editor-config").textContent);
   const initial = JSON.parse(document.getElementById("post-body-json").textContent);
   const mount = document.getElementById("editor");
@@ -206,6 +209,12 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
     };
   }
   const markDirty = () => { if (!dirty) { dirty = true; setStatus(T("Unsaved changes")); } };
+  let liveStatus = "";
+  const setLiveStatus = (text) => { liveStatus = text; if (!dirty && !saving) setStatus(text); };
+  if (live && saveButton) {
+    saveButton.textContent = T("Save version");
+    saveButton.title = T("The text is saved as you type; this records a named version (and saves the title and details).");
+  }
 
   mount.innerHTML = "";
   const editor = givenEditor || createPostEditor({
@@ -214,7 +223,11 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
     editable: config.editable,
     extensions,
     starterKit,
-    onUpdate: ({ transaction }) => { if (transaction.docChanged) markDirty(); },
+    onUpdate: ({ transaction }) => {
+      if (!transaction.docChanged) return;
+      if (!live) markDirty();
+      else if (!dirty && !saving && liveStatus) setStatus(liveStatus);
+    },
     onSelectionUpdate: () => updateSelectionHint(),
   });
   titleInput && titleInput.addEventListener("input", markDirty);
@@ -471,7 +484,7 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
       }
     });
   }
-  const page = { editor, save, refreshSidebar, config, socket, isDirty: () => dirty };
+  const page = { editor, save, refreshSidebar, config, socket, isDirty: () => dirty, setLiveStatus };
   window.postPage = page;
   return page;
 }
