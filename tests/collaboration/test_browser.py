@@ -46,6 +46,9 @@ def test_two_browsers_edit_at_once_and_see_each_other(live, chromium, page, post
         expect(page.locator("#editor .ProseMirror")).to_contain_text("E-alpha E-beta E-gamma")
         expect(other.locator("#editor .ProseMirror")).to_contain_text("W-alpha W-beta W-gamma")
         assert _text(page) == _text(other)
+        # Live text is saved as it is typed: the save indicator shows that, not "Unsaved changes".
+        expect(page.locator("#save-status")).to_contain_text("Live")
+        expect(page.locator("#save-button")).to_have_text("Save version")
 
         # Each sees the other's named caret.
         expect(page.locator(".collaboration-carets__label", has_text=editor_name)).to_be_visible()
