@@ -10,13 +10,13 @@ import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition,
 import { initPostPage, api } from "./post_editor.js";
 import { socketUrl } from "./app.js";
 
-const T = (text) => (window.gettext ? window.gettext(text) : text);
+const gettext = window.gettext || ((text) => text);
 
 // Close codes the server uses when reconnecting would not help.
 const FINAL_CLOSE = {
-  4403: () => T("You no longer have access to this post."),
-  4400: () => T("The connection sent something the server could not read; reload the page."),
-  4413: () => T("This document has reached its size limit: remove something before adding more."),
+  4403: () => gettext("You no longer have access to this post."),
+  4400: () => gettext("The connection sent something the server could not read; reload the page."),
+  4413: () => gettext("This document has reached its size limit: remove something before adding more."),
 };
 
 function el(tag, attrs = {}, ...children) {
@@ -30,8 +30,8 @@ function el(tag, attrs = {}, ...children) {
 }
 
 function buildBar(mount) {
-  const status = el("span", { class: "collab-status", "data-state": "connecting", role: "status", "aria-live": "polite" }, T("Connecting…"));
-  const presence = el("ul", { class: "collab-presence", "aria-label": T("People editing") });
+  const status = el("span", { class: "collab-status", "data-state": "connecting", role: "status", "aria-live": "polite" }, gettext("Connecting…"));
+  const presence = el("ul", { class: "collab-presence", "aria-label": gettext("People editing") });
   const notice = el("p", { class: "collab-notice", hidden: "" });
   const bar = el("div", { class: "collab-bar", id: "collab-bar" }, status, presence);
   mount.parentNode.insertBefore(bar, mount);
@@ -53,7 +53,7 @@ function renderPresence(list, awareness) {
     list.append(
       el("li", { class: "collab-person", "data-client-id": String(clientId), title: user.name },
         el("span", { class: "collab-dot", style: `background:${user.color}` }),
-        `${user.name}${self ? ` (${T("you")})` : ""}`),
+        `${user.name}${self ? ` (${gettext("you")})` : ""}`),
     );
   }
 }
@@ -99,21 +99,21 @@ export async function startCollaboration() {
     ui.status.dataset.state = state;
     ui.status.textContent = text;
     // The save indicator under the editor follows the live state instead of "Unsaved changes".
-    if (page) page.setLiveStatus(state === "synced" ? T("Live: every edit is saved as you type") : text);
+    if (page) page.setLiveStatus(state === "synced" ? gettext("Live: every edit is saved as you type") : text);
   };
   provider.on("status", ({ status }) => {
-    if (status === "connected") setState(provider.synced ? "synced" : "connected", provider.synced ? T("Live") : T("Syncing…"));
-    else if (status === "connecting") setState("connecting", T("Connecting…"));
-    else setState("offline", T("Offline: your edits are kept and sent when the connection is back"));
+    if (status === "connected") setState(provider.synced ? "synced" : "connected", provider.synced ? gettext("Live") : gettext("Syncing…"));
+    else if (status === "connecting") setState("connecting", gettext("Connecting…"));
+    else setState("offline", gettext("Offline: your edits are kept and sent when the connection is back"));
   });
   provider.on("sync", (synced) => {
-    if (synced && provider.wsconnected) setState("synced", T("Live"));
+    if (synced && provider.wsconnected) setState("synced", gettext("Live"));
   });
   provider.on("connection-close", (event) => {
     const message = event && FINAL_CLOSE[event.code];
     if (message) {
       provider.shouldConnect = false;
-      setState("stopped", T("Disconnected"));
+      setState("stopped", gettext("Disconnected"));
       ui.notice.hidden = false;
       ui.notice.textContent = message();
     }
@@ -139,7 +139,12 @@ export async function startCollaboration() {
     liveEvents: false,
     live: true,
   });
-  page.setLiveStatus(ui.status.dataset.state === "synced" ? T("Live: every edit is saved as you type") : ui.status.textContent);
+  // Text typed before the first sync would land beside the shared text instead of in it: wait for it.
+  if (!provider.synced && page.editor.isEditable) {
+    page.editor.setEditable(false);
+    provider.once("sync", () => page.editor.setEditable(true));
+  }
+  page.setLiveStatus(ui.status.dataset.state === "synced" ? gettext("Live: every edit is saved as you type") : ui.status.textContent);
   const collab = { ydoc, provider, editor: page.editor, page, selectionToRelative: () => selectionToRelative(page.editor), relativeToRange: (a) => relativeToRange(page.editor, a) };
   window.collab = collab;
   return collab;

@@ -149,7 +149,7 @@ export function createPostEditor({
     editable,
     extensions: [StarterKit.configure({ link: { openOnClick: false }, ...starterKit }), AnchorHighlights, ...extensions],
     ...(content ? { content } : {}),
-    editorProps: { attributes: { class: "editor-surface", "aria-label": "Post text", role: "textbox", "aria-multiline": "true" } },
+    editorProps: { attributes: { class: "editor-surface", "aria-label": gettext("Post text"), role: "textbox", "aria-multiline": "true" } },
     onUpdate,
     onSelectionUpdate,
   });
@@ -169,7 +169,7 @@ function el(tag, attrs = {}, ...children) {
   return node;
 }
 
-const T = (text) => (window.gettext ? window.gettext(text) : text);
+const gettext = window.gettext || ((text) => text);
 
 // Wire the whole post page. Returns { editor, save, refreshSidebar } for extensions of the page.
 // liveEvents: listen for other people's saves, transitions, comments and suggestions on this post
@@ -208,12 +208,12 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
       due_at: due ? new Date(due).toISOString() : null,
     };
   }
-  const markDirty = () => { if (!dirty) { dirty = true; setStatus(T("Unsaved changes")); } };
+  const markDirty = () => { if (!dirty) { dirty = true; setStatus(gettext("Unsaved changes")); } };
   let liveStatus = "";
   const setLiveStatus = (text) => { liveStatus = text; if (!dirty && !saving) setStatus(text); };
   if (live && saveButton) {
-    saveButton.textContent = T("Save version");
-    saveButton.title = T("The text is saved as you type; this records a named version (and saves the title and details).");
+    saveButton.textContent = gettext("Save version");
+    saveButton.title = gettext("The text is saved as you type; this records a named version (and saves the title and details).");
   }
 
   mount.innerHTML = "";
@@ -238,7 +238,7 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
   async function save({ force = false } = {}) {
     if (saving || !config.editable) return false;
     saving = true;
-    setStatus(T("Saving…"));
+    setStatus(gettext("Saving…"));
     try {
       if (force) {
         const latest = await api(config.apiUrl);
@@ -254,15 +254,15 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
       if (banner) banner.hidden = true;
       const heading = document.getElementById("post-title-heading");
       if (heading) heading.textContent = data.title;
-      setStatus(`${T("Saved")} · ${T("version")} ${version}`);
+      setStatus(`${gettext("Saved")} · ${gettext("version")} ${version}`);
       refreshSidebar();
       return true;
     } catch (error) {
       if (error.status === 409 && banner) {
         banner.hidden = false;
-        setStatus(T("Not saved: version conflict"));
+        setStatus(gettext("Not saved: version conflict"));
       } else {
-        setStatus(`${T("Not saved")}: ${error.message}`);
+        setStatus(`${gettext("Not saved")}: ${error.message}`);
       }
       return false;
     } finally {
@@ -295,7 +295,7 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
     bullet: (c) => c.toggleBulletList(), ordered: (c) => c.toggleOrderedList(), quote: (c) => c.toggleBlockquote(),
     code: (c) => c.toggleCodeBlock(), undo: (c) => c.undo(), redo: (c) => c.redo(),
     link: (c) => {
-      const href = window.prompt(T("Link address (empty to remove)"), editor.getAttributes("link").href || "https://");
+      const href = window.prompt(gettext("Link address (empty to remove)"), editor.getAttributes("link").href || "https://");
       return href ? c.extendMarkRange("link").setLink({ href }) : c.extendMarkRange("link").unsetLink();
     },
   };
@@ -337,10 +337,10 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
   function updateSelectionHint() {
     const anchor = selectionAnchor(editor);
     if (anchor) lastSelection = anchor;
-    if (hint) hint.textContent = anchor ? `${T("Selected")}: “${anchor.quote.slice(0, 80)}”` : T("Select text in the editor to comment on it or suggest a change.");
+    if (hint) hint.textContent = anchor ? `${gettext("Selected")}: “${anchor.quote.slice(0, 80)}”` : gettext("Select text in the editor to comment on it or suggest a change.");
   }
 
-  const who = (user) => (user ? user.name : T("someone"));
+  const who = (user) => (user ? user.name : gettext("someone"));
 
   function selectAnchor(anchor) {
     const range = locateAnchor(editor.state.doc, anchor);
@@ -349,26 +349,26 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
 
   function renderThreads(threads) {
     threadsList.replaceChildren();
-    if (!threads.length) threadsList.append(el("li", { class: "muted" }, T("No comments yet.")));
+    if (!threads.length) threadsList.append(el("li", { class: "muted" }, gettext("No comments yet.")));
     for (const thread of threads) {
-      const replyBox = el("textarea", { rows: 2, "aria-label": T("Reply"), placeholder: T("Reply…") });
+      const replyBox = el("textarea", { rows: 2, "aria-label": gettext("Reply"), placeholder: gettext("Reply…") });
       const actions = el("div", { class: "thread-actions" });
       if (config.canComment) {
         actions.append(
           el("button", { type: "button", class: "secondary small", onclick: async () => {
             if (!replyBox.value.trim()) return;
             await call(`${config.commentsUrl}${thread.id}/replies/`, "POST", { body: replyBox.value });
-          } }, T("Reply")),
+          } }, gettext("Reply")),
           el("button", { type: "button", class: "secondary small", onclick: () => call(`${config.commentsUrl}${thread.id}/${thread.resolved ? "reopen" : "resolve"}/`, "POST") },
-            thread.resolved ? T("Reopen") : T("Resolve")),
+            thread.resolved ? gettext("Reopen") : gettext("Resolve")),
         );
       }
       threadsList.append(
         el("li", { class: `thread${thread.resolved ? " resolved" : ""}`, "data-thread-id": thread.id },
-          thread.anchor ? el("blockquote", { class: `anchor-quote${thread.anchor.lost ? " lost" : ""}`, onclick: () => selectAnchor(thread.anchor), title: thread.anchor.lost ? T("The commented text was removed") : T("Show in the text") }, thread.anchor.quote.slice(0, 160)) : null,
+          thread.anchor ? el("blockquote", { class: `anchor-quote${thread.anchor.lost ? " lost" : ""}`, onclick: () => selectAnchor(thread.anchor), title: thread.anchor.lost ? gettext("The commented text was removed") : gettext("Show in the text") }, thread.anchor.quote.slice(0, 160)) : null,
           el("div", { class: "comment" }, el("strong", {}, who(thread.author)), " ", thread.body),
           thread.replies.map((reply) => el("div", { class: "comment reply" }, el("strong", {}, who(reply.author)), " ", reply.body)),
-          thread.resolved ? el("div", { class: "muted small" }, `${T("Resolved by")} ${who(thread.resolved_by)}`) : null,
+          thread.resolved ? el("div", { class: "muted small" }, `${gettext("Resolved by")} ${who(thread.resolved_by)}`) : null,
           config.canComment && !thread.resolved ? replyBox : null,
           actions,
         ),
@@ -379,7 +379,7 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
   function renderSuggestions(suggestions) {
     suggestionsList.replaceChildren();
     const pending = suggestions.filter((s) => s.state === "pending");
-    if (!pending.length) suggestionsList.append(el("li", { class: "muted" }, T("No open suggestions.")));
+    if (!pending.length) suggestionsList.append(el("li", { class: "muted" }, gettext("No open suggestions.")));
     for (const suggestion of pending) {
       suggestionsList.append(
         el("li", { class: "suggestion", "data-suggestion-id": suggestion.id },
@@ -387,8 +387,8 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
             el("del", {}, suggestion.anchor ? suggestion.anchor.quote : ""), " → ", el("ins", {}, suggestion.replacement)),
           el("div", { class: "muted small" }, who(suggestion.author), suggestion.note ? ` · ${suggestion.note}` : ""),
           config.canDecide ? el("div", { class: "thread-actions" },
-            el("button", { type: "button", class: "small", onclick: () => decide(suggestion, "accept") }, T("Accept")),
-            el("button", { type: "button", class: "secondary small", onclick: () => decide(suggestion, "reject") }, T("Reject")),
+            el("button", { type: "button", class: "small", onclick: () => decide(suggestion, "accept") }, gettext("Accept")),
+            el("button", { type: "button", class: "secondary small", onclick: () => decide(suggestion, "reject") }, gettext("Reject")),
           ) : null,
         ),
       );
@@ -434,7 +434,7 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
         version = post.version;
         editor.commands.setContent(post.body_json, { emitUpdate: false });
         dirty = false;
-        setStatus(`${T("Saved")} · ${T("version")} ${version}`);
+        setStatus(`${gettext("Saved")} · ${gettext("version")} ${version}`);
       }
     }
   }
@@ -452,7 +452,7 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
   suggestButton && suggestButton.addEventListener("click", async () => {
     const textarea = document.getElementById("suggestion-text");
     const anchor = selectionAnchor(editor) || lastSelection;
-    if (!anchor) { composeError.textContent = T("Select the text you want to replace first."); return; }
+    if (!anchor) { composeError.textContent = gettext("Select the text you want to replace first."); return; }
     if (dirty && config.editable && !(await save())) return;
     const body = { replacement: textarea.value, quote: anchor.quote, prefix: anchor.prefix, suffix: anchor.suffix, start: anchor.start };
     if (await call(config.suggestionsUrl, "POST", body)) { textarea.value = ""; lastSelection = null; }
@@ -473,13 +473,13 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
             version = post.version;
             editor.commands.setContent(post.body_json, { emitUpdate: false });
             titleInput.value = post.title;
-            setStatus(`${T("Updated by someone else")} · ${T("version")} ${version}`);
+            setStatus(`${gettext("Updated by someone else")} · ${gettext("version")} ${version}`);
           });
         }
       } else if (event.type === "post.transitioned") {
         const badge = document.getElementById("post-state");
         if (badge && badge.dataset.state !== event.state) {
-          setStatus(T("The workflow state changed: reload the page to see the new actions."));
+          setStatus(gettext("The workflow state changed: reload the page to see the new actions."));
         }
       }
     });

@@ -1,3 +1,4 @@
+import json
 import re
 
 import pytest
@@ -104,3 +105,12 @@ def test_sign_in_page_in_russian(client):
     body = client.get("/accounts/login/").content.decode()
     assert "Войти" in body
     assert 'lang="ru"' in body
+
+
+def test_browser_script_strings_come_in_the_chosen_language(client_for, writer):
+    c = client_for(writer)
+    assert "/jsi18n/" in c.get("/app/").content.decode()
+    c.post("/i18n/setlang/", {"language": "ru", "next": "/app/"})
+    catalog = c.get("/jsi18n/")
+    assert catalog.status_code == 200
+    assert json.dumps("Несохранённые изменения") in catalog.content.decode()

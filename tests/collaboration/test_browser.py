@@ -56,6 +56,7 @@ def test_two_browsers_edit_at_once_and_see_each_other(live, chromium, page, post
         page.screenshot(path=str(ARTIFACTS / "collab_two_editors.png"), full_page=True)
     finally:
         other_context.close()
-    # The editor left: their caret and presence go within a second.
-    expect(page.locator(".collaboration-carets__label", has_text=editor_name)).to_have_count(0, timeout=1000)
-    expect(page.locator(".collab-presence .collab-person")).to_have_count(1, timeout=1000)
+    # The editor left: the server drops their caret and presence at once (well before the 30 s
+    # awareness timeout of the clients); a loaded CI box gets a few seconds.
+    expect(page.locator(".collaboration-carets__label", has_text=editor_name)).to_have_count(0, timeout=3000)
+    expect(page.locator(".collab-presence .collab-person")).to_have_count(1, timeout=3000)

@@ -20,6 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _type_at_end(page, text: str) -> None:
     surface = page.locator("#editor .ProseMirror")
+    expect(surface).to_have_attribute("contenteditable", "true")  # the live document has synced
     surface.click()
     page.keyboard.press("Control+End")
     page.keyboard.type(text)
