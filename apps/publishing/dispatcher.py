@@ -48,10 +48,13 @@ def shared_http() -> httpx.Client:
     if _http is None:
         from django.conf import settings
 
+        from apps.sources.fetching import GuardedTransport
+
         _http = httpx.Client(
             timeout=httpx.Timeout(getattr(settings, "PUBLISHING_HTTP_TIMEOUT", 15.0), connect=5.0),
             headers={"User-Agent": "Trendoscope-Publisher/1.0"},
-            limits=httpx.Limits(max_connections=20, max_keepalive_connections=10),
+            # Channel URLs come from workspace members: private addresses are refused at connect time.
+            transport=GuardedTransport(max_connections=20, max_keepalive=10),
         )
     return _http
 

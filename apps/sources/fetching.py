@@ -129,16 +129,18 @@ class _DeadlineStream(httpcore.NetworkStream):
 
 
 class _GuardedBackend(httpcore.SyncBackend):
-    """Connects only to addresses that passed the SSRF check, to the very address that was checked."""
+    """Connects only to addresses that passed the SSRF check, to the very address that was checked.
+    With a deadline, every socket operation is also capped by it."""
 
-    def __init__(self, deadline: float):
+    def __init__(self, deadline: float | None = None):
         self.deadline = deadline
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
-        remaining = self.deadline - time.monotonic()
-        if remaining <= 0:
-            raise httpcore.ConnectTimeout("total time limit reached")
-        timeout = remaining if timeout is None else min(timeout, remaining)
+        if self.deadline is not None:
+            remaining = self.deadline - time.monotonic()
+            if remaining <= 0:
+                raise httpcore.ConnectTimeout("total time limit reached")
+            timeout = remaining if timeout is None else min(timeout, remaining)
         last_error: Exception | None = None
         for ip in resolve_checked(host, port):
             try:
@@ -146,7 +148,7 @@ class _GuardedBackend(httpcore.SyncBackend):
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
                 last_error = exc
                 continue
-            return _DeadlineStream(stream, self.deadline)
+            return stream if self.deadline is None else _DeadlineStream(stream, self.deadline)
         raise last_error or httpcore.ConnectError(f"could not connect to {host}")
 
 
@@ -156,13 +158,19 @@ def _ssl_context() -> ssl.SSLContext:
     return ssl.create_default_context(cafile=certifi.where())
 
 
-class _GuardedTransport(httpx.HTTPTransport):
-    def __init__(self, *, deadline: float):
+class GuardedTransport(httpx.HTTPTransport):
+    """An httpx transport that refuses private and reserved addresses when it connects (after DNS,
+    on every connection, so a name that later resolves elsewhere is caught too). A connection to a
+    refused address raises BlockedAddress. Used by feed fetching (with a deadline per fetch) and by
+    the long-lived clients that reach workspace-configured URLs (publishing channels)."""
+
+    def __init__(self, *, deadline: float | None = None, max_connections: int = 4, max_keepalive: int | None = None):
         # verify=_ssl_context() so httpx does not build (and throw away) a context of its own.
         super().__init__(verify=_ssl_context(), trust_env=False, retries=0)
         self._pool = httpcore.ConnectionPool(
             ssl_context=_ssl_context(),
-            max_connections=4,
+            max_connections=max_connections,
+            max_keepalive_connections=max_keepalive,
             http1=True,
             network_backend=_GuardedBackend(deadline),
         )
@@ -253,7 +261,7 @@ def fetch_url(
     hops = 0
     try:
         with httpx.Client(
-            transport=_GuardedTransport(deadline=deadline), timeout=timeout, follow_redirects=False, trust_env=False
+            transport=GuardedTransport(deadline=deadline), timeout=timeout, follow_redirects=False, trust_env=False
         ) as client:
             for _hop in range(MAX_REDIRECTS + 1):
                 _check_url(current)

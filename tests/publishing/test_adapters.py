@@ -243,3 +243,16 @@ def test_channels_cannot_point_at_private_addresses(settings, workspace, publish
             platform="webhook",
             config={"url": "http://10.0.0.5/hook"},
         )
+
+
+@pytest.mark.parametrize("platform", ["webhook", "wordpress", "discord"])
+def test_a_channel_whose_address_turns_private_is_refused_when_sending(settings, post, make_channel, fake, platform):
+    # Saved while its name resolved to a public address; by the time of sending it resolves to a
+    # private one (DNS rebinding, or an internal name): the connection itself is refused.
+    channel = make_channel(platform)
+    publication = _publication(post, channel)
+    settings.FETCH_ALLOW_PRIVATE_NETWORKS = False
+    sent_before = len(fake.requests)
+    with pytest.raises(PermanentError, match="private or reserved"):
+        adapter_for(channel).send(publication=publication, content=publication.content)
+    assert len(fake.requests) == sent_before

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import httpx
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from apps.sources.fetching import BlockedAddress, FetchError
 
 from ..formatting import Rendered, add_utm, hashtags_for, plain_length, split_thread
 
@@ -158,16 +159,18 @@ class Adapter:
     @property
     def http(self) -> httpx.Client:
         if self._http is None:
-            self._http = httpx.Client(
-                timeout=httpx.Timeout(getattr(settings, "PUBLISHING_HTTP_TIMEOUT", 15.0), connect=5.0),
-                headers={"User-Agent": "Trendoscope-Publisher/1.0"},
-                follow_redirects=False,
-            )
+            from ..dispatcher import shared_http
+
+            self._http = shared_http()
         return self._http
 
     def request(self, method: str, url: str, *, ok: tuple[int, ...] = (), **kwargs) -> httpx.Response:
         try:
             response = self.http.request(method, url, **kwargs)
+        except BlockedAddress as exc:
+            raise PermanentError(exc.message) from exc
+        except FetchError as exc:  # the name did not resolve
+            raise RetryableError(exc.message) from exc
         except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
             raise RetryableError(f"connection failed: {exc.__class__.__name__}: {exc}") from exc
         except (httpx.ReadTimeout, httpx.WriteTimeout) as exc:
