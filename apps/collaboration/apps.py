@@ -14,7 +14,8 @@ class CollaborationConfig(AppConfig):
         except ImportError:  # the posts app has not shipped its signals yet
             return
 
-        from .receivers import post_saved_receiver, post_transitioned_receiver
+        from .receivers import post_live_body_receiver, post_saved_receiver, post_transitioned_receiver
 
         signals.post_saved.connect(post_saved_receiver, dispatch_uid="collab.post_saved")
         signals.post_transitioned.connect(post_transitioned_receiver, dispatch_uid="collab.post_transitioned")
+        signals.post_live_body.connect(post_live_body_receiver, dispatch_uid="collab.post_live_body")

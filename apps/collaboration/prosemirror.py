@@ -100,11 +100,12 @@ class _PendingElement:
         self.node = node
 
 
-def _insert(parent: XmlFragment | XmlElement, pending: list) -> None:
+def _insert(parent: XmlFragment | XmlElement, pending: list, *, at: int | None = None) -> None:
+    """Add the pending nodes to parent: appended, or from index `at` on."""
     for item in pending:
         if isinstance(item, _PendingText):
             text = XmlText()
-            parent.children.append(text)
+            _place(parent, text, at)
             offset = 0
             for value, marks in item.runs:
                 attrs = {mark["type"]: mark.get("attrs") or {} for mark in marks}
@@ -114,15 +115,49 @@ def _insert(parent: XmlFragment | XmlElement, pending: list) -> None:
             node = item.node
             attrs = {k: v for k, v in (node.get("attrs") or {}).items() if v is not None}
             element = XmlElement(node["type"], attrs)
-            parent.children.append(element)
+            _place(parent, element, at)
             _insert(element, _build_children(node.get("content") or []))
+        if at is not None:
+            at += 1
+
+
+def _place(parent: XmlFragment | XmlElement, child: XmlElement | XmlText, at: int | None) -> None:
+    if at is None:
+        parent.children.append(child)
+    else:
+        parent.children.insert(at, child)
+
+
+def _clean_block(block: dict) -> dict | None:
+    """A top-level block as the posts app would store it (None when cleaning changes its shape)."""
+    from apps.posts.body import document_clean
+
+    cleaned = document_clean({"type": "doc", "content": [block]}).get("content") or []
+    return cleaned[0] if len(cleaned) == 1 else None
 
 
 def doc_replace_with_json(doc: Doc, body: dict, *, origin: Any = None) -> None:
     """Make the shared document equal to `body` as ordinary Yjs edits (a forward edit: history and
-    concurrent edits elsewhere keep their meaning)."""
+    concurrent edits elsewhere keep their meaning). Only the top-level blocks that differ are
+    replaced: the unchanged ones keep their Yjs items, so what others are typing in them, their
+    carets and the comment anchors in them stay where they are."""
     fragment = doc.get(FRAGMENT, type=XmlFragment)
+    target = list((body or {}).get("content") or [])
+    current = [
+        _clean_block(_element_json(child)) if isinstance(child, XmlElement) else None for child in fragment.children
+    ]
+    wanted = [_clean_block(block) for block in target]
+    start = 0
+    while start < min(len(current), len(target)) and current[start] is not None and current[start] == wanted[start]:
+        start += 1
+    end = 0
+    while (
+        end < min(len(current), len(target)) - start
+        and current[-1 - end] is not None
+        and current[-1 - end] == wanted[-1 - end]
+    ):
+        end += 1
     with doc.transaction(origin=origin):
-        while len(fragment.children):
-            del fragment.children[0]
-        _insert(fragment, _build_children((body or {}).get("content") or []))
+        for _ in range(len(current) - start - end):
+            del fragment.children[start]
+        _insert(fragment, _build_children(target[start : len(target) - end]), at=start)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
-from .services import on_post_saved, on_post_transitioned
+from .services import document_live_body, on_post_saved, on_post_transitioned
 
 
-def post_saved_receiver(sender, *, post, user=None, kind: str = "", **kwargs) -> None:
-    on_post_saved(post=post, user=user, kind=kind)
+def post_saved_receiver(sender, *, post, user=None, kind: str = "", body_changed: bool = True, **kwargs) -> None:
+    on_post_saved(post=post, user=user, kind=kind, body_changed=body_changed)
+
+
+def post_live_body_receiver(sender, *, post, **kwargs) -> dict | None:
+    return document_live_body(post_id=post.pk)
 
 
 def post_transitioned_receiver(sender, *, post, **kwargs) -> None:

@@ -66,7 +66,8 @@ def room_layer():
         return layer
     cached = _pubsub_layers.get(id(layer))
     if cached is None or cached[0] is not layer:
-        cached = (layer, RedisPubSubChannelLayer(hosts=layer.hosts, prefix="collab"))
+        # Under the default layer's prefix, so deployments (and test workers) sharing a Redis stay apart.
+        cached = (layer, RedisPubSubChannelLayer(hosts=layer.hosts, prefix=f"{layer.prefix}-collab"))
         _pubsub_layers[id(layer)] = cached
     return cached[1]
 

@@ -173,14 +173,22 @@ def document_apply_json(*, post_id: int, body_json: dict, user=None) -> bytes | 
     return update
 
 
-def on_post_saved(*, post: Post, user=None, kind: str = "", **_kwargs) -> None:
+def on_post_saved(*, post: Post, user=None, kind: str = "", body_changed: bool = True, **_kwargs) -> None:
     """A save from outside the live editor (revision restore, suggestion accepted, API edit) reaches
-    the live document as a forward edit; the app's own snapshots are skipped."""
-    if _saving_snapshot.get():
+    the live document as a forward edit; the app's own snapshots and saves that left the text alone
+    are skipped."""
+    if _saving_snapshot.get() or not body_changed:
         return
     if not DocumentCheckpoint.objects.filter(post_id=post.pk).exists():
         return  # nobody has opened it live yet: the room will seed from the saved body
     document_apply_json(post_id=post.pk, body_json=post.body_json, user=user)
+
+
+def document_live_body(*, post_id: int) -> dict | None:
+    """The live document as ProseMirror JSON, or None when the post was never opened live."""
+    if not DocumentCheckpoint.objects.filter(post_id=post_id).exists():
+        return None
+    return doc_to_json(document_build(post_id=post_id))
 
 
 def on_post_transitioned(*, post: Post, **_kwargs) -> None:

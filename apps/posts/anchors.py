@@ -7,7 +7,9 @@ quote itself was rewritten. All anchor logic lives here (the live editor may lat
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from typing import Any
 
 CONTEXT = 32
 MAX_CANDIDATES = 500
@@ -125,3 +127,21 @@ def anchor_apply(*, item, anchor: Anchor) -> None:
 
 
 ANCHOR_FIELDS = ["anchor_quote", "anchor_prefix", "anchor_suffix", "anchor_start", "anchor_end", "anchor_lost"]
+
+
+MAX_RELATIVE_BYTES = 2048
+
+
+def anchor_relative_clean(value: Any) -> dict | None:
+    """A live-document range as the editor sends it ({"from": {...}, "to": {...}}, each a Yjs
+    relative position as JSON); None when absent. Raises ValueError when it is not that shape."""
+    if value in (None, "", {}):
+        return None
+    if not isinstance(value, dict) or set(value) != {"from", "to"}:
+        raise ValueError("expected an object with exactly the keys from and to")
+    for key in ("from", "to"):
+        if not isinstance(value[key], dict):
+            raise ValueError(f"{key} must be an object (a Yjs relative position)")
+    if len(json.dumps(value)) > MAX_RELATIVE_BYTES:
+        raise ValueError(f"larger than {MAX_RELATIVE_BYTES} bytes")
+    return value

@@ -193,6 +193,9 @@ class AnchoredModel(models.Model):
     anchor_end = models.PositiveIntegerField(null=True, blank=True)
     # True when the quoted text can no longer be found in the post (it was deleted or rewritten).
     anchor_lost = models.BooleanField(default=False)
+    # Where the range sits in the live shared document ({"from": ..., "to": ...}, Yjs relative
+    # positions as JSON): the live editor shows the anchor there, on the characters it was put on.
+    anchor_relative = models.JSONField(null=True, blank=True)
 
     class Meta:
         abstract = True

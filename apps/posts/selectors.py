@@ -16,6 +16,7 @@ from apps.core.models import AuditEntry
 from apps.core.permissions import membership_for
 
 from .access import PostAccess, require_view
+from .body import render_body
 from .diff import Diff, diff_texts
 from .models import (
     Comment,
@@ -28,6 +29,7 @@ from .models import (
     Suggestion,
     SuggestionState,
 )
+from .signals import post_live_body
 
 LIST_RELATED = ("author", "assignee", "persona", "trend")
 # Only what lists and cards show: the body is large and not needed there.
@@ -270,3 +272,21 @@ def posts_settings(*, workspace) -> PostsSettings:
 
 def approvals_for_round(*, post: Post) -> list:
     return list(post.approvals.filter(review_round=post.review_round).select_related("user"))
+
+
+def post_live_document(*, post: Post) -> dict | None:
+    """The post's text as its live shared document holds it now, or None if it has none."""
+    for _receiver, live in post_live_body.send(sender=Post, post=post):
+        if live is not None:
+            return live
+    return None
+
+
+def post_current_body(*, post: Post) -> tuple[dict, str]:
+    """The post's body (document, plain text) as it is now: the live shared document when people
+    edit it live (the saved body catches up only at snapshots), else the saved body."""
+    live = post_live_document(post=post)
+    if live is None:
+        return post.body_json, post.body_text
+    doc, _html, text = render_body(body_json=live)
+    return doc, text

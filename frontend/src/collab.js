@@ -6,7 +6,7 @@ import * as Y from "yjs";
 import { WebsocketProvider } from "y-websocket";
 import Collaboration from "@tiptap/extension-collaboration";
 import CollaborationCaret from "@tiptap/extension-collaboration-caret";
-import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from "y-prosemirror";
+import { absolutePositionToRelativePosition, relativePositionToAbsolutePosition, ySyncPluginKey } from "@tiptap/y-tiptap";
 import { initPostPage, api } from "./post_editor.js";
 import { socketUrl } from "./app.js";
 
@@ -58,7 +58,8 @@ function renderPresence(list, awareness) {
   }
 }
 
-// Comment anchors as Yjs relative positions: they stay on the same characters while others type.
+// Comment anchors as Yjs relative positions: they stay on the same characters while others type. The
+// plugin key and mapping are those of @tiptap/y-tiptap, the binding Tiptap 3's Collaboration uses.
 export function selectionToRelative(editor) {
   const ystate = ySyncPluginKey.getState(editor.state);
   if (!ystate || !ystate.binding) return null;
@@ -135,8 +136,6 @@ export async function startCollaboration() {
       Collaboration.configure({ document: ydoc, field: "default" }),
       CollaborationCaret.configure({ provider, user }),
     ],
-    // The document itself is live; the page's own "someone saved" reload would fight it.
-    liveEvents: false,
     live: true,
   });
   // Text typed before the first sync would land beside the shared text instead of in it: wait for it.
@@ -145,6 +144,12 @@ export async function startCollaboration() {
     provider.once("sync", () => page.editor.setEditable(true));
   }
   page.setLiveStatus(ui.status.dataset.state === "synced" ? gettext("Live: every edit is saved as you type") : ui.status.textContent);
+  // Comment and suggestion anchors ride on the shared document (see AnchorHighlights).
+  Object.assign(page.editor.storage.anchorHighlights, {
+    capture: () => selectionToRelative(page.editor),
+    resolve: (relative) => relativeToRange(page.editor, relative),
+    isRemote: (tr) => Boolean(tr.getMeta(ySyncPluginKey)),
+  });
   const collab = { ydoc, provider, editor: page.editor, page, selectionToRelative: () => selectionToRelative(page.editor), relativeToRange: (a) => relativeToRange(page.editor, a) };
   window.collab = collab;
   return collab;

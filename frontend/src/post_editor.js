@@ -106,26 +106,51 @@ export function selectionAnchor(editor) {
 
 const highlightKey = new PluginKey("postAnchors");
 
-// Highlights the ranges open comment threads and suggestions are attached to.
+// Where an anchor is in the document now. On a live document the anchor rides on the shared text
+// (Yjs relative positions, resolved by storage.resolve) and so follows the very characters it was
+// put on; otherwise, or when those characters are gone, it is found again by its quote.
+function anchorRange(doc, storage, anchor) {
+  if (anchor.relative && storage.resolve) {
+    try {
+      const range = storage.resolve(anchor.relative);
+      if (range && range.from < range.to && range.to <= doc.content.size) return range;
+    } catch (error) {
+      console.warn(error);
+    }
+  }
+  return locateAnchor(doc, anchor);
+}
+
+// Highlights the ranges open comment threads and suggestions are attached to. The set is rebuilt
+// when the anchors change or a change arrives from the live document (storage.isRemote), and mapped
+// through the editor's own edits in between.
 export const AnchorHighlights = Extension.create({
   name: "anchorHighlights",
-  addStorage() { return { anchors: [] }; },
+  addStorage() { return { anchors: [], resolve: null, capture: null, isRemote: null }; },
   addProseMirrorPlugins() {
     const storage = this.storage;
+    const build = (doc) => {
+      const decorations = [];
+      for (const anchor of storage.anchors) {
+        const range = anchorRange(doc, storage, anchor);
+        if (range && range.to > range.from) {
+          decorations.push(Decoration.inline(range.from, range.to, { class: `anchor-highlight ${anchor.kind}`, "data-anchor-id": String(anchor.id) }));
+        }
+      }
+      return DecorationSet.create(doc, decorations);
+    };
     return [
       new Plugin({
         key: highlightKey,
-        props: {
-          decorations(state) {
-            const decorations = [];
-            for (const anchor of storage.anchors) {
-              const range = locateAnchor(state.doc, anchor);
-              if (range && range.to > range.from) {
-                decorations.push(Decoration.inline(range.from, range.to, { class: `anchor-highlight ${anchor.kind}`, "data-anchor-id": String(anchor.id) }));
-              }
-            }
-            return DecorationSet.create(state.doc, decorations);
+        state: {
+          init: (_config, state) => build(state.doc),
+          apply(tr, set, _old, state) {
+            if (tr.getMeta(highlightKey) || (storage.isRemote && storage.isRemote(tr))) return build(state.doc);
+            return tr.docChanged ? set.map(tr.mapping, tr.doc) : set;
           },
+        },
+        props: {
+          decorations(state) { return highlightKey.getState(state); },
         },
       }),
     ];
@@ -172,11 +197,11 @@ function el(tag, attrs = {}, ...children) {
 const gettext = window.gettext || ((text) => text);
 
 // Wire the whole post page. Returns { editor, save, refreshSidebar } for extensions of the page.
-// liveEvents: listen for other people's saves, transitions, comments and suggestions on this post
-// (turn it off when the document itself is shared live).
+// liveEvents: listen for other people's saves, transitions, comments and suggestions on this post.
 // live: the text is a shared live document saved as it is typed (collab.js); text edits then do not
 // make the page "unsaved", the status shows the live state (page.setLiveStatus) and Save records a
-// named version. Title and details are not live: changing them still needs Save.
+// named version of the live text (the server takes it from the live document). Title and details
+// are not live: changing them still needs Save. Others' saves then never reload the text.
 export function initPostPage({ editor: givenEditor = null, extensions = [], starterKit = {}, content, liveEvents = true, live = false } = {}) {
   const config = JSON.parse(document.getElementById("post-editor-config").textContent);
   const initial = JSON.parse(document.getElementById("post-body-json").textContent);
@@ -240,14 +265,14 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
     saving = true;
     setStatus(gettext("Saving…"));
     try {
-      if (force) {
+      // Live text is saved by snapshots that move the version on: take the newest before saving.
+      if (force || live) {
         const latest = await api(config.apiUrl);
         version = latest.version;
       }
-      const data = await api(config.apiUrl, {
-        method: "PATCH",
-        body: { version, title: titleInput.value, body_json: editor.getJSON(), reason: reasonInput ? reasonInput.value : "", ...detailValues() },
-      });
+      const body = { version, title: titleInput.value, reason: reasonInput ? reasonInput.value : "", ...detailValues() };
+      if (!live) body.body_json = editor.getJSON();
+      const data = await api(config.apiUrl, { method: "PATCH", body });
       version = data.version;
       dirty = false;
       if (reasonInput) reasonInput.value = "";
@@ -334,8 +359,19 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
   const suggestionsList = document.getElementById("suggestions");
   let lastSelection = null;
 
-  function updateSelectionHint() {
+  const anchors = editor.storage.anchorHighlights;
+  // The selection as an anchor, with its place in the live document when there is one.
+  function currentSelection() {
     const anchor = selectionAnchor(editor);
+    if (anchor && anchors && anchors.capture) anchor.relative = anchors.capture();
+    return anchor;
+  }
+  const anchorFields = (anchor) => ({
+    quote: anchor.quote, prefix: anchor.prefix, suffix: anchor.suffix, start: anchor.start,
+    ...(anchor.relative ? { relative: anchor.relative } : {}),
+  });
+  function updateSelectionHint() {
+    const anchor = currentSelection();
     if (anchor) lastSelection = anchor;
     if (hint) hint.textContent = anchor ? `${gettext("Selected")}: “${anchor.quote.slice(0, 80)}”` : gettext("Select text in the editor to comment on it or suggest a change.");
   }
@@ -343,7 +379,7 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
   const who = (user) => (user ? user.name : gettext("someone"));
 
   function selectAnchor(anchor) {
-    const range = locateAnchor(editor.state.doc, anchor);
+    const range = anchorRange(editor.state.doc, anchors || {}, anchor);
     if (range) editor.chain().focus().setTextSelection(range).scrollIntoView().run();
   }
 
@@ -402,9 +438,8 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
     ]);
     renderThreads(comments.results);
     renderSuggestions(suggestions.results);
-    const storage = editor.storage.anchorHighlights;
-    if (storage) {
-      storage.anchors = [
+    if (anchors) {
+      anchors.anchors = [
         ...comments.results.filter((t) => t.anchor && !t.resolved).map((t) => ({ ...t.anchor, id: t.id, kind: "comment" })),
         ...suggestions.results.filter((s) => s.anchor).map((s) => ({ ...s.anchor, id: s.id, kind: "suggestion" })),
       ];
@@ -428,7 +463,7 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
   async function decide(suggestion, verdict) {
     if (verdict === "accept" && dirty && !(await save())) return;
     if (await call(`${config.suggestionsUrl}${suggestion.id}/${verdict}/`, "POST", {})) {
-      if (verdict === "accept") {
+      if (verdict === "accept" && !live) {
         // The server applied the replacement as a new revision: load it.
         const post = await api(config.apiUrl);
         version = post.version;
@@ -444,18 +479,22 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
     const textarea = document.getElementById("comment-body");
     if (!textarea.value.trim()) return;
     if (dirty && config.editable && !(await save())) return;
-    const anchor = selectionAnchor(editor) || lastSelection;
-    const body = { body: textarea.value, ...(anchor ? { quote: anchor.quote, prefix: anchor.prefix, suffix: anchor.suffix, start: anchor.start } : {}) };
-    if (await call(config.commentsUrl, "POST", body)) { textarea.value = ""; lastSelection = null; updateSelectionHint(); }
+    const anchor = currentSelection() || lastSelection;
+    const body = { body: textarea.value, ...(anchor ? anchorFields(anchor) : {}) };
+    // Cleared at once (the next comment may be typed while this one is sent); given back on failure.
+    textarea.value = "";
+    if (await call(config.commentsUrl, "POST", body)) { lastSelection = null; updateSelectionHint(); } else if (!textarea.value) textarea.value = body.body;
   });
   const suggestButton = document.getElementById("suggest-button");
   suggestButton && suggestButton.addEventListener("click", async () => {
     const textarea = document.getElementById("suggestion-text");
-    const anchor = selectionAnchor(editor) || lastSelection;
+    const anchor = currentSelection() || lastSelection;
     if (!anchor) { composeError.textContent = gettext("Select the text you want to replace first."); return; }
     if (dirty && config.editable && !(await save())) return;
-    const body = { replacement: textarea.value, quote: anchor.quote, prefix: anchor.prefix, suffix: anchor.suffix, start: anchor.start };
-    if (await call(config.suggestionsUrl, "POST", body)) { textarea.value = ""; lastSelection = null; }
+    const body = { replacement: textarea.value, ...anchorFields(anchor) };
+    textarea.value = "";
+    if (await call(config.suggestionsUrl, "POST", body)) lastSelection = null;
+    else if (!textarea.value) textarea.value = body.replacement;
   });
 
   refreshSidebar().catch((error) => console.warn(error));
@@ -465,6 +504,8 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
     socket = subscribe(`/ws/posts/${config.postId}/`, (event) => {
       if (event.type === "post.comment" || event.type === "post.suggestion") {
         refreshSidebar().catch(() => {});
+      } else if (event.type === "post.saved" && live) {
+        version = Math.max(version, event.version);  // the live document already has the text
       } else if (event.type === "post.saved" && !saving && event.version > version) {
         if (dirty && banner) {
           banner.hidden = false;

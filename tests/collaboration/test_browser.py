@@ -1,5 +1,6 @@
 """In Chromium: two people edit the same post at once and converge, each sees the other's named caret
-and presence, and a departed person's caret is gone within a second."""
+and presence, and a departed person's caret is gone within a second; comment anchors ride on the
+live text."""
 
 from __future__ import annotations
 
@@ -57,6 +58,85 @@ def test_two_browsers_edit_at_once_and_see_each_other(live, chromium, page, post
     finally:
         other_context.close()
     # The editor left: the server drops their caret and presence at once (well before the 30 s
-    # awareness timeout of the clients); a loaded CI box gets a few seconds.
-    expect(page.locator(".collaboration-carets__label", has_text=editor_name)).to_have_count(0, timeout=3000)
-    expect(page.locator(".collab-presence .collab-person")).to_have_count(1, timeout=3000)
+    # awareness timeout of the clients), within the second the issue asks for.
+    expect(page.locator(".collaboration-carets__label", has_text=editor_name)).to_have_count(0, timeout=1000)
+    expect(page.locator(".collab-presence .collab-person")).to_have_count(1, timeout=1000)
+
+
+def _select_occurrence(page, quote: str, *, last: bool = False) -> None:
+    page.evaluate(
+        """([quote, last]) => {
+            const editor = window.collab.editor;
+            const text = editor.state.doc.textContent;
+            const at = last ? text.lastIndexOf(quote) : text.indexOf(quote);
+            editor.commands.setTextSelection({ from: at + 1, to: at + 1 + quote.length });
+        }""",
+        [quote, last],
+    )
+
+
+def test_comment_anchors_ride_on_the_live_text(live, chromium, page, post, writer, editor):
+    from apps.posts.models import Post
+
+    Post.objects.filter(pk=post.pk).update(
+        body_json={
+            "type": "doc",
+            "content": [{"type": "paragraph", "content": [{"type": "text", "text": "alpha beta alpha gamma"}]}],
+        },
+        body_text="alpha beta alpha gamma",
+    )
+    url = f"{live.url}/app/posts/{post.pk}/"
+    browser_login(page, live.url, "writer")
+    page.goto(url)
+    expect(page.locator(".collab-status")).to_have_attribute("data-state", "synced")
+
+    # A comment on words typed a moment ago (the saved text has not caught up with them yet).
+    surface = page.locator("#editor .ProseMirror")
+    surface.click()
+    page.keyboard.press("Control+End")
+    page.keyboard.type(" delta")
+    _select_occurrence(page, "delta")
+    page.fill("#comment-body", "New word?")
+    page.click("#comment-button")
+    expect(page.locator("#threads .anchor-quote")).to_have_text("delta")
+
+    # A comment on the second "alpha".
+    _select_occurrence(page, "alpha", last=True)
+    page.fill("#comment-body", "Which alpha?")
+    page.click("#comment-button")
+    expect(page.locator("#threads .thread")).to_have_count(2)
+    page.evaluate("() => window.collab.editor.commands.setTextSelection(1)")
+
+    # Someone else inserts text before both: the first "alpha" now sits where the second one was,
+    # yet the highlight stays on the very characters it was put on.
+    other_context = chromium.new_context(viewport={"width": 1280, "height": 860})
+    other = other_context.new_page()
+    other.set_default_timeout(15000)
+    try:
+        _open_live(other, live.url, "editor", url)
+        other.locator("#editor .ProseMirror").click()
+        other.keyboard.press("Control+Home")
+        other.keyboard.type("Breaking: x")
+        page.wait_for_function(
+            "() => window.collab.editor.state.doc.textContent === 'Breaking: xalpha beta alpha gamma delta'"
+        )
+    finally:
+        other_context.close()
+    text = page.evaluate("() => window.collab.editor.state.doc.textContent")
+    page.wait_for_function(
+        "(at) => { const el = document.querySelector('.anchor-highlight.comment');"
+        " return el && window.collab.editor.view.posAtDOM(el, 0) - 1 === at; }",
+        arg=text.index("alpha", text.index("alpha") + 1),
+        timeout=5000,
+    )
+    highlights = page.locator(".anchor-highlight.comment")
+    expect(highlights).to_have_count(2)
+    expect(highlights.nth(0)).to_have_text("alpha")
+    expect(highlights.nth(1)).to_have_text("delta")
+    page.screenshot(path=str(ARTIFACTS / "collab_anchors.png"), full_page=True)
+
+
+def _open_live(page, base_url: str, username: str, url: str) -> None:
+    browser_login(page, base_url, username)
+    page.goto(url)
+    expect(page.locator(".collab-status")).to_have_attribute("data-state", "synced")

@@ -221,3 +221,37 @@ def test_direct_state_change_is_not_possible_through_patch(post, writer, api_cli
     )
     assert response.status_code == 200
     assert Post.objects.get(pk=post.pk).state == "draft"
+
+
+REL = {
+    "from": {"type": None, "tname": None, "item": {"client": 7, "clock": 3}, "assoc": 0},
+    "to": {"item": {"client": 7, "clock": 9}, "assoc": -1},
+}
+
+
+@pytest.mark.parametrize(
+    "relative",
+    ["somewhere", ["from", "to"], {"from": {}}, {"from": 1, "to": 2}, {"from": {"x": "y" * 3000}, "to": {}}],
+)
+def test_a_comment_with_a_bad_live_anchor_gets_a_clear_error(post, editor, api_client_for, relative):
+    url = f"/api/v1/posts/{post.pk}/comments/"
+    response = api_client_for(editor).post(
+        url, {"body": "Why?", "quote": "lazy dog", "relative": relative}, format="json"
+    )
+    assert response.status_code == 400
+    assert "relative" in str(response.json())
+    assert not post.comments.exists()
+
+
+def test_live_anchors_are_kept_and_returned(post, editor, api_client_for):
+    client = api_client_for(editor)
+    thread = client.post(
+        f"/api/v1/posts/{post.pk}/comments/", {"body": "Why?", "quote": "lazy dog", "relative": REL}, format="json"
+    )
+    assert thread.status_code == 201 and thread.json()["anchor"]["relative"] == REL
+    suggestion = client.post(
+        f"/api/v1/posts/{post.pk}/suggestions/",
+        {"replacement": "cat", "quote": "lazy dog", "relative": REL},
+        format="json",
+    )
+    assert suggestion.status_code == 201 and suggestion.json()["anchor"]["relative"] == REL

@@ -174,12 +174,21 @@ class AnchorSerializer(serializers.Serializer):
     start = serializers.IntegerField(allow_null=True)
     end = serializers.IntegerField(allow_null=True)
     lost = serializers.BooleanField()
+    relative = serializers.JSONField(
+        allow_null=True, help_text=_("The range in the live shared document (Yjs relative positions), if known.")
+    )
 
 
 def _anchor(item) -> dict | None:
     if not item.anchor_quote:
         return None
-    return {"quote": item.anchor_quote, "start": item.anchor_start, "end": item.anchor_end, "lost": item.anchor_lost}
+    return {
+        "quote": item.anchor_quote,
+        "start": item.anchor_start,
+        "end": item.anchor_end,
+        "lost": item.anchor_lost,
+        "relative": item.anchor_relative,
+    }
 
 
 class ReplySerializer(serializers.Serializer):
@@ -236,6 +245,11 @@ class RangeInputSerializer(serializers.Serializer):
     quote = serializers.CharField(required=False, allow_blank=True, max_length=10_000)
     prefix = serializers.CharField(required=False, allow_blank=True, max_length=200)
     suffix = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    relative = serializers.JSONField(
+        required=False,
+        allow_null=True,
+        help_text=_('Where the range is in the live shared document: {"from": …, "to": …}, Yjs relative positions.'),
+    )
 
 
 class CommentCreateSerializer(RangeInputSerializer):

@@ -13,8 +13,9 @@ from apps.core.errors import Forbidden, InvalidInput
 from apps.core.services import audit_log, broadcast_on_commit
 
 from ..access import post_access, require_comment
-from ..anchors import Anchor, anchor_apply, anchor_from_range, anchor_locate
+from ..anchors import Anchor, anchor_apply, anchor_from_range, anchor_locate, anchor_relative_clean
 from ..models import Comment, Post
+from ..selectors import post_current_body
 from .notifications import notify
 from .posts import post_group
 
@@ -27,7 +28,7 @@ def resolve_anchor(
 ) -> Anchor | None:
     """An anchor from offsets into the post's plain text, or from the quoted text (and its context)
     as the editor saw it. None for a comment on the whole post."""
-    text = post.body_text
+    _doc, text = post_current_body(post=post)
     if quote:
         found = anchor_locate(text=text, quote=quote, prefix=prefix or "", suffix=suffix or "", hint=start)
         if found is None:
@@ -38,6 +39,13 @@ def resolve_anchor(
             raise InvalidInput({"start": [_("The range is outside the post's text.")]})
         return anchor_from_range(text=text, start=start, end=end)
     return None
+
+
+def clean_relative(relative) -> dict | None:
+    try:
+        return anchor_relative_clean(relative)
+    except ValueError as exc:
+        raise InvalidInput({"relative": [_("Not a place in the live document: %(error)s") % {"error": exc}]}) from exc
 
 
 def mentioned_users(*, post: Post, body: str) -> list:
@@ -89,14 +97,18 @@ def comment_create(
     quote: str | None = None,
     prefix: str = "",
     suffix: str = "",
+    relative: dict | None = None,
 ) -> Comment:
-    """Open a thread, anchored to a range of the text (by offsets or by quote) or on the whole post."""
+    """Open a thread, anchored to a range of the text (by offsets or by quote, and where it sits in
+    the live document when the editor says so) or on the whole post."""
     require_comment(user=user, post=post)
     body = _clean_body(body)
+    relative = clean_relative(relative)
     comment = Comment(post=post, author=user, body=body)
     anchor = resolve_anchor(post=post, start=start, end=end, quote=quote, prefix=prefix, suffix=suffix)
     if anchor is not None:
         anchor_apply(item=comment, anchor=anchor)
+        comment.anchor_relative = relative
     comment.save()
     audit_log(actor=user, action="comment.create", target=post, data={"comment": comment.pk})
     mentions = mentioned_users(post=post, body=body)

@@ -20,6 +20,7 @@ from ..access import ALL_SHARE_CODENAMES, SHARE_PERMISSIONS, forget_access, requ
 from ..anchors import ANCHOR_FIELDS, anchor_relocate
 from ..body import render_body
 from ..models import Comment, MediaAsset, Post, PostsSettings, PostState, Revision, ShareLevel, Suggestion
+from ..selectors import post_live_document
 from ..signals import post_saved
 from .notifications import notify
 
@@ -84,7 +85,7 @@ def _relocate_anchors(post: Post) -> None:
         Suggestion.objects.bulk_update(changed_suggestions, ANCHOR_FIELDS)
 
 
-def _after_save(post: Post, *, user, revision: Revision | None, kind: str) -> None:
+def _after_save(post: Post, *, user, revision: Revision | None, kind: str, body_changed: bool) -> None:
     broadcast_on_commit(
         post_group(post.pk),
         {"type": "post.saved", "post_id": post.pk, "version": post.version, "revision": revision and revision.number},
@@ -92,7 +93,11 @@ def _after_save(post: Post, *, user, revision: Revision | None, kind: str) -> No
     broadcast_on_commit(
         workspace_group(post.workspace_id), {"type": "post.changed", "post_id": post.pk, "state": post.state}
     )
-    transaction.on_commit(lambda: post_saved.send(sender=Post, post=post, user=user, revision=revision, kind=kind))
+    transaction.on_commit(
+        lambda: post_saved.send(
+            sender=Post, post=post, user=user, revision=revision, kind=kind, body_changed=body_changed
+        )
+    )
 
 
 @transaction.atomic
@@ -150,7 +155,7 @@ def post_create(
             kind="assigned",
             message=_("%(user)s assigned you “%(title)s”.") % {"user": user, "title": post.title},
         )
-    _after_save(post, user=user, revision=revision, kind="create")
+    _after_save(post, user=user, revision=revision, kind="create", body_changed=True)
     return post
 
 
@@ -198,6 +203,11 @@ def post_update(
             % {"current": locked.version, "yours": expected_version}
         )
     changes: dict[str, Any] = {}
+    if body_json is UNSET and body_html is UNSET:
+        # Saving the title or details of a post edited live: the new version records the live text.
+        live = post_live_document(post=locked)
+        if live is not None:
+            body_json = live
     if title is not UNSET:
         title = (title or "").strip()
         if not title:
@@ -259,7 +269,7 @@ def post_update(
             kind="assigned",
             message=_("%(user)s assigned you “%(title)s”.") % {"user": user, "title": locked.title},
         )
-    _after_save(locked, user=user, revision=revision, kind="update")
+    _after_save(locked, user=user, revision=revision, kind="update", body_changed="body_json" in changed)
     return locked
 
 

@@ -14,7 +14,8 @@ from ..access import require_comment, require_view
 from ..anchors import anchor_apply, anchor_relocate
 from ..body import document_replace_range
 from ..models import Post, Suggestion, SuggestionState
-from .comments import resolve_anchor
+from ..selectors import post_current_body
+from .comments import clean_relative, resolve_anchor
 from .notifications import notify
 from .posts import post_group, post_update
 
@@ -37,8 +38,10 @@ def suggestion_create(
     prefix: str = "",
     suffix: str = "",
     note: str = "",
+    relative: dict | None = None,
 ) -> Suggestion:
     require_comment(user=user, post=post)
+    relative = clean_relative(relative)
     anchor = resolve_anchor(post=post, start=start, end=end, quote=quote, prefix=prefix, suffix=suffix)
     if anchor is None:
         raise InvalidInput({"quote": [_("Select the text you want to replace.")]})
@@ -49,6 +52,7 @@ def suggestion_create(
         raise InvalidInput({"replacement": [_("The replacement is too long.")]})
     suggestion = Suggestion(post=post, author=user, replacement=replacement, note=(note or "")[:2000])
     anchor_apply(item=suggestion, anchor=anchor)
+    suggestion.anchor_relative = relative
     suggestion.save()
     audit_log(actor=user, action="suggestion.create", target=post, data={"suggestion": suggestion.pk})
     notify(
@@ -79,10 +83,11 @@ def suggestion_accept(*, suggestion: Suggestion, user) -> Suggestion:
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.state != SuggestionState.PENDING:
         raise Conflict(_("This suggestion was already decided."))
-    anchor_relocate(text=post.body_text, item=suggestion)
+    body, text = post_current_body(post=post)
+    anchor_relocate(text=text, item=suggestion)
     if suggestion.anchor_lost or suggestion.anchor_start is None:
         raise Conflict(_("The suggested text is no longer in the post; reject the suggestion instead."))
-    doc = document_replace_range(post.body_json, suggestion.anchor_start, suggestion.anchor_end, suggestion.replacement)
+    doc = document_replace_range(body, suggestion.anchor_start, suggestion.anchor_end, suggestion.replacement)
     post_update(
         post=post,
         user=user,
