@@ -282,11 +282,10 @@ def post_live_document(*, post: Post) -> dict | None:
     return None
 
 
-def post_current_body(*, post: Post) -> tuple[dict, str]:
-    """The post's body (document, plain text) as it is now: the live shared document when people
-    edit it live (the saved body catches up only at snapshots), else the saved body."""
+def post_current_body(*, post: Post) -> tuple[dict, str, str]:
+    """The post's body (document, HTML, plain text) as it is now: the live shared document when
+    people edit it live (the saved body catches up only at snapshots), else the saved body."""
     live = post_live_document(post=post)
     if live is None:
-        return post.body_json, post.body_text
-    doc, _html, text = render_body(body_json=live)
-    return doc, text
+        return post.body_json, post.body_html, post.body_text
+    return render_body(body_json=live)

@@ -18,6 +18,7 @@ from apps.core.errors import Conflict, InvalidInput, NotFound
 from apps.core.permissions import require_capability
 from apps.core.services import audit_log, on_commit_delay
 from apps.posts.models import Post
+from apps.posts.selectors import post_current_body
 
 from .adapters import ADAPTERS, PostContent, adapter_class, adapter_for
 from .crypto import credentials_encrypt
@@ -222,10 +223,12 @@ def post_content(*, post: Post) -> PostContent:
         author = post.persona.name
     elif post.author_id:
         author = post.author.get_full_name() or post.author.get_username()
+    # What goes out is the text as it is now, also when it is edited live and not yet snapshotted.
+    _doc, html, text = post_current_body(post=post)
     return PostContent(
         title=post.title,
-        text=post.body_text,
-        html=post.body_html,
+        text=text,
+        html=html,
         excerpt=post.excerpt,
         tags=list(post.tags or []),
         link=post_public_url(post=post),

@@ -94,3 +94,12 @@ def test_a_server_side_change_replaces_only_the_blocks_that_differ():
     expected = _doc("One, rewritten.", "Two.", "Three. And more")
     assert doc_to_json(server) == expected
     assert doc_to_json(client) == expected
+
+
+def test_what_is_published_is_the_live_text(live_post, writer):
+    from apps.publishing.services import post_content
+
+    _type_live(live_post, _doc("The quick brown fox.", "Jumps over the lazy dog.", "Last-minute line."), user=writer)
+    content = post_content(post=live_post)
+    assert content.text.endswith("Last-minute line.")
+    assert "<p>Last-minute line.</p>" in content.html

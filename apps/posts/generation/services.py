@@ -339,10 +339,12 @@ def _refine_suggestions_create(*, job: GenerationJob, text: str) -> list[int]:
     list item), so the editor accepts or rejects each change; the post itself is not touched."""
     from apps.posts.body import render_body
     from apps.posts.models import Post
+    from apps.posts.selectors import post_current_body
     from apps.posts.services import suggestion_create
 
     post = Post.objects.get(pk=job.post_id)
-    old_blocks = post.body_text.split("\n")
+    # The text as it is now (the live document when it is edited live): the offsets below point into it.
+    old_blocks = post_current_body(post=post)[2].split("\n")
     new_blocks = render_body(body_json=markup_to_document(text))[2].split("\n")
     offsets, pos = [], 0
     for block in old_blocks:
@@ -380,13 +382,15 @@ def _refine_suggestions_create(*, job: GenerationJob, text: str) -> list[int]:
             note=_("AI refinement: %(action)s") % {"action": job.get_action_display()},
         )
         ids.append(suggestion.pk)
-        post.refresh_from_db(fields=["body_text"])
     return ids
 
 
 def _markup_of_post(post) -> str:
     """The post as draft markup: headings, quotes and lists survive a refinement."""
-    doc = post.body_json or {}
+    from apps.posts.selectors import post_current_body
+
+    doc, _html, text = post_current_body(post=post)
+    doc = doc or {}
     lines: list[str] = []
 
     def text_of(node) -> str:
@@ -406,7 +410,7 @@ def _markup_of_post(post) -> str:
         else:
             lines += [text_of(block), ""]
     markup = "\n".join(lines).strip()
-    return markup or post.body_text
+    return markup or text
 
 
 # --- running -------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ def resolve_anchor(
 ) -> Anchor | None:
     """An anchor from offsets into the post's plain text, or from the quoted text (and its context)
     as the editor saw it. None for a comment on the whole post."""
-    _doc, text = post_current_body(post=post)
+    _doc, _html, text = post_current_body(post=post)
     if quote:
         found = anchor_locate(text=text, quote=quote, prefix=prefix or "", suffix=suffix or "", hint=start)
         if found is None:

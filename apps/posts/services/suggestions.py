@@ -83,7 +83,7 @@ def suggestion_accept(*, suggestion: Suggestion, user) -> Suggestion:
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.state != SuggestionState.PENDING:
         raise Conflict(_("This suggestion was already decided."))
-    body, text = post_current_body(post=post)
+    body, _html, text = post_current_body(post=post)
     anchor_relocate(text=text, item=suggestion)
     if suggestion.anchor_lost or suggestion.anchor_start is None:
         raise Conflict(_("The suggested text is no longer in the post; reject the suggestion instead."))
