@@ -2,7 +2,8 @@
 again after the text changes. An anchor is the quoted text, a little context on each side and its last
 known offsets; after each edit it is re-located by matching the quote and scoring candidates by context
 and distance from the old position, falling back to the text between the old prefix and suffix when the
-quote itself was rewritten. All anchor logic lives here (the live editor may later map positions instead).
+quote itself was rewritten. The live editor also stores where the range sits in the shared document
+(Yjs relative positions, anchor_relative) and shows the anchor there; the quote stays the fallback.
 """
 
 from __future__ import annotations

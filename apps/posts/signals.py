@@ -5,6 +5,9 @@ post, user, action, from_state, to_state and the action's options (for example p
 For work that must happen inside the same transaction, append a callable to
 apps.posts.services.workflow.TRANSITION_HOOKS instead.
 
+post_saved is sent after the transaction that created or changed a post commits, with post, user,
+revision (or None), kind ("create" or "update") and body_changed (False when the text stayed).
+
 post_live_body asks for a post's text as a live shared document holds it right now (with post);
 a receiver returns the ProseMirror document, or None when the post has no live document. The
 saved body lags behind live editing, so anchors, accepted suggestions and new revisions start
