@@ -4,6 +4,8 @@ live text."""
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from playwright.sync_api import expect
 
@@ -21,6 +23,14 @@ def _open(page, base_url: str, username: str, url: str) -> None:
 
 def _text(page) -> str:
     return page.evaluate("() => window.collab.editor.getText()")
+
+
+def _wait_converged(page, other, timeout: float = 5.0) -> None:
+    """The last keystrokes may still be on the wire: wait until both show the same text."""
+    deadline = time.monotonic() + timeout
+    while (mine := _text(page)) != (theirs := _text(other)) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert mine == theirs
 
 
 def test_two_browsers_edit_at_once_and_see_each_other(live, chromium, page, post, writer, editor):
@@ -46,7 +56,7 @@ def test_two_browsers_edit_at_once_and_see_each_other(live, chromium, page, post
             other.keyboard.type(f"E-{word}")
         expect(page.locator("#editor .ProseMirror")).to_contain_text("E-alpha E-beta E-gamma")
         expect(other.locator("#editor .ProseMirror")).to_contain_text("W-alpha W-beta W-gamma")
-        assert _text(page) == _text(other)
+        _wait_converged(page, other)
         # Live text is saved as it is typed: the save indicator shows that, not "Unsaved changes".
         expect(page.locator("#save-status")).to_contain_text("Live")
         expect(page.locator("#save-button")).to_have_text("Save version")

@@ -168,6 +168,11 @@ def test_post_page_includes_the_publish_panel(rf, publisher, writer, make_channe
     request.user = writer
     html = template.render(Context({"request": request, "post": post}))
     assert "Only publishers and admins can schedule posts." in html
+    # An archived post offers no schedule form, and says why.
+    post.state = "archived"
+    request.user = publisher
+    html = template.render(Context({"request": request, "post": post, "csrf_token": "t"}))
+    assert "Archived posts are not published" in html and "publish-form" not in html
 
 
 def test_demo_seed_is_idempotent_and_expiry_check_warns(workspace, members, make_channel):
