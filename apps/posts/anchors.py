@@ -15,6 +15,8 @@ from typing import Any
 CONTEXT = 32
 MAX_CANDIDATES = 500
 MIN_SANDWICH_CONTEXT = 6
+# What re-locating may change on a Comment or Suggestion (anchor_relative stays: it is the live editor's).
+ANCHOR_FIELDS = ["anchor_quote", "anchor_prefix", "anchor_suffix", "anchor_start", "anchor_end", "anchor_lost"]
 
 
 @dataclass(frozen=True)
@@ -95,27 +97,12 @@ def anchor_relocate(*, text: str, item) -> bool:
         suffix=item.anchor_suffix,
         hint=item.anchor_start,
     )
-    before = (
-        item.anchor_quote,
-        item.anchor_prefix,
-        item.anchor_suffix,
-        item.anchor_start,
-        item.anchor_end,
-        item.anchor_lost,
-    )
+    before = [getattr(item, name) for name in ANCHOR_FIELDS]
     if found is None:
         item.anchor_lost = True
     else:
         anchor_apply(item=item, anchor=found)
-    after = (
-        item.anchor_quote,
-        item.anchor_prefix,
-        item.anchor_suffix,
-        item.anchor_start,
-        item.anchor_end,
-        item.anchor_lost,
-    )
-    return before != after
+    return before != [getattr(item, name) for name in ANCHOR_FIELDS]
 
 
 def anchor_apply(*, item, anchor: Anchor) -> None:
@@ -125,9 +112,6 @@ def anchor_apply(*, item, anchor: Anchor) -> None:
     item.anchor_start = anchor.start
     item.anchor_end = anchor.end
     item.anchor_lost = False
-
-
-ANCHOR_FIELDS = ["anchor_quote", "anchor_prefix", "anchor_suffix", "anchor_start", "anchor_end", "anchor_lost"]
 
 
 MAX_RELATIVE_BYTES = 2048

@@ -53,6 +53,7 @@ from .streaming import cancel_requested, job_event_send, job_events_flush, job_f
 
 logger = logging.getLogger(__name__)
 
+# The provider settings a workspace edits (ai_settings_update and the API serializer share them).
 SETTINGS_FIELDS = (
     "provider",
     "base_url",

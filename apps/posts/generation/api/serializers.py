@@ -4,6 +4,7 @@ from django.conf import settings
 from rest_framework import serializers
 
 from ..models import AIProviderSettings, DraftFormat, GenerationJob, ProviderKind, RefineAction, TokenUsage
+from ..services import SETTINGS_FIELDS
 
 
 class GenerationJobSerializer(serializers.ModelSerializer):
@@ -70,16 +71,7 @@ class AISettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = AIProviderSettings
         fields = [
-            "provider",
-            "base_url",
-            "model",
-            "image_model",
-            "speech_model",
-            "speech_voice",
-            "timeout_seconds",
-            "monthly_token_cap",
-            "price_input_per_1k",
-            "price_output_per_1k",
+            *SETTINGS_FIELDS,
             "api_key",
             "clear_key",
             "has_key",
