@@ -40,20 +40,23 @@ else:
 # pytest-xdist workers share one Redis: give each its own key space, channel prefix and queue,
 # since their test databases hand out the same primary keys (and so the same group names).
 XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
+# Several test runs may share one Redis (pub/sub ignores the database number): the test database's
+# name keeps their key spaces and channels apart too.
+_RUN = f"{urlparse(_db_url).path.strip('/') or 'sqlite'}-{XDIST_WORKER}"
 REDIS_URL = _redis_url if USING_REDIS else ""
 if USING_REDIS:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": f"test-{XDIST_WORKER}",
+            "KEY_PREFIX": f"test-{_RUN}",
         }
     }
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # socket_timeout: see base.py (redis-py 8 vs channels-redis BZPOPMIN).
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}], "prefix": f"asgi-test-{XDIST_WORKER}"},
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}], "prefix": f"asgi-test-{_RUN}"},
         }
     }
 else:
@@ -61,7 +64,7 @@ else:
     CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 
 CELERY_BROKER_URL = REDIS_URL or "memory://"
-CELERY_TASK_DEFAULT_QUEUE = f"celery-test-{XDIST_WORKER}"
+CELERY_TASK_DEFAULT_QUEUE = f"celery-test-{_RUN}"
 CELERY_TASK_ALWAYS_EAGER = True
 CELERY_TASK_EAGER_PROPAGATES = True
 
