@@ -18,6 +18,16 @@ from .roles import Role, role_can
 class User(AbstractUser):
     display_name = models.CharField(_("display name"), max_length=150, blank=True)
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="en")
+    # The workspace a browser session works in until the user switches: one they created, chose or
+    # switched to on accepting an invitation. Never guessed (a workspace named "0000" must not win).
+    default_workspace = models.ForeignKey(
+        "accounts.Workspace",
+        verbose_name=_("default workspace"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("user")
@@ -29,6 +39,22 @@ class User(AbstractUser):
     @property
     def label(self) -> str:
         return str(self)
+
+    def set_unusable_password(self) -> None:
+        super().set_unusable_password()
+        self._password_replaced = True
+
+    def save(self, *args, **kwargs) -> None:
+        # A new or unusable password (any flow: allauth's pages and headless API, the admin, a management
+        # command) revokes the user's bearer tokens. Django sets `_password` only in set_password() and
+        # clears it before the re-hash-on-login save, so an upgraded hash does not count as a change.
+        replaced = self.pk is not None and (
+            getattr(self, "_password", None) is not None or getattr(self, "_password_replaced", False)
+        )
+        super().save(*args, **kwargs)
+        if replaced:
+            self._password_replaced = False
+            ApiToken.objects.filter(user=self).delete()
 
 
 class Workspace(models.Model):
@@ -66,6 +92,52 @@ class Membership(models.Model):
 
     def can(self, capability: str) -> bool:
         return role_can(self.role, capability)
+
+
+class InvitationState(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    REVOKED = "revoked", _("Revoked")
+
+
+class Invitation(models.Model):
+    """An admin's offer of a role in a workspace; a Membership exists only once the invitee accepts.
+    `login` is what the admin typed (a username or an e-mail address, lower-cased) and is all the
+    admin ever sees, so inviting never tells whether an address has an account."""
+
+    workspace = models.ForeignKey(Workspace, on_delete=models.CASCADE, related_name="invitations")
+    login = models.CharField(_("username or e-mail address"), max_length=254)
+    # Who may accept: the user named by username, or anyone whose verified address is `email`.
+    invitee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="invitations"
+    )
+    email = models.EmailField(_("e-mail address"), blank=True)
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices, default=Role.WRITER)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.CharField(
+        _("state"), max_length=16, choices=InvitationState.choices, default=InvitationState.PENDING
+    )
+    created_at = models.DateTimeField(_("invited"), auto_now_add=True)
+    responded_at = models.DateTimeField(_("answered"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["workspace", "login"],
+                condition=models.Q(state="pending"),
+                name="invitation_one_pending_per_login",
+            )
+        ]
+        indexes = [models.Index(fields=["email", "state"]), models.Index(fields=["invitee", "state"])]
+
+    def __str__(self) -> str:
+        return f"{self.login} → {self.workspace} ({self.get_role_display()}, {self.get_state_display()})"
 
 
 def _hash_key(key: str) -> str:
