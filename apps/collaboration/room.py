@@ -1,7 +1,8 @@
 """The room server: one shared pycrdt document per open post per process.
 
-Every document update a client sends is appended to the PostgreSQL update log (group commit: all
-updates that arrive while one batch is being written go into the next) before it is relayed to anyone.
+Every document update a client sends is appended to the update log in the configured database (group
+commit: all updates that arrive while one batch is being written go into the next) before it is
+relayed to anyone.
 Rooms of the same post in other processes are reached through a channels-redis group, and every few
 seconds each room announces its state vector there so that a room which missed a message is healed.
 """
@@ -19,6 +20,7 @@ from typing import Any, Protocol
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.db import connections
+from django.utils import timezone
 from pycrdt import Doc, merge_updates
 
 from . import protocol
@@ -89,9 +91,31 @@ def _delete_set_digest(doc: Doc) -> str:
     return hashlib.blake2b(doc.get_update(doc.get_state()), digest_size=16).hexdigest()
 
 
+def _orm_write(rows: list[tuple[int, int | None, bytes]]) -> None:
+    """One batch of the update log through the ORM, in one transaction (the non-PostgreSQL path)."""
+    from django.db import transaction
+
+    from .models import DocumentUpdate
+
+    now = timezone.now()
+    with transaction.atomic():
+        DocumentUpdate.objects.bulk_create(
+            [
+                DocumentUpdate(post_id=post_id, user_id=user_id, data=data, created_at=now)
+                for post_id, user_id, data in rows
+            ]
+        )
+
+
 class UpdateLog:
-    """Appends updates to collaboration_documentupdate over one psycopg connection per process,
-    batching everything that queues up while the previous batch commits (group commit)."""
+    """Appends updates to collaboration_documentupdate, batching everything that queues up while the
+    previous batch commits (group commit: one transaction per batch).
+
+    On PostgreSQL a batch is one INSERT ... unnest() over a psycopg connection of its own per event
+    loop (one round trip, measured in benchmarks/bench_collab.py). On any other backend (the embedded
+    SQLite default) a batch is one bulk_create in one transaction through Django's ORM, on Django's
+    sync thread, so that it goes to the very database the rest of the app uses and SQLite's single
+    writer is taken once per batch."""
 
     def __init__(self) -> None:
         self._queue: list[tuple[int, int | None, bytes, asyncio.Future]] = []
@@ -109,20 +133,36 @@ class UpdateLog:
             self._task = asyncio.get_running_loop().create_task(self._run())
         await future
 
+    @staticmethod
+    def uses_psycopg() -> bool:
+        return connections["default"].vendor == "postgresql"
+
     async def _connect(self):
         import psycopg
 
         settings = connections["default"].settings_dict
+        # OPTIONS carries libpq parameters (sslmode, sslrootcert, connect_timeout, ...); Django-only
+        # keys of the PostgreSQL backend are not libpq's and stay out.
+        django_only = {"pool", "server_side_binding", "isolation_level", "assume_role", "context", "cursor_factory"}
+        options = {
+            key: str(value)
+            for key, value in (settings.get("OPTIONS") or {}).items()
+            if key not in django_only and isinstance(value, str | int)
+        }
         conninfo = psycopg.conninfo.make_conninfo(
             dbname=settings["NAME"],
             user=settings.get("USER") or None,
             password=settings.get("PASSWORD") or None,
             host=settings.get("HOST") or None,
             port=str(settings.get("PORT") or "") or None,
+            **options,
         )
         return await psycopg.AsyncConnection.connect(conninfo, autocommit=True)
 
     async def _write(self, batch) -> None:
+        if not self.uses_psycopg():
+            await database_sync_to_async(_orm_write)([(row[0], row[1], row[2]) for row in batch])
+            return
         if self._conn is None or self._conn.closed:
             self._conn = await self._connect()
         # One statement, so one round trip and one commit for the whole batch.
@@ -429,6 +469,8 @@ class Registry:
     def __init__(self) -> None:
         self.rooms: dict[int, Room] = {}
         self._loading: dict[int, asyncio.Future] = {}
+        # Rooms taken out of `rooms` whose stop (group leave, idle snapshot) is still running.
+        self.stopping: dict[int, Room] = {}  # id(room) -> room (rooms are dataclasses: unhashable)
         self.log = UpdateLog()
 
     async def join(self, post_id: int, conn) -> Room:
@@ -459,7 +501,11 @@ class Registry:
             return
         if self.rooms.get(room.post_id) is room:
             del self.rooms[room.post_id]
-        await room.stop()
+        self.stopping[id(room)] = room
+        try:
+            await room.stop()
+        finally:
+            self.stopping.pop(id(room), None)
         if not self.rooms and not self._loading:
             await self.log.close()
 
@@ -512,5 +558,6 @@ def registry() -> Registry:
 
 
 def open_rooms() -> int:
-    """How many rooms are loaded in this process, over all event loops (tests wait for 0)."""
-    return sum(len(reg.rooms) for loop, reg in _registries.items() if not loop.is_closed())
+    """How many rooms are loaded (or still stopping) in this process, over all event loops (tests wait
+    for 0: a stopping room may still be writing its idle snapshot)."""
+    return sum(len(reg.rooms) + len(reg.stopping) for loop, reg in _registries.items() if not loop.is_closed())
