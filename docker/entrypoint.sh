@@ -2,11 +2,16 @@
 # One image, several roles: web (uvicorn, HTTP + websockets), worker, beat, migrate, or any command.
 set -eu
 role="${1:-web}"
+# X-Forwarded-For / -Proto are believed only from FORWARDED_ALLOW_IPS (the TLS proxy's address, comma-
+# separated); from anyone else they are ignored, so a client cannot pick its own address (rate limits).
+case "${FORWARDED_ALLOW_IPS:-}" in
+  *"*"*) echo "FORWARDED_ALLOW_IPS must list the proxy's addresses, not *" >&2; exit 64 ;;
+esac
 case "$role" in
   web)
     shift || true
     exec uvicorn config.asgi:application --host 0.0.0.0 --port "${PORT:-8000}" \
-      --workers "${WEB_CONCURRENCY:-2}" --proxy-headers --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-*}" \
+      --workers "${WEB_CONCURRENCY:-2}" --proxy-headers --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
       --ws-max-size 33554432 --timeout-graceful-shutdown 20 --no-server-header "$@"
     ;;
   worker)

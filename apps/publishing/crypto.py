@@ -1,26 +1,17 @@
-"""Channel credentials at rest: Fernet with settings.FIELD_ENCRYPTION_KEY, else a key derived from SECRET_KEY."""
+"""Channel credentials at rest: Fernet with settings.CREDENTIALS_KEYS (apps.core.crypto); values stored
+under the older key derived from SECRET_KEY still decrypt."""
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
-from functools import lru_cache
 
-from cryptography.fernet import Fernet, InvalidToken
-from django.conf import settings
+from cryptography.fernet import InvalidToken, MultiFernet
 
-
-@lru_cache(maxsize=4)
-def _fernet(key: str, secret: str) -> Fernet:
-    if key:
-        return Fernet(key.encode())
-    derived = hashlib.sha256(b"trendoscope.publishing.credentials:" + secret.encode()).digest()
-    return Fernet(base64.urlsafe_b64encode(derived))
+from apps.core.crypto import credentials_fernet
 
 
-def fernet() -> Fernet:
-    return _fernet(getattr(settings, "FIELD_ENCRYPTION_KEY", "") or "", settings.SECRET_KEY)
+def fernet() -> MultiFernet:
+    return credentials_fernet("trendoscope.publishing.credentials:")
 
 
 def credentials_encrypt(*, secrets: dict) -> str:

@@ -7,6 +7,7 @@ from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from apps.core.env import env_bool, env_int, env_list, env_str
@@ -42,6 +43,7 @@ INSTALLED_APPS = [
     "django_celery_beat",
     "channels",
     "storages",
+    "csp",
     # wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -80,6 +82,7 @@ MIDDLEWARE = [
     "allauth.account.middleware.AccountMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "csp.middleware.CSPMiddleware",
     "apps.accounts.middleware.WorkspaceMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
@@ -100,6 +103,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "apps.accounts.context_processors.workspace",
+                "csp.context_processors.nonce",
             ],
         },
     },
@@ -178,6 +182,15 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+# Client addresses: the ASGI server (uvicorn --proxy-headers, trusting only FORWARDED_ALLOW_IPS) already
+# puts the client's address into REMOTE_ADDR, so neither DRF nor allauth reads X-Forwarded-For itself
+# (0 = REMOTE_ADDR). Set NUM_PROXIES only when proxies append to X-Forwarded-For and the server does not
+# resolve it; a client's own X-Forwarded-For never picks the throttle key.
+NUM_PROXIES = env_int("NUM_PROXIES", 0)
+ALLAUTH_TRUSTED_PROXY_COUNT = NUM_PROXIES
+# Failed token logins per username (any address) before POST /api/v1/auth/token/ answers 429.
+TOKEN_LOGIN_FAILURES = env_int("TOKEN_LOGIN_FAILURES", 5)
+TOKEN_LOGIN_FAILURE_WINDOW = env_int("TOKEN_LOGIN_FAILURE_WINDOW", 300)
 HEADLESS_CLIENTS = ("app", "browser")
 HEADLESS_SERVE_SPECIFICATION = False
 GUARDIAN_RAISE_403 = False
@@ -238,6 +251,13 @@ REST_FRAMEWORK = {
         "rest_framework.throttling.AnonRateThrottle",
         "rest_framework.throttling.UserRateThrottle",
     ],
+    "NUM_PROXIES": NUM_PROXIES,
+    "DEFAULT_PARSER_CLASSES": [
+        "apps.core.api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    "DEFAULT_METADATA_CLASS": "apps.core.api.metadata.Metadata",
     "DEFAULT_THROTTLE_RATES": {
         "anon": env_str("API_THROTTLE_ANON", "60/min"),
         "user": env_str("API_THROTTLE_USER", "1200/min"),
@@ -245,6 +265,8 @@ REST_FRAMEWORK = {
     },
     "TEST_REQUEST_DEFAULT_FORMAT": "json",
 }
+# Request bodies nesting deeper than this are refused before they are parsed (apps.core.api.parsers).
+API_JSON_MAX_DEPTH = env_int("API_JSON_MAX_DEPTH", 200)
 SPECTACULAR_SETTINGS = {
     "TITLE": "Trendoscope API",
     "DESCRIPTION": "The editorial API: sources, trends, personas, posts, collaboration and publishing.",
@@ -265,8 +287,45 @@ WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.databa
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 SITE_URL = WAGTAILADMIN_BASE_URL
 
+# --- uploads --------------------------------------------------------------------------------
+# Request bodies: Django refuses a non-file body above DATA_UPLOAD_MAX_MEMORY_SIZE; files above
+# FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file instead of memory. UPLOAD_MAX_BYTES caps every
+# upload request as a whole (apps.core.uploads.UploadLimitMiddleware checks Content-Length before the
+# body is read and counts the bytes read for chunked bodies).
+DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
+FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
+# An OPML file above this is refused before it is read.
+OPML_MAX_BYTES = env_int("OPML_MAX_BYTES", 5 * 1024 * 1024)
+
+# --- content security policy (django-csp) ---------------------------------------------------
+# Scripts only from our origin (or with the per-response nonce); no inline handlers. Style attributes
+# stay allowed (the editor colours remote cursors with them), <style> elements do not.
+CONTENT_SECURITY_POLICY = {
+    # Wagtail's admin, Django's admin and the Swagger page bring their own inline scripts.
+    "EXCLUDE_URL_PREFIXES": ["/cms/", "/admin/", "/api/docs/", "/documents/"],
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "style-src-attr": ["'unsafe-inline'"],
+        "img-src": ["'self'", "data:", "blob:", "https:"],
+        "media-src": ["'self'", "blob:", "https:"],
+        "font-src": ["'self'", "data:"],
+        "connect-src": [SELF],  # 'self' covers ws:/wss: to our own host
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
 # --- trendoscope ----------------------------------------------------------------------------
-# Fernet key for stored credentials (platform tokens, AI keys); derived from SECRET_KEY when unset.
+# Fernet keys for stored credentials (platform tokens, AI keys), comma-separated: the first encrypts,
+# all decrypt (rotation). FIELD_ENCRYPTION_KEY is the older name of one key. Data written before either
+# was set (with a key derived from SECRET_KEY) stays readable; production refuses to start without one.
+CREDENTIALS_KEYS = env_list("CREDENTIALS_KEYS", [])
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "")
 FETCH_ALLOW_PRIVATE_NETWORKS = env_bool("FETCH_ALLOW_PRIVATE_NETWORKS", False)
 WEBSOCKET_ALLOWED_ORIGINS = env_list("WEBSOCKET_ALLOWED_ORIGINS", [])

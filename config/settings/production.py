@@ -3,11 +3,53 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import DEFAULT_FROM_EMAIL, LOGGING, SECRET_KEY, STORAGES, env_bool, env_int, env_str
+from .base import (
+    CREDENTIALS_KEYS,
+    DEFAULT_FROM_EMAIL,
+    FIELD_ENCRYPTION_KEY,
+    LOGGING,
+    SECRET_KEY,
+    STORAGES,
+    env_bool,
+    env_int,
+    env_str,
+)
 
 DEBUG = False
-if SECRET_KEY.startswith("insecure-") or len(SECRET_KEY) < 50:
-    raise ImproperlyConfigured("Set DJANGO_SECRET_KEY to a long random value in production.")
+
+# The values shipped in .env.example and docker/env.example (and anything that reads like a placeholder)
+# are public: a server started with one of them has no secret at all.
+SAMPLE_SECRET_KEYS = {
+    "change-me-to-a-long-random-string-of-at-least-fifty-characters",
+    "replace-with-the-output-of-python-c-import-secrets-print-secrets-token-urlsafe-64",
+}
+_PLACEHOLDER_WORDS = ("insecure", "change-me", "changeme", "replace-", "replace_me", "example", "secret-key")
+
+
+def secret_key_problem(key: str) -> str | None:
+    """Why `key` cannot be a production SECRET_KEY (None when it can)."""
+    lowered = key.strip().lower()
+    if len(key) < 50:
+        return "shorter than 50 characters"
+    if lowered in SAMPLE_SECRET_KEYS or any(word in lowered for word in _PLACEHOLDER_WORDS):
+        return "a sample or placeholder value"
+    if len(set(key)) < 16:
+        return "too few distinct characters"
+    return None
+
+
+_problem = secret_key_problem(SECRET_KEY)
+if _problem:
+    raise ImproperlyConfigured(
+        f"Set DJANGO_SECRET_KEY to a long random value in production (the current one is {_problem}): "
+        'python -c "import secrets; print(secrets.token_urlsafe(64))"'
+    )
+if not (CREDENTIALS_KEYS or FIELD_ENCRYPTION_KEY):
+    raise ImproperlyConfigured(
+        "Set CREDENTIALS_KEYS to a Fernet key in production (stored platform and AI credentials are encrypted "
+        'with it, not with DJANGO_SECRET_KEY): python -c "from cryptography.fernet import Fernet; '
+        'print(Fernet.generate_key().decode())"'
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)

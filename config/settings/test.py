@@ -77,6 +77,8 @@ REST_FRAMEWORK = {
     **REST_FRAMEWORK,
     "DEFAULT_THROTTLE_RATES": {"anon": "10000/min", "user": "100000/min", "login": "10000/min"},
 }
+# Tests that need the per-username token-login limit lower it themselves.
+TOKEN_LOGIN_FAILURES = 10000
 MEDIA_ROOT = SQLITE_PATH.with_name("test-media")
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True

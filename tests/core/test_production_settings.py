@@ -11,6 +11,7 @@ import warnings
 from pathlib import Path
 
 import pytest
+from cryptography.fernet import Fernet
 
 ROOT = Path(__file__).resolve().parents[2]
 CHECK_ID = re.compile(r"\(([\w.]+)\.([WE]\d+)\)")
@@ -21,6 +22,7 @@ def _production_env(**extra: str) -> dict:
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings.production",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(64),
+        CREDENTIALS_KEYS=Fernet.generate_key().decode(),
         DATABASE_URL="postgres://trendoscope:secret@db.internal:5432/trendoscope",
         REDIS_URL="redis://redis.internal:6379/0",
         DJANGO_ALLOWED_HOSTS="news.example.com",
@@ -60,7 +62,26 @@ def test_check_deploy_has_no_warnings():
     assert "System check identified no issues" in output or not ours
 
 
-@pytest.mark.parametrize("key", ["short", "insecure-local-development-key-change-me-0123456789-0123456789"])
+SAMPLE_KEYS = [
+    line.split("=", 1)[1].split("#", 1)[0].strip()
+    for name in (".env.example", "docker/env.example")
+    for line in (ROOT / name).read_text().splitlines()
+    if line.lstrip("# ").startswith("DJANGO_SECRET_KEY=") and line.split("=", 1)[1].split("#", 1)[0].strip()
+]
+
+
+@pytest.mark.parametrize(
+    "key",
+    [
+        "short",
+        "insecure-local-development-key-change-me-0123456789-0123456789",
+        # the sample values shipped in the repository (once in .env.example, still in docker/env.example)
+        "change-me-to-a-long-random-string-of-at-least-fifty-characters",
+        "replace-with-the-output-of-python-c-import-secrets-print-secrets-token-urlsafe-64",
+        *SAMPLE_KEYS,
+        "a" * 80,
+    ],
+)
 def test_production_refuses_a_weak_secret_key(key):
     result = _check(_production_env(DJANGO_SECRET_KEY=key))
     assert result.returncode != 0
@@ -85,3 +106,11 @@ def test_production_is_secure_by_default():
         "django.core.mail.backends.smtp.EmailBackend",
         "whitenoise.storage.CompressedManifestStaticFilesStorage",
     ]
+
+
+def test_production_needs_a_credentials_key_of_its_own():
+    env = _production_env()
+    del env["CREDENTIALS_KEYS"]
+    result = _check(env)
+    assert result.returncode != 0
+    assert "CREDENTIALS_KEYS" in result.stderr

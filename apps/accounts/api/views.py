@@ -3,7 +3,6 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, mixins, permissions, status, viewsets
 from rest_framework.response import Response
-from rest_framework.throttling import ScopedRateThrottle
 from rest_framework.views import APIView
 
 from apps.core.errors import NotFound
@@ -18,13 +17,14 @@ from .serializers import (
     TokenResponseSerializer,
     WorkspaceSerializer,
 )
+from .throttling import LoginRateThrottle, login_failure_record, login_failures_clear, login_failures_wait
 
 
 class TokenView(APIView):
     """Exchange a username (or e-mail) and password for a bearer token; DELETE revokes the one in use."""
 
     permission_classes = [permissions.AllowAny]
-    throttle_classes = [ScopedRateThrottle]
+    throttle_classes = [LoginRateThrottle]
     throttle_scope = "login"
 
     @extend_schema(request=TokenRequestSerializer, responses={201: TokenResponseSerializer})
@@ -32,12 +32,16 @@ class TokenView(APIView):
         data = TokenRequestSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         login = data.validated_data["username"]
+        if (wait := login_failures_wait(login)) is not None:
+            raise exceptions.Throttled(wait=wait, detail=_("Too many failed logins for this account; try again later."))
         user = authenticate(request, username=login, password=data.validated_data["password"])
         if user is None and "@" in login:
             match = User.objects.filter(email__iexact=login).first()
             user = match and authenticate(request, username=match.username, password=data.validated_data["password"])
         if not user:
+            login_failure_record(login)
             raise exceptions.AuthenticationFailed(_("Wrong username or password."))
+        login_failures_clear(login)
         token, key = services.api_token_issue(user=user, name=data.validated_data["name"])
         body = {"token": key, "expires_at": token.expires_at, "user": user}
         return Response(TokenResponseSerializer(body).data, status=status.HTTP_201_CREATED)

@@ -2,20 +2,14 @@
 
 from __future__ import annotations
 
-import base64
-import hashlib
+from cryptography.fernet import InvalidToken, MultiFernet
 
-from cryptography.fernet import Fernet, InvalidToken
-from django.conf import settings
+from apps.core.crypto import credentials_fernet
 
 
-def _fernet() -> Fernet:
-    key = settings.FIELD_ENCRYPTION_KEY
-    if not key:
-        # Derived from SECRET_KEY so a fresh install works; set FIELD_ENCRYPTION_KEY in production
-        # so rotating SECRET_KEY does not make stored keys unreadable.
-        key = base64.urlsafe_b64encode(hashlib.sha256(f"trendoscope-fields:{settings.SECRET_KEY}".encode()).digest())
-    return Fernet(key)
+def _fernet() -> MultiFernet:
+    # settings.CREDENTIALS_KEYS encrypt; values stored under the SECRET_KEY-derived key still decrypt.
+    return credentials_fernet("trendoscope-fields:")
 
 
 def secret_encrypt(value: str) -> str:
