@@ -4,7 +4,9 @@ The consumer only routes: it checks Origin and access, decodes frames and hands 
 
 from __future__ import annotations
 
+import json
 import logging
+import re
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
@@ -16,7 +18,8 @@ from apps.core.consumers import origin_allowed
 from . import protocol
 from .conf import collab_setting
 from .room import DocumentTooLarge, registry
-from .selectors import room_access_for
+from .selectors import presence_color, room_access_for
+from .yupdate import room_guard
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +29,11 @@ CLOSE_PROTOCOL = 4400
 CLOSE_TOO_LARGE = 4413
 CLOSE_SERVER = 4500
 
+# Presence colours are CSS: only #rrggbb reaches other people's pages.
+_COLOR = re.compile(r"#[0-9a-fA-F]{6}")
+# A connection is one Y.Doc, so one awareness client id; a few allow for a client that re-creates its doc.
+MAX_CLIENT_IDS = 4
+
 
 class PostDocumentConsumer(AsyncWebsocketConsumer):
     # The room, not each connection, listens on the channel layer: an alias that is not configured
@@ -34,6 +42,8 @@ class PostDocumentConsumer(AsyncWebsocketConsumer):
     room = None
     user_id: int | None = None
     can_edit = False
+    display_name = ""
+    color = ""
 
     async def dispatch(self, message) -> None:
         # Channels closes stale Django database connections (a hop to the sync thread) before every
@@ -54,6 +64,9 @@ class PostDocumentConsumer(AsyncWebsocketConsumer):
             await self.close(code=CLOSE_FORBIDDEN)
             return
         self.user_id = user.pk
+        self.display_name = user.get_full_name() or user.get_username()
+        self.color = presence_color(user.pk)
+        self.client_ids: set[int] = set()
         self.can_edit = access.can_edit
         self.read_only_reason = access.read_only_reason
         # y-websocket clients send the token as a "bearer.<token>" subprotocol when they cannot set
@@ -62,6 +75,7 @@ class PostDocumentConsumer(AsyncWebsocketConsumer):
         await self.accept(subprotocol=subprotocol)
         try:
             self.room = await registry().join(post_id, self)
+            room_guard(self.room)  # indexes the document the first time (see yupdate)
         except Exception:
             logger.exception("could not open the room of post %s", post_id)
             await self.close(code=CLOSE_SERVER)
@@ -81,15 +95,19 @@ class PostDocumentConsumer(AsyncWebsocketConsumer):
     async def receive(self, text_data=None, bytes_data=None) -> None:
         if self.room is None:
             return
-        if bytes_data is None or len(bytes_data) > collab_setting("MAX_FRAME_BYTES"):
-            await self._reject(CLOSE_PROTOCOL)
+        if bytes_data is None:
+            await self._reject(CLOSE_PROTOCOL, "binary frames only")
+            return
+        if len(bytes_data) > collab_setting("MAX_FRAME_BYTES"):
+            await self._reject(CLOSE_PROTOCOL, "frame too large")
             return
         try:
-            for message in protocol.decode(bytes_data):
+            for message in protocol.decode(bytes_data, max_awareness_bytes=collab_setting("MAX_AWARENESS_BYTES")):
                 await self._handle(message)
         except protocol.ProtocolError as exc:
+            # Only this connection closes; the room and everyone else in it carry on.
             logger.info("closing a connection to post %s: %s", self.room.post_id if self.room else "?", exc)
-            await self._reject(CLOSE_PROTOCOL)
+            await self._reject(CLOSE_PROTOCOL, str(exc))
         except DocumentTooLarge:
             await self.send_frame(
                 protocol.permission_denied(
@@ -108,22 +126,58 @@ class PostDocumentConsumer(AsyncWebsocketConsumer):
                 await room.wait_durable()
                 await self.send_frame(protocol.sync_step2(room.step2_for(message.payload)))
             elif self.can_edit:
+                if message.payload != protocol.EMPTY_UPDATE:
+                    # Before the document or the log sees it: nesting and references (yupdate).
+                    room_guard(room).check(message.payload)
                 await room.apply_client_update(message.payload, origin=self, user_id=self.user_id)
             # Read-only users' document updates are dropped here, never applied nor stored.
         elif isinstance(message, protocol.AwarenessMessage):
-            if len(message.payload) > collab_setting("MAX_AWARENESS_BYTES"):
-                raise protocol.ProtocolError("awareness state too large")
-            await room.apply_awareness(message, origin=self)
+            own = self._own_awareness(message)
+            if own is not None:
+                await room.apply_awareness(own, origin=self)
         elif isinstance(message, protocol.QueryAwarenessMessage):
             frame = room.awareness_frame()
             if frame:
                 await self.send_frame(frame)
 
-    async def _reject(self, code: int) -> None:
+    def _own_awareness(self, message: protocol.AwarenessMessage) -> protocol.AwarenessMessage | None:
+        """The message as this connection may say it: only its own client ids, and in every state the
+        identity of the connection's user (id, name) and a colour that is a colour. Read-only users
+        keep their cursor."""
+        room = self.room
+        entries = []
+        for client_id, clock, text in message.entries:
+            if client_id not in self.client_ids:
+                owner = room.awareness_owner.get(client_id)
+                # Someone else's presence (here or in another process) is not this connection's to set;
+                # the same user's stale connection (a reconnect the server has not noticed yet) is.
+                theirs = client_id in room.awareness and getattr(owner, "user_id", None) != self.user_id
+                if theirs or len(self.client_ids) >= MAX_CLIENT_IDS:
+                    continue
+                self.client_ids.add(client_id)
+            if text != "null":
+                state = protocol.loads_shallow(text)
+                if not isinstance(state, dict):
+                    raise protocol.ProtocolError("awareness state is not an object")
+                claimed = state.get("user")
+                color = claimed.get("color") if isinstance(claimed, dict) else None
+                state["user"] = {
+                    "id": self.user_id,
+                    "name": self.display_name,
+                    "color": color if isinstance(color, str) and _COLOR.fullmatch(color) else self.color,
+                }
+                text = json.dumps(state, ensure_ascii=False, separators=(",", ":"))
+            entries.append((client_id, clock, text))
+        if not entries:
+            return None
+        return protocol.AwarenessMessage(protocol.awareness_payload(entries), tuple(entries))
+
+    async def _reject(self, code: int, reason: str = "") -> None:
         room, self.room = self.room, None
         if room is not None:
             await room.leave(self)
-        await self.close(code=code)
+        # A close reason is at most 123 bytes of UTF-8.
+        await self.close(code=code, reason=reason.encode()[:120].decode(errors="ignore") or None)
 
     # ----- what the room calls
     async def send_frame(self, frame: bytes) -> None:

@@ -4,6 +4,7 @@ a frame that does not parse exactly raises ProtocolError, which closes only that
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 
 MESSAGE_SYNC = 0
@@ -91,6 +92,38 @@ class QueryAwarenessMessage:
 Message = SyncMessage | AwarenessMessage | QueryAwarenessMessage
 
 
+# Awareness states are small flat objects (y-prosemirror: a user and a cursor, four levels at most).
+MAX_JSON_DEPTH = 32
+
+
+_JSON_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.S)
+_JSON_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def json_depth(text: str) -> int:
+    """How deeply brackets nest in a JSON text (strings skipped), found without parsing or recursion,
+    so that a hostile text nested 200,000 levels deep never reaches json.loads."""
+    depth = deepest = 0
+    for char in _JSON_BRACKET.findall(_JSON_STRING.sub("", text)):
+        if char == "[" or char == "{":
+            depth += 1
+            if depth > deepest:
+                deepest = depth
+        else:
+            depth -= 1
+    return deepest
+
+
+def loads_shallow(text: str, *, max_depth: int = MAX_JSON_DEPTH):
+    """json.loads for untrusted text: ProtocolError if it nests deeper than max_depth or is not JSON."""
+    if ("[" in text or "{" in text) and json_depth(text) > max_depth:
+        raise ProtocolError("JSON nested too deeply")
+    try:
+        return json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        raise ProtocolError("not JSON") from exc
+
+
 def parse_awareness(payload: bytes) -> tuple[tuple[int, int, str], ...]:
     reader = _Reader(payload)
     count = reader.var_uint()
@@ -103,17 +136,18 @@ def parse_awareness(payload: bytes) -> tuple[tuple[int, int, str], ...]:
         raw = reader.var_bytes()
         try:
             text = raw.decode("utf-8")
-            json.loads(text)
-        except (UnicodeDecodeError, ValueError) as exc:
-            raise ProtocolError("awareness state is not JSON") from exc
+        except UnicodeDecodeError as exc:
+            raise ProtocolError("awareness state is not UTF-8") from exc
+        loads_shallow(text)
         entries.append((client_id, clock, text))
     if not reader.done():
         raise ProtocolError("trailing bytes in awareness update")
     return tuple(entries)
 
 
-def decode(frame: bytes) -> list[Message]:
-    """All messages in one websocket frame (y-websocket sends one, but concatenation is legal)."""
+def decode(frame: bytes, *, max_awareness_bytes: int | None = None) -> list[Message]:
+    """All messages in one websocket frame (y-websocket sends one, but concatenation is legal).
+    An awareness message over `max_awareness_bytes` is refused before its states are read."""
     reader = _Reader(frame)
     messages: list[Message] = []
     if not frame:
@@ -127,6 +161,8 @@ def decode(frame: bytes) -> list[Message]:
             messages.append(SyncMessage(step, reader.var_bytes()))
         elif kind == MESSAGE_AWARENESS:
             payload = reader.var_bytes()
+            if max_awareness_bytes is not None and len(payload) > max_awareness_bytes:
+                raise ProtocolError("awareness state too large")
             messages.append(AwarenessMessage(payload, parse_awareness(payload)))
         elif kind == MESSAGE_QUERY_AWARENESS:
             messages.append(QueryAwarenessMessage())
