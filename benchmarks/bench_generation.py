@@ -171,7 +171,7 @@ def _overhead(workspace, user, item, persona, fake) -> tuple[list[_Series], list
     """Rounds of: offline, offline as a worker, OpenAI-compatible, baseline, interleaved."""
     from celery.fixups.django import DjangoWorkerFixup
 
-    from apps.posts.generation.documents import markup_to_document
+    from apps.posts.document import markup_to_document
     from config.celery import app as celery_app
 
     fixup = DjangoWorkerFixup(celery_app)

@@ -101,7 +101,7 @@ def __getattr__(name: str):
 
 def _workspace_with_posts(slug: str, count: int):
     from apps.accounts.models import Membership, User, Workspace
-    from apps.posts.body import render_body, text_to_document
+    from apps.posts.document import render_body, text_to_document
     from apps.posts.models import Post
 
     workspace, _ = Workspace.objects.get_or_create(slug=slug, defaults={"name": slug})

@@ -5,8 +5,8 @@ from __future__ import annotations
 from .services import document_live_body, on_post_saved, on_post_transitioned
 
 
-def post_saved_receiver(sender, *, post, user=None, kind: str = "", body_changed: bool = True, **kwargs) -> None:
-    on_post_saved(post=post, user=user, kind=kind, body_changed=body_changed)
+def post_saved_receiver(sender, *, post, user=None, body_changed: bool = True, base_json=None, **kwargs) -> None:
+    on_post_saved(post=post, user=user, body_changed=body_changed, base_json=base_json)
 
 
 def post_live_body_receiver(sender, *, post, **kwargs) -> dict | None:

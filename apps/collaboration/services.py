@@ -4,7 +4,6 @@ revision, a save from outside the live editor) as a forward edit that live rooms
 
 from __future__ import annotations
 
-import contextvars
 import logging
 from datetime import timedelta
 
@@ -15,18 +14,15 @@ from django.utils.translation import gettext as _
 from pycrdt import Doc
 
 from apps.core.errors import Forbidden
+from apps.posts.document import render_body
+from apps.posts.document.ydoc import doc_apply_change, doc_replace_with_json, doc_to_json
 from apps.posts.models import Post
 
 from .conf import collab_setting
 from .models import DocumentCheckpoint, DocumentUpdate
-from .prosemirror import doc_replace_with_json, doc_to_json
 from .selectors import document_rows
 
 logger = logging.getLogger(__name__)
-
-# Set while this app itself saves the post, so that the post_saved receiver does not echo the save
-# back into the live document.
-_saving_snapshot: contextvars.ContextVar[bool] = contextvars.ContextVar("collab_saving_snapshot", default=False)
 
 
 def _seed(*, post_id: int) -> bytes:
@@ -109,7 +105,6 @@ def _last_editor(*, post_id: int):
 def document_snapshot(*, post_id: int, reason: str = "", user=None):
     """Save the live document into the post (and so a new Revision) when it differs from the saved
     body. Returns the Revision made, or None when nothing changed."""
-    from apps.posts.body import render_body
     from apps.posts.services.posts import post_update
 
     post = Post.objects.filter(pk=post_id).first()
@@ -125,20 +120,19 @@ def document_snapshot(*, post_id: int, reason: str = "", user=None):
         "activity": _("Live editing (periodic snapshot)"),
         "transition": _("Live editing (snapshot at workflow change)"),
     }
-    token = _saving_snapshot.set(True)
     try:
+        # base_json=live: the save was taken from the live document, so nothing goes back into it.
         updated = post_update(
             post=post,
             user=user,
             expected_version=None,
             body_json=live,
+            base_json=live,
             reason=reasons.get(reason, reason or _("Live editing")),
         )
     except Forbidden:
         logger.warning("snapshot of post %s skipped: %s may no longer edit it", post_id, user)
         return None
-    finally:
-        _saving_snapshot.reset(token)
     DocumentCheckpoint.objects.filter(post_id=post_id).update(snapshot_at=timezone.now())
     return updated.revisions.order_by("-number").first()
 
@@ -155,33 +149,45 @@ def _broadcast_update(post_id: int, update: bytes) -> None:
         logger.warning("could not notify live rooms of post %s", post_id, exc_info=True)
 
 
-def document_apply_json(*, post_id: int, body_json: dict, user=None) -> bytes | None:
-    """Make the shared document equal to body_json as a new forward edit: written to the log, then
-    sent to the rooms that have the post open. Returns the update, or None if nothing differed."""
-    from apps.posts.body import render_body
-
+def document_apply_json(*, post_id: int, body_json: dict, base_json: dict | None = None, user=None) -> bytes | None:
+    """Bring a change made outside the live editor into the shared document, as a new forward edit:
+    written to the log, then sent to the rooms that have the post open. With `base_json` (the
+    document the change was made from) only what changed from base to body is applied, so whatever
+    others typed meanwhile is kept; without it the shared document is made equal to body (a
+    restore). Returns the update, or None if nothing differed."""
     doc = document_build(post_id=post_id)
-    current, _html, _text = render_body(body_json=doc_to_json(doc))
     target, _html, _text = render_body(body_json=body_json)
-    if current == target:
-        return None
     before = doc.get_state()
-    doc_replace_with_json(doc, target)
+    if base_json is None:
+        current, _html, _text = render_body(body_json=doc_to_json(doc))
+        if current == target:
+            return None
+        doc_replace_with_json(doc, target)
+    else:
+        base, _html, _text = render_body(body_json=base_json)
+        if not doc_apply_change(doc, base=base, target=target):
+            return None
     update = doc.get_update(before)
     DocumentUpdate.objects.create(post_id=post_id, user=user if getattr(user, "pk", None) else None, data=update)
     transaction.on_commit(lambda: _broadcast_update(post_id, update))
     return update
 
 
-def on_post_saved(*, post: Post, user=None, kind: str = "", body_changed: bool = True, **_kwargs) -> None:
+def on_post_saved(
+    *, post: Post, user=None, body_changed: bool = True, base_json: dict | None = None, **_kwargs
+) -> None:
     """A save from outside the live editor (revision restore, suggestion accepted, API edit) reaches
-    the live document as a forward edit; the app's own snapshots and saves that left the text alone
-    are skipped."""
-    if _saving_snapshot.get() or not body_changed:
+    the live document as a forward edit of what it changed; saves that left the text alone are skipped."""
+    if not body_changed:
         return
     if not DocumentCheckpoint.objects.filter(post_id=post.pk).exists():
         return  # nobody has opened it live yet: the room will seed from the saved body
-    document_apply_json(post_id=post.pk, body_json=post.body_json, user=user)
+    document_apply_json(
+        post_id=post.pk,
+        body_json=post.body_json,
+        base_json=base_json,
+        user=user,
+    )
 
 
 def document_live_body(*, post_id: int) -> dict | None:

@@ -6,7 +6,7 @@ from apps.personas.models import Persona
 from apps.trends.models import Trend
 
 from . import services
-from .body import html_to_document
+from .document import html_to_document
 from .models import Post
 
 DEMO_POSTS = [

@@ -16,8 +16,7 @@ from apps.core.models import AuditEntry
 from apps.core.permissions import membership_for
 
 from .access import PostAccess, require_view
-from .body import render_body
-from .diff import Diff, diff_texts
+from .document import Diff, diff_texts, render_body
 from .models import (
     Comment,
     Notification,

@@ -6,6 +6,9 @@ import StarterKit from "@tiptap/starter-kit";
 import { Plugin, PluginKey } from "@tiptap/pm/state";
 import { Decoration, DecorationSet } from "@tiptap/pm/view";
 import { subscribe } from "./app.js";
+import { documentText, locateAnchor, rangeToOffsets, textSlice } from "./lib/document.js";
+
+export { documentText, locateAnchor };
 
 const CONTEXT = 32;
 
@@ -37,70 +40,23 @@ export async function api(url, { method = "GET", body } = {}) {
   return data;
 }
 
-// The plain text of the document as the server derives it (text blocks joined by "\n"), with a map from
-// text offsets to document positions.
-export function documentText(doc) {
-  let text = "";
-  const positions = [];
-  let first = true;
-  doc.descendants((node, pos) => {
-    if (node.isTextblock) {
-      if (!first) { text += "\n"; positions.push(pos); }
-      first = false;
-      node.forEach((child, offset) => {
-        const start = pos + 1 + offset;
-        if (child.isText) {
-          for (let i = 0; i < child.text.length; i++) { text += child.text[i]; positions.push(start + i); }
-        } else if (child.type.name === "hardBreak") {
-          text += "\n"; positions.push(start);
-        }
-      });
-      return false;
-    }
-    return true;
-  });
-  return { text, positions, end: doc.content.size };
-}
-
-function offsetToPos(map, offset) {
-  if (offset < map.positions.length) return map.positions[offset];
-  return map.positions.length ? map.positions[map.positions.length - 1] + 1 : 1;
-}
-
-// Where an anchor (quote + context) is in the document now; null if it is gone.
-export function locateAnchor(doc, anchor) {
-  if (!anchor || !anchor.quote) return null;
-  const map = documentText(doc);
-  let best = null;
-  let at = map.text.indexOf(anchor.quote);
-  while (at !== -1) {
-    const distance = anchor.start == null ? 0 : Math.abs(at - anchor.start);
-    if (best === null || distance < best.distance) best = { at, distance };
-    at = map.text.indexOf(anchor.quote, at + 1);
-  }
-  if (!best) return null;
-  const from = offsetToPos(map, best.at);
-  const to = offsetToPos(map, best.at + anchor.quote.length - 1) + 1;
-  return { from, to };
-}
-
-// The selection as an anchor the API understands: the quote, context around it and the text offset.
+// The selection as an anchor the API understands: the quote, context around it and the text offsets
+// (code points, as the server counts them).
 export function selectionAnchor(editor) {
   const { from, to, empty } = editor.state.selection;
   if (empty) return null;
   const map = documentText(editor.state.doc);
-  let start = map.positions.findIndex((p) => p >= from);
-  let end = map.positions.findIndex((p) => p >= to);
-  if (start === -1) return null;
-  if (end === -1) end = map.text.length;
-  const quote = map.text.slice(start, end);
+  const range = rangeToOffsets(map, from, to);
+  if (!range) return null;
+  const { start, end } = range;
+  const quote = textSlice(map, start, end);
   if (!quote.trim()) return null;
   return {
     quote,
     start,
     end,
-    prefix: map.text.slice(Math.max(0, start - CONTEXT), start),
-    suffix: map.text.slice(end, end + CONTEXT),
+    prefix: textSlice(map, Math.max(0, start - CONTEXT), start),
+    suffix: textSlice(map, end, end + CONTEXT),
   };
 }
 

@@ -9,8 +9,9 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from apps.collaboration.prosemirror import doc_to_text
 from apps.collaboration.services import document_build, document_snapshot
+from apps.posts.document import document_to_text
+from apps.posts.document.ydoc import doc_to_json
 from apps.posts.models import Post, Revision
 
 from .conftest import run_async
@@ -81,7 +82,7 @@ def test_restoring_a_revision_is_a_forward_edit_in_the_live_document(live, post,
         await restore_and_watch(client)
 
     run_async(scenario())
-    assert doc_to_text(document_build(post_id=post.pk)) == "Seed"
+    assert document_to_text(doc_to_json(document_build(post_id=post.pk))) == "Seed"
     reasons = list(Revision.objects.filter(post=post).order_by("number").values_list("reason", flat=True))
     assert any("Restored" in reason for reason in reasons)
 

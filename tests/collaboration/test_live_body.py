@@ -8,8 +8,9 @@ import pytest
 from pycrdt import Doc, XmlFragment
 
 from apps.collaboration.models import DocumentUpdate
-from apps.collaboration.prosemirror import FRAGMENT, doc_replace_with_json, doc_to_json, doc_to_text
 from apps.collaboration.services import document_build, document_load
+from apps.posts.document import document_to_text
+from apps.posts.document.ydoc import FRAGMENT, doc_replace_with_json, doc_to_json
 from apps.posts.models import Post, PostState
 from apps.posts.services import comments as comment_services
 from apps.posts.services import suggestions as suggestion_services
@@ -64,7 +65,7 @@ def test_accepting_a_suggestion_keeps_the_live_edits(live_post, writer, editor, 
         suggestion_services.suggestion_accept(suggestion=suggestion, user=editor)
     live_post.refresh_from_db()
     assert live_post.body_text == "Breaking:\nThe quick brown fox.\nJumps over the sleepy cat."
-    assert doc_to_text(document_build(post_id=live_post.pk)) == live_post.body_text
+    assert document_to_text(doc_to_json(document_build(post_id=live_post.pk))) == live_post.body_text
 
 
 def test_saving_the_title_records_the_live_text_and_leaves_the_live_document_alone(
@@ -77,7 +78,7 @@ def test_saving_the_title_records_the_live_text_and_leaves_the_live_document_alo
     assert updated.body_text.endswith("Live line.")
     assert updated.revisions.order_by("-number").first().body_text.endswith("Live line.")
     assert DocumentUpdate.objects.filter(post=live_post).count() == rows  # nothing written back
-    assert doc_to_text(document_build(post_id=live_post.pk)).endswith("Live line.")
+    assert document_to_text(doc_to_json(document_build(post_id=live_post.pk))).endswith("Live line.")
 
 
 def test_a_server_side_change_replaces_only_the_blocks_that_differ():

@@ -10,8 +10,8 @@ import pytest
 import websockets
 
 from apps.collaboration.models import DocumentCheckpoint, DocumentUpdate
-from apps.collaboration.prosemirror import doc_to_json
 from apps.collaboration.services import document_build
+from apps.posts.document.ydoc import doc_to_json
 
 from .conftest import run_async, run_node_client
 from .ycli import YClient

@@ -1,4 +1,4 @@
-from apps.posts.generation.documents import markup_to_document, markup_to_html, word_diff
+from apps.posts.document import diff_ops, markup_to_document, markup_to_html
 from apps.posts.generation.drafting import fix_grammar, refine_offline
 from apps.posts.generation.providers.base import PersonaBrief
 
@@ -15,7 +15,7 @@ def test_markup_becomes_editor_document_and_safe_html():
 
 
 def test_word_diff_marks_insertions_and_deletions():
-    ops = word_diff("the quick fox", "the slow fox")
+    ops = diff_ops("the quick fox", "the slow fox")
     assert {"op": "delete", "text": "quick"} in ops and {"op": "insert", "text": "slow"} in ops
 
 

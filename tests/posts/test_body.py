@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from apps.posts.anchors import anchor_from_range, anchor_locate
-from apps.posts.body import (
+from apps.posts.document import (
+    diff_texts,
     document_clean,
     document_replace_range,
     document_to_html,
@@ -11,7 +12,6 @@ from apps.posts.body import (
     html_to_document,
     render_body,
 )
-from apps.posts.diff import diff_texts
 
 
 def test_render_every_node_and_mark():

@@ -2,7 +2,9 @@
 plain text are derived from it here. HTML from API clients is sanitized and turned into a document.
 
 Plain text is the text of each text block (paragraph, heading, code block) joined with "\\n"; a hard break
-is also "\\n". Comment and suggestion anchors are offsets into this text (see anchors.py).
+is also "\\n". Comment and suggestion anchors are offsets into this text (see anchors.py), counted in
+Unicode code points (Python's str indexes) everywhere: the editor converts its UTF-16 positions at the
+edge (frontend/src/lib/document.js) and the Yjs conversion its UTF-8 bytes (ydoc.py).
 """
 
 from __future__ import annotations
@@ -26,7 +28,10 @@ TEXTBLOCKS = {"paragraph", "heading", "codeBlock"}
 CONTAINERS = {"doc", "blockquote", "listItem", "bulletList", "orderedList"}
 LEAF_BLOCKS = {"horizontalRule", "image"}
 INLINE_LEAVES = {"hardBreak"}
-MARKS = {"bold", "italic", "strike", "code", "underline", "link"}
+# Marks in the order a text node lists them (ProseMirror keeps them in schema order; one order makes
+# documents from every path compare equal).
+MARK_ORDER = ("link", "bold", "italic", "strike", "underline", "code")
+MARKS = set(MARK_ORDER)
 MAX_DEPTH = 40
 
 
@@ -59,7 +64,19 @@ def _clean_marks(marks: Any) -> list[dict]:
             cleaned.append({"type": "link", "attrs": {"href": href[:2000]}})
         else:
             cleaned.append({"type": mark["type"]})
-    return cleaned
+    unique = {mark["type"]: mark for mark in reversed(cleaned)}  # the first of each kind wins
+    return [unique[kind] for kind in MARK_ORDER if kind in unique]
+
+
+def _merge_text(inline: list[dict]) -> list[dict]:
+    """Adjacent text nodes with the same marks become one (as ProseMirror normalizes them)."""
+    out: list[dict] = []
+    for node in inline:
+        if out and node["type"] == "text" and out[-1]["type"] == "text" and out[-1].get("marks") == node.get("marks"):
+            out[-1] = {**out[-1], "text": out[-1]["text"] + node["text"]}
+        else:
+            out.append(node)
+    return out
 
 
 def _clean_node(node: Any, depth: int) -> list[dict]:
@@ -96,6 +113,7 @@ def _clean_node(node: Any, depth: int) -> list[dict]:
         if kind == "codeBlock":
             out["attrs"] = {"language": str(attrs.get("language") or "")[:40] or None}
             inline = [{"type": "text", "text": c["text"]} if c["type"] == "text" else c for c in inline]
+        inline = _merge_text(inline)
         if inline:
             out["content"] = inline
         return [out]
@@ -270,8 +288,9 @@ def document_replace_range(doc: dict, start: int, end: int, replacement: str) ->
             if new_text:
                 child = {**child, "text": new_text}
                 new_content.append(child)
-        if not block.get("content") and not inserted and offset == start and replacement:
-            new_content.append({"type": "text", "text": replacement})
+        if not inserted and offset == start:  # at the end of this block (or in an empty one)
+            if replacement:
+                new_content.append({"type": "text", "text": replacement})
             inserted = True
         if new_content:
             block["content"] = new_content
@@ -361,6 +380,9 @@ class _DocumentBuilder(HTMLParser):
             self.top.setdefault("content", []).append(node)
         elif tag in _MARK_TAGS:
             if tag == "code" and self.top["type"] == "codeBlock":
+                language = re.match(r"language-([\w+#.-]{1,40})", attrs.get("class") or "")
+                if language:
+                    self.top["attrs"] = {"language": language.group(1)}
                 return
             mark: dict = {"type": _MARK_TAGS[tag]}
             if tag == "a":
@@ -433,3 +455,9 @@ def text_to_document(text: str) -> dict:
         for line in (text or "").split("\n")
     ]
     return {"type": "doc", "content": paragraphs or [{"type": "paragraph"}]}
+
+
+def text_excerpt(text: str, limit: int = 280) -> str:
+    """The first `limit` characters of the text on one line, cut at a word."""
+    text = " ".join((text or "").split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"

@@ -1,11 +1,12 @@
-"""Drafts are written in a small line-based markup (## heading, > quote, - bullet, paragraphs);
-this turns one into the editor's document (Tiptap/ProseMirror JSON), safe HTML and plain text."""
+"""The markup AI providers read and write: a small line-based format (## heading, > quote, - bullet,
+1. numbered, paragraphs, [text](url) links). It turns into the editor's document (and so into HTML and
+plain text through body.py), and a document turns back into it for a refinement."""
 
 from __future__ import annotations
 
-import difflib
 import re
-from html import escape
+
+from .body import document_to_html
 
 LINK_RE = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
 
@@ -23,16 +24,6 @@ def _inline_nodes(text: str) -> list[dict]:
     if pos < len(text):
         nodes.append({"type": "text", "text": text[pos:]})
     return [n for n in nodes if n["text"]]
-
-
-def _inline_html(text: str) -> str:
-    out, pos = [], 0
-    for match in LINK_RE.finditer(text):
-        out.append(escape(text[pos : match.start()]))
-        out.append(f'<a href="{escape(match.group(2))}" rel="noopener nofollow">{escape(match.group(1))}</a>')
-        pos = match.end()
-    out.append(escape(text[pos:]))
-    return "".join(out)
 
 
 def _inline_text(text: str) -> str:
@@ -103,20 +94,7 @@ def markup_to_document(markup: str) -> dict:
 
 
 def markup_to_html(markup: str) -> str:
-    parts: list[str] = []
-    for kind, lines in _blocks(markup):
-        if kind in ("h2", "h3"):
-            parts.append(f"<{kind}>{_inline_html(lines[0])}</{kind}>")
-        elif kind == "quote":
-            parts.append(
-                "<blockquote>" + "".join(f"<p>{_inline_html(line)}</p>" for line in lines if line) + "</blockquote>"
-            )
-        elif kind in ("list", "olist"):
-            tag = "ul" if kind == "list" else "ol"
-            parts.append(f"<{tag}>" + "".join(f"<li>{_inline_html(line)}</li>" for line in lines) + f"</{tag}>")
-        else:
-            parts.append(f"<p>{_inline_html(' '.join(lines))}</p>")
-    return "\n".join(parts)
+    return document_to_html(markup_to_document(markup))
 
 
 def markup_to_text(markup: str) -> str:
@@ -133,24 +111,37 @@ def markup_to_text(markup: str) -> str:
     return "\n\n".join(parts)
 
 
-def excerpt_of(text: str, limit: int = 280) -> str:
-    flat = " ".join(text.split())
-    if len(flat) <= limit:
-        return flat
-    cut = flat[:limit].rsplit(" ", 1)[0]
-    return cut + "…"
+def _inline_markup(node: dict) -> str:
+    if node.get("type") == "text":
+        text = node.get("text", "")
+        href = next((m.get("attrs", {}).get("href") for m in node.get("marks") or [] if m.get("type") == "link"), None)
+        return f"[{text}]({href})" if href and LINK_RE.fullmatch(f"[{text}]({href})") else text
+    if node.get("type") == "hardBreak":
+        return " "
+    return "".join(_inline_markup(child) for child in node.get("content") or [])
 
 
-def word_diff(old: str, new: str) -> list[dict]:
-    """A word-level diff: [{"op": "equal"|"insert"|"delete", "text": ...}], for showing a suggestion."""
-    a, b = re.findall(r"\S+|\s+", old), re.findall(r"\S+|\s+", new)
-    out: list[dict] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            out.append({"op": "equal", "text": "".join(a[i1:i2])})
-        else:
-            if i2 > i1:
-                out.append({"op": "delete", "text": "".join(a[i1:i2])})
-            if j2 > j1:
-                out.append({"op": "insert", "text": "".join(b[j1:j2])})
-    return out
+def _block_markup(block: dict) -> list[str]:
+    kind = block.get("type")
+    if kind == "heading":
+        level = (block.get("attrs") or {}).get("level", 2)
+        return [("### " if level >= 3 else "## ") + _inline_markup(block).strip()]
+    if kind == "blockquote":
+        return ["> " + _inline_markup(child).strip() for child in block.get("content") or []]
+    if kind in ("bulletList", "orderedList"):
+        items = [_inline_markup(item).strip() for item in block.get("content") or []]
+        return [(f"{n}. " if kind == "orderedList" else "- ") + item for n, item in enumerate(items, 1) if item]
+    if kind in ("horizontalRule", "image"):
+        return []
+    return [_inline_markup(block).strip()]
+
+
+def document_to_markup(doc: dict) -> str:
+    """The document as draft markup: headings, quotes, lists and links survive a refinement (empty
+    blocks, rules and images have no words to refine and are left out)."""
+    parts: list[str] = []
+    for block in (doc or {}).get("content") or []:
+        lines = [line for line in _block_markup(block) if line.strip() not in ("", "##", "###", ">", "-")]
+        if lines:
+            parts.append("\n".join(lines))
+    return "\n\n".join(parts)

@@ -23,9 +23,9 @@ from apps.core.permissions import require_capability
 from apps.core.services import audit_log, on_commit_delay
 from apps.personas.selectors import persona_style_match
 from apps.personas.style import style_compare
+from apps.posts.document import document_to_markup, markup_to_document, markup_to_text, render_body
 
 from .crypto import secret_encrypt
-from .documents import markup_to_document, markup_to_text
 from .models import (
     AIProviderSettings,
     Decision,
@@ -38,7 +38,7 @@ from .models import (
     TokenUsage,
 )
 from .prompts import PROMPT_VERSION, draft_prompts, refine_prompts
-from .providers import provider_for_settings
+from .providers import base_url_error, base_url_origin, provider_for_settings
 from .providers.base import (
     DraftRequest,
     Provider,
@@ -92,10 +92,19 @@ def ai_settings_update(*, user, workspace, data: dict) -> AIProviderSettings:
     require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_WORKSPACE)
     row, _created = AIProviderSettings.objects.get_or_create(workspace=workspace)
     changed: list[str] = []
+    if data.get("base_url"):
+        problem = base_url_error(str(data["base_url"]))
+        if problem:
+            raise InvalidInput({"base_url": [problem]})
+    old_origin = base_url_origin(row.base_url)
     for key in SETTINGS_FIELDS:
         if key in data and getattr(row, key) != data[key]:
             setattr(row, key, data[key])
             changed.append(key)
+    if row.has_key and not (data.get("api_key") or "").strip() and base_url_origin(row.base_url) != old_origin:
+        # The stored key was given for the old host: it never follows the base URL somewhere else.
+        row.api_key_encrypted, row.api_key_hint = "", ""
+        changed += ["api_key_encrypted", "api_key_hint"]
     if row.provider not in ProviderKind.values:
         raise InvalidInput({"provider": [_("Unknown provider.")]})
     if row.provider == ProviderKind.OPENAI and not row.base_url and not (data.get("api_key") or row.has_key):
@@ -338,7 +347,6 @@ def _post_create_from_draft(*, job: GenerationJob, draft: StructuredDraft, featu
 def _refine_suggestions_create(*, job: GenerationJob, text: str) -> list[int]:
     """Turn the refined text into suggestions on the post, one per changed block (paragraph, heading,
     list item), so the editor accepts or rejects each change; the post itself is not touched."""
-    from apps.posts.body import render_body
     from apps.posts.models import Post
     from apps.posts.selectors import post_current_body
     from apps.posts.services import suggestion_create
@@ -387,31 +395,11 @@ def _refine_suggestions_create(*, job: GenerationJob, text: str) -> list[int]:
 
 
 def _markup_of_post(post) -> str:
-    """The post as draft markup: headings, quotes and lists survive a refinement."""
+    """The post as it is now (the live document when edited live), as draft markup."""
     from apps.posts.selectors import post_current_body
 
     doc, _html, text = post_current_body(post=post)
-    doc = doc or {}
-    lines: list[str] = []
-
-    def text_of(node) -> str:
-        if node.get("type") == "text":
-            href = next((m["attrs"].get("href") for m in node.get("marks", []) if m.get("type") == "link"), None)
-            return f"[{node.get('text', '')}]({href})" if href else node.get("text", "")
-        return "".join(text_of(c) for c in node.get("content", []))
-
-    for block in doc.get("content", []):
-        kind = block.get("type")
-        if kind == "heading":
-            lines += ["## " + text_of(block), ""]
-        elif kind == "blockquote":
-            lines += ["> " + text_of(c) for c in block.get("content", [])] + [""]
-        elif kind in ("bulletList", "orderedList"):
-            lines += ["- " + text_of(li) for li in block.get("content", [])] + [""]
-        else:
-            lines += [text_of(block), ""]
-    markup = "\n".join(lines).strip()
-    return markup or text
+    return document_to_markup(doc) or text
 
 
 # --- running -------------------------------------------------------------------------------------

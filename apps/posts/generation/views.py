@@ -10,11 +10,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.roles import Capability
+from apps.accounts.selectors import request_membership
 from apps.core.errors import Conflict, NotFound
 from apps.core.permissions import membership_for, require_capability
 from apps.personas.selectors import personas_for_workspace
+from apps.posts.document import diff_ops, markup_to_html
 
-from .documents import markup_to_html, word_diff
 from .forms import AISettingsForm, GenerateForm, RefineForm
 from .models import AIProviderSettings, JobKind, JobStatus
 from .selectors import ai_settings_for, job_for_user, jobs_for_workspace, post_for_user, usage_cap_left, usage_for_month
@@ -29,9 +30,7 @@ from .services import (
 
 
 def _workspace(request):
-    if request.workspace is None:
-        raise NotFound(_("Not found."))
-    return request.workspace
+    return request_membership(request).workspace
 
 
 def _scoped(model_path: str, user, pk):
@@ -116,7 +115,7 @@ def job_detail(request, pk: int):
         from apps.posts.models import Suggestion
 
         for suggestion in Suggestion.objects.filter(post_id=job.post_id, pk__in=job.result["suggestions"]):
-            suggestions.append((suggestion, word_diff(suggestion.anchor_quote, suggestion.replacement)))
+            suggestions.append((suggestion, diff_ops(suggestion.anchor_quote, suggestion.replacement)))
     media = list(job.post.media.all()) if job.post is not None and job.kind == JobKind.GENERATE else []
     return render(
         request,

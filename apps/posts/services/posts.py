@@ -18,7 +18,7 @@ from apps.core.services import audit_log, broadcast_on_commit
 
 from ..access import ALL_SHARE_CODENAMES, SHARE_PERMISSIONS, forget_access, require_edit, require_view
 from ..anchors import ANCHOR_FIELDS, anchor_relocate
-from ..body import render_body
+from ..document import render_body, text_excerpt
 from ..models import Comment, MediaAsset, Post, PostsSettings, PostState, Revision, ShareLevel, Suggestion
 from ..selectors import post_live_document
 from ..signals import post_saved
@@ -48,11 +48,6 @@ def _check_related(*, workspace_id: int, persona=None, trend=None, featured_medi
             raise InvalidInput({label: [_("Not found in this workspace.")]})
     if assignee is not None and membership_for(user=assignee, workspace=workspace_id) is None:
         raise InvalidInput({"assignee": [_("The assignee must be a member of this workspace.")]})
-
-
-def _excerpt(text: str, limit: int = 280) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
 
 
 def _revision_from(post: Post, *, user, reason: str) -> Revision:
@@ -85,7 +80,9 @@ def _relocate_anchors(post: Post) -> None:
         Suggestion.objects.bulk_update(changed_suggestions, ANCHOR_FIELDS)
 
 
-def _after_save(post: Post, *, user, revision: Revision | None, kind: str, body_changed: bool) -> None:
+def _after_save(
+    post: Post, *, user, revision: Revision | None, kind: str, body_changed: bool, base_json: dict | None = None
+) -> None:
     broadcast_on_commit(
         post_group(post.pk),
         {"type": "post.saved", "post_id": post.pk, "version": post.version, "revision": revision and revision.number},
@@ -95,7 +92,13 @@ def _after_save(post: Post, *, user, revision: Revision | None, kind: str, body_
     )
     transaction.on_commit(
         lambda: post_saved.send(
-            sender=Post, post=post, user=user, revision=revision, kind=kind, body_changed=body_changed
+            sender=Post,
+            post=post,
+            user=user,
+            revision=revision,
+            kind=kind,
+            body_changed=body_changed,
+            base_json=base_json,
         )
     )
 
@@ -133,7 +136,7 @@ def post_create(
         body_json=doc,
         body_html=html,
         body_text=text,
-        excerpt=excerpt if excerpt is not None else _excerpt(text),
+        excerpt=excerpt if excerpt is not None else text_excerpt(text),
         tags=_clean_tags(tags or []),
         language=language or getattr(user, "language", None) or "en",
         persona=persona,
@@ -187,11 +190,17 @@ def post_update(
     featured_media: Any = UNSET,
     assignee: Any = UNSET,
     due_at: Any = UNSET,
+    base_json: Any = UNSET,
     reason: str = "",
 ) -> Post:
     """Save changes; a change to the title, body or excerpt makes a new revision. expected_version is
     the version the client edited: a stale one raises Conflict (409). None skips the check (server-side
-    edits such as accepting a suggestion, which already hold the row lock)."""
+    edits such as accepting a suggestion, which already hold the row lock).
+
+    base_json is the document the new body was made from; a live document receives only the change
+    from base to body, so what others typed meanwhile is kept. It defaults to the saved body (what a
+    client that is not the live editor saw), and None makes the live document equal to the body (a
+    restore)."""
     require_edit(user=user, post=post)
     locked = Post.objects.select_for_update().get(pk=post.pk)
     if expected_version is not None and locked.version != expected_version:
@@ -207,7 +216,7 @@ def post_update(
         # Saving the title or details of a post edited live: the new version records the live text.
         live = post_live_document(post=locked)
         if live is not None:
-            body_json = live
+            body_json = base_json = live
     if title is not UNSET:
         title = (title or "").strip()
         if not title:
@@ -219,9 +228,9 @@ def post_update(
         )
         changes.update(body_json=doc, body_html=html, body_text=text)
         # An excerpt nobody wrote follows the text (also when a client sends it back unchanged).
-        automatic = locked.excerpt == _excerpt(locked.body_text)
+        automatic = locked.excerpt == text_excerpt(locked.body_text)
         if automatic and (excerpt is UNSET or excerpt == locked.excerpt):
-            changes["excerpt"] = _excerpt(text)
+            changes["excerpt"] = text_excerpt(text)
             excerpt = UNSET
     if excerpt is not UNSET:
         changes["excerpt"] = (excerpt or "")[:2000]
@@ -245,6 +254,8 @@ def post_update(
     changed = {name: value for name, value in changes.items() if getattr(locked, name) != value}
     if not changed:
         return locked
+    if base_json is UNSET:
+        base_json = locked.body_json
     previous_assignee_id = locked.assignee_id
     for name, value in changed.items():
         setattr(locked, name, value)
@@ -269,7 +280,14 @@ def post_update(
             kind="assigned",
             message=_("%(user)s assigned you “%(title)s”.") % {"user": user, "title": locked.title},
         )
-    _after_save(locked, user=user, revision=revision, kind="update", body_changed="body_json" in changed)
+    _after_save(
+        locked,
+        user=user,
+        revision=revision,
+        kind="update",
+        body_changed="body_json" in changed,
+        base_json=base_json,
+    )
     return locked
 
 
@@ -288,6 +306,7 @@ def revision_restore(*, post: Post, user, revision: Revision) -> Revision:
         title=revision.title,
         body_json=revision.body_json,
         excerpt=revision.excerpt,
+        base_json=None,  # the live document becomes the revision, whatever it held
         reason=reason,
     )
     newest = updated.revisions.order_by("-number").first()

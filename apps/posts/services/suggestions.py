@@ -12,7 +12,7 @@ from apps.core.services import audit_log, broadcast_on_commit
 
 from ..access import require_comment, require_view
 from ..anchors import anchor_apply, anchor_relocate
-from ..body import document_replace_range
+from ..document import document_replace_range
 from ..models import Post, Suggestion, SuggestionState
 from ..selectors import post_current_body
 from .comments import clean_relative, resolve_anchor
@@ -93,6 +93,7 @@ def suggestion_accept(*, suggestion: Suggestion, user) -> Suggestion:
         user=user,
         expected_version=None,
         body_json=doc,
+        base_json=body,
         reason=_("Accepted suggestion by %(user)s") % {"user": suggestion.author or "?"},
     )
     suggestion.state = SuggestionState.ACCEPTED

@@ -15,7 +15,8 @@ from pathlib import Path
 from django.utils.translation import gettext as _
 from PIL import Image, ImageDraw, ImageFont
 
-from ..documents import markup_to_text
+from apps.posts.document import markup_to_text
+
 from ..drafting import build_offline_draft, refine_offline
 from .base import BinaryResult, DraftRequest, Provider, ProviderUnavailable, StructuredDraft
 
