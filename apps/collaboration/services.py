@@ -129,6 +129,8 @@ def document_snapshot(*, post_id: int, reason: str = "", user=None):
             body_json=live,
             base_json=live,
             reason=reasons.get(reason, reason or _("Live editing")),
+            # At a workflow change the snapshot records what the reviewer saw: no new review for it.
+            reopen_review=reason != "transition",
         )
     except Forbidden:
         logger.warning("snapshot of post %s skipped: %s may no longer edit it", post_id, user)

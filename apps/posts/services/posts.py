@@ -21,8 +21,8 @@ from ..anchors import ANCHOR_FIELDS, anchor_relocate
 from ..document import render_body, text_excerpt
 from ..models import Comment, MediaAsset, Post, PostsSettings, PostState, Revision, ShareLevel, Suggestion
 from ..selectors import post_live_document
-from ..signals import post_saved
-from .notifications import notify
+from ..signals import post_saved, post_transitioned
+from .notifications import members_with_capability, notify
 
 
 class _Unset:
@@ -32,6 +32,9 @@ class _Unset:
 
 UNSET: Any = _Unset()
 CONTENT_FIELDS = ("title", "body_json", "body_html", "body_text", "excerpt")
+# What an approval covers: a change to these after it needs a new review.
+REVIEWED_FIELDS = ("title", "body_json", "excerpt")
+REVIEWED_STATES = (PostState.APPROVED, PostState.SCHEDULED)
 
 
 def post_group(post_id: int) -> str:
@@ -192,6 +195,7 @@ def post_update(
     due_at: Any = UNSET,
     base_json: Any = UNSET,
     reason: str = "",
+    reopen_review: bool = True,
 ) -> Post:
     """Save changes; a change to the title, body or excerpt makes a new revision. expected_version is
     the version the client edited: a stale one raises Conflict (409). None skips the check (server-side
@@ -200,7 +204,11 @@ def post_update(
     base_json is the document the new body was made from; a live document receives only the change
     from base to body, so what others typed meanwhile is kept. It defaults to the saved body (what a
     client that is not the live editor saw), and None makes the live document equal to the body (a
-    restore)."""
+    restore).
+
+    A change to what was approved (title, body, excerpt) of an approved or scheduled post sends it
+    back to review in a new round, and what was scheduled is withdrawn; reopen_review=False is for
+    the snapshot taken at a workflow change, which records what the reviewer just saw."""
     require_edit(user=user, post=post)
     locked = Post.objects.select_for_update().get(pk=post.pk)
     if expected_version is not None and locked.version != expected_version:
@@ -260,6 +268,11 @@ def post_update(
     for name, value in changed.items():
         setattr(locked, name, value)
     locked.version += 1
+    reopened_from = None
+    if reopen_review and locked.state in REVIEWED_STATES and any(name in REVIEWED_FIELDS for name in changed):
+        reopened_from = locked.state
+        locked.state = PostState.IN_REVIEW
+        locked.review_round += 1
     locked.save()
     revision = None
     if any(name in CONTENT_FIELDS for name in changed):
@@ -272,6 +285,8 @@ def post_update(
         target=locked,
         data={"fields": sorted(changed), "version": locked.version, "revision": revision and revision.number},
     )
+    if reopened_from is not None:
+        _review_reopened(locked, user=user, from_state=reopened_from, fields=sorted(changed))
     if "assignee" in changed and locked.assignee_id and locked.assignee_id != previous_assignee_id:
         notify(
             recipients=[locked.assignee],
@@ -289,6 +304,41 @@ def post_update(
         base_json=base_json,
     )
     return locked
+
+
+def _review_reopened(post: Post, *, user, from_state: str, fields: list[str]) -> None:
+    """An approved or scheduled post changed: it is in review again (a new round), and whatever was
+    scheduled for it is withdrawn by the receivers of post_transitioned."""
+    audit_log(
+        actor=user,
+        action="post.review_reopened",
+        target=post,
+        data={"from": from_state, "to": post.state, "round": post.review_round, "fields": fields},
+    )
+    notify(
+        recipients=members_with_capability(workspace_id=post.workspace_id, capability=Capability.REVIEW)
+        + [p for p in (post.author, post.assignee) if p is not None],
+        actor=user,
+        post=post,
+        kind="workflow.review_reopened",
+        message=_("%(user)s changed the approved “%(title)s”: it needs a new review.")
+        % {"user": user, "title": post.title},
+    )
+    broadcast_on_commit(
+        post_group(post.pk),
+        {"type": "post.transitioned", "post_id": post.pk, "state": post.state, "action": "review_reopened"},
+    )
+    transaction.on_commit(
+        lambda: post_transitioned.send(
+            sender=Post,
+            post=post,
+            user=user,
+            action="review_reopened",
+            from_state=from_state,
+            to_state=post.state,
+            options={},
+        )
+    )
 
 
 @transaction.atomic
