@@ -79,13 +79,35 @@ def _private_allowed() -> bool:
     return bool(getattr(settings, "FETCH_ALLOW_PRIVATE_NETWORKS", False))
 
 
-def resolve_checked(host: str, port: int) -> list[str]:
-    """Resolve host and refuse it if any address is off-limits (so DNS cannot pick a private one later)."""
+def allowed_private_origins(setting: str | None) -> frozenset[tuple[str, int]]:
+    """The (host, port) pairs an operator setting (a list of origins such as "http://localhost:11434")
+    lets reach private addresses, e.g. a local model server. Hosts compare as written: "localhost" does
+    not allow "127.0.0.1". Read at every use, so a changed setting applies to long-lived clients too."""
+    if not setting:
+        return frozenset()
+    pairs = set()
+    for origin in getattr(settings, setting, None) or ():
+        try:
+            parts = urlsplit(str(origin).strip())
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            continue
+        if parts.hostname:
+            pairs.add((parts.hostname.lower(), port))
+    return frozenset(pairs)
+
+
+def _resolve(host: str, port: int) -> list[str]:
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
+    except (socket.gaierror, UnicodeError) as exc:
         raise FetchError(_("Could not resolve %(host)s: %(error)s") % {"host": host, "error": exc}) from exc
-    addresses = list(dict.fromkeys(info[4][0] for info in infos))
+    return list(dict.fromkeys(info[4][0] for info in infos))
+
+
+def resolve_checked(host: str, port: int) -> list[str]:
+    """Resolve host and refuse it if any address is off-limits (so DNS cannot pick a private one later)."""
+    addresses = _resolve(host, port)
     if not _private_allowed():
         for ip in addresses:
             if address_is_blocked(ip):
@@ -132,8 +154,9 @@ class _GuardedBackend(httpcore.SyncBackend):
     """Connects only to addresses that passed the SSRF check, to the very address that was checked.
     With a deadline, every socket operation is also capped by it."""
 
-    def __init__(self, deadline: float | None = None):
+    def __init__(self, deadline: float | None = None, allow_setting: str | None = None):
         self.deadline = deadline
+        self.allow_setting = allow_setting
 
     def connect_tcp(self, host, port, timeout=None, local_address=None, socket_options=None):
         if self.deadline is not None:
@@ -142,7 +165,9 @@ class _GuardedBackend(httpcore.SyncBackend):
                 raise httpcore.ConnectTimeout("total time limit reached")
             timeout = remaining if timeout is None else min(timeout, remaining)
         last_error: Exception | None = None
-        for ip in resolve_checked(host, port):
+        # An origin the operator allowed (a local model server) is resolved without the address check.
+        allowed = (str(host).lower(), int(port)) in allowed_private_origins(self.allow_setting)
+        for ip in _resolve(host, port) if allowed else resolve_checked(host, port):
             try:
                 stream = super().connect_tcp(ip, port, timeout, local_address, socket_options)
             except (httpcore.ConnectError, httpcore.ConnectTimeout) as exc:
@@ -162,9 +187,18 @@ class GuardedTransport(httpx.HTTPTransport):
     """An httpx transport that refuses private and reserved addresses when it connects (after DNS,
     on every connection, so a name that later resolves elsewhere is caught too). A connection to a
     refused address raises BlockedAddress. Used by feed fetching (with a deadline per fetch) and by
-    the long-lived clients that reach workspace-configured URLs (publishing channels)."""
+    the long-lived clients that reach workspace-configured URLs (publishing channels, AI providers).
+    allow_setting names an operator setting listing origins let through to private addresses anyway
+    (see allowed_private_origins); a workspace can never add to it."""
 
-    def __init__(self, *, deadline: float | None = None, max_connections: int = 4, max_keepalive: int | None = None):
+    def __init__(
+        self,
+        *,
+        deadline: float | None = None,
+        max_connections: int = 4,
+        max_keepalive: int | None = None,
+        allow_setting: str | None = None,
+    ):
         # verify=_ssl_context() so httpx does not build (and throw away) a context of its own.
         super().__init__(verify=_ssl_context(), trust_env=False, retries=0)
         self._pool = httpcore.ConnectionPool(
@@ -172,7 +206,7 @@ class GuardedTransport(httpx.HTTPTransport):
             max_connections=max_connections,
             max_keepalive_connections=max_keepalive,
             http1=True,
-            network_backend=_GuardedBackend(deadline),
+            network_backend=_GuardedBackend(deadline, allow_setting),
         )
 
 
@@ -235,6 +269,40 @@ def _check_url(url: str) -> None:
         raise BlockedAddress(
             _("Refused to fetch %(host)s: it is a private or reserved address.") % {"host": parts.hostname}
         )
+
+
+def outbound_url_check(url: str, *, allow_setting: str | None = None) -> None:
+    """The save-time check for an address a workspace types (AI base URL, channel URL): http(s), a host,
+    no credentials in it, and no private or reserved address, literal or resolved (0177.0.0.1,
+    2130706433, ::ffff:127.0.0.1 and "localhost" all resolve to loopback). A name that does not resolve
+    now passes: the connection is checked again when it is made. Raises FetchError/BlockedAddress."""
+    url = str(url or "")
+    if any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in url):
+        raise FetchError(_("The URL contains spaces or control characters."))
+    try:
+        parts = urlsplit(url)
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError as exc:
+        raise FetchError(_("This is not a valid URL: %(error)s") % {"error": exc}) from exc
+    if parts.scheme not in ("http", "https"):
+        raise FetchError(_("Only http and https URLs can be used (got %(url)s).") % {"url": url[:200]})
+    if not parts.hostname:
+        raise FetchError(_("The URL has no host: %(url)s") % {"url": url[:200]})
+    if parts.username or parts.password:
+        raise FetchError(_("URLs with credentials are not accepted."))
+    host = parts.hostname.strip("[]").lower()
+    if _private_allowed() or (host, port) in allowed_private_origins(allow_setting):
+        return
+    try:
+        host.encode("idna")
+    except UnicodeError as exc:
+        raise FetchError(_("The host name %(host)s is not valid.") % {"host": host[:100]}) from exc
+    try:
+        resolve_checked(host, port)
+    except BlockedAddress:
+        raise
+    except FetchError:
+        return  # unresolvable now: the connection will be checked (and fail) when it is made
 
 
 def fetch_url(

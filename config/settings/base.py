@@ -328,6 +328,9 @@ CONTENT_SECURITY_POLICY = {
 CREDENTIALS_KEYS = env_list("CREDENTIALS_KEYS", [])
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "")
 FETCH_ALLOW_PRIVATE_NETWORKS = env_bool("FETCH_ALLOW_PRIVATE_NETWORKS", False)
+# Origins of AI servers on private addresses a workspace may use as its base URL, e.g. a local Ollama:
+# AI_ALLOWED_PRIVATE_ORIGINS=http://localhost:11434,http://ollama:11434 (host and port as written).
+AI_ALLOWED_PRIVATE_ORIGINS = env_list("AI_ALLOWED_PRIVATE_ORIGINS", [])
 WEBSOCKET_ALLOWED_ORIGINS = env_list("WEBSOCKET_ALLOWED_ORIGINS", [])
 
 LOGGING = {

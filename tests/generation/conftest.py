@@ -23,8 +23,10 @@ ARTICLE_TEXT = (
 
 
 @pytest.fixture
-def fake_openai():
+def fake_openai(settings):
     server = FakeOpenAI().start()
+    # The operator's allowance for a local model server (the guarded transport refuses 127.0.0.1 otherwise).
+    settings.AI_ALLOWED_PRIVATE_ORIGINS = [server.base_url.removesuffix("/v1")]
     yield server
     server.stop()
 

@@ -47,7 +47,7 @@ def test_settings_page_never_renders_the_key(client_for, admin_member, workspace
         "/app/generate/settings/",
         {
             "provider": "openai",
-            "base_url": "http://127.0.0.1:9/v1",
+            "base_url": "https://llm.invalid/v1",
             "model": "m",
             "api_key": "sk-page-secret-0000",
             "timeout_seconds": 30,

@@ -58,3 +58,12 @@ class AISettingsForm(forms.Form):
     )
     price_input_per_1k = forms.DecimalField(label=_("Price per 1K input tokens"), min_value=0, decimal_places=6)
     price_output_per_1k = forms.DecimalField(label=_("Price per 1K output tokens"), min_value=0, decimal_places=6)
+
+    def clean_base_url(self) -> str:
+        from .providers import base_url_error
+
+        value = self.cleaned_data.get("base_url") or ""
+        problem = base_url_error(value)
+        if problem:
+            raise forms.ValidationError(problem)
+        return value

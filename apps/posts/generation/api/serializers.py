@@ -80,6 +80,14 @@ class AISettingsSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = ["has_key", "api_key_hint", "updated_at"]
 
+    def validate_base_url(self, value: str) -> str:
+        from ..providers import base_url_error
+
+        problem = base_url_error(value or "")
+        if problem:
+            raise serializers.ValidationError(problem)
+        return value
+
 
 class TokenUsageSerializer(serializers.ModelSerializer):
     total_tokens = serializers.IntegerField(read_only=True)

@@ -9,9 +9,13 @@ import os
 import threading
 from collections.abc import Iterator
 
+import httpx
 import openai
 from django.utils.translation import gettext as _
 
+from apps.sources.fetching import BlockedAddress, GuardedTransport
+
+from . import AI_ALLOW_SETTING
 from .base import (
     BinaryResult,
     DraftRequest,
@@ -63,6 +67,17 @@ def _retry_after(exc: openai.APIStatusError) -> float | None:
         return None
 
 
+def _blocked_in(exc: BaseException) -> BlockedAddress | None:
+    """The guarded transport's refusal, wherever the SDK and httpx wrapped it."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, BlockedAddress):
+            return exc
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return None
+
+
 class _Translate:
     """Maps the SDK's errors onto ours: only rate limits, 5xx and timeouts are worth retrying."""
 
@@ -85,6 +100,10 @@ class _Translate:
             ) from exc
         if isinstance(exc, openai.APITimeoutError):
             raise ProviderRetryableError(_("The provider timed out.")) from exc
+        refused = _blocked_in(exc)
+        if refused is not None:
+            # The guarded transport refused the address: retrying cannot help, and the reason is readable.
+            raise ProviderError(refused.message) from exc
         if isinstance(exc, openai.APIConnectionError):
             raise ProviderRetryableError(
                 _("Could not reach the provider: %(error)s") % {"error": str(exc)[:200]}
@@ -110,9 +129,25 @@ def _client_for(*, api_key: str, base_url: str, timeout: float) -> openai.OpenAI
                 _clients.pop(next(iter(_clients)))
             # Retries are Celery's job (with backoff and a visible state), not the SDK's hidden loop.
             client = _clients[key] = openai.OpenAI(
-                api_key=api_key or "not-needed", base_url=base_url or None, timeout=timeout, max_retries=0
+                api_key=api_key or "not-needed",
+                base_url=base_url or None,
+                timeout=timeout,
+                max_retries=0,
+                http_client=_guarded_http_client(timeout),
             )
         return client
+
+
+def _guarded_http_client(timeout: float) -> httpx.Client:
+    """The base URL is typed by a workspace admin: every connection goes through the same guarded
+    transport as feeds and channels (private and reserved addresses refused after DNS), except the
+    origins the operator lists in AI_ALLOWED_PRIVATE_ORIGINS (a local model server)."""
+    return httpx.Client(
+        transport=GuardedTransport(max_connections=8, allow_setting=AI_ALLOW_SETTING),
+        timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),
+        follow_redirects=False,
+        trust_env=False,
+    )
 
 
 class OpenAICompatibleProvider(Provider):
