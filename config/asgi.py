@@ -10,11 +10,13 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from apps.accounts.ws_auth import WebsocketAuthMiddleware  # noqa: E402
+from apps.core.uploads import BodyLimitASGI  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {
-        "http": django_asgi_app,
+        # request bodies above settings.UPLOAD_MAX_BYTES are refused before they are read
+        "http": BodyLimitASGI(django_asgi_app),
         # Origin is checked per consumer (apps.core.consumers) so that token clients without a
         # browser Origin can connect while browsers from foreign origins cannot.
         "websocket": WebsocketAuthMiddleware(URLRouter(websocket_urlpatterns)),

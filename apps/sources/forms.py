@@ -5,7 +5,10 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from apps.core.uploads import max_upload_size
+
 from .models import FetchOutcome, SourceKind
+from .opml import MAX_OPML_BYTES
 
 
 class AddSourceForm(forms.Form):
@@ -24,7 +27,8 @@ class ChooseFeedForm(forms.Form):
 
 
 class OpmlImportForm(forms.Form):
-    file = forms.FileField(label=_("OPML file"))
+    # the size the upload handler recorded is checked before the file is read
+    file = forms.FileField(label=_("OPML file"), validators=[max_upload_size(MAX_OPML_BYTES)])
 
 
 class SourceSettingsForm(forms.Form):

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "apps.core.uploads.RequestSizeLimitMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -290,14 +291,12 @@ SITE_URL = WAGTAILADMIN_BASE_URL
 # --- uploads --------------------------------------------------------------------------------
 # Request bodies: Django refuses a non-file body above DATA_UPLOAD_MAX_MEMORY_SIZE; files above
 # FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file instead of memory. UPLOAD_MAX_BYTES caps every
-# upload request as a whole (apps.core.uploads.UploadLimitMiddleware checks Content-Length before the
-# body is read and counts the bytes read for chunked bodies).
+# request body as a whole (apps.core.uploads: the ASGI wrapper in config/asgi.py checks Content-Length
+# before the body is read and counts the bytes of a chunked body; the middleware checks it under WSGI).
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
-# An OPML file above this is refused before it is read.
-OPML_MAX_BYTES = env_int("OPML_MAX_BYTES", 5 * 1024 * 1024)
 
 # --- content security policy (django-csp) ---------------------------------------------------
 # Scripts only from our origin (or with the per-response nonce); no inline handlers. Style attributes

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
+from apps.core.uploads import max_upload_size
+
 from ..models import FetchAttempt, Item, Source, SourceKind
+from ..opml import MAX_OPML_BYTES
 
 
 class SourceSerializer(serializers.ModelSerializer):
@@ -59,7 +62,8 @@ class FeedCandidateSerializer(serializers.Serializer):
 
 
 class OpmlImportSerializer(serializers.Serializer):
-    file = serializers.FileField()
+    # the size the upload handler recorded is checked before the file is read
+    file = serializers.FileField(validators=[max_upload_size(MAX_OPML_BYTES)])
 
 
 class OpmlImportResultSerializer(serializers.Serializer):
