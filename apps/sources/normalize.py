@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 import nh3
 import numpy as np
 
-from .lexicon import NEGATIONS, RU_NEGATIVE_STEMS, RU_POSITIVE_STEMS, STOPWORDS, WORDS_EN_NEGATIVE, WORDS_EN_POSITIVE
+from .lexicon import NEGATIONS, RU_NEGATIVE_STEMS, RU_POSITIVE_STEMS, WORDS_EN_NEGATIVE, WORDS_EN_POSITIVE
 
 # --- canonical URLs ---------------------------------------------------------------------------
 
@@ -175,56 +175,14 @@ def first_image(sanitized_html: str) -> str:
 # --- language ---------------------------------------------------------------------------------
 
 _WORD = re.compile(r"\w+", re.UNICODE)
-_SCRIPTS = [
-    ("ru", re.compile(r"[\u0400-\u04FF]")),
-    ("ar", re.compile(r"[\u0600-\u06FF]")),
-    ("he", re.compile(r"[\u0590-\u05FF]")),
-    ("el", re.compile(r"[\u0370-\u03FF]")),
-    ("hi", re.compile(r"[\u0900-\u097F]")),
-    ("ja", re.compile(r"[\u3040-\u30FF]")),
-    ("ko", re.compile(r"[\uAC00-\uD7AF]")),
-    ("zh", re.compile(r"[\u4E00-\u9FFF]")),
-    ("th", re.compile(r"[\u0E00-\u0E7F]")),
-]
-_LATIN = re.compile(r"[A-Za-z\u00C0-\u024F]")
-_UK_ONLY = re.compile(r"[іїєґІЇЄҐ]")
-_UR_ONLY = re.compile(r"[ٹڈڑںےۓھ]")
-_FA_ONLY = re.compile(r"[پچژگ]")
 
 
 def detect_language(text: str, *, hint: str = "") -> str:
-    """A two-letter language code from the script and, for Latin text, stopword counts.
-    Falls back to the feed's declared language (hint) when the text says too little."""
-    sample = text[:2000]
-    hint = (hint or "").split("-")[0].split("_")[0].lower()[:8]
-    if not sample.strip():
-        return hint
-    if sample.isascii():
-        counts: dict[str, int] = {}
-        latin, best, best_count = 1, "", 0
-    else:
-        counts = {code: len(rx.findall(sample)) for code, rx in _SCRIPTS}
-        latin = len(_LATIN.findall(sample))
-        best, best_count = max(counts.items(), key=lambda kv: kv[1])
-    if best_count > latin:
-        if best == "ru" and _UK_ONLY.search(sample):
-            return "uk"
-        if best == "ar":
-            if _UR_ONLY.search(sample):
-                return "ur"
-            if _FA_ONLY.search(sample):
-                return "fa"
-        if best == "zh" and counts.get("ja"):
-            return "ja"
-        return best
-    if latin == 0:
-        return hint
-    words = [w.lower() for w in _WORD.findall(sample[:1200])]
-    scores = {lang: sum(1 for w in words if w in stop) for lang, stop in STOPWORDS.items()}
-    lang, score = max(scores.items(), key=lambda kv: kv[1])
-    if score < 2:
-        return hint if hint and hint not in {code for code, _rx in _SCRIPTS} else (lang if score else hint or "en")
-    return lang
+    """A two-letter language code (py3langid, see apps/core/language.py). Falls back to the feed's
+    declared language (hint) when the text says too little."""
+    from apps.core.language import detect_language as detect
+
+    return detect(text, hint=hint)
 
 
 # --- sentiment --------------------------------------------------------------------------------

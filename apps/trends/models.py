@@ -59,6 +59,9 @@ class Trend(WorkspaceScopedModel, TimeStampedModel):
     # Sum of the members' hashed TF-IDF vectors, pruned to the strongest features: {feature: weight}.
     centroid = models.JSONField(_("centroid"), default=dict, blank=True)
     topics = models.ManyToManyField(Topic, blank=True, related_name="trends", verbose_name=_("topics"))
+    # Mean of the members' embeddings (float32 bytes) over `embedded_count` members; empty when off.
+    embedding = models.BinaryField(_("embedding"), blank=True, default=b"")
+    embedded_count = models.PositiveIntegerField(_("embedded items"), default=0)
 
     class Meta:
         ordering = ["-score"]
@@ -102,6 +105,29 @@ class TrendItem(models.Model):
         return f"{self.trend_id}:{self.item_id}"
 
 
+class ItemEmbedding(models.Model):
+    """An item's text embedding (unit float32 vector as bytes) and the provider/model that made it."""
+
+    item = models.OneToOneField(
+        "sources.Item", on_delete=models.CASCADE, primary_key=True, related_name="embedding", verbose_name=_("item")
+    )
+    model = models.CharField(_("model"), max_length=64)
+    vector = models.BinaryField(_("vector"))
+
+    class Meta:
+        verbose_name = _("item embedding")
+        verbose_name_plural = _("item embeddings")
+
+    def __str__(self) -> str:
+        return f"{self.item_id} ({self.model})"
+
+
+class EmbeddingProvider(models.TextChoices):
+    OFFLINE = "offline", _("Built-in (offline, English)")
+    OPENAI = "openai", _("OpenAI-compatible endpoint")
+    NONE = "none", _("Off (words only)")
+
+
 class TrendSnapshot(models.Model):
     """A trend's score and size at one ranking tick, for sparklines and the timeline."""
 
@@ -141,6 +167,14 @@ class TrendSettings(models.Model):
     similarity_threshold = models.FloatField(_("similarity threshold"), default=0.25)
     merge_threshold = models.FloatField(_("merge threshold"), default=0.5)
     window_hours = models.PositiveIntegerField(_("clustering window (hours)"), default=72)
+    embedding_provider = models.CharField(
+        _("embeddings"), max_length=12, choices=EmbeddingProvider.choices, default=EmbeddingProvider.OFFLINE
+    )
+    embedding_url = models.URLField(
+        _("embeddings endpoint"), blank=True, help_text=_("API root of an OpenAI-compatible /v1/embeddings service.")
+    )
+    embedding_model = models.CharField(_("embeddings model"), max_length=120, blank=True)
+    embedding_api_key = models.TextField(_("embeddings API key (encrypted)"), blank=True)
     # Clustering state: document frequencies of the hashed features (zlib-compressed int32 array).
     document_count = models.PositiveIntegerField(_("documents seen"), default=0)
     document_frequencies = models.BinaryField(_("document frequencies"), blank=True, default=b"")

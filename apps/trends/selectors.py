@@ -6,7 +6,7 @@ import datetime as dt
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from apps.core.errors import NotFound
@@ -55,13 +55,18 @@ def trends_for_workspace(*, workspace, filters: TrendFilters | None = None, now:
     return trends_filtered(queryset=Trend.objects.filter(workspace=workspace), filters=filters, now=now)
 
 
+# A trend is a story: at least two items (near-duplicates not counted) or two sources support it. Single
+# items stay findable as items (the sources' item list and search).
+STORY = Q(item_count__gte=2) | Q(source_count__gte=2)
+
+
 def trends_filtered(
     *, queryset: QuerySet, filters: TrendFilters | None = None, now: dt.datetime | None = None
 ) -> QuerySet:
     """Narrow an already workspace-scoped queryset to active trends matching the filters, best first."""
     filters = filters or TrendFilters()
     now = now or timezone.now()
-    queryset = queryset.filter(status=TrendStatus.ACTIVE, item_count__gt=0)
+    queryset = queryset.filter(STORY, status=TrendStatus.ACTIVE)
     queryset = queryset.filter(last_seen_at__gte=now - dt.timedelta(hours=WINDOWS[filters.window]))
     if filters.topic:
         queryset = queryset.filter(topics__slug=filters.topic)
@@ -99,8 +104,9 @@ def topics_for_workspace(*, workspace) -> QuerySet:
 def trend_languages(*, workspace) -> list[str]:
     return sorted(
         set(
-            Trend.objects.filter(workspace=workspace, status=TrendStatus.ACTIVE)
+            Trend.objects.filter(STORY, workspace=workspace, status=TrendStatus.ACTIVE)
             .exclude(language="")
+            .order_by()
             .values_list("language", flat=True)
             .distinct()
         )

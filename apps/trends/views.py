@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.roles import Capability
+from apps.accounts.selectors import request_membership
 from apps.core.errors import Conflict, Forbidden
 from apps.core.permissions import require_member
 
@@ -24,10 +25,7 @@ GENERATE_URL = "/app/generate/?trend={id}"
 
 
 def _membership(request):
-    membership = request.membership
-    if not membership:
-        raise Http404
-    return membership
+    return request_membership(request)
 
 
 def _with_sparklines(trends: list) -> list:
@@ -49,7 +47,7 @@ def index(request):
         "filters": filters,
         "windows": selectors.WINDOWS,
         "topics": selectors.topics_for_workspace(workspace=workspace),
-        "languages": selectors.trend_languages(workspace=workspace),
+        "trend_languages": selectors.trend_languages(workspace=workspace),
         "can_write": membership.can(Capability.WRITE),
         "filtered": bool(filters.topic or filters.language or filters.q or filters.window != selectors.DEFAULT_WINDOW),
         "partial_url": reverse("trends:index"),

@@ -26,6 +26,7 @@ class Record:
     source: int = 0
     duplicate_of: int | None = None
     language: str = ""
+    embedding: np.ndarray | None = None  # unit vector from the workspace's embedding provider
 
 
 @dataclass(slots=True)
@@ -38,10 +39,48 @@ class Params:
     # Clusters told in different scripts (Russian / English) merge when their language-neutral words
     # (numbers, Latin names inside Russian text) agree at least this much; 0 disables the pass.
     cross_lingual_threshold: float = 0.45
+    # Dense + sparse: an item and a centroid that both have embeddings compare by
+    # dense_weight * cosine(embeddings) + (1 - dense_weight) * cosine(TF-IDF), against a threshold that
+    # depends on the item's length in words: piecewise linear in log(words) through these
+    # (words, threshold) anchors (chosen on the dev halves of the real sets, see benchmarks/RESULTS.md).
+    dense_weight: float = 0.5
+    # Clusters merge when their centroids' blended similarity reaches this (0 disables the pass).
+    merge_dense_threshold: float = 0.0
+    dense_thresholds: tuple[tuple[float, float], ...] = ((8.0, 0.45), (30.0, 0.45), (300.0, 0.45))
+
+    # The embedding's share by length, same interpolation (a static embedding averages an article's
+    # words into its topic, which look-alike events share; the words keep them apart).
+    dense_weights: tuple[tuple[float, float], ...] = ()
+
+    def threshold_for(self, words: np.ndarray) -> np.ndarray:
+        return _interpolate(self.dense_thresholds, words)
+
+    def weight_for(self, words: np.ndarray) -> np.ndarray:
+        if not self.dense_weights:
+            return np.full(len(words), self.dense_weight)
+        return _interpolate(self.dense_weights, words)
+
+
+def _interpolate(anchors: tuple[tuple[float, float], ...], words: np.ndarray) -> np.ndarray:
+    xs = np.log([max(w, 1.0) for w, _v in anchors])
+    ys = np.array([v for _w, v in anchors])
+    return np.interp(np.log(np.maximum(np.asarray(words, dtype=np.float64), 1.0)), xs, ys)
 
 
 class Cluster:
-    __slots__ = ("key", "sums", "size", "first_seen", "last_seen", "members", "alive", "cyrillic", "_vector")
+    __slots__ = (
+        "key",
+        "sums",
+        "size",
+        "first_seen",
+        "last_seen",
+        "members",
+        "alive",
+        "cyrillic",
+        "_vector",
+        "dense",
+        "dense_n",
+    )
 
     def __init__(self, key: int, first_seen: float, last_seen: float):
         self.key = key
@@ -53,6 +92,20 @@ class Cluster:
         self.members: list[int] = []
         self.alive = True
         self._vector: tuple[np.ndarray, np.ndarray] | None = None
+        self.dense: np.ndarray | None = None  # sum of the members' embeddings
+        self.dense_n = 0
+
+    def add_dense(self, vector: np.ndarray | None) -> None:
+        if vector is None:
+            return
+        if self.dense is None or self.dense.shape != vector.shape:
+            self.dense, self.dense_n = np.array(vector, dtype=np.float32), 1
+        else:
+            self.dense += vector
+            self.dense_n += 1
+
+    def dense_mean(self) -> np.ndarray | None:
+        return None if self.dense is None or not self.dense_n else self.dense / self.dense_n
 
     def add_vector(self, indices: np.ndarray, values: np.ndarray) -> None:
         sums = self.sums
@@ -67,6 +120,12 @@ class Cluster:
         self.size += other.size
         self.cyrillic += other.cyrillic
         self.members.extend(other.members)
+        if other.dense is not None:
+            if self.dense is None or self.dense.shape != other.dense.shape:
+                self.dense, self.dense_n = other.dense.copy(), other.dense_n
+            else:
+                self.dense += other.dense
+                self.dense_n += other.dense_n
         self.first_seen = min(self.first_seen, other.first_seen)
         self.last_seen = max(self.last_seen, other.last_seen)
         self._vector = None
@@ -123,12 +182,18 @@ class Clusterer:
         first_seen: float,
         last_seen: float,
         cyrillic: int = 0,
+        embedding: np.ndarray | None = None,
+        embedded: int = 0,
     ) -> None:
-        """Restore a stored cluster (a trend) from its pruned centroid."""
+        """Restore a stored cluster (a trend) from its pruned centroid and its members' mean embedding
+        (over `embedded` members)."""
         cluster = Cluster(key, first_seen, last_seen)
         cluster.sums = {int(f): float(v) for f, v in centroid.items()}
         cluster.size = size
         cluster.cyrillic = cyrillic
+        if embedding is not None and embedded > 0:
+            cluster.dense = np.asarray(embedding, dtype=np.float32) * embedded
+            cluster.dense_n = embedded
         self.clusters[key] = cluster
 
     def resolve(self, key: int) -> int:
@@ -204,52 +269,102 @@ class Clusterer:
         pairwise.sort_indices()
         last_seen = np.array([c.last_seen for c in active], dtype=np.float64)
         n = vectors.shape[0]
+
+        # Dense side: the chunk's embeddings (rows of zeros where missing) against the live centroids.
+        dims = {r.embedding.shape[0] for r in records if r.embedding is not None}
+        dim = max(dims) if dims else 0
+        has_e = np.array([r.embedding is not None and r.embedding.shape[0] == dim for r in records], dtype=bool)
+        emb = np.zeros((n, dim), dtype=np.float32)
+        if dim:
+            for i in np.flatnonzero(has_e).tolist():
+                emb[i] = records[i].embedding
+        live_dense = np.zeros((len(active), dim), dtype=np.float32)
+        live_has = np.zeros(len(active), dtype=bool)
+        if dim:
+            for j, c in enumerate(active):
+                if c.dense is not None and c.dense.shape[0] == dim and c.dense_n:
+                    norm = float(np.linalg.norm(c.dense))
+                    if norm > 0:
+                        live_dense[j] = c.dense / norm
+                        live_has[j] = True
+        dense_live = emb @ live_dense.T if dim and active else np.zeros((n, len(active)), dtype=np.float32)
+        words = np.array([len(f"{r.title} {r.text[:6000]}".split()) for r in records], dtype=np.float64)
+        dense_threshold = p.threshold_for(words)
+        weights = p.weight_for(words)
+        threshold = p.threshold
+
         group = np.full(n, -1, dtype=np.int64)  # index of the chunk-new group each item started or joined
         group_norm2: list[float] = []
         group_last: list[float] = []
+        group_dense = np.zeros((n, dim), dtype=np.float32)
+        group_dense_n = np.zeros(n, dtype=np.int64)
         choice: list[tuple[int, int, float]] = []  # (kind 0=existing 1=new, index, similarity)
         s_ptr, s_idx, s_val = to_live.indptr, to_live.indices, to_live.data
         w_ptr, w_idx, w_val = pairwise.indptr, pairwise.indices, pairwise.data
-        threshold = p.threshold
         for i in range(n):
-            best_kind, best_index, best_sim = -1, -1, threshold
-            a, b = s_ptr[i], s_ptr[i + 1]
-            if b > a:
-                cols, vals = s_idx[a:b], s_val[a:b]
-                ok = last_seen[cols] >= times[i] - window
-                if ok.any():
-                    vals = np.where(ok, vals, 0.0)
-                    k = int(vals.argmax())
-                    if vals[k] >= best_sim:
-                        best_kind, best_index, best_sim = 0, int(cols[k]), float(vals[k])
-            a, b = w_ptr[i], w_ptr[i + 1]
-            cols = w_idx[a:b]
-            earlier = cols < i
+            t_i = times[i]
+            best_kind, best_index, best_sim, best_margin = -1, -1, 0.0, 0.0
+            item_dense = bool(has_e[i])
+            weight = float(weights[i])
+            if active:
+                sparse_row = np.zeros(len(active), dtype=np.float64)
+                a, b = s_ptr[i], s_ptr[i + 1]
+                sparse_row[s_idx[a:b]] = s_val[a:b]
+                if item_dense:
+                    combined = weight * dense_live[i] + (1.0 - weight) * sparse_row
+                    margin = np.where(live_has, combined - dense_threshold[i], sparse_row - threshold)
+                    score = np.where(live_has, combined, sparse_row)
+                else:
+                    margin, score = sparse_row - threshold, sparse_row
+                margin[last_seen < t_i - window] = -1.0
+                k = int(margin.argmax())
+                if margin[k] >= best_margin:
+                    best_kind, best_index, best_sim, best_margin = 0, k, float(score[k]), float(margin[k])
+            g = len(group_norm2)
             sums = None
-            if group_norm2 and earlier.any():
-                cols, vals = cols[earlier], w_val[a:b][earlier]
-                labels = group[cols]
-                mine = labels >= 0
-                if mine.any():
-                    sums = np.bincount(labels[mine], weights=vals[mine], minlength=len(group_norm2))
-                    sims = sums / np.sqrt(np.asarray(group_norm2))
-                    sims[np.asarray(group_last) < times[i] - window] = 0.0
-                    k = int(sims.argmax())
-                    if sims[k] >= best_sim:
-                        best_kind, best_index, best_sim = 1, k, float(sims[k])
+            if g:
+                a, b = w_ptr[i], w_ptr[i + 1]
+                cols = w_idx[a:b]
+                earlier = cols < i
+                sparse_g = np.zeros(g, dtype=np.float64)
+                if earlier.any():
+                    cols, vals = cols[earlier], w_val[a:b][earlier]
+                    labels = group[cols]
+                    mine = labels >= 0
+                    if mine.any():
+                        sums = np.bincount(labels[mine], weights=vals[mine], minlength=g)
+                        sparse_g = sums / np.sqrt(np.asarray(group_norm2))
+                if item_dense:
+                    gd = group_dense[:g]
+                    gn = np.linalg.norm(gd, axis=1)
+                    g_has = gn > 0
+                    dense_g = np.where(g_has, (gd @ emb[i]) / np.where(g_has, gn, 1.0), 0.0)
+                    combined = weight * dense_g + (1.0 - weight) * sparse_g
+                    margin = np.where(g_has, combined - dense_threshold[i], sparse_g - threshold)
+                    score = np.where(g_has, combined, sparse_g)
+                else:
+                    margin, score = sparse_g - threshold, sparse_g
+                margin[np.asarray(group_last) < t_i - window] = -1.0
+                k = int(margin.argmax())
+                if margin[k] >= best_margin and (best_kind < 0 or margin[k] > best_margin):
+                    best_kind, best_index, best_sim, best_margin = 1, k, float(score[k]), float(margin[k])
             if best_kind == 0:
                 choice.append((0, best_index, best_sim))
                 continue
             if best_kind == 1:
-                group_norm2[best_index] += 2.0 * float(sums[best_index]) + 1.0
-                group_last[best_index] = float(times[i])
+                dot = float(sums[best_index]) if sums is not None else 0.0
+                group_norm2[best_index] += 2.0 * dot + 1.0
+                group_last[best_index] = float(t_i)
                 group[i] = best_index
                 choice.append((1, best_index, best_sim))
             else:
-                group[i] = len(group_norm2)
+                best_index = group[i] = len(group_norm2)
                 group_norm2.append(1.0)
-                group_last.append(float(times[i]))
-                choice.append((1, group[i], 1.0))
+                group_last.append(float(t_i))
+                choice.append((1, best_index, 1.0))
+            if item_dense:
+                group_dense[best_index] += emb[i]
+                group_dense_n[best_index] += 1
         touched: set[int] = set()
         new_clusters: dict[int, Cluster] = {}
         for i, (kind, index, sim) in enumerate(choice):
@@ -264,6 +379,8 @@ class Clusterer:
                     result.created.add(cluster.key)
             a, b = vectors.indptr[i], vectors.indptr[i + 1]
             cluster.add_vector(vectors.indices[a:b], vectors.data[a:b])
+            if has_e[i]:
+                cluster.add_dense(emb[i])
             cluster.size += 1
             if (r.language or guess_language(r.title or r.text[:200])) == "ru":
                 cluster.cyrillic += 1
@@ -303,6 +420,8 @@ class Clusterer:
             )
             if keys[r] != active[c].key and self._close_in_time(keys[r], active[c].key)
         ]
+        if p.merge_dense_threshold > 0:
+            pairs += self._dense_pairs(keys, active, overlap)
         if p.cross_lingual_threshold > 0:
             pairs += self._cross_lingual_pairs(keys, active, overlap)
         if not pairs:
@@ -322,6 +441,40 @@ class Clusterer:
             self._forward[absorbed] = survivor
             changed.add(survivor)
         return {self.resolve(k) for k in changed}
+
+    def _dense_pairs(self, keys: list[int], active: list[Cluster], overlap) -> list[tuple[float, int, int]]:
+        """Pairs of clusters (both with embeddings) whose combined centroid similarity — the same blend of
+        embedding and TF-IDF cosines items are assigned by — reaches merge_dense_threshold."""
+        p = self.params
+        touched = [self.clusters[k] for k in keys]
+        dims = {c.dense.shape[0] for c in touched if c.dense is not None and c.dense_n}
+        if len(dims) != 1 or not active:
+            return []
+        dim = dims.pop()
+
+        def unit(clusters: list[Cluster]) -> tuple[np.ndarray, np.ndarray]:
+            m = np.zeros((len(clusters), dim), dtype=np.float32)
+            ok = np.zeros(len(clusters), dtype=bool)
+            for j, c in enumerate(clusters):
+                if c.dense is not None and c.dense_n and c.dense.shape[0] == dim:
+                    norm = float(np.linalg.norm(c.dense))
+                    if norm > 0:
+                        m[j], ok[j] = c.dense / norm, True
+            return m, ok
+
+        t_m, t_ok = unit(touched)
+        a_m, a_ok = unit(active)
+        combined = p.dense_weight * (t_m @ a_m.T)
+        if overlap.nnz:
+            np.add.at(combined, (overlap.row, overlap.col), (1.0 - p.dense_weight) * overlap.data.astype(np.float32))
+        combined[~t_ok, :] = 0.0
+        combined[:, ~a_ok] = 0.0
+        rows, cols = np.nonzero(combined >= p.merge_dense_threshold)
+        return [
+            (float(combined[r, c]), keys[r], active[c].key)
+            for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
+            if keys[r] != active[c].key and self._close_in_time(keys[r], active[c].key)
+        ]
 
     def _cross_lingual_pairs(self, keys: list[int], active: list[Cluster], overlap) -> list[tuple[float, int, int]]:
         """Pairs of a mostly-Russian and a mostly-English cluster whose language-neutral features (numbers

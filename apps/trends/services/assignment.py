@@ -15,9 +15,10 @@ from django.db.models.functions import RowNumber
 from django.utils import timezone
 
 from apps.sources.models import Item
+from apps.trends import embeddings
 from apps.trends.clustering import Clusterer, DocumentFrequencies, Member, Params, Record, describe
 from apps.trends.clustering.text import tokenize
-from apps.trends.models import Topic, Trend, TrendItem, TrendSettings, TrendStatus
+from apps.trends.models import ItemEmbedding, Topic, Trend, TrendItem, TrendSettings, TrendStatus
 
 logger = logging.getLogger(__name__)
 
@@ -42,12 +43,57 @@ def trend_settings_for(*, workspace_id: int, lock: bool = False) -> TrendSetting
 
 
 def params_from(settings: TrendSettings) -> Params:
+    # The workspace's similarity threshold shifts the embedding thresholds by as much as it moved from
+    # its default, so the one knob keeps working with embeddings on.
+    shift = settings.similarity_threshold - DEFAULT_SIMILARITY_THRESHOLD
     return Params(
         threshold=settings.similarity_threshold,
         merge_threshold=settings.merge_threshold,
         window_hours=float(settings.window_hours),
         centroid_terms=CENTROID_TERMS,
+        dense_thresholds=tuple((words, t + shift) for words, t in DENSE_THRESHOLDS),
+        dense_weights=DENSE_WEIGHTS,
     )
+
+
+DEFAULT_SIMILARITY_THRESHOLD = 0.25
+# (item length in words, value), interpolated in log(words). Chosen on the dev halves of the real labelled
+# sets (benchmarks/eval_trends_real.py, figures in benchmarks/RESULTS.md): headlines (~7 words, GoogleNews
+# titles), feed items (~35 words, title + snippet), full articles (~300+ words, ECB+).
+DENSE_THRESHOLDS = ((8.0, 0.20), (35.0, 0.26), (300.0, 0.28))
+DENSE_WEIGHTS = ((8.0, 0.6), (35.0, 0.6), (300.0, 0.2))
+
+
+def item_embeddings(*, workspace_id: int, item_ids: list[int], settings: TrendSettings | None = None) -> dict:
+    """The items' stored embeddings from the workspace's provider, computing and storing the missing
+    ones (item id -> unit float32 vector). A provider that fails leaves the items without (words only)."""
+    settings = settings or trend_settings_for(workspace_id=workspace_id)
+    provider = embeddings.provider_for(settings)
+    if provider is None or not item_ids:
+        return {}
+    stored = {
+        row.item_id: embeddings.from_bytes(row.vector)
+        for row in ItemEmbedding.objects.filter(item_id__in=item_ids, model=provider.name)
+    }
+    missing = list(
+        Item.objects.filter(workspace_id=workspace_id, pk__in=[i for i in item_ids if i not in stored]).values_list(
+            "id", "title", "text"
+        )
+    )
+    if missing:
+        try:
+            matrix = provider.embed([embeddings.embed_text(title, text) for _id, title, text in missing])
+        except embeddings.EmbeddingError as exc:
+            logger.warning("workspace %s: embeddings unavailable (%s); clustering by words only", workspace_id, exc)
+            return {k: v for k, v in stored.items() if v is not None}
+        rows = [
+            ItemEmbedding(item_id=item_id, model=provider.name, vector=embeddings.to_bytes(matrix[n]))
+            for n, (item_id, _t, _x) in enumerate(missing)
+        ]
+        ItemEmbedding.objects.filter(item_id__in=[r.item_id for r in rows]).delete()
+        ItemEmbedding.objects.bulk_create(rows, ignore_conflicts=True)
+        stored.update({item_id: matrix[n] for n, (item_id, _t, _x) in enumerate(missing)})
+    return {k: v for k, v in stored.items() if v is not None}
 
 
 def domain_of(url: str) -> str:
@@ -60,6 +106,8 @@ def items_assign_to_trends(*, workspace_id: int, item_ids: list[int]) -> Assignm
     near-duplicates join their original's trend without counting. Runs under the workspace's settings
     row lock, so two batches of one workspace never interleave."""
     outcome = AssignmentOutcome()
+    # Embeddings first, outside the lock (a remote provider may take a while).
+    vectors = item_embeddings(workspace_id=workspace_id, item_ids=item_ids)
     with transaction.atomic():
         settings = trend_settings_for(workspace_id=workspace_id, lock=True)
         items = list(
@@ -96,7 +144,9 @@ def items_assign_to_trends(*, workspace_id: int, item_ids: list[int]) -> Assignm
         horizon = earliest - dt.timedelta(hours=settings.window_hours)
         live = Trend.objects.filter(
             workspace_id=workspace_id, status=TrendStatus.ACTIVE, last_seen_at__gte=horizon
-        ).only("id", "centroid", "item_count", "first_seen_at", "last_seen_at", "language")
+        ).only(
+            "id", "centroid", "item_count", "first_seen_at", "last_seen_at", "language", "embedding", "embedded_count"
+        )
         for trend in live:
             clusterer.load_cluster(
                 key=trend.pk,
@@ -105,6 +155,8 @@ def items_assign_to_trends(*, workspace_id: int, item_ids: list[int]) -> Assignm
                 first_seen=trend.first_seen_at.timestamp(),
                 last_seen=trend.last_seen_at.timestamp(),
                 cyrillic=trend.item_count if trend.language == "ru" else 0,
+                embedding=embeddings.from_bytes(trend.embedding),
+                embedded=trend.embedded_count,
             )
         records = []
         followers: dict[int, int] = {}
@@ -121,6 +173,7 @@ def items_assign_to_trends(*, workspace_id: int, item_ids: list[int]) -> Assignm
                     source=item.source_id,
                     duplicate_of=item.duplicate_of_id if item.duplicate_of_id in by_id else None,
                     language=item.language,
+                    embedding=vectors.get(item.pk),
                 )
             )
         result = clusterer.add(records)
@@ -183,6 +236,13 @@ def items_assign_to_trends(*, workspace_id: int, item_ids: list[int]) -> Assignm
             if k in clusterer.clusters
         }
         trends_refresh(workspace_id=workspace_id, trend_ids=sorted(touched), centroids=centroids, df=df)
+        _save_embeddings(
+            {
+                resolve(k): (clusterer.clusters[k].dense_mean(), clusterer.clusters[k].dense_n)
+                for k in result.touched
+                if k in clusterer.clusters and clusterer.clusters[k].dense_n
+            }
+        )
         settings.document_frequencies = df.to_bytes()
         settings.document_count = df.n_docs
         settings.save(update_fields=["document_frequencies", "document_count", "updated_at"])
@@ -281,6 +341,31 @@ REFRESHED_FIELDS = [
     "centroid",
     "updated_at",
 ]
+
+
+def _save_embeddings(rows: dict[int, tuple]) -> None:
+    """Store the touched trends' mean embeddings (one UPDATE ... FROM unnest on PostgreSQL)."""
+    if not rows:
+        return
+    ids = list(rows)
+    blobs = [embeddings.to_bytes(rows[i][0]) for i in ids]
+    counts = [int(rows[i][1]) for i in ids]
+    if connection.vendor != "postgresql":
+        Trend.objects.bulk_update(
+            [Trend(pk=i, embedding=b, embedded_count=c) for i, b, c in zip(ids, blobs, counts, strict=True)],
+            ["embedding", "embedded_count"],
+            batch_size=500,
+        )
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """
+            UPDATE trends_trend AS t SET embedding = u.embedding, embedded_count = u.embedded_count
+              FROM unnest(%s::bigint[], %s::bytea[], %s::int[]) AS u(id, embedding, embedded_count)
+             WHERE t.id = u.id
+            """,
+            [ids, blobs, counts],
+        )
 
 
 def _save_refreshed(trends: list[Trend]) -> None:

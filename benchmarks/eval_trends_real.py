@@ -1,0 +1,328 @@
+"""Trend clustering on real, publicly labelled news: `python -m benchmarks.eval_trends_real`.
+
+Reads `../shared/data/trends_heldout/` in place (never copied into the project; see its README for the
+sources and licences):
+
+- GoogleNews (Yin & Wang, KDD 2014): 11,109 items in 152 stories, title + snippet, and titles only;
+  arrival order = MStream's News-T stream position (`news_t_pos`).
+- ECB+ (Cybulska & Vossen, LREC 2014): 982 full articles, 43 topics × 2 look-alike events; no dates,
+  so arrival order is a seeded shuffle.
+
+Each set is split with a fixed seed into a dev half (parameters may be chosen on it) and a test half
+(only reported): GoogleNews by story, ECB+ by topic (a topic's two look-alike events stay on one side, so
+the test half still holds both events of every pair). Items get timestamps in arrival order spread over
+one day (ARRIVAL_SPAN), inside the 72 h clustering window.
+
+Three methods run on each half:
+- live path: the items are stored as `sources.Item` rows and assigned with `items_assign_to_trends` in
+  batches of 1,000 in timestamp order, exactly as the Celery task runs it (PostgreSQL database
+  `trendoscope_bench_trends_real`); labels are read back from TrendItem.
+- baseline: a simple online TF-IDF single-pass clusterer (below, ~30 lines), threshold chosen on dev.
+- (with --engine) the clustering engine in memory, for quick tuning.
+
+Any other labelled set in the same JSON-lines format (`id`, `story`, `title`, `text`, optional
+`order`/`news_t_pos`, optional `split`) can be scored with `--extra PATH` — e.g. an English–Russian set
+once one exists. Embeddings of the data are cached under /tmp (EMBED_CACHE) between runs."""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import random
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+DATA = ROOT.parent / "shared" / "data" / "trends_heldout"
+DATABASE = "trendoscope_bench_trends_real"
+SEED = 20260301
+ARRIVAL_SPAN = 86_400.0  # seconds: one day, like the Google News snapshot
+START = 1_772_400_000.0
+EMBED_CACHE = Path("/tmp/trendoscope_eval_embeddings")
+COMMAND = "python -m benchmarks.eval_trends_real"
+
+
+@dataclass
+class Row:
+    id: int
+    story: str
+    title: str
+    text: str
+    order: float
+    group: str  # what the dev/test split is drawn over (story, or ECB+ topic)
+
+
+def load_googlenews(*, titles_only: bool = False) -> list[Row]:
+    rows = []
+    for line in (DATA / "googlenews.jsonl").open(encoding="utf-8"):
+        d = json.loads(line)
+        rows.append(
+            Row(
+                id=int(d["id"]),
+                story=str(d["story"]),
+                title=d["title"],
+                text="" if titles_only else d["text"],
+                order=float(d["news_t_pos"]),
+                group=str(d["story"]),
+            )
+        )
+    return rows
+
+
+def load_ecbplus() -> list[Row]:
+    rows = []
+    for line in (DATA / "ecbplus.jsonl").open(encoding="utf-8"):
+        d = json.loads(line)
+        rows.append(Row(int(d["id"]), str(d["story"]), d["title"], d["text"], 0.0, str(d["topic"])))
+    shuffled = list(range(len(rows)))
+    random.Random(SEED).shuffle(shuffled)
+    for position, row in zip(shuffled, rows, strict=True):
+        row.order = float(position)
+    return rows
+
+
+def load_jsonl(path: Path) -> list[Row]:
+    rows = []
+    for n, line in enumerate(path.open(encoding="utf-8")):
+        if not line.strip():
+            continue
+        d = json.loads(line)
+        order = d.get("order", d.get("news_t_pos", n))
+        rows.append(
+            Row(
+                int(d["id"]),
+                str(d["story"]),
+                d.get("title", ""),
+                d.get("text", ""),
+                float(order),
+                str(d.get("topic", d["story"])),
+            )
+        )
+    return rows
+
+
+def split(rows: list[Row], *, seed: int = SEED) -> dict[str, list[Row]]:
+    """Halves by group (story or topic), drawn with a fixed seed."""
+    groups = sorted({r.group for r in rows})
+    random.Random(seed).shuffle(groups)
+    dev = set(groups[: len(groups) // 2])
+    return {
+        "dev": [r for r in rows if r.group in dev],
+        "test": [r for r in rows if r.group not in dev],
+    }
+
+
+def timestamps(rows: list[Row]) -> list[tuple[Row, float]]:
+    ordered = sorted(rows, key=lambda r: (r.order, r.id))
+    step = ARRIVAL_SPAN / max(len(ordered), 1)
+    return [(r, START + n * step) for n, r in enumerate(ordered)]
+
+
+# --- the baseline --------------------------------------------------------------------------------
+
+
+def tfidf_single_pass(rows: list[Row], threshold: float) -> dict[int, int]:
+    """Online single pass: in arrival order, each item (unit TF-IDF vector, sublinear TF, IDF over the
+    half) joins the cluster whose centroid (sum of its members' vectors) is most cosine-similar when that
+    is at least `threshold`, else starts a cluster. Cosines to centroids come from the item's dot
+    products with every earlier item, summed per cluster (exact, no pruning)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    stamped = timestamps(rows)
+    x = TfidfVectorizer(sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b").fit_transform(
+        [f"{r.title} {r.text}" for r, _t in stamped]
+    )
+    gram = (x @ x.T).toarray().astype(np.float32)
+    labels = np.zeros(len(stamped), dtype=np.int64)
+    norm2: list[float] = []
+    for i in range(len(stamped)):
+        if norm2:
+            sums = np.bincount(labels[:i], weights=gram[i, :i], minlength=len(norm2))
+            sims = sums / np.sqrt(np.asarray(norm2))
+            k = int(sims.argmax())
+            if sims[k] >= threshold:
+                labels[i] = k
+                norm2[k] += 2.0 * float(sums[k]) + 1.0
+                continue
+        labels[i] = len(norm2)
+        norm2.append(1.0)
+    return {r.id: int(labels[n]) for n, (r, _t) in enumerate(stamped)}
+
+
+# --- embeddings (cached on disk while tuning) -----------------------------------------------------
+
+
+def embeddings_for(rows: list[Row]) -> dict[int, np.ndarray]:
+    from apps.trends.embeddings import embed_text, offline_provider
+
+    provider = offline_provider()
+    texts = [embed_text(r.title, r.text) for r in rows]
+    key = hashlib.sha256(("\x00".join(texts) + provider.name).encode()).hexdigest()[:20]
+    path = EMBED_CACHE / f"{provider.name}-{key}.npy"
+    if path.exists():
+        matrix = np.load(path)
+    else:
+        matrix = provider.embed(texts)
+        EMBED_CACHE.mkdir(parents=True, exist_ok=True)
+        np.save(path, matrix)
+    return {r.id: matrix[n] for n, r in enumerate(rows)}
+
+
+# --- the engine, in memory ------------------------------------------------------------------------
+
+
+def engine_labels(rows: list[Row], params=None, *, embed: bool = True, batch: int = 1000) -> dict[int, int]:
+    from apps.trends.clustering import Clusterer, Params, Record
+
+    vectors = embeddings_for(rows) if embed else {}
+    records = [
+        Record(
+            id=r.id,
+            title=r.title,
+            text=r.text,
+            published_at=t,
+            source=r.id % 40,
+            language="en",
+            embedding=vectors.get(r.id),
+        )
+        for r, t in timestamps(rows)
+    ]
+    clusterer = Clusterer(params or Params())
+    for start in range(0, len(records), batch):
+        clusterer.add(records[start : start + batch])
+    return clusterer.final_labels()
+
+
+# --- the live path --------------------------------------------------------------------------------
+
+
+def live_labels(rows: list[Row]) -> tuple[dict[int, int], float]:
+    """Store the rows as items and assign them through the service in batches of 1,000, in timestamp
+    order (as trends_assign_items does). Returns (row id -> trend id, seconds spent assigning)."""
+    from apps.trends.models import TrendItem
+    from apps.trends.services import items_assign_to_trends
+    from apps.trends.tasks import ASSIGN_BATCH
+    from benchmarks._trends_db import make_items, make_sources, reset_workspace, to_datetime
+
+    workspace = reset_workspace()
+    sources = make_sources(workspace, 40)
+    stamped = timestamps(rows)
+    items = make_items(workspace, sources, [(r.title, r.text, to_datetime(t), r.id % 40) for r, t in stamped])
+    row_of = {item.pk: r.id for item, (r, _t) in zip(items, stamped, strict=True)}
+    started = time.perf_counter()
+    for start in range(0, len(items), ASSIGN_BATCH):
+        items_assign_to_trends(workspace_id=workspace.pk, item_ids=[i.pk for i in items[start : start + ASSIGN_BATCH]])
+    seconds = time.perf_counter() - started
+    labels = {
+        row_of[item_id]: trend_id
+        for item_id, trend_id in TrendItem.objects.filter(workspace=workspace).values_list("item_id", "trend_id")
+    }
+    # Items the service left out (none expected) count as singletons.
+    for item_id, row_id in row_of.items():
+        labels.setdefault(row_id, -item_id)
+    return labels, seconds
+
+
+def quality(rows: list[Row], labels: dict[int, int]):
+    from apps.trends.clustering.metrics import evaluate
+
+    return evaluate({r.id: r.story for r in rows}, labels)
+
+
+def lookalike_pairs_apart(rows: list[Row], labels: dict[int, int]) -> tuple[int, int]:
+    """ECB+: of the topics on this half, how many keep their two events in different clusters — a topic
+    counts as kept apart when no predicted cluster holds more than 10 % of its smaller event together with
+    items of the other event."""
+    from collections import Counter, defaultdict
+
+    by_topic: dict[str, list[Row]] = defaultdict(list)
+    for r in rows:
+        by_topic[r.group].append(r)
+    apart = 0
+    for members in by_topic.values():
+        sizes = Counter(r.story for r in members)
+        if len(sizes) < 2:
+            continue
+        per_cluster: dict[int, Counter] = defaultdict(Counter)
+        for r in members:
+            per_cluster[labels[r.id]][r.story] += 1
+        smaller = min(sizes.values())
+        mixed = sum(min(c.values()) for c in per_cluster.values() if len(c) > 1)
+        apart += mixed <= 0.1 * smaller
+    return apart, sum(1 for m in by_topic.values() if len({r.story for r in m}) > 1)
+
+
+SETS = {
+    "GoogleNews title+snippet": lambda: load_googlenews(),
+    "GoogleNews titles only": lambda: load_googlenews(titles_only=True),
+    "ECB+ full articles": load_ecbplus,
+}
+BASELINE_THRESHOLDS = [round(0.04 + 0.02 * k, 2) for k in range(14)]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--no-live", action="store_true", help="skip the live path (no database)")
+    parser.add_argument("--engine", action="store_true", help="also score the engine in memory")
+    parser.add_argument("--extra", type=Path, action="append", default=[], help="another labelled JSONL set")
+    parser.add_argument("--no-write", action="store_true")
+    args = parser.parse_args()
+    if not args.no_live:
+        from benchmarks._common import django_setup
+
+        django_setup(database=DATABASE)
+    sets = dict(SETS)
+    for path in args.extra:
+        sets[f"{path.name} (--extra)"] = lambda path=path: load_jsonl(path)
+    lines = [
+        "| set | half | items | stories | method | B³ P | B³ R | B³ F1 | NMI | clusters | look-alike pairs apart | time |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ]
+    for name, load in sets.items():
+        halves = split(load())
+        # Baseline threshold: the best B³ F1 on dev.
+        dev_scores = {th: quality(halves["dev"], tfidf_single_pass(halves["dev"], th)).f1 for th in BASELINE_THRESHOLDS}
+        base_th = max(dev_scores, key=dev_scores.get)
+        for half in ("dev", "test"):
+            rows = halves[half]
+            results = []
+            if not args.no_live:
+                labels, seconds = live_labels(rows)
+                results.append(("live path (`items_assign_to_trends`)", labels, seconds))
+            if args.engine:
+                started = time.perf_counter()
+                labels = engine_labels(rows)
+                results.append(("engine in memory", labels, time.perf_counter() - started))
+            started = time.perf_counter()
+            labels = tfidf_single_pass(rows, base_th)
+            results.append(
+                (f"baseline: online TF-IDF single pass (θ={base_th} from dev)", labels, time.perf_counter() - started)
+            )
+            for method, labels, seconds in results:
+                q = quality(rows, labels)
+                pairs = ""
+                if name.startswith("ECB+"):
+                    kept, total = lookalike_pairs_apart(rows, labels)
+                    pairs = f"{kept}/{total}"
+                line = (
+                    f"| {name} | {half} | {q.items:,} | {q.gold_clusters} | {method} | {q.precision:.3f} | {q.recall:.3f} "
+                    f"| **{q.f1:.3f}** | {q.nmi:.3f} | {q.predicted_clusters} | {pairs} | {seconds:.1f} s |"
+                )
+                lines.append(line)
+                print(line, flush=True)
+    body = "\n".join(lines)
+    if not args.no_write:
+        from benchmarks._common import record
+
+        record("trends: real labelled news (GoogleNews, ECB+)", COMMAND, body)
+
+
+if __name__ == "__main__":
+    main()
