@@ -1,4 +1,4 @@
-from .selectors import memberships_for_user
+from .selectors import invitations_pending_for_user, memberships_for_user
 
 
 def workspace(request):
@@ -10,4 +10,6 @@ def workspace(request):
         "current_membership": membership,
         "current_workspace": membership.workspace if membership else None,
         "user_memberships": memberships_for_user(user=user),
+        # A lazy queryset: only the onboarding and invitations pages run it.
+        "pending_invitations": invitations_pending_for_user(user=user),
     }

@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 
-from django.db.models import QuerySet
+from django.db.models import Exists, Q, QuerySet
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
+from rest_framework.authentication import SessionAuthentication
+from rest_framework.request import Request
 
 from apps.core.errors import NotFound
 
-from .models import ApiToken, Membership, User, Workspace
+from .errors import NoWorkspace, WorkspaceRequired
+from .models import ApiToken, Invitation, InvitationState, Membership, User, Workspace
 
 SESSION_KEY = "workspace_id"
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
@@ -40,26 +44,105 @@ def membership_for_workspace_ref(*, user: User, ref: str | int) -> Membership:
     return membership
 
 
+def _is_browser_session(request) -> bool:
+    """A browser's cookie session (pages, and the API called by our scripts) may rely on the session's
+    choice and the stored default; API clients (bearer or headless session tokens) must name one."""
+    if isinstance(request, Request):
+        return isinstance(request.successful_authenticator, SessionAuthentication)
+    return True
+
+
 def membership_for_request(request) -> Membership:
-    """The membership the request works in: the X-Workspace header, else the session's choice,
-    else the user's first workspace. Cached on the request."""
-    cached = getattr(request, "_trendoscope_membership", None)
-    if cached is not None:
-        return cached
+    """The membership the request works in: the X-Workspace header (404 for a foreign one); else the
+    user's only workspace; else, for a browser session, the session's choice or the user's stored default.
+    Never a guess: otherwise NoWorkspace (no workspace, or a browser with no choice yet) or, for an API
+    client, WorkspaceRequired (a 400 listing the workspaces to choose from). Cached on the request."""
     user = request.user
     if not getattr(user, "is_authenticated", False):
         raise NotFound(_("Not found."))
+    cached = getattr(request, "_trendoscope_membership", None)
+    if cached is not None and cached[0] == user.pk:
+        return cached[1]
     header = request.META.get(HEADER)
     if header:
         membership = membership_for_workspace_ref(user=user, ref=header)
     else:
-        chosen = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
-        queryset = memberships_for_user(user=user)
-        membership = (queryset.filter(workspace_id=chosen).first() if chosen else None) or queryset.first()
+        memberships = list(memberships_for_user(user=user))
+        if not memberships:
+            raise NoWorkspace()
+        membership = memberships[0] if len(memberships) == 1 else None
         if membership is None:
-            raise NotFound(_("You are not a member of any workspace yet."))
-    request._trendoscope_membership = membership
+            if not _is_browser_session(request):
+                raise WorkspaceRequired(memberships)
+            by_id = {m.workspace_id: m for m in memberships}
+            chosen = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+            membership = by_id.get(chosen) or by_id.get(user.default_workspace_id)
+            if membership is None:
+                raise NoWorkspace(_("Choose the workspace to work in."))
+    request._trendoscope_membership = (user.pk, membership)
     return membership
+
+
+def request_membership(request) -> Membership:
+    """For pages: the membership the middleware found, or NoWorkspace (pages under /app/ then show the
+    onboarding page: create a workspace, accept an invitation, or choose one)."""
+    membership = getattr(request, "membership", None)
+    if membership is None:
+        raise NoWorkspace()
+    return membership
+
+
+def membership_for_socket(*, user: User, ref: str | None, session=None, by_token: bool = False) -> Membership:
+    """The websocket counterpart of membership_for_request: `?workspace=` (id or slug), else the only
+    workspace, else (browser sessions) the session's choice or the stored default. NoWorkspace for none
+    or a foreign one, WorkspaceRequired when an API client must name one."""
+    if ref:
+        return membership_for_workspace_ref(user=user, ref=ref)
+    memberships = list(memberships_for_user(user=user))
+    if not memberships:
+        raise NoWorkspace()
+    if len(memberships) == 1:
+        return memberships[0]
+    if by_token:
+        raise WorkspaceRequired(memberships)
+    by_id = {m.workspace_id: m for m in memberships}
+    chosen = session.get(SESSION_KEY) if session is not None else None
+    membership = by_id.get(chosen) or by_id.get(user.default_workspace_id)
+    if membership is None:
+        raise WorkspaceRequired(memberships)
+    return membership
+
+
+def invitations_pending_for_user(*, user: User) -> QuerySet[Invitation]:
+    """Invitations the user may accept: by their username, or to one of their verified addresses (or, for
+    an account an operator made without allauth addresses, its e-mail). Lazy: no query until used."""
+    from allauth.account.models import EmailAddress
+
+    if not getattr(user, "is_authenticated", False):
+        return Invitation.objects.none()
+    addresses = EmailAddress.objects.filter(user=user)
+    verified = addresses.filter(verified=True).annotate(address=Lower("email")).values("address")
+    match = Q(invitee=user) | Q(invitee__isnull=True, email__in=verified)
+    if user.email:
+        match |= Q(invitee__isnull=True, email=user.email.lower()) & ~Exists(addresses)
+    return (
+        Invitation.objects.filter(match, state=InvitationState.PENDING)
+        .exclude(workspace__memberships__user=user)
+        .select_related("workspace", "invited_by")
+        .order_by("-created_at")
+    )
+
+
+def invitation_for_user(*, user: User, pk: int) -> Invitation:
+    """One of the user's own pending invitations; 404 for anyone else's."""
+    invitation = invitations_pending_for_user(user=user).filter(pk=pk).first()
+    if invitation is None:
+        raise NotFound(_("Not found."))
+    return invitation
+
+
+def invitations_pending_for_workspace(*, workspace: Workspace) -> QuerySet[Invitation]:
+    return Invitation.objects.filter(workspace=workspace, state=InvitationState.PENDING).order_by("-created_at")
 
 
 def api_tokens_for_user(*, user: User) -> QuerySet[ApiToken]:

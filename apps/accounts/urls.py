@@ -10,6 +10,9 @@ urlpatterns = [
     path("workspaces/members/add/", views.member_add, name="member_add"),
     path("workspaces/members/<int:user_id>/role/", views.member_set_role, name="member_role"),
     path("workspaces/members/<int:user_id>/remove/", views.member_remove, name="member_remove"),
+    path("workspaces/invitations/<int:pk>/revoke/", views.invitation_revoke, name="invitation_revoke"),
+    path("invitations/", views.invitations, name="invitations"),
+    path("invitations/<int:pk>/answer/", views.invitation_answer, name="invitation_answer"),
     path("account/tokens/", views.api_tokens, name="tokens"),
     path("account/tokens/<int:pk>/revoke/", views.api_token_revoke, name="token_revoke"),
 ]

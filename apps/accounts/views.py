@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -29,18 +30,22 @@ def workspace_switch(request):
 
 @login_required
 def workspace_members(request):
-    membership = request.membership
-    if membership is None:
-        raise NotFound(_("You are not a member of any workspace yet."))
+    membership = _current(request)
     members = selectors.workspace_members(workspace=membership.workspace)
-    context = {"members": members, "can_manage": membership.can(Capability.MANAGE_WORKSPACE), "roles": Role.choices}
+    can_manage = membership.can(Capability.MANAGE_WORKSPACE)
+    context = {
+        "members": members,
+        "can_manage": can_manage,
+        "roles": Role.choices,
+        "invitations": selectors.invitations_pending_for_workspace(workspace=membership.workspace)
+        if can_manage
+        else [],
+    }
     return render(request, "accounts/members.html", context)
 
 
 def _current(request):
-    if request.membership is None:
-        raise NotFound(_("You are not a member of any workspace yet."))
-    return request.membership
+    return selectors.request_membership(request)
 
 
 def _member_user(workspace, user_id: int) -> User:
@@ -66,17 +71,66 @@ def _report(request, action) -> None:
 def member_add(request):
     workspace = _current(request).workspace
 
-    def add():
-        m = services.membership_add(
+    def invite():
+        invitation = services.invitation_create(
             actor=request.user,
             workspace=workspace,
             login=request.POST.get("login", ""),
             role=request.POST.get("role", Role.WRITER),
+            accept_url=request.build_absolute_uri(reverse("workspaces:invitations")),
         )
-        return _("%(user)s joined as %(role)s.") % {"user": m.user, "role": m.get_role_display()}
+        # The same words whether or not the address has an account.
+        return _("Invited %(login)s as %(role)s. They join once they accept.") % {
+            "login": invitation.login,
+            "role": invitation.get_role_display(),
+        }
 
-    _report(request, add)
+    _report(request, invite)
     return redirect("workspaces:members")
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, pk: int):
+    workspace = _current(request).workspace
+
+    def revoke():
+        invitation = services.invitation_revoke(actor=request.user, workspace=workspace, pk=pk)
+        return _("Invitation for %(login)s withdrawn.") % {"login": invitation.login}
+
+    _report(request, revoke)
+    return redirect("workspaces:members")
+
+
+@login_required
+def invitations(request):
+    """The user's pending invitations: accept (and choose whether to switch to it) or decline."""
+    pending = selectors.invitations_pending_for_user(user=request.user)
+    return render(request, "accounts/invitations.html", {"invitations": pending, "workspace_optional": True})
+
+
+@login_required
+@require_POST
+def invitation_answer(request, pk: int):
+    invitation = selectors.invitation_for_user(user=request.user, pk=pk)
+    if request.POST.get("answer") == "accept":
+        make_default = request.POST.get("switch") == "1" or request.membership is None
+        try:
+            membership = services.invitation_accept(user=request.user, invitation=invitation, make_default=make_default)
+        except Conflict as exc:
+            messages.error(request, exc.message)
+            return redirect("workspaces:invitations")
+        if make_default:
+            services.workspace_switch(request=request, ref=membership.workspace_id)
+        messages.success(
+            request,
+            _("You joined %(name)s as %(role)s.")
+            % {"name": membership.workspace.name, "role": membership.get_role_display()},
+        )
+        return redirect("core:dashboard" if make_default else "workspaces:invitations")
+    services.invitation_decline(user=request.user, invitation=invitation)
+    messages.success(request, _("Invitation to %(name)s declined.") % {"name": invitation.workspace.name})
+    return redirect("workspaces:invitations")
 
 
 @login_required
@@ -127,10 +181,8 @@ def workspace_new(request):
             services.workspace_switch(request=request, ref=workspace.pk)
             messages.success(request, _("Created %(name)s. You are its admin.") % {"name": workspace.name})
             return redirect("core:dashboard")
-        if request.membership is None:
-            messages.error(request, error)
-            return redirect("core:dashboard")
-    return render(request, "accounts/workspace_new.html", {"name": name, "error": error})
+    context = {"name": name, "error": error, "workspace_optional": True}
+    return render(request, "accounts/workspace_new.html", context)
 
 
 @login_required

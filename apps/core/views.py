@@ -9,9 +9,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from apps.accounts.roles import Capability
-from apps.accounts.selectors import workspace_members
+from apps.accounts.selectors import request_membership, workspace_members
 
-from .errors import NotFound
 from .health import run_checks
 from .permissions import require_capability
 from .selectors import audit_actions_for_workspace, audit_entries_filtered, dashboard_summary
@@ -36,9 +35,7 @@ def dashboard(request):
 @login_required
 def audit_log_page(request):
     """The current workspace's audit log, filtered by action and actor, 50 entries a page."""
-    membership = request.membership
-    if membership is None:
-        raise NotFound(_("You are not a member of any workspace yet."))
+    membership = request_membership(request)
     workspace = membership.workspace
     require_capability(user=request.user, workspace=workspace, capability=Capability.VIEW)
     action = request.GET.get("action", "").strip()[:64]

@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.accounts.roles import Capability
-from apps.core.errors import Conflict, NotFound
+from apps.accounts.selectors import request_membership
+from apps.core.errors import Conflict
 from apps.core.permissions import membership_for
 
 from .forms import PersonaForm, SampleForm, StyleCheckForm
@@ -38,8 +39,7 @@ def _form_errors(form, exc: ValidationError) -> None:
 
 @login_required
 def persona_list(request):
-    if request.workspace is None:
-        raise NotFound(_("Not found."))
+    request_membership(request)
     personas = personas_for_workspace(user=request.user, workspace=request.workspace)
     return render(
         request, "personas/list.html", {"personas": personas, "can_manage": _can_manage(request, request.workspace)}
@@ -48,8 +48,7 @@ def persona_list(request):
 
 @login_required
 def persona_new(request):
-    if request.workspace is None:
-        raise NotFound(_("Not found."))
+    request_membership(request)
     form = PersonaForm(request.POST or None, initial={"language": request.LANGUAGE_CODE[:2]})
     if request.method == "POST" and form.is_valid():
         try:

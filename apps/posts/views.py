@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from apps.accounts.roles import Capability
-from apps.accounts.selectors import workspace_members
+from apps.accounts.selectors import request_membership, workspace_members
 from apps.core.errors import Conflict, NotFound
 from apps.core.permissions import require_capability, require_member
 from apps.personas.models import Persona
@@ -32,10 +32,7 @@ LIST_PAGE_SIZE = 50
 
 
 def _workspace(request):
-    membership = request.membership
-    if not membership:
-        raise NotFound(_("You are not a member of any workspace yet."))
-    return membership
+    return request_membership(request)
 
 
 def _filters(request) -> dict:

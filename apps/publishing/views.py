@@ -19,6 +19,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
 from apps.accounts.roles import Capability
+from apps.accounts.selectors import request_membership
 from apps.core.errors import Conflict, NotFound
 from apps.core.permissions import require_capability, require_member
 from apps.posts.models import Post
@@ -31,10 +32,7 @@ from .ratelimit import breaker_state
 
 
 def _membership(request):
-    membership = request.membership
-    if membership is None:
-        raise Http404
-    return membership
+    return request_membership(request)
 
 
 def _error_text(exc) -> str:

@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from apps.accounts.roles import Capability
+from apps.accounts.selectors import request_membership
 from apps.core.errors import Conflict, NotFound
 from apps.core.permissions import membership_for
 
@@ -27,9 +28,7 @@ from .opml import build_opml
 
 
 def _workspace(request):
-    if request.workspace is None:
-        raise NotFound(_("Not found."))
-    return request.workspace
+    return request_membership(request).workspace
 
 
 def _can_manage(request, workspace) -> bool:

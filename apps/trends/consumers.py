@@ -12,18 +12,27 @@ from apps.core.consumers import origin_allowed
 
 from .services.ranking import workspace_group
 
+# Close codes: 4400 several workspaces and none named (API clients must add ?workspace=), 4404 unknown/none.
+CLOSE_WORKSPACE_REQUIRED = 4400
+CLOSE_NOT_FOUND = 4404
+
 
 @database_sync_to_async
-def _workspace_id_for(user, ref: str | None) -> int | None:
-    from apps.accounts.models import Membership
+def _workspace_for(scope, ref: str | None) -> tuple[int | None, int | None]:
+    """(workspace id, None), or (None, close code): the same rule as the API, never a guess."""
+    from apps.accounts.errors import WorkspaceRequired
+    from apps.accounts.selectors import membership_for_socket
+    from apps.core.errors import NotFound
 
-    memberships = Membership.objects.filter(user=user)
-    if ref:
-        memberships = (
-            memberships.filter(workspace_id=int(ref)) if ref.isdigit() else memberships.filter(workspace__slug=ref)
+    try:
+        membership = membership_for_socket(
+            user=scope["user"], ref=ref, session=scope.get("session"), by_token=scope.get("auth_method") == "token"
         )
-    membership = memberships.order_by("workspace__name").only("workspace_id").first()
-    return membership.workspace_id if membership else None
+    except WorkspaceRequired:
+        return None, CLOSE_WORKSPACE_REQUIRED
+    except NotFound:
+        return None, CLOSE_NOT_FOUND
+    return membership.workspace_id, None
 
 
 class TrendsConsumer(AsyncJsonWebsocketConsumer):
@@ -35,9 +44,9 @@ class TrendsConsumer(AsyncJsonWebsocketConsumer):
             await self.close(code=4403)
             return
         query = parse_qs(self.scope.get("query_string", b"").decode(errors="replace"))
-        workspace_id = await _workspace_id_for(user, (query.get("workspace") or [None])[0])
+        workspace_id, close_code = await _workspace_for(self.scope, (query.get("workspace") or [None])[0])
         if workspace_id is None:
-            await self.close(code=4404)
+            await self.close(code=close_code)
             return
         self.group = workspace_group(workspace_id)
         await self.channel_layer.group_add(self.group, self.channel_name)

@@ -15,11 +15,21 @@ def _roles(workspace):
 
 
 def test_admin_adds_a_member_by_email(client_for, admin_member, workspace):
+    """Adding now invites: the member exists only once the invitee accepts (tests/accounts/test_invitations.py)."""
     newcomer = UserFactory(username="newcomer")
     response = client_for(admin_member).post(
         "/app/workspaces/members/add/", {"login": newcomer.email.upper(), "role": "editor"}, follow=True
     )
-    assert "joined as Editor" in response.content.decode()
+    assert "They join once they accept" in response.content.decode()
+    assert "newcomer" not in _roles(workspace)
+    assert AuditEntry.objects.filter(workspace=workspace, action="membership.invite").count() == 1
+    page = client_for(newcomer).get("/app/invitations/").content.decode()
+    invitation = newcomer.email.lower()
+    assert "Newsroom" in page and invitation
+    from apps.accounts.models import Invitation
+
+    pk = Invitation.objects.get(workspace=workspace).pk
+    client_for(newcomer).post(f"/app/invitations/{pk}/answer/", {"answer": "accept", "switch": "1"})
     assert _roles(workspace)["newcomer"] == "editor"
     assert AuditEntry.objects.filter(workspace=workspace, action="membership.add").count() == 1
 
@@ -27,7 +37,7 @@ def test_admin_adds_a_member_by_email(client_for, admin_member, workspace):
 def test_adding_unknown_or_existing_people_is_a_message(client_for, admin_member, writer):
     c = client_for(admin_member)
     body = c.post("/app/workspaces/members/add/", {"login": "ghost", "role": "writer"}, follow=True).content.decode()
-    assert "Nobody has the username" in body
+    assert "Invited ghost as Writer" in body  # the same words as for anyone: nothing is revealed
     body = c.post("/app/workspaces/members/add/", {"login": "writer", "role": "writer"}, follow=True).content.decode()
     assert "already a member" in body
     body = c.post("/app/workspaces/members/add/", {"login": "writer", "role": "king"}, follow=True).content.decode()

@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from apps.core.errors import NotFound
 
 from .. import selectors, services
+from ..errors import WorkspaceRequired
 from ..models import ApiToken, Membership, User
 from .serializers import (
     MemberSerializer,
@@ -59,7 +60,7 @@ class MeView(APIView):
     def get(self, request):
         try:
             membership = selectors.membership_for_request(request)
-        except NotFound:
+        except (NotFound, WorkspaceRequired):  # /me/ lists the workspaces to choose from
             membership = None
         user = User.objects.prefetch_related("memberships__workspace").get(pk=request.user.pk)
         return Response(MeSerializer(user, context={"membership": membership}).data)
