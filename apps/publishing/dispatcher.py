@@ -29,6 +29,7 @@ from django.utils.translation import gettext as _
 
 from . import ratelimit
 from .adapters import ADAPTERS, AmbiguousError, PermanentError, RetryableError, adapter_for
+from .adapters.base import http_url_or_empty
 from .models import AttemptOutcome, Channel, Publication, PublicationAttempt, PublicationState
 
 log = logging.getLogger(__name__)
@@ -229,7 +230,7 @@ def _send_one(*, publication: Publication, adapter, worker: str) -> Outcome | No
         fields.update(
             state=PublicationState.PUBLISHED,
             platform_id=result.platform_id[:500],
-            platform_url=result.url[:1000],
+            platform_url=http_url_or_empty(result.url),
             result={**publication.result, **result.extra},
             published_at=now,
             last_error="",

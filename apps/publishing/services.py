@@ -21,6 +21,7 @@ from apps.posts.models import Post
 from apps.posts.selectors import post_current_body
 
 from .adapters import ADAPTERS, PostContent, adapter_class, adapter_for
+from .adapters.base import http_url_or_empty
 from .crypto import credentials_encrypt
 from .formatting import Rendered
 from .models import Channel, Platform, Publication, PublicationAttempt, PublicationState, Subscriber
@@ -32,7 +33,7 @@ from .posts_bridge import SCHEDULABLE_STATES, post_mark_scheduled
 def _clean_config(*, platform: str, config: dict) -> dict:
     cls = adapter_class(platform)
     cleaned = {k: v for k, v in (config or {}).items() if v not in (None, "")}
-    for key in ("url", "base_url", "service"):
+    for key in HOST_CONFIG_KEYS:
         value = cleaned.get(key)
         if value and not str(value).startswith(("http://", "https://")):
             raise InvalidInput(_("%(field)s must be an http(s) URL.") % {"field": key})
@@ -50,6 +51,26 @@ def _clean_config(*, platform: str, config: dict) -> dict:
         raise InvalidInput(_("A Bluesky channel needs the account handle."))
     del cls
     return cleaned
+
+
+# Settings that name the host a channel's secrets are sent to (an empty one means the platform's own).
+HOST_CONFIG_KEYS = ("url", "base_url", "service")
+
+
+def _config_hosts(config: dict) -> dict[str, tuple]:
+    """Scheme, host and port of each address in a channel's settings."""
+    from urllib.parse import urlsplit
+
+    hosts = {}
+    for key in HOST_CONFIG_KEYS:
+        value = str((config or {}).get(key) or "").strip()
+        parts = urlsplit(value)
+        try:
+            port = parts.port or (443 if parts.scheme == "https" else 80)
+        except ValueError:
+            port = None
+        hosts[key] = (parts.scheme.lower(), (parts.hostname or "").lower(), port) if value else ()
+    return hosts
 
 
 def _refuse_private_host(url: str) -> None:
@@ -130,10 +151,16 @@ def channel_update(
             raise InvalidInput(_("A channel with this name already exists."))
         channel.name = name.strip()
         changed.append("name")
+    new_secrets = {k: v for k, v in (secrets or {}).items() if v}
     if config is not None:
+        old_hosts = _config_hosts(channel.config)
         channel.config = _clean_config(platform=channel.platform, config=config)
         changed.append("config")
-    new_secrets = {k: v for k, v in (secrets or {}).items() if v}
+        if _config_hosts(channel.config) != old_hosts and channel.credentials_encrypted and not new_secrets:
+            # The secrets were given for the old address: they never follow the channel to another host
+            # (a "check" would otherwise hand them to whoever runs it). New ones must be entered.
+            channel.credentials_encrypted = ""
+            changed.append("credentials_dropped")
     if new_secrets:
         channel.credentials_encrypted = credentials_encrypt(secrets=new_secrets)
         channel.last_error = ""
@@ -430,6 +457,9 @@ def publication_resolve_unconfirmed(*, user, publication: Publication, delivered
     if publication.state != PublicationState.UNCONFIRMED:
         raise Conflict(_("Only unconfirmed publications need a decision."))
     if delivered:
+        url = (url or "").strip()
+        if url and not http_url_or_empty(url):
+            raise InvalidInput({"url": [_("The link must be an http:// or https:// address.")]})
         publication.state = PublicationState.PUBLISHED
         publication.published_at = timezone.now()
         publication.platform_url = url or publication.platform_url

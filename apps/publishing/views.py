@@ -14,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -41,6 +42,17 @@ def _error_text(exc) -> str:
             return "; ".join(f"{k}: {' '.join(v)}" for k, v in exc.message_dict.items())
         return " ".join(exc.messages)
     return getattr(exc, "message", None) or str(exc)
+
+
+def _next_url(request, fallback: str) -> str:
+    """Where to go after a POST: the page's own `next` when it is on this site, else the fallback
+    (never //evil.example, https://evil.example or javascript:)."""
+    candidate = (request.POST.get("next") or "").strip()
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return fallback
 
 
 def _local_input(value: str) -> dt.datetime | None:
@@ -205,8 +217,17 @@ def channel_edit(request, pk: int | None = None):
                     request, _("Channel created. Its credentials are stored encrypted and will not be shown again.")
                 )
             else:
+                had_credentials = bool(channel.credentials_encrypted)
                 services.channel_update(user=request.user, channel=channel, name=request.POST.get("name"), **kwargs)
                 messages.success(request, _("Channel saved."))
+                if had_credentials and not channel.credentials_encrypted:
+                    messages.warning(
+                        request,
+                        _(
+                            "The address changed, so the stored credentials were removed: "
+                            "enter them again for the new host."
+                        ),
+                    )
             return redirect("publishing:channel_edit", pk=channel.pk)
         except (ValidationError, ValueError, Conflict) as exc:
             error = _error_text(exc)
@@ -350,7 +371,7 @@ def publication_action(request, pk: int, action: str):
             raise Http404
     except (ValidationError, Conflict, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
-    return HttpResponseRedirect(request.POST.get("next") or reverse("publishing:publication", args=[pk]))
+    return HttpResponseRedirect(_next_url(request, reverse("publishing:publication", args=[pk])))
 
 
 @login_required
@@ -375,7 +396,7 @@ def publish_panel(request, post_id: int):
                 user=request.user, post=post, channels=chosen, due_at=due, not_before=not_before, overrides=overrides
             )
             messages.success(request, _("Scheduled to %(n)s channel(s).") % {"n": len(chosen)})
-            return HttpResponseRedirect(request.POST.get("next") or reverse("publishing:panel", args=[post.pk]))
+            return HttpResponseRedirect(_next_url(request, reverse("publishing:panel", args=[post.pk])))
         except (ValidationError, Conflict, PermissionDenied) as exc:
             error = _error_text(exc)
     if chosen:

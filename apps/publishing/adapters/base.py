@@ -15,6 +15,23 @@ from apps.sources.fetching import BlockedAddress, FetchError
 from ..formatting import Rendered, add_utm, hashtags_for, plain_length, split_thread
 
 
+def http_url_or_empty(value) -> str:
+    """A platform's link as we store and render it: an absolute http(s) URL of at most 1,000
+    characters, or "" (a `javascript:` or `data:` link from a platform's answer or a person's
+    input must never become an <a href>)."""
+    from django.core.exceptions import ValidationError
+    from django.core.validators import URLValidator
+
+    value = str(value or "").strip()
+    if not value or len(value) > 1000:
+        return ""
+    try:
+        URLValidator(schemes=["http", "https"])(value)
+    except ValidationError:
+        return ""
+    return value
+
+
 class DeliveryError(Exception):
     def __init__(self, message: str, *, status: int | None = None):
         super().__init__(message)
