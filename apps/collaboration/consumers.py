@@ -4,6 +4,7 @@ The consumer only routes: it checks Origin and access, decodes frames and hands 
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import re
@@ -13,9 +14,11 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
 
+from apps.core.access_events import concerns, post_access_group, recheck_seconds, workspace_access_group
 from apps.core.consumers import origin_allowed
 
 from . import protocol
+from .access import access_watcher
 from .conf import collab_setting
 from .room import DocumentTooLarge, registry
 from .selectors import presence_color, room_access_for
@@ -44,6 +47,8 @@ class PostDocumentConsumer(AsyncWebsocketConsumer):
     can_edit = False
     display_name = ""
     color = ""
+    access_groups: list[str] = []
+    _recheck_task = None
 
     async def dispatch(self, message) -> None:
         # Channels closes stale Django database connections (a hop to the sync thread) before every
@@ -73,6 +78,11 @@ class PostDocumentConsumer(AsyncWebsocketConsumer):
         # headers; echo it back or the browser drops the connection.
         subprotocol = next((p for p in self.scope.get("subprotocols", []) if p.startswith("bearer.")), None)
         await self.accept(subprotocol=subprotocol)
+        # Membership, role, share and state changes reach this socket; a periodic re-check backs them up.
+        self.post_id = post_id
+        self.access_groups = [post_access_group(post_id), workspace_access_group(access.workspace_id)]
+        await access_watcher().add(self, self.access_groups)
+        self._recheck_task = asyncio.get_running_loop().create_task(self._recheck_loop())
         try:
             self.room = await registry().join(post_id, self)
             room_guard(self.room)  # indexes the document the first time (see yupdate)
@@ -88,6 +98,7 @@ class PostDocumentConsumer(AsyncWebsocketConsumer):
             await self.send_frame(protocol.permission_denied(self.read_only_reason))
 
     async def disconnect(self, code) -> None:
+        await self._stop_watching()
         if self.room is not None:
             room, self.room = self.room, None
             await room.leave(self)
@@ -172,7 +183,52 @@ class PostDocumentConsumer(AsyncWebsocketConsumer):
             return None
         return protocol.AwarenessMessage(protocol.awareness_payload(entries), tuple(entries))
 
+    # ----- access changes
+    async def _stop_watching(self) -> None:
+        task, self._recheck_task = self._recheck_task, None
+        if task is not None and task is not asyncio.current_task():
+            task.cancel()
+        groups, self.access_groups = self.access_groups, []
+        if groups:
+            await access_watcher().remove(self, groups)
+
+    async def _recheck_loop(self) -> None:
+        interval = recheck_seconds()
+        while True:
+            await asyncio.sleep(interval)
+            if not self.access_groups:
+                return  # closed meanwhile
+            try:
+                await self.recheck_access()
+            except Exception:
+                logger.exception("periodic access re-check failed for post %s", self.post_id)
+
+    async def access_changed(self, message: dict) -> None:
+        """From the AccessWatcher: something changed that may concern this user."""
+        if concerns(message, self.user_id):
+            await self.recheck_access()
+
+    async def recheck_access(self) -> None:
+        """Decide access again as at connect: gone closes with 4403; a writer who may now only read
+        is told why and closed with 4403 too (the editor cannot turn read-only under the user's hands,
+        so it stops and says so; a reload opens it read-only)."""
+        if self.room is None:
+            return
+        user = self.scope["user"]
+        user.__dict__.pop("_membership_cache", None)  # apps.core.permissions caches on the user
+        access = await database_sync_to_async(room_access_for)(user=user, post_id=self.post_id)
+        if access is not None and (access.can_edit or not self.can_edit):
+            return
+        if access is not None:
+            self.can_edit = False  # before anything else arrives: no further update is applied
+            await self.send_frame(protocol.permission_denied(access.read_only_reason))
+            await self._reject(CLOSE_FORBIDDEN, "you may now only read this post")
+        else:
+            self.can_edit = False
+            await self._reject(CLOSE_FORBIDDEN, "access to this post has ended")
+
     async def _reject(self, code: int, reason: str = "") -> None:
+        await self._stop_watching()
         room, self.room = self.room, None
         if room is not None:
             await room.leave(self)

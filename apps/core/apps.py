@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "apps.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        # Membership, share and state changes reach open websockets (apps.core.access_events).
+        from .access_events import connect
+
+        connect()

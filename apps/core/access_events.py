@@ -1,0 +1,75 @@
+"""Access changes reach open websockets: whenever a membership, a role, a per-post share or a post's
+state changes, a message goes (after the transaction commits) to a channel-layer group that every
+socket which may be affected listens on; each one then re-decides its access through the same
+selectors it used at connect, and is downgraded to read-only or closed with 4403.
+
+Groups: access.workspace.<id> (memberships and roles; the message names the user) and
+access.post.<id> (shares, naming the user; state changes, naming nobody). Sockets also re-check
+every ACCESS_RECHECK_SECONDS as a backstop for changes that bypass the ORM."""
+
+from __future__ import annotations
+
+from django.conf import settings
+
+ACCESS_CHANGED = "access.changed"  # the message type; consumers handle it as access_changed
+
+
+def workspace_access_group(workspace_id: int) -> str:
+    return f"access.workspace.{workspace_id}"
+
+
+def post_access_group(post_id: int) -> str:
+    return f"access.post.{post_id}"
+
+
+def recheck_seconds() -> float:
+    return float(getattr(settings, "ACCESS_RECHECK_SECONDS", 30.0))
+
+
+def announce_access_change(*, group: str, user_id: int | None = None) -> None:
+    from .services import broadcast_on_commit
+
+    broadcast_on_commit(group, {"type": ACCESS_CHANGED, "group": group, "user_id": user_id})
+
+
+def concerns(message: dict, user_id: int | None) -> bool:
+    """Whether an access message may change what `user_id` can do (a message naming nobody concerns all)."""
+    named = message.get("user_id")
+    return named is None or named == user_id
+
+
+# ----- receivers (connected in CoreConfig.ready): they only announce
+
+
+def _membership_changed(sender, instance, **kwargs) -> None:
+    announce_access_change(group=workspace_access_group(instance.workspace_id), user_id=instance.user_id)
+
+
+def _share_changed(sender, instance, **kwargs) -> None:
+    announce_access_change(group=post_access_group(instance.content_object_id), user_id=instance.user_id)
+
+
+def _post_transitioned(sender, *, post, **kwargs) -> None:
+    announce_access_change(group=post_access_group(post.pk))
+
+
+def _post_deleted(sender, instance, **kwargs) -> None:
+    announce_access_change(group=post_access_group(instance.pk))
+
+
+def connect() -> None:
+    from django.db.models.signals import post_delete, post_save
+
+    from apps.accounts.models import Membership
+
+    post_save.connect(_membership_changed, sender=Membership, dispatch_uid="access.membership.save")
+    post_delete.connect(_membership_changed, sender=Membership, dispatch_uid="access.membership.delete")
+    try:
+        from apps.posts import signals as post_signals
+        from apps.posts.models import Post, PostUserObjectPermission
+    except ImportError:  # pragma: no cover - the posts app is always installed here
+        return
+    post_save.connect(_share_changed, sender=PostUserObjectPermission, dispatch_uid="access.share.save")
+    post_delete.connect(_share_changed, sender=PostUserObjectPermission, dispatch_uid="access.share.delete")
+    post_delete.connect(_post_deleted, sender=Post, dispatch_uid="access.post.delete")
+    post_signals.post_transitioned.connect(_post_transitioned, dispatch_uid="access.post_transitioned")
