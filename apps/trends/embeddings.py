@@ -106,7 +106,8 @@ class OpenAIProvider:
 
             self._client = httpx.Client(
                 timeout=httpx.Timeout(self.timeout, connect=5.0),
-                transport=GuardedTransport(max_connections=4),
+                # A local embedding server passes only when the operator lists it (AI_ALLOWED_PRIVATE_ORIGINS).
+                transport=GuardedTransport(max_connections=4, allow_setting="AI_ALLOWED_PRIVATE_ORIGINS"),
                 follow_redirects=False,
                 trust_env=False,
                 headers={"User-Agent": "Trendoscope-Embeddings/1.0"},

@@ -210,3 +210,24 @@ def test_host_change_through_the_form_drops_the_key(client_for, settings, admin_
     row = AIProviderSettings.objects.get(workspace=workspace)
     assert row.base_url == "https://llm.invalid/v1"
     assert row.api_key_encrypted == "" and row.has_key is False
+
+
+def test_embeddings_client_is_guarded_too(settings):
+    """The trends' OpenAI-compatible embeddings client: loopback refused before anything is sent (key
+    included); the operator's allowance for the origin lets it through."""
+    from apps.trends.embeddings import EmbeddingError, OpenAIProvider
+
+    settings.FETCH_ALLOW_PRIVATE_NETWORKS = False
+    settings.AI_ALLOWED_PRIVATE_ORIGINS = []
+    fake = FakeOpenAI().start()
+    try:
+        provider = OpenAIProvider(base_url=fake.base_url, model="e", api_key="sk-embed-secret")
+        with pytest.raises(EmbeddingError, match="private or reserved"):
+            provider.embed(["Привет, мир", "你好"])
+        assert fake.requests == []
+        settings.AI_ALLOWED_PRIVATE_ORIGINS = [fake.base_url.removesuffix("/v1")]
+        with pytest.raises(EmbeddingError):  # the fake has no /embeddings: it answers, so it was reached
+            provider.embed(["مرحبا"])
+        assert fake.requests and fake.requests[0]["path"].endswith("/embeddings")
+    finally:
+        fake.stop()
