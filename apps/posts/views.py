@@ -138,6 +138,8 @@ def _post_context(request, post) -> dict:
     return {
         "post": post,
         "access": access,
+        # A guest with a share may belong to no workspace: the post's pages are theirs to see anyway.
+        "workspace_optional": True,
         "transitions": transitions,
         "required_approvals": services.required_approvals_for(workspace_id=post.workspace_id),
         "approvals": selectors.approvals_for_round(post=post),
@@ -153,10 +155,13 @@ def post_detail(request, pk: int):
     trends = list(Trend.objects.filter(workspace_id=workspace_id).only("id", "title").order_by("-id")[:100])
     if post.trend_id and all(t.pk != post.trend_id for t in trends):
         trends.append(post.trend)
+    members = workspace_members(workspace=post.workspace)
+    if access.membership is None:  # a guest (per-post share) learns no one else in the workspace
+        members = members.filter(user_id=post.assignee_id) if post.assignee_id else members.none()
     context.update(
         personas=Persona.objects.filter(workspace_id=workspace_id).only("id", "name").order_by("name"),
         trends=trends,
-        members=workspace_members(workspace=post.workspace),
+        members=members,
         language_choices=settings.LANGUAGES,
         media=MediaAsset.objects.filter(post=post, kind="image").only("id", "alt_text", "file"),
         threads=selectors.comment_threads(post=post),
@@ -208,7 +213,9 @@ def post_history(request, pk: int):
     if old and new:
         diff = selectors.revision_diff(post=post, old=old, new=new)
     context = _post_context(request, post)
-    context.update(revisions=revisions, diff=diff, audit=selectors.audit_for_post(post=post, limit=100))
+    # The audit history (who did what, review notes) is for members; guests see the revisions only.
+    audit = selectors.audit_for_post(post=post, limit=100) if context["access"].membership is not None else None
+    context.update(revisions=revisions, diff=diff, audit=audit)
     return render(request, "posts/history.html", context)
 
 
