@@ -19,12 +19,13 @@ from typing import Any, Protocol
 
 from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
+from django.conf import settings
 from django.db import connections
 from django.utils import timezone
 from pycrdt import Doc, merge_updates
 
 from . import protocol
-from .conf import collab_setting
+from .conf import collab_setting, installation_digest
 
 logger = logging.getLogger(__name__)
 
@@ -44,10 +45,40 @@ class Connection(Protocol):
 
 
 def group_name(post_id: int) -> str:
+    """A post's room group. The layer puts its prefix (unique per installation, see room_layer) in front."""
     return f"collab.post.{post_id}"
 
 
-_pubsub_layers: dict[int, tuple[Any, Any]] = {}
+_pubsub_layers: dict[tuple[int, str], tuple[Any, Any]] = {}
+
+
+def pubsub_prefix(layer, *, database: dict | None = None) -> str:
+    """The prefix of the rooms' pub/sub channels. Redis pub/sub ignores the database number, so two
+    installations on one Redis server (say db 1 and db 2, both with the stock prefix) would share every
+    channel, and posts with the same id would exchange live edits. An explicit CHANNEL_PREFIX is taken
+    as the operator's unique name for the installation; otherwise the name is a digest of the database
+    this process writes to and the Redis hosts (with their database number), which every process of one
+    installation shares whatever its channel layer's own prefix."""
+    explicit = getattr(settings, "CHANNEL_PREFIX", "")
+    if explicit:
+        return f"{explicit}-collab"
+    if database is None:
+        database = connections["default"].settings_dict
+    digest = installation_digest(database=database, redis=getattr(layer, "hosts", None) or [])
+    return f"trendoscope-collab-{digest}"
+
+
+def pubsub_layer_for(layer, *, database: dict | None = None):
+    """channels-redis's pub/sub layer on the same hosts as `layer`, under this installation's prefix."""
+    from channels_redis.pubsub import RedisPubSubChannelLayer
+
+    prefix = pubsub_prefix(layer, database=database)
+    key = (id(layer), prefix)
+    cached = _pubsub_layers.get(key)
+    if cached is None or cached[0] is not layer:
+        cached = (layer, RedisPubSubChannelLayer(hosts=layer.hosts, prefix=prefix))
+        _pubsub_layers[key] = cached
+    return cached[1]
 
 
 def room_layer():
@@ -55,23 +86,18 @@ def room_layer():
     same hosts: a group message is one PUBLISH pushed to the subscribed processes, where the default
     layer's group_send costs three round trips (ZREMRANGEBYSCORE, ZRANGE, EVAL) and every receive a
     BZPOPMIN poll plus clean-up; under load those Redis hops were most of a room's event-loop time.
-    Losing a message (a process not yet subscribed) is what the periodic state-vector re-sync heals."""
+    Losing a message (a process not yet subscribed) is what the periodic state-vector re-sync heals.
+    Its channel names are unique per installation (pubsub_prefix)."""
     layer = get_channel_layer()
     if layer is None or not collab_setting("PUBSUB"):
         return layer
     try:
         from channels_redis.core import RedisChannelLayer
-        from channels_redis.pubsub import RedisPubSubChannelLayer
     except ImportError:  # pragma: no cover - channels-redis is a runtime dependency
         return layer
     if not isinstance(layer, RedisChannelLayer):
         return layer
-    cached = _pubsub_layers.get(id(layer))
-    if cached is None or cached[0] is not layer:
-        # Under the default layer's prefix, so deployments (and test workers) sharing a Redis stay apart.
-        cached = (layer, RedisPubSubChannelLayer(hosts=layer.hosts, prefix=f"{layer.prefix}-collab"))
-        _pubsub_layers[id(layer)] = cached
-    return cached[1]
+    return pubsub_layer_for(layer)
 
 
 def _read_state_vector(sv: bytes) -> dict[int, int]:
@@ -238,7 +264,7 @@ class Room:
         self.doc.apply_update(update)
         self.size = len(update)
         self._durable.set()
-        layer = room_layer()
+        layer = self.registry.room_layer()
         if layer is not None:
             # The default prefix: channels-redis runs one receive loop per process for "specific." channels.
             self.channel = await layer.new_channel()
@@ -252,7 +278,7 @@ class Room:
         self.closed = True
         for task in self._tasks:
             task.cancel()
-        layer = room_layer()
+        layer = self.registry.room_layer()
         if layer is not None and self.channel:
             try:
                 await layer.group_discard(group_name(self.post_id), self.channel)
@@ -398,7 +424,7 @@ class Room:
                 logger.debug("dropping a frame for a closing connection", exc_info=True)
 
     async def _group_send(self, message: dict) -> None:
-        layer = room_layer()
+        layer = self.registry.room_layer()
         if layer is None or not self.channel:
             return
         try:
@@ -466,12 +492,17 @@ async def _request_snapshot(post_id: int, *, reason: str) -> None:
 class Registry:
     """The rooms of one process (one event loop)."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, layer: Any = None) -> None:
+        # The channel layer its rooms use (None: room_layer(), from the settings).
+        self._layer = layer
         self.rooms: dict[int, Room] = {}
         self._loading: dict[int, asyncio.Future] = {}
         # Rooms taken out of `rooms` whose stop (group leave, idle snapshot) is still running.
         self.stopping: dict[int, Room] = {}  # id(room) -> room (rooms are dataclasses: unhashable)
         self.log = UpdateLog()
+
+    def room_layer(self):
+        return self._layer if self._layer is not None else room_layer()
 
     async def join(self, post_id: int, conn) -> Room:
         while True:

@@ -10,6 +10,7 @@ import dj_database_url
 from csp.constants import NONCE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from apps.collaboration.conf import default_channel_prefix
 from apps.core.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -74,6 +75,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "apps.core.uploads.RequestSizeLimitMiddleware",
+    "apps.core.badinput.RefuseNulMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -126,6 +128,11 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, channels, broker ----------------------------------------------------------------
 REDIS_URL = env_str("REDIS_URL", "")
+# Channel names must be unique per installation: Redis pub/sub ignores the database number, so two
+# installations on one Redis server would otherwise share channels (and posts with the same id their
+# live edits). Empty (the default) = derived from the database and the Redis URL; set it to name the
+# installation yourself (every process of one installation must use the same value).
+CHANNEL_PREFIX = env_str("CHANNEL_PREFIX", "")
 if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
     CHANNEL_LAYERS = {
@@ -133,7 +140,12 @@ if REDIS_URL:
             "BACKEND": "channels_redis.core.RedisChannelLayer",
             # redis-py 8 reads with a 5 s socket timeout, the same as channels-redis's 5 s BZPOPMIN: the
             # read times out and kills idle consumers. A longer socket timeout avoids the race.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 30}], "capacity": 1500, "expiry": 30},
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": 30}],
+                "capacity": 1500,
+                "expiry": 30,
+                "prefix": CHANNEL_PREFIX or default_channel_prefix(database=DATABASES["default"], redis_url=REDIS_URL),
+            },
         }
     }
 else:
