@@ -86,6 +86,26 @@ def hashtags_for(tags: list[str], *, limit: int = 5) -> str:
     return " ".join(out[:limit])
 
 
+def _words_that_fit(sentence: str, *, count, room: int) -> list[str]:
+    """The sentence's words; a word longer than a message (text in scripts written without spaces,
+    such as Chinese or Japanese) is cut between graphemes, never inside an emoji or an accent. A
+    link is kept whole."""
+    out: list[str] = []
+    for word in sentence.split():
+        if count(word) <= room or URL_RE.fullmatch(word):
+            out.append(word)
+            continue
+        piece = ""
+        for grapheme in regex.findall(r"\X", word):
+            if piece and count(piece + grapheme) > room:
+                out.append(piece)
+                piece = ""
+            piece += grapheme
+        if piece:
+            out.append(piece)
+    return out
+
+
 @dataclass
 class Rendered:
     parts: list[str]
@@ -120,7 +140,7 @@ def split_thread(
                 continue
             # A sentence longer than one message: fall back to word boundaries.
             piece = ""
-            for word in sentence.split():
+            for word in _words_that_fit(sentence, count=count, room=room):
                 if count(word) > room:
                     return [], [
                         _("A word cannot fit in %(limit)s characters: %(word)s…") % {"limit": limit, "word": word[:40]}
