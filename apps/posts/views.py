@@ -257,17 +257,14 @@ def post_sharing(request, pk: int):
                     services.post_unshare(post=post, user=request.user, target_user=target)
                     messages.success(request, _("Stopped sharing with %(user)s.") % {"user": target})
             else:
-                target = services.user_by_login(request.POST.get("user", ""))
-                if target is None:
-                    messages.error(request, _("No one has that username or e-mail."))
-                else:
-                    level = services.post_share(
-                        post=post, user=request.user, target_user=target, level=request.POST.get("level", "")
-                    )
-                    messages.success(
-                        request,
-                        _("Shared with %(user)s as %(level)s.") % {"user": target, "level": ShareLevel(level).label},
-                    )
+                login, level = request.POST.get("user", "").strip(), request.POST.get("level", "")
+                target = services.post_share_by_login(post=post, user=request.user, login=login, level=level)
+                # By address: the same words whether or not it has an account.
+                messages.success(
+                    request,
+                    _("Shared with %(user)s as %(level)s.")
+                    % {"user": target or login[:254], "level": ShareLevel(level).label},
+                )
         except PermissionDenied as exc:
             messages.error(request, str(exc))
         except ValidationError as exc:

@@ -65,3 +65,35 @@ def test_guest_sees_no_audit_history(client_for, writer, shared):
     body = page.content.decode()
     assert "Общий пост" in body and 'id="main"' in body
     assert "Проверьте, пожалуйста" not in body and "post.share" not in body and "Activity" not in body
+
+
+def _share_message(client, post, login) -> str:
+    import re
+
+    response = client.post(reverse("posts:share", args=[post.pk]), {"user": login, "level": "viewer"}, follow=True)
+    return re.search(r'<li class="message[^"]*">(.*?)</li>', response.content.decode(), re.S).group(1)
+
+
+def test_sharing_by_address_does_not_reveal_whether_it_has_an_account(client_for, api_client_for, writer, workspace):
+    known = UserFactory(username="known-reader", email="reader@example.com", display_name="Читатель")
+    post = services.post_create(workspace=workspace, user=writer, title="Пост", body_json=DOC)
+    page = client_for(writer)
+    a = _share_message(page, post, "reader@example.com")
+    b = _share_message(page, post, "nobody@example.com")
+    assert a.replace("reader@example.com", "X") == b.replace("nobody@example.com", "X")
+    assert "Читатель" not in a
+    api = api_client_for(writer)
+    url = f"/api/v1/posts/{post.pk}/shares/"
+    answers = [
+        api.post(url, {"user": login, "level": "commenter"}, format="json")
+        for login in ("READER@example.com", "ghost@example.com")
+    ]
+    assert [r.status_code for r in answers] == [201, 201]
+    assert answers[0].json() == answers[1].json() == {"user": None, "level": "commenter"}
+    assert client_for(known).get(reverse("posts:detail", args=[post.pk])).status_code == 200  # it did share
+    # Bad input is refused the same way for both.
+    bad = [
+        api.post(url, {"user": login, "level": "owner"}, format="json").json()
+        for login in ("reader@example.com", "x@example.com")
+    ]
+    assert bad[0] == bad[1]

@@ -300,7 +300,7 @@ class TransitionInputSerializer(NoteSerializer):
 
 
 class ShareSerializer(serializers.Serializer):
-    user = UserBriefSerializer()
+    user = UserBriefSerializer(allow_null=True, help_text=_("Null when shared by e-mail address."))
     level = serializers.ChoiceField(choices=ShareLevel.choices)
 
     def to_representation(self, entry) -> dict:

@@ -418,11 +418,10 @@ class ShareListView(PostsAPIView):
         post = self.post_or_404(post_id)
         data = s.ShareInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        target = services.user_by_login(data.validated_data["user"])
-        if target is None:
-            raise InvalidInput({"user": [_("No one has that username or e-mail.")]})
-        level = services.post_share(
-            post=post, user=request.user, target_user=target, level=data.validated_data["level"]
+        level = data.validated_data["level"]
+        # By e-mail address the answer is the same whether or not it has an account (user: null).
+        target = services.post_share_by_login(
+            post=post, user=request.user, login=data.validated_data["user"], level=level
         )
         return Response(s.ShareSerializer({"user": target, "level": level}).data, status=status.HTTP_201_CREATED)
 

@@ -18,7 +18,7 @@ from apps.core.services import audit_log, broadcast_on_commit
 
 from ..access import ALL_SHARE_CODENAMES, SHARE_PERMISSIONS, forget_access, require_edit, require_view
 from ..anchors import ANCHOR_FIELDS, anchor_relocate
-from ..document import render_body, text_excerpt
+from ..document import clean_text, render_body, text_excerpt
 from ..models import Comment, MediaAsset, Post, PostsSettings, PostState, Revision, ShareLevel, Suggestion
 from ..selectors import post_live_document
 from ..signals import post_saved, post_transitioned
@@ -126,7 +126,7 @@ def post_create(
 ) -> Post:
     """A new draft with revision 1. body_json (the editor document) wins over body_html."""
     require_capability(user=user, workspace=workspace, capability=Capability.WRITE)
-    title = (title or "").strip()
+    title = clean_text(title).strip()
     if not title:
         raise InvalidInput({"title": [_("A post needs a title.")]})
     _check_related(
@@ -139,7 +139,7 @@ def post_create(
         body_json=doc,
         body_html=html,
         body_text=text,
-        excerpt=excerpt if excerpt is not None else text_excerpt(text),
+        excerpt=clean_text(excerpt)[:2000] if excerpt is not None else text_excerpt(text),
         tags=_clean_tags(tags or []),
         language=language or getattr(user, "language", None) or "en",
         persona=persona,
@@ -170,7 +170,7 @@ def _clean_tags(tags: list) -> list[str]:
         raise InvalidInput({"tags": [_("Tags must be a list of words.")]})
     out: list[str] = []
     for tag in tags:
-        tag = str(tag).strip()[:50]
+        tag = clean_text(str(tag)).strip()[:50]
         if tag and tag not in out:
             out.append(tag)
     return out[:30]
@@ -226,7 +226,7 @@ def post_update(
         if live is not None:
             body_json = base_json = live
     if title is not UNSET:
-        title = (title or "").strip()
+        title = clean_text(title).strip()
         if not title:
             raise InvalidInput({"title": [_("A post needs a title.")]})
         changes["title"] = title[:300]
@@ -241,7 +241,7 @@ def post_update(
             changes["excerpt"] = text_excerpt(text)
             excerpt = UNSET
     if excerpt is not UNSET:
-        changes["excerpt"] = (excerpt or "")[:2000]
+        changes["excerpt"] = clean_text(excerpt)[:2000]
     if tags is not UNSET:
         changes["tags"] = _clean_tags(tags or [])
     if language is not UNSET:
@@ -404,6 +404,27 @@ def post_share(*, post: Post, user, target_user, level: str) -> str:
     return level
 
 
+def post_share_by_login(*, post: Post, user, login: str, level: str):
+    """Share by username or e-mail address. For an address the outcome looks the same whether or not it
+    has an account (an unknown or inactive address is silently a no-op), so sharing reveals nothing;
+    returns the user shared with, or None for an address."""
+    access = require_view(user=user, post=post)
+    if not access.can_share:
+        raise Forbidden(_("Only the post's author, editors and admins can share this post."))
+    if level not in ShareLevel.values:
+        raise InvalidInput({"level": [_("Choose viewer, commenter or editor.")]})
+    by_address = "@" in (login or "")
+    target = user_by_login(login)
+    if by_address:
+        if target is not None and target.pk != user.pk:
+            post_share(post=post, user=user, target_user=target, level=level)
+        return None
+    if target is None:
+        raise InvalidInput({"user": [_("No one has that username.")]})
+    post_share(post=post, user=user, target_user=target, level=level)
+    return target
+
+
 @transaction.atomic
 def post_unshare(*, post: Post, user, target_user) -> None:
     access = require_view(user=user, post=post)
@@ -460,6 +481,7 @@ __all__ = [
     "post_update",
     "revision_restore",
     "post_share",
+    "post_share_by_login",
     "post_unshare",
     "posts_settings_update",
     "required_approvals_for",
