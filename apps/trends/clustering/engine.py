@@ -260,69 +260,87 @@ class Clusterer:
         return result
 
     def _add_chunk(self, records, vectors: sparse.csr_matrix, times: np.ndarray, result: BatchResult) -> set[int]:
+        """Assign one chunk. Scores against the live clusters do not change inside a chunk (its items join
+        them after the loop), so they come from one sparse product and one dense matmul for the whole chunk;
+        only the chunk's own new groups are scored item by item, from the items' dot products with the
+        earlier items of the chunk summed per group (np.bincount), sparse and dense alike."""
         p = self.params
         window = p.window_hours * 3600.0
         horizon = float(times[0]) - window
         active = [c for c in self.clusters.values() if c.alive and c.last_seen >= horizon]
-        to_live = (vectors @ self._matrix(active).T).tocsr() if active else sparse.csr_matrix((vectors.shape[0], 0))
-        pairwise = (vectors @ vectors.T).tocsr()
-        pairwise.sort_indices()
-        last_seen = np.array([c.last_seen for c in active], dtype=np.float64)
         n = vectors.shape[0]
+        n_live = len(active)
 
-        # Dense side: the chunk's embeddings (rows of zeros where missing) against the live centroids.
+        # Dense side: the chunk's embeddings (rows of zeros where missing).
         dims = {r.embedding.shape[0] for r in records if r.embedding is not None}
         dim = max(dims) if dims else 0
         has_e = np.array([r.embedding is not None and r.embedding.shape[0] == dim for r in records], dtype=bool)
         emb = np.zeros((n, dim), dtype=np.float32)
-        if dim:
-            for i in np.flatnonzero(has_e).tolist():
-                emb[i] = records[i].embedding
-        live_dense = np.zeros((len(active), dim), dtype=np.float32)
-        live_has = np.zeros(len(active), dtype=bool)
-        if dim:
-            for j, c in enumerate(active):
-                if c.dense is not None and c.dense.shape[0] == dim and c.dense_n:
-                    norm = float(np.linalg.norm(c.dense))
-                    if norm > 0:
-                        live_dense[j] = c.dense / norm
-                        live_has[j] = True
-        dense_live = emb @ live_dense.T if dim and active else np.zeros((n, len(active)), dtype=np.float32)
+        if dim and has_e.any():
+            rows_e = np.flatnonzero(has_e)
+            emb[rows_e] = np.stack([records[i].embedding for i in rows_e.tolist()])
         words = np.array([len(f"{r.title} {r.text[:6000]}".split()) for r in records], dtype=np.float64)
         dense_threshold = p.threshold_for(words)
         weights = p.weight_for(words)
         threshold = p.threshold
 
+        # Best live cluster per item, for the whole chunk at once.
+        live_kind = np.full(n, -1, dtype=np.int64)
+        live_index = np.zeros(n, dtype=np.int64)
+        live_score = np.zeros(n, dtype=np.float64)
+        live_margin = np.zeros(n, dtype=np.float64)
+        if n_live:
+            sparse_live = (vectors @ self._matrix(active).T).toarray()
+            margin = sparse_live - threshold
+            score = sparse_live
+            if dim:
+                live_dense = np.zeros((n_live, dim), dtype=np.float32)
+                with_dense = [
+                    j for j, c in enumerate(active) if c.dense is not None and c.dense_n and c.dense.shape[0] == dim
+                ]
+                if with_dense:
+                    live_dense[with_dense] = np.stack([active[j].dense for j in with_dense])
+                norms = np.linalg.norm(live_dense, axis=1)
+                live_has = norms > 0
+                live_dense[live_has] /= norms[live_has, None]
+                if live_has.any() and has_e.any():
+                    w = weights[:, None]
+                    combined = w * (emb @ live_dense.T) + (1.0 - w) * sparse_live
+                    blended = has_e[:, None] & live_has[None, :]
+                    margin = np.where(blended, combined - dense_threshold[:, None], margin)
+                    score = np.where(blended, combined, score)
+            last_seen = np.array([c.last_seen for c in active], dtype=np.float64)
+            margin[last_seen[None, :] < (times - window)[:, None]] = -1.0
+            k = margin.argmax(axis=1)
+            rows = np.arange(n)
+            live_margin = margin[rows, k]
+            live_score = score[rows, k]
+            live_index = k
+            live_kind = np.where(live_margin >= 0.0, 0, -1)
+            del sparse_live, margin, score
+
+        pairwise = (vectors @ vectors.T).tocsr()
+        pairwise.sort_indices()
+        pair_dense = emb @ emb.T if dim else None
         group = np.full(n, -1, dtype=np.int64)  # index of the chunk-new group each item started or joined
-        group_norm2: list[float] = []
-        group_last: list[float] = []
-        group_dense = np.zeros((n, dim), dtype=np.float32)
-        group_dense_n = np.zeros(n, dtype=np.int64)
+        group_norm2 = np.zeros(n, dtype=np.float64)  # |sum of members' TF-IDF vectors|^2
+        group_dnorm2 = np.zeros(n, dtype=np.float64)  # |sum of members' embeddings|^2
+        group_last = np.zeros(n, dtype=np.float64)
+        n_groups = 0
         choice: list[tuple[int, int, float]] = []  # (kind 0=existing 1=new, index, similarity)
-        s_ptr, s_idx, s_val = to_live.indptr, to_live.indices, to_live.data
         w_ptr, w_idx, w_val = pairwise.indptr, pairwise.indices, pairwise.data
         for i in range(n):
             t_i = times[i]
-            best_kind, best_index, best_sim, best_margin = -1, -1, 0.0, 0.0
+            best_kind, best_index = int(live_kind[i]), int(live_index[i])
+            best_sim = float(live_score[i]) if best_kind == 0 else 0.0
+            best_margin = float(live_margin[i]) if best_kind == 0 else 0.0
             item_dense = bool(has_e[i])
-            weight = float(weights[i])
-            if active:
-                sparse_row = np.zeros(len(active), dtype=np.float64)
-                a, b = s_ptr[i], s_ptr[i + 1]
-                sparse_row[s_idx[a:b]] = s_val[a:b]
-                if item_dense:
-                    combined = weight * dense_live[i] + (1.0 - weight) * sparse_row
-                    margin = np.where(live_has, combined - dense_threshold[i], sparse_row - threshold)
-                    score = np.where(live_has, combined, sparse_row)
-                else:
-                    margin, score = sparse_row - threshold, sparse_row
-                margin[last_seen < t_i - window] = -1.0
-                k = int(margin.argmax())
-                if margin[k] >= best_margin:
-                    best_kind, best_index, best_sim, best_margin = 0, k, float(score[k]), float(margin[k])
-            g = len(group_norm2)
+            g = n_groups
             sums = None
+            dsums = None
             if g:
+                labels_before = group[:i]
+                mine = labels_before >= 0
                 a, b = w_ptr[i], w_ptr[i + 1]
                 cols = w_idx[a:b]
                 earlier = cols < i
@@ -330,21 +348,22 @@ class Clusterer:
                 if earlier.any():
                     cols, vals = cols[earlier], w_val[a:b][earlier]
                     labels = group[cols]
-                    mine = labels >= 0
-                    if mine.any():
-                        sums = np.bincount(labels[mine], weights=vals[mine], minlength=g)
-                        sparse_g = sums / np.sqrt(np.asarray(group_norm2))
+                    keep = labels >= 0
+                    if keep.any():
+                        sums = np.bincount(labels[keep], weights=vals[keep], minlength=g)
+                        sparse_g = sums / np.sqrt(group_norm2[:g])
                 if item_dense:
-                    gd = group_dense[:g]
-                    gn = np.linalg.norm(gd, axis=1)
-                    g_has = gn > 0
-                    dense_g = np.where(g_has, (gd @ emb[i]) / np.where(g_has, gn, 1.0), 0.0)
-                    combined = weight * dense_g + (1.0 - weight) * sparse_g
+                    dsums = np.bincount(labels_before[mine], weights=pair_dense[i, :i][mine], minlength=g)
+                    dn2 = group_dnorm2[:g]
+                    g_has = dn2 > 0
+                    dense_g = np.where(g_has, dsums / np.sqrt(np.where(g_has, dn2, 1.0)), 0.0)
+                    weight_i = float(weights[i])
+                    combined = weight_i * dense_g + (1.0 - weight_i) * sparse_g
                     margin = np.where(g_has, combined - dense_threshold[i], sparse_g - threshold)
                     score = np.where(g_has, combined, sparse_g)
                 else:
                     margin, score = sparse_g - threshold, sparse_g
-                margin[np.asarray(group_last) < t_i - window] = -1.0
+                margin[group_last[:g] < t_i - window] = -1.0
                 k = int(margin.argmax())
                 if margin[k] >= best_margin and (best_kind < 0 or margin[k] > best_margin):
                     best_kind, best_index, best_sim, best_margin = 1, k, float(score[k]), float(margin[k])
@@ -358,13 +377,14 @@ class Clusterer:
                 group[i] = best_index
                 choice.append((1, best_index, best_sim))
             else:
-                best_index = group[i] = len(group_norm2)
-                group_norm2.append(1.0)
-                group_last.append(float(t_i))
+                best_index = group[i] = n_groups
+                n_groups += 1
+                group_norm2[best_index] = 1.0
+                group_last[best_index] = float(t_i)
                 choice.append((1, best_index, 1.0))
             if item_dense:
-                group_dense[best_index] += emb[i]
-                group_dense_n[best_index] += 1
+                ddot = float(dsums[best_index]) if dsums is not None and best_index < len(dsums) else 0.0
+                group_dnorm2[best_index] += 2.0 * ddot + float(pair_dense[i, i])
         touched: set[int] = set()
         new_clusters: dict[int, Cluster] = {}
         for i, (kind, index, sim) in enumerate(choice):
