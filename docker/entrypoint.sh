@@ -10,9 +10,12 @@ esac
 case "$role" in
   web)
     shift || true
+    # Websocket frames: the live editor's COLLAB_MAX_FRAME_BYTES (33 MiB) refused from the header, and
+    # no permessage-deflate (see apps/core/management/commands/devserver.py websocket_options).
     exec uvicorn config.asgi:application --host 0.0.0.0 --port "${PORT:-8000}" \
       --workers "${WEB_CONCURRENCY:-2}" --proxy-headers --forwarded-allow-ips "${FORWARDED_ALLOW_IPS:-127.0.0.1}" \
-      --ws-max-size 33554432 --timeout-graceful-shutdown 20 --no-server-header "$@"
+      --ws-max-size "${COLLAB_MAX_FRAME_BYTES:-34603008}" --ws-per-message-deflate false \
+      --timeout-graceful-shutdown 20 --no-server-header "$@"
     ;;
   worker)
     shift || true

@@ -130,6 +130,7 @@ class AsgiServer:
     def __init__(self):
         import uvicorn
 
+        from apps.collaboration.conf import collab_setting
         from config.asgi import application
 
         self.port = _free_port()
@@ -141,7 +142,9 @@ class AsgiServer:
             port=self.port,
             log_level="warning",
             lifespan="off",
-            ws_max_size=32 * 1024 * 1024,
+            # As devserver and docker run it (apps/core/management/commands/devserver.py websocket_options).
+            ws_max_size=collab_setting("MAX_FRAME_BYTES"),
+            ws_per_message_deflate=False,
         )
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, daemon=True)

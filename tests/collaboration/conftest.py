@@ -107,6 +107,8 @@ class UvicornProcess:
         return f"ws://127.0.0.1:{self.port}"
 
     def start(self) -> UvicornProcess:
+        from apps.core.management.commands.devserver import websocket_options
+
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -121,8 +123,7 @@ class UvicornProcess:
                 "warning",
                 "--lifespan",
                 "off",
-                "--ws-max-size",
-                str(64 * 1024 * 1024),
+                *websocket_options(),
             ],
             cwd=ROOT,
             env=self.env,

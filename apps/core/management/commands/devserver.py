@@ -13,6 +13,17 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 
 
+def websocket_options() -> list[str]:
+    """uvicorn's websocket settings, the same as docker/entrypoint.sh's: frames over the live editor's
+    MAX_FRAME_BYTES are refused from their header, before any payload is read; no permessage-deflate,
+    because a compressed frame is inflated up to that limit before it can be refused (five 40 MB frames
+    left ~166 MB behind) while Yjs updates are small binary messages it barely shrinks (the reference
+    y-websocket server does not compress either)."""
+    from apps.collaboration.conf import collab_setting
+
+    return ["--ws-max-size", str(collab_setting("MAX_FRAME_BYTES")), "--ws-per-message-deflate", "false"]
+
+
 class Command(BaseCommand):
     help = "Run uvicorn (HTTP + websockets), a Celery worker and Celery beat together."
 
@@ -29,20 +40,9 @@ class Command(BaseCommand):
         }
         schedule_file = str(settings.VAR_DIR / "celerybeat-schedule")
         commands = {
-            "web": [
-                python,
-                "-m",
-                "uvicorn",
-                "config.asgi:application",
-                "--host",
-                host,
-                "--port",
-                str(port),
-                "--ws-max-size",
-                str(32 * 1024 * 1024),
-                "--log-level",
-                "info",
-            ],
+            "web": [python, "-m", "uvicorn", "config.asgi:application", "--host", host, "--port", str(port)]
+            + websocket_options()
+            + ["--log-level", "info"],
             "worker": [
                 python,
                 "-m",
