@@ -168,3 +168,13 @@ def test_editor_plain_text_equals_python_plain_text():
         # Offsets: the editor counts code points as Python does, whatever UTF-16 needs.
         assert answer["length"] == len(plain)
         assert answer["slices"] == [plain[a:b] for a, b in answer["ranges"]]
+
+
+def test_text_no_database_or_encoder_can_hold_never_enters_a_body():
+    hostile = {
+        "type": "doc",
+        "content": [{"type": "paragraph", "content": [{"type": "text", "text": "a\x00b\ud800c\x07d\te"}]}],
+    }
+    doc, html, plain = render_body(body_json=hostile)
+    assert plain == "ab\ufffdcd\te"
+    assert via_yjs(doc) == doc

@@ -4,6 +4,7 @@ XmlFragment of a live document (ydoc.py), the markup AI providers read and write
 diffs between texts (diff.py). Text offsets are Unicode code points throughout."""
 
 from .body import (
+    clean_text,
     document_clean,
     document_replace_range,
     document_to_html,
@@ -19,6 +20,7 @@ from .diff import Diff, diff_ops, diff_texts
 from .markup import document_to_markup, markup_to_document, markup_to_html, markup_to_text
 
 __all__ = [
+    "clean_text",
     "Diff",
     "diff_ops",
     "diff_texts",

@@ -35,6 +35,18 @@ MARKS = set(MARK_ORDER)
 MAX_DEPTH = 40
 
 
+# NUL cannot be stored by PostgreSQL, a lone surrogate cannot be encoded (UTF-8, Yjs), and no editor
+# types the other C0 controls: they never enter a body.
+_UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|[\ud800-\udfff]")
+
+
+def clean_text(value: object) -> str:
+    """Text as a body may hold it: control characters dropped, lone surrogates replaced."""
+    if not isinstance(value, str):
+        return ""
+    return _UNSTORABLE.sub(lambda m: "" if m.group() < "\ud800" else "\ufffd", value)
+
+
 def sanitize_html(value: str) -> str:
     return nh3.clean(
         value or "",
@@ -89,8 +101,8 @@ def _clean_node(node: Any, depth: int) -> list[dict]:
         children.extend(_clean_node(child, depth + 1))
     attrs = node.get("attrs") if isinstance(node.get("attrs"), dict) else {}
     if kind == "text":
-        text = node.get("text")
-        if not isinstance(text, str) or not text:
+        text = clean_text(node.get("text"))
+        if not text:
             return []
         out = {"type": "text", "text": text}
         marks = _clean_marks(node.get("marks"))
