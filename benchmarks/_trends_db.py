@@ -63,3 +63,22 @@ def make_items(workspace, sources, rows, *, batch: int = 2000):
 
 def to_datetime(seconds: float) -> dt.datetime:
     return dt.datetime.fromtimestamp(seconds, dt.UTC)
+
+
+def backend_cpu_seconds() -> float | None:
+    """CPU seconds (user + system) used so far by this connection's PostgreSQL backend process, read from
+    /proc (the server runs on this machine); None when it cannot be read."""
+    import os
+
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        fields = open(f"/proc/{pid}/stat").read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")

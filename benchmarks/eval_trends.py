@@ -1,4 +1,5 @@
-"""Trend clustering quality on the labelled evaluation set: `python -m benchmarks.eval_trends`.
+"""Trend clustering quality on the SYNTHETIC labelled set (fictional stories, a unit-test fixture; real news:
+`python -m benchmarks.eval_trends_real`): `python -m benchmarks.eval_trends`.
 
 Prints B-cubed precision/recall/F1 and NMI (ours and the all-pairs baseline) and writes them to
 benchmarks/RESULTS.md. Needs no database: the engine is pure Python over the committed dataset."""

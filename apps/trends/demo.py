@@ -27,7 +27,7 @@ TOPICS = [
 
 
 def seed_story_items(*, workspace) -> None:
-    """The labelled evaluation stories as demo items (seven fictional outlets), shifted so the newest
+    """The synthetic (fictional) evaluation stories as demo items (seven fictional outlets), shifted so the newest
     arrived half an hour ago: enough multi-source stories for a lively dashboard."""
     import hashlib
 

@@ -14,7 +14,7 @@ import numpy as np
 from scipy import sparse
 
 from .text import guess_language
-from .vectors import N_FEATURES, NEUTRAL_FEATURES, DocumentFrequencies, term_counts, tfidf_matrix
+from .vectors import N_FEATURES, NEUTRAL_FEATURES, DocumentFrequencies, anchor_counts, term_counts, tfidf_matrix
 
 
 @dataclass(slots=True)
@@ -51,6 +51,12 @@ class Params:
     # The embedding's share by length, same interpolation (a static embedding averages an article's
     # words into its topic, which look-alike events share; the words keep them apart).
     dense_weights: tuple[tuple[float, float], ...] = ()
+    # Names and numbers: an item of at least anchor_min_words words (a full article) joins a cluster only
+    # when the cosine of their anchor vectors (TF-IDF over capitalized and numeric tokens) reaches
+    # anchor_threshold; 0 words disables the check. Clusters keep anchor_terms anchor features.
+    anchor_min_words: float = 0.0
+    anchor_threshold: float = 0.0
+    anchor_terms: int = 32
 
     def threshold_for(self, words: np.ndarray) -> np.ndarray:
         return _interpolate(self.dense_thresholds, words)
@@ -80,6 +86,8 @@ class Cluster:
         "_vector",
         "dense",
         "dense_n",
+        "anchors",
+        "_anchor_vector",
     )
 
     def __init__(self, key: int, first_seen: float, last_seen: float):
@@ -94,6 +102,21 @@ class Cluster:
         self._vector: tuple[np.ndarray, np.ndarray] | None = None
         self.dense: np.ndarray | None = None  # sum of the members' embeddings
         self.dense_n = 0
+        self.anchors: dict[int, float] = {}  # sum of the members' anchor vectors
+        self._anchor_vector: tuple[np.ndarray, np.ndarray] | None = None
+
+    def add_anchors(self, indices: np.ndarray, values: np.ndarray) -> None:
+        anchors = self.anchors
+        for f, v in zip(indices.tolist(), values.tolist(), strict=True):
+            anchors[f] = anchors.get(f, 0.0) + v
+        self._anchor_vector = None
+
+    def stored_centroid(self, n: int, n_anchors: int) -> dict[int, float]:
+        """What a trend stores: its top n terms, plus its top anchors under negative keys (-1 - feature)."""
+        out = self.top_terms(n)
+        if self.anchors and n_anchors:
+            out.update({-1 - f: v for f, v in _top(self.anchors, n_anchors).items()})
+        return out
 
     def add_dense(self, vector: np.ndarray | None) -> None:
         if vector is None:
@@ -117,6 +140,10 @@ class Cluster:
         sums = self.sums
         for f, v in other.sums.items():
             sums[f] = sums.get(f, 0.0) + v
+        anchors = self.anchors
+        for f, v in other.anchors.items():
+            anchors[f] = anchors.get(f, 0.0) + v
+        self._anchor_vector = None
         self.size += other.size
         self.cyrillic += other.cyrillic
         self.members.extend(other.members)
@@ -131,24 +158,36 @@ class Cluster:
         self._vector = None
 
     def top_terms(self, n: int) -> dict[int, float]:
-        if len(self.sums) <= n:
-            return dict(self.sums)
-        keys = np.fromiter(self.sums.keys(), dtype=np.int64, count=len(self.sums))
-        vals = np.fromiter(self.sums.values(), dtype=np.float64, count=len(self.sums))
-        top = np.argpartition(-vals, n - 1)[:n]
-        return dict(zip(keys[top].tolist(), vals[top].tolist(), strict=True))
+        return _top(self.sums, n)
 
     def vector(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """The pruned, L2-normalized centroid as (sorted feature indices, values); cached until it changes."""
         if self._vector is None:
-            top = self.top_terms(n)
-            idx = np.fromiter(top.keys(), dtype=np.int32, count=len(top))
-            val = np.fromiter(top.values(), dtype=np.float64, count=len(top))
-            order = np.argsort(idx)
-            idx, val = idx[order], val[order]
-            norm = float(np.sqrt((val * val).sum())) or 1.0
-            self._vector = (idx, val / norm)
+            self._vector = _unit(self.top_terms(n))
         return self._vector
+
+    def anchor_vector(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        if self._anchor_vector is None:
+            self._anchor_vector = _unit(_top(self.anchors, n))
+        return self._anchor_vector
+
+
+def _top(sums: dict[int, float], n: int) -> dict[int, float]:
+    if len(sums) <= n:
+        return dict(sums)
+    keys = np.fromiter(sums.keys(), dtype=np.int64, count=len(sums))
+    vals = np.fromiter(sums.values(), dtype=np.float64, count=len(sums))
+    top = np.argpartition(-vals, n - 1)[:n]
+    return dict(zip(keys[top].tolist(), vals[top].tolist(), strict=True))
+
+
+def _unit(top: dict[int, float]) -> tuple[np.ndarray, np.ndarray]:
+    idx = np.fromiter(top.keys(), dtype=np.int32, count=len(top))
+    val = np.fromiter(top.values(), dtype=np.float64, count=len(top))
+    order = np.argsort(idx)
+    idx, val = idx[order], val[order]
+    norm = float(np.sqrt((val * val).sum())) or 1.0
+    return idx, val / norm
 
 
 @dataclass
@@ -188,7 +227,12 @@ class Clusterer:
         """Restore a stored cluster (a trend) from its pruned centroid and its members' mean embedding
         (over `embedded` members)."""
         cluster = Cluster(key, first_seen, last_seen)
-        cluster.sums = {int(f): float(v) for f, v in centroid.items()}
+        for f, v in centroid.items():
+            f = int(f)
+            if f >= 0:
+                cluster.sums[f] = float(v)
+            else:
+                cluster.anchors[-1 - f] = float(v)
         cluster.size = size
         cluster.cyrillic = cyrillic
         if embedding is not None and embedded > 0:
@@ -208,9 +252,9 @@ class Clusterer:
     def final_labels(self) -> dict[int, int]:
         return {rid: self.resolve(key) for rid, key in self.labels.items()}
 
-    def _matrix(self, clusters: list[Cluster]) -> sparse.csr_matrix:
-        n = self.params.centroid_terms
-        parts = [c.vector(n) for c in clusters]
+    def _matrix(self, clusters: list[Cluster], *, anchors: bool = False) -> sparse.csr_matrix:
+        n = self.params.anchor_terms if anchors else self.params.centroid_terms
+        parts = [c.anchor_vector(n) if anchors else c.vector(n) for c in clusters]
         indptr = np.zeros(len(parts) + 1, dtype=np.int64)
         if parts:
             indptr[1:] = np.cumsum([p[0].size for p in parts])
@@ -235,12 +279,23 @@ class Clusterer:
         docs = [term_counts(r.title, r.text) for r in originals]
         self.df.add_documents(docs)
         vectors = tfidf_matrix(docs, self.df)
+        anchor_vectors = (
+            tfidf_matrix([anchor_counts(r.title, r.text) for r in originals], self.df)
+            if self.params.anchor_min_words > 0
+            else None
+        )
         times = np.array([r.published_at for r in originals], dtype=np.float64)
         touched: set[int] = set()
         size = max(1, self.params.chunk_size)
         for start in range(0, len(originals), size):
             stop = min(start + size, len(originals))
-            touched |= self._add_chunk(originals[start:stop], vectors[start:stop], times[start:stop], result)
+            touched |= self._add_chunk(
+                originals[start:stop],
+                vectors[start:stop],
+                times[start:stop],
+                result,
+                None if anchor_vectors is None else anchor_vectors[start:stop],
+            )
             touched |= self._merge(touched)
         for r in followers:
             key = self.label_of(r.duplicate_of)
@@ -259,7 +314,9 @@ class Clusterer:
         result.merged = {k: self.resolve(k) for k in self._forward}
         return result
 
-    def _add_chunk(self, records, vectors: sparse.csr_matrix, times: np.ndarray, result: BatchResult) -> set[int]:
+    def _add_chunk(
+        self, records, vectors: sparse.csr_matrix, times: np.ndarray, result: BatchResult, anchors=None
+    ) -> set[int]:
         """Assign one chunk. Scores against the live clusters do not change inside a chunk (its items join
         them after the loop), so they come from one sparse product and one dense matmul for the whole chunk;
         only the chunk's own new groups are scored item by item, from the items' dot products with the
@@ -283,6 +340,13 @@ class Clusterer:
         dense_threshold = p.threshold_for(words)
         weights = p.weight_for(words)
         threshold = p.threshold
+        # Long items with names or numbers must share enough of them with a cluster to join it.
+        gated = (
+            (words >= p.anchor_min_words) & (np.diff(anchors.indptr) > 0)
+            if anchors is not None
+            else np.zeros(n, dtype=bool)
+        )
+        any_gated = bool(gated.any())
 
         # Best live cluster per item, for the whole chunk at once.
         live_kind = np.full(n, -1, dtype=np.int64)
@@ -309,6 +373,10 @@ class Clusterer:
                     blended = has_e[:, None] & live_has[None, :]
                     margin = np.where(blended, combined - dense_threshold[:, None], margin)
                     score = np.where(blended, combined, score)
+            if any_gated:
+                anchor_live = (anchors @ self._matrix(active, anchors=True).T).toarray()
+                margin[gated[:, None] & (anchor_live < p.anchor_threshold)] = -1.0
+                del anchor_live
             last_seen = np.array([c.last_seen for c in active], dtype=np.float64)
             margin[last_seen[None, :] < (times - window)[:, None]] = -1.0
             k = margin.argmax(axis=1)
@@ -322,6 +390,8 @@ class Clusterer:
         pairwise = (vectors @ vectors.T).tocsr()
         pairwise.sort_indices()
         pair_dense = emb @ emb.T if dim else None
+        pair_anchor = (anchors @ anchors.T).toarray() if any_gated else None
+        group_anorm2 = np.zeros(n, dtype=np.float64)  # |sum of members' anchor vectors|^2
         group = np.full(n, -1, dtype=np.int64)  # index of the chunk-new group each item started or joined
         group_norm2 = np.zeros(n, dtype=np.float64)  # |sum of members' TF-IDF vectors|^2
         group_dnorm2 = np.zeros(n, dtype=np.float64)  # |sum of members' embeddings|^2
@@ -338,6 +408,9 @@ class Clusterer:
             g = n_groups
             sums = None
             dsums = None
+            asums = None
+            if pair_anchor is not None and g:
+                asums = np.bincount(group[:i][group[:i] >= 0], weights=pair_anchor[i, :i][group[:i] >= 0], minlength=g)
             if g:
                 labels_before = group[:i]
                 mine = labels_before >= 0
@@ -364,6 +437,10 @@ class Clusterer:
                 else:
                     margin, score = sparse_g - threshold, sparse_g
                 margin[group_last[:g] < t_i - window] = -1.0
+                if gated[i]:
+                    an2 = group_anorm2[:g]
+                    anchor_g = np.where(an2 > 0, asums / np.sqrt(np.where(an2 > 0, an2, 1.0)), 0.0)
+                    margin[anchor_g < p.anchor_threshold] = -1.0
                 k = int(margin.argmax())
                 if margin[k] >= best_margin and (best_kind < 0 or margin[k] > best_margin):
                     best_kind, best_index, best_sim, best_margin = 1, k, float(score[k]), float(margin[k])
@@ -382,6 +459,9 @@ class Clusterer:
                 group_norm2[best_index] = 1.0
                 group_last[best_index] = float(t_i)
                 choice.append((1, best_index, 1.0))
+            if pair_anchor is not None:
+                adot = float(asums[best_index]) if asums is not None and best_index < len(asums) else 0.0
+                group_anorm2[best_index] += 2.0 * adot + float(pair_anchor[i, i])
             if item_dense:
                 ddot = float(dsums[best_index]) if dsums is not None and best_index < len(dsums) else 0.0
                 group_dnorm2[best_index] += 2.0 * ddot + float(pair_dense[i, i])
@@ -399,6 +479,9 @@ class Clusterer:
                     result.created.add(cluster.key)
             a, b = vectors.indptr[i], vectors.indptr[i + 1]
             cluster.add_vector(vectors.indices[a:b], vectors.data[a:b])
+            if anchors is not None:
+                a, b = anchors.indptr[i], anchors.indptr[i + 1]
+                cluster.add_anchors(anchors.indices[a:b], anchors.data[a:b])
             if has_e[i]:
                 cluster.add_dense(emb[i])
             cluster.size += 1

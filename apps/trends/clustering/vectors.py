@@ -58,6 +58,26 @@ def term_counts(title: str, text: str) -> Counter:
     return counts
 
 
+# Anchors: the names and numbers of a text (capitalized or numeric tokens, in the text's own case), in the same
+# feature space. Two look-alike events (two earthquakes, two rehab check-ins) share their topic words and their
+# embedding's topic; their people, places and figures differ.
+MAX_ANCHOR_TOKENS = 400
+
+
+def anchor_counts(title: str, text: str) -> Counter:
+    """Feature counts of a document's names and numbers: tokens that start with a capital letter or a digit
+    (stop words, such as a capitalized sentence-initial "The", drop out), from the title and the body's start."""
+    counts: Counter = Counter()
+    for part in (title, text):
+        tokens = TOKEN_PATTERN.findall(part or "")
+        for token in tokens[:MAX_ANCHOR_TOKENS]:
+            if token[0].isupper() or token[0].isdigit():
+                feature = token_feature(token.lower())
+                if feature >= 0:
+                    counts[feature] += 1
+    return counts
+
+
 class DocumentFrequencies:
     """How many documents contained each hashed feature; gives the IDF weights."""
 

@@ -1,4 +1,5 @@
-"""Scores the clustering engine against the labelled set: B-cubed precision/recall/F1 and NMI, beside the
+"""Scores the clustering engine against the SYNTHETIC labelled set (fictional stories; a unit-test fixture —
+the real-data evaluation is benchmarks/eval_trends_real.py): B-cubed precision/recall/F1 and NMI, beside the
 brute-force all-pairs baseline. Run with `manage.py trends_evaluate` or `python -m benchmarks.eval_trends`."""
 
 from __future__ import annotations
@@ -42,7 +43,9 @@ class EvaluationReport:
         p = self.params
         langs = ", ".join(f"{k}: {v}" for k, v in sorted(self.languages.items()))
         return (
-            f"Data: `apps/trends/evaluation/dataset.jsonl` — {self.engine.items} items, {self.engine.gold_clusters} "
+            f"**Synthetic** data (fictional stories written for the tests; a unit-test fixture, not a benchmark — "
+            f"real labelled news: `python -m benchmarks.eval_trends_real`, section below): "
+            f"`apps/trends/evaluation/dataset.jsonl` — {self.engine.items} items, {self.engine.gold_clusters} "
             f"gold clusters (42 multi-source stories, three look-alike events per entity, plus one-off items), "
             f"{self.sources} sources, languages {langs}; regenerate with "
             f"`python -m apps.trends.evaluation.generate`.\n\n"
@@ -122,5 +125,5 @@ def main(*, write: bool = True) -> EvaluationReport:
     if write:
         from benchmarks._common import record
 
-        record("trends evaluation (clustering quality)", COMMAND, report.table())
+        record("trends evaluation on the SYNTHETIC fixture (clustering quality)", COMMAND, report.table())
     return report

@@ -1,4 +1,4 @@
-"""Builds the labelled evaluation set (dataset.jsonl) from the hand-written stories, deterministically.
+"""SYNTHETIC (fictional stories; a unit-test fixture, not a benchmark). Builds the labelled evaluation set (dataset.jsonl) from the hand-written stories, deterministically.
 
     .venv/bin/python -m apps.trends.evaluation.generate
 

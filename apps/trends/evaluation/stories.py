@@ -1,4 +1,4 @@
-"""The hand-written material of the evaluation set: 42 stories about 14 entities (three different events
+"""SYNTHETIC: the hand-written material of the unit-test evaluation set (a fixture, not real news): 42 stories about 14 entities (three different events
 per entity, so every story has look-alike distractors), each with headline variants and summary facts,
 some also told in Russian. generate.py turns them into items deterministically. All names are fictional."""
 
