@@ -9,7 +9,7 @@ def post_saved_receiver(sender, *, post, user=None, body_changed: bool = True, b
     on_post_saved(post=post, user=user, body_changed=body_changed, base_json=base_json)
 
 
-def post_live_body_receiver(sender, *, post, **kwargs) -> dict | None:
+def live_body_hook(*, post, **kwargs) -> dict | None:
     return document_live_body(post_id=post.pk)
 
 

@@ -13,6 +13,7 @@ from apps.core.errors import Forbidden, NotFound
 from apps.core.permissions import membership_for
 
 from .models import Post, PostState, PostUserObjectPermission, ShareLevel
+from .transitions import allowed_transitions
 
 SHARE_PERMISSIONS = {
     ShareLevel.VIEWER: ["view_shared_post"],
@@ -108,8 +109,6 @@ def post_access(*, user, post: Post) -> PostAccess:
             share_level = share_level_from_codenames(codenames)
         is_owner = user.pk in (post.author_id, post.assignee_id)
         access = PostAccess(post=post, membership=membership, share_level=share_level, is_owner=is_owner)
-    from .services.workflow import allowed_transitions
-
     access.transitions = allowed_transitions(access=access)
     cache[key] = access
     return access

@@ -13,8 +13,10 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import Membership
 from apps.core.errors import NotFound
 from apps.core.models import AuditEntry
+from apps.core.params import safe_id
 from apps.core.permissions import membership_for
 
+from . import hooks
 from .access import PostAccess, require_view
 from .document import Diff, diff_texts, render_body
 from .models import (
@@ -28,7 +30,6 @@ from .models import (
     Suggestion,
     SuggestionState,
 )
-from .signals import post_live_body
 
 LIST_RELATED = ("author", "assignee", "persona", "trend")
 # Only what lists and cards show: the body is large and not needed there.
@@ -71,14 +72,14 @@ def posts_for_user(
         queryset = queryset.filter(assignee=user)
     elif assignee == "none":
         queryset = queryset.filter(assignee__isnull=True)
-    elif assignee and str(assignee).isdigit():
-        queryset = queryset.filter(assignee_id=int(assignee))
+    elif (assignee_id := safe_id(assignee)) is not None:
+        queryset = queryset.filter(assignee_id=assignee_id)
     for name in ("author", "persona", "trend"):
         value = filters.get(name)
         if value == "me" and name == "author":
             queryset = queryset.filter(author=user)
-        elif value and str(value).isdigit():
-            queryset = queryset.filter(**{f"{name}_id": int(value)})
+        elif (value_id := safe_id(value)) is not None:
+            queryset = queryset.filter(**{f"{name}_id": value_id})
     if tag := filters.get("tag"):
         queryset = queryset.filter(tags__contains=[str(tag)])
     if search := (filters.get("search") or filters.get("q") or "").strip():
@@ -194,7 +195,7 @@ def comment_for_user(*, user, post: Post, pk: Any) -> Comment:
     require_view(user=user, post=post)
     comment = (
         Comment.objects.select_related("post", "parent", "author").filter(post=post, pk=pk).first()
-        if str(pk).isdigit()
+        if safe_id(pk) is not None
         else None
     )
     if comment is None:
@@ -213,7 +214,7 @@ def suggestion_for_user(*, user, post: Post, pk: Any) -> Suggestion:
     require_view(user=user, post=post)
     suggestion = (
         Suggestion.objects.select_related("post", "author").filter(post=post, pk=pk).first()
-        if str(pk).isdigit()
+        if safe_id(pk) is not None
         else None
     )
     if suggestion is None:
@@ -232,8 +233,8 @@ def audit_for_workspace(*, workspace, action_prefix: str = "", actor: Any = None
     queryset = AuditEntry.objects.filter(workspace=workspace).select_related("actor", "target_type")
     if action_prefix:
         queryset = queryset.filter(action__startswith=action_prefix)
-    if actor and str(actor).isdigit():
-        queryset = queryset.filter(actor_id=int(actor))
+    if (actor_id := safe_id(actor)) is not None:
+        queryset = queryset.filter(actor_id=actor_id)
     return queryset
 
 
@@ -275,7 +276,8 @@ def approvals_for_round(*, post: Post) -> list:
 
 def post_live_document(*, post: Post) -> dict | None:
     """The post's text as its live shared document holds it now, or None if it has none."""
-    for _receiver, live in post_live_body.send(sender=Post, post=post):
+    for hook in hooks.get_hooks("live_body"):
+        live = hook(post=post)
         if live is not None:
             return live
     return None

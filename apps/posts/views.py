@@ -26,7 +26,7 @@ from apps.trends.models import Trend
 from . import selectors, services
 from .access import post_access
 from .models import MediaAsset, PostState, ShareLevel
-from .services.workflow import TRANSITIONS, transitions_by_role
+from .transitions import TRANSITIONS, transitions_by_role
 
 LIST_PAGE_SIZE = 50
 

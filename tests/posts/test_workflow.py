@@ -11,9 +11,8 @@ from django.utils import timezone
 
 from apps.core.errors import Conflict, Forbidden
 from apps.core.models import AuditEntry
-from apps.posts import services
+from apps.posts import hooks, services
 from apps.posts.models import Notification, Post, PostsSettings
-from apps.posts.services.workflow import TRANSITION_HOOKS
 from apps.posts.signals import post_transitioned
 
 pytestmark = pytest.mark.django_db
@@ -171,7 +170,7 @@ def test_hooks_run_in_the_transaction_and_signal_after_commit(post, writer, djan
     def receiver(sender, **kwargs):
         signalled.append(kwargs["action"])
 
-    TRANSITION_HOOKS.append(hook)
+    hooks.register("transition", hook)
     post_transitioned.connect(receiver)
     try:
         with django_capture_on_commit_callbacks(execute=True):
@@ -183,13 +182,14 @@ def test_hooks_run_in_the_transaction_and_signal_after_commit(post, writer, djan
         def failing(**kwargs):
             raise RuntimeError("snapshot failed")
 
-        TRANSITION_HOOKS.append(failing)
+        hooks.register("transition", failing)
         with pytest.raises(RuntimeError):
             services.post_transition(post=post, user=writer, action="to_draft")
         post.refresh_from_db()
         assert post.state == "in_review"
     finally:
-        TRANSITION_HOOKS[:] = [h for h in TRANSITION_HOOKS if h not in (hook,) and h.__name__ != "failing"]
+        for registered in [h for h in hooks.get_hooks("transition") if h is hook or h.__name__ == "failing"]:
+            hooks.unregister("transition", registered)
         post_transitioned.disconnect(receiver)
 
 

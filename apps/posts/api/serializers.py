@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from ..models import PostState, ShareLevel, SuggestionState
-from ..services.workflow import TRANSITIONS
+from ..transitions import TRANSITIONS
 
 
 class UserBriefSerializer(serializers.Serializer):

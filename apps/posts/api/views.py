@@ -19,7 +19,7 @@ from apps.trends.models import Trend
 from .. import selectors, services
 from ..access import post_access
 from ..models import MediaAsset, PostState, SuggestionState
-from ..services.workflow import TRANSITIONS
+from ..transitions import TRANSITIONS
 from . import serializers as s
 
 ERRORS = {400: s.ErrorSerializer, 401: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer}

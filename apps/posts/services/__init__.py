@@ -1,5 +1,6 @@
 """Writes of the posts app. Import from here: apps.posts.services.post_create(...), etc."""
 
+from ..transitions import TRANSITIONS, allowed_transitions
 from .comments import comment_create, comment_delete, comment_reopen, comment_reply, comment_resolve, comment_update
 from .notifications import notification_mark_read, notifications_mark_all_read, notify
 from .posts import (
@@ -17,9 +18,6 @@ from .posts import (
 from .suggestions import suggestion_accept, suggestion_create, suggestion_reject
 from .workflow import (
     ACTIONS,
-    TRANSITION_HOOKS,
-    TRANSITIONS,
-    allowed_transitions,
     post_approve,
     post_archive,
     post_back_to_draft,
@@ -35,7 +33,6 @@ from .workflow import (
 __all__ = [
     "ACTIONS",
     "TRANSITIONS",
-    "TRANSITION_HOOKS",
     "UNSET",
     "allowed_transitions",
     "comment_create",

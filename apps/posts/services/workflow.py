@@ -1,6 +1,6 @@
 """The editorial workflow: one action per transition. Each checks the role, changes the state under a
-row lock, writes the audit log, notifies the people concerned, runs TRANSITION_HOOKS inside the
-transaction and sends the post_transitioned signal after commit.
+row lock, writes the audit log, notifies the people concerned, runs the "transition" hooks (posts/hooks.py)
+inside the transaction and sends the post_transitioned signal after commit.
 
 draft -> in_review -> changes_requested | approved -> scheduled -> published -> archived, plus unpublish.
 """
@@ -8,7 +8,6 @@ draft -> in_review -> changes_requested | approved -> scheduled -> published -> 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
@@ -16,125 +15,22 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, Forbidden, InvalidInput
 from apps.core.services import audit_log, broadcast_on_commit
 
+from .. import hooks
 from ..access import PostAccess, forget_access, require_view
 from ..models import Approval, Post, PostState
 from ..signals import post_transitioned
+from ..transitions import (
+    TRANSITIONS,
+    Transition,
+    role_allows,
+)
 from .notifications import members_with_capability, notify
 from .posts import post_group, required_approvals_for, workspace_group
-
-# Callables run inside the transaction after a transition, as hook(post=, user=, action=, from_state=,
-# to_state=, options=). Other apps append to this list in their AppConfig.ready(); an exception rolls
-# the transition back.
-TRANSITION_HOOKS: list[Callable[..., Any]] = []
-
-OWN_OR_EDIT_ANY = "own_or_edit_any"
-
-
-@dataclass(frozen=True)
-class Transition:
-    action: str
-    label: Any
-    sources: frozenset[str]
-    target: str
-    rule: str  # a Capability, or OWN_OR_EDIT_ANY
-    refused: Any  # the 403 message; %(role)s is the user's role
-
-
-S = PostState
-TRANSITIONS: dict[str, Transition] = {
-    t.action: t
-    for t in [
-        Transition(
-            "submit",
-            gettext_lazy("Submit for review"),
-            frozenset({S.DRAFT, S.CHANGES_REQUESTED}),
-            S.IN_REVIEW,
-            OWN_OR_EDIT_ANY,
-            gettext_lazy("Your role (%(role)s) can submit only your own posts for review."),
-        ),
-        Transition(
-            "approve",
-            gettext_lazy("Approve"),
-            frozenset({S.IN_REVIEW}),
-            S.APPROVED,
-            Capability.REVIEW,
-            gettext_lazy("Only editors and admins can approve posts; your role is %(role)s."),
-        ),
-        Transition(
-            "request_changes",
-            gettext_lazy("Request changes"),
-            frozenset({S.IN_REVIEW, S.APPROVED}),
-            S.CHANGES_REQUESTED,
-            Capability.REVIEW,
-            gettext_lazy("Only editors and admins can request changes; your role is %(role)s."),
-        ),
-        Transition(
-            "schedule",
-            gettext_lazy("Schedule"),
-            frozenset({S.APPROVED}),
-            S.SCHEDULED,
-            Capability.PUBLISH,
-            gettext_lazy("Only publishers and admins can schedule posts; your role is %(role)s."),
-        ),
-        Transition(
-            "publish",
-            gettext_lazy("Publish now"),
-            frozenset({S.APPROVED, S.SCHEDULED}),
-            S.PUBLISHED,
-            Capability.PUBLISH,
-            gettext_lazy("Only publishers and admins can publish posts; your role is %(role)s."),
-        ),
-        Transition(
-            "unpublish",
-            gettext_lazy("Unpublish"),
-            frozenset({S.PUBLISHED, S.SCHEDULED}),
-            S.APPROVED,
-            Capability.PUBLISH,
-            gettext_lazy("Only publishers and admins can unpublish posts; your role is %(role)s."),
-        ),
-        Transition(
-            "archive",
-            gettext_lazy("Archive"),
-            frozenset({S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.SCHEDULED, S.PUBLISHED}),
-            S.ARCHIVED,
-            Capability.PUBLISH,
-            gettext_lazy("Only publishers and admins can archive posts; your role is %(role)s."),
-        ),
-        Transition(
-            "to_draft",
-            gettext_lazy("Back to draft"),
-            frozenset({S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.ARCHIVED}),
-            S.DRAFT,
-            OWN_OR_EDIT_ANY,
-            gettext_lazy("Your role (%(role)s) can move only your own posts back to draft."),
-        ),
-    ]
-}
-
-
-def _role_allows(access: PostAccess, transition: Transition) -> bool:
-    membership = access.membership
-    if membership is None:
-        return False
-    if transition.rule == OWN_OR_EDIT_ANY:
-        return membership.can(Capability.EDIT_ANY) or (membership.can(Capability.WRITE) and access.is_owner)
-    return membership.can(transition.rule)
-
-
-def allowed_transitions(*, access: PostAccess) -> list[str]:
-    """Actions this person may take on the post in its current state (for buttons and the board)."""
-    return [t.action for t in TRANSITIONS.values() if access.post.state in t.sources and _role_allows(access, t)]
-
-
-def transitions_by_role(*, access: PostAccess) -> dict[str, bool]:
-    """Every action and whether the role allows it, whatever the state (the board's drop targets)."""
-    return {action: _role_allows(access, t) for action, t in TRANSITIONS.items()}
 
 
 def _check(*, post: Post, user, action: str) -> tuple[PostAccess, Transition]:
@@ -144,7 +40,7 @@ def _check(*, post: Post, user, action: str) -> tuple[PostAccess, Transition]:
     access = require_view(user=user, post=post)
     if access.membership is None:
         raise Forbidden(_("Only members of the post's workspace can change its workflow state."))
-    if not _role_allows(access, transition):
+    if not role_allows(access, transition):
         raise Forbidden(str(transition.refused) % {"role": access.role_label})
     return access, transition
 
@@ -194,7 +90,7 @@ def _apply(
             kind=f"workflow.{action}",
             message=text,
         )
-        for hook in list(TRANSITION_HOOKS):
+        for hook in hooks.get_hooks("transition"):
             hook(post=locked, user=user, action=action, from_state=from_state, to_state=target, options=options)
         broadcast_on_commit(
             workspace_group(locked.workspace_id),
@@ -406,7 +302,7 @@ def post_publish_due(*, post: Post, published_at: datetime | None = None) -> boo
         kind="workflow.publish",
         message=_("“%(title)s” was published as scheduled.") % {"title": locked.title},
     )
-    for hook in list(TRANSITION_HOOKS):
+    for hook in hooks.get_hooks("transition"):
         hook(
             post=locked,
             user=None,

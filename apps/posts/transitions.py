@@ -1,0 +1,120 @@
+"""The editorial workflow's rules: which action moves a post from which states to which, and which
+role may take it. Pure data and checks, below both access.py and services/workflow.py (which applies
+them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.utils.translation import gettext_lazy
+
+from apps.accounts.roles import Capability
+
+from .models import PostState
+
+if TYPE_CHECKING:
+    from .access import PostAccess
+
+OWN_OR_EDIT_ANY = "own_or_edit_any"
+
+
+@dataclass(frozen=True)
+class Transition:
+    action: str
+    label: Any
+    sources: frozenset[str]
+    target: str
+    rule: str  # a Capability, or OWN_OR_EDIT_ANY
+    refused: Any  # the 403 message; %(role)s is the user's role
+
+
+S = PostState
+TRANSITIONS: dict[str, Transition] = {
+    t.action: t
+    for t in [
+        Transition(
+            "submit",
+            gettext_lazy("Submit for review"),
+            frozenset({S.DRAFT, S.CHANGES_REQUESTED}),
+            S.IN_REVIEW,
+            OWN_OR_EDIT_ANY,
+            gettext_lazy("Your role (%(role)s) can submit only your own posts for review."),
+        ),
+        Transition(
+            "approve",
+            gettext_lazy("Approve"),
+            frozenset({S.IN_REVIEW}),
+            S.APPROVED,
+            Capability.REVIEW,
+            gettext_lazy("Only editors and admins can approve posts; your role is %(role)s."),
+        ),
+        Transition(
+            "request_changes",
+            gettext_lazy("Request changes"),
+            frozenset({S.IN_REVIEW, S.APPROVED}),
+            S.CHANGES_REQUESTED,
+            Capability.REVIEW,
+            gettext_lazy("Only editors and admins can request changes; your role is %(role)s."),
+        ),
+        Transition(
+            "schedule",
+            gettext_lazy("Schedule"),
+            frozenset({S.APPROVED}),
+            S.SCHEDULED,
+            Capability.PUBLISH,
+            gettext_lazy("Only publishers and admins can schedule posts; your role is %(role)s."),
+        ),
+        Transition(
+            "publish",
+            gettext_lazy("Publish now"),
+            frozenset({S.APPROVED, S.SCHEDULED}),
+            S.PUBLISHED,
+            Capability.PUBLISH,
+            gettext_lazy("Only publishers and admins can publish posts; your role is %(role)s."),
+        ),
+        Transition(
+            "unpublish",
+            gettext_lazy("Unpublish"),
+            frozenset({S.PUBLISHED, S.SCHEDULED}),
+            S.APPROVED,
+            Capability.PUBLISH,
+            gettext_lazy("Only publishers and admins can unpublish posts; your role is %(role)s."),
+        ),
+        Transition(
+            "archive",
+            gettext_lazy("Archive"),
+            frozenset({S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.SCHEDULED, S.PUBLISHED}),
+            S.ARCHIVED,
+            Capability.PUBLISH,
+            gettext_lazy("Only publishers and admins can archive posts; your role is %(role)s."),
+        ),
+        Transition(
+            "to_draft",
+            gettext_lazy("Back to draft"),
+            frozenset({S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.ARCHIVED}),
+            S.DRAFT,
+            OWN_OR_EDIT_ANY,
+            gettext_lazy("Your role (%(role)s) can move only your own posts back to draft."),
+        ),
+    ]
+}
+
+
+def role_allows(access: PostAccess, transition: Transition) -> bool:
+    membership = access.membership
+    if membership is None:
+        return False
+    if transition.rule == OWN_OR_EDIT_ANY:
+        return membership.can(Capability.EDIT_ANY) or (membership.can(Capability.WRITE) and access.is_owner)
+    return membership.can(transition.rule)
+
+
+def allowed_transitions(*, access: PostAccess) -> list[str]:
+    """Actions this person may take on the post in its current state (for buttons and the board)."""
+    return [t.action for t in TRANSITIONS.values() if access.post.state in t.sources and role_allows(access, t)]
+
+
+def transitions_by_role(*, access: PostAccess) -> dict[str, bool]:
+    """Every action and whether the role allows it, whatever the state (the board's drop targets)."""
+    return {action: role_allows(access, t) for action, t in TRANSITIONS.items()}
