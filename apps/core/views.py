@@ -10,6 +10,7 @@ from django.views.decorators.http import require_GET
 
 from apps.accounts.roles import Capability
 from apps.accounts.selectors import request_membership, workspace_members
+from apps.core.params import safe_id
 
 from .health import run_checks
 from .permissions import require_capability
@@ -40,7 +41,7 @@ def audit_log_page(request):
     require_capability(user=request.user, workspace=workspace, capability=Capability.VIEW)
     action = request.GET.get("action", "").strip()[:64]
     actor = request.GET.get("actor", "").strip()
-    actor_id = int(actor) if actor.isdigit() else None
+    actor_id = safe_id(actor)
     entries = audit_entries_filtered(workspace=workspace, action=action, actor_id=actor_id)
     page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.roles import Capability
 from apps.accounts.selectors import request_membership
 from apps.core.errors import Conflict, NotFound
+from apps.core.params import clamp_int, safe_id, safe_int
 from apps.core.permissions import require_capability, require_member
 from apps.posts.models import Post
 
@@ -108,7 +109,7 @@ def calendar(request):
     try:
         year, month = (int(x) for x in request.GET.get("month", f"{today.year}-{today.month}").split("-"))
         first = dt.date(year, month, 1)
-    except ValueError:
+    except (ValueError, OverflowError):
         first = today.replace(day=1)
     weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
     start = timezone.make_aware(dt.datetime.combine(weeks[0][0], dt.time.min))
@@ -141,7 +142,7 @@ def calendar(request):
 def analytics(request):
     workspace = _membership(request).workspace
     try:
-        days = max(7, min(365, int(request.GET.get("days", 30))))
+        days = clamp_int(request.GET.get("days"), 30, minimum=7, maximum=365)
     except ValueError:
         days = 30
     summary = analytics_mod.analytics_summary(workspace=workspace, days=days)
@@ -201,8 +202,8 @@ def channel_edit(request, pk: int | None = None):
                 "config": config,
                 "secrets": secrets,
                 "credentials_expire_at": expires,
-                "rate_per_minute": int(request.POST.get("rate_per_minute") or 0) or None,
-                "rate_burst": int(request.POST.get("rate_burst") or 0) or None,
+                "rate_per_minute": safe_int(request.POST.get("rate_per_minute"), minimum=1, maximum=10**6),
+                "rate_burst": safe_int(request.POST.get("rate_burst"), minimum=1, maximum=10**6),
                 "is_active": request.POST.get("is_active") == "on",
             }
             if channel is None:
@@ -381,7 +382,7 @@ def publish_panel(request, post_id: int):
     if post is None:
         raise Http404
     channels = list(Channel.objects.filter(workspace_id=post.workspace_id, is_active=True).order_by("name"))
-    chosen_ids = [int(x) for x in request.POST.getlist("channels") or request.GET.getlist("channels") if x.isdigit()]
+    chosen_ids = [safe_id(x) for x in request.POST.getlist("channels") or request.GET.getlist("channels")]
     chosen = [c for c in channels if c.pk in chosen_ids]
     overrides = {
         k.removeprefix("override_"): v for k, v in request.POST.items() if k.startswith("override_") and v.strip()

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import re
 import socket
 import ssl
 import time
@@ -15,6 +16,7 @@ from urllib.parse import urljoin, urlsplit
 import certifi
 import httpcore
 import httpx
+import idna
 from django.conf import settings
 from django.utils.translation import gettext as _
 
@@ -251,8 +253,35 @@ def parse_retry_after(value: str | None, *, now: float | None = None) -> float |
     return max(0.0, when.timestamp() - (now if now is not None else time.time()))
 
 
+# What inet_aton reads as an IPv4 address although ipaddress does not: 0177.0.0.1, 2130706433, 0x7f.1
+_NUMERIC_HOST = re.compile(r"(0x[0-9a-f]*|[0-9]+)(\.(0x[0-9a-f]*|[0-9]+)){0,3}\.?", re.I)
+
+
+def validate_url_syntax(url: str):
+    """The URL's parts, or a FetchError for a URL httpx cannot parse or we will not guess at: control
+    characters, bad IDNA, an out-of-range port, inet_aton spellings of addresses (0177.0.0.1)."""
+    if any(ord(ch) < 0x21 or ord(ch) == 0x7F for ch in url):
+        raise FetchError(_("The URL contains spaces or control characters."))
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number in range
+        httpx.URL(url)
+        host = (parts.hostname or "").strip("[]")
+        if host and ":" not in host and not host.isascii() or "xn--" in host.lower():
+            idna.encode(host.rstrip("."), uts46=True)
+    except (ValueError, httpx.InvalidURL, idna.IDNAError) as exc:
+        raise FetchError(_("Not a valid URL: %(url)s") % {"url": url[:200]}) from exc
+    if host and _NUMERIC_HOST.fullmatch(host):
+        try:
+            ipaddress.ip_address(host)
+        except ValueError:
+            # the resolver would read it as an address; we do not guess which
+            raise FetchError(_("Not a valid host name: %(host)s") % {"host": host[:200]}) from None
+    return parts
+
+
 def _check_url(url: str) -> None:
-    parts = urlsplit(url)
+    parts = validate_url_syntax(url)
     if parts.scheme not in ("http", "https"):
         raise FetchError(_("Only http and https URLs can be fetched (got %(url)s).") % {"url": url[:200]})
     if not parts.hostname:
@@ -376,6 +405,8 @@ def fetch_url(
         raise
     except httpx.TimeoutException as exc:
         raise FetchTimeout(_("The time limit of %(s)s s was reached.") % {"s": total_timeout}) from exc
+    except (httpx.InvalidURL, ValueError) as exc:  # e.g. a redirect to an address httpx cannot parse (IDNA)
+        raise FetchError(_("Not a valid URL: %(url)s") % {"url": current[:200]}) from exc
     except httpx.DecodingError as exc:
         raise FetchError(_("The response could not be decoded: %(error)s") % {"error": exc}) from exc
     except (httpx.HTTPError, httpcore.NetworkError, OSError) as exc:

@@ -29,7 +29,7 @@ from apps.core.permissions import require_capability
 from apps.core.services import audit_log
 
 from . import dedup
-from .fetching import FetchError, FetchResult, fetch_url
+from .fetching import FetchError, FetchResult, fetch_url, validate_url_syntax
 from .models import FetchAttempt, FetchOutcome, Item, Source, SourceKind, SourceStatus
 from .normalize import NormalizedItem, RawEntry, normalize_entry
 from .parsing import ParsedFeed, ParseError, discover_feeds, hn_item_entry, load_json, parse_bytes, sniff_kind
@@ -102,7 +102,10 @@ def _validate_url(url: str) -> str:
         raise InvalidInput(_("Enter a URL."))
     if "://" not in url:
         url = "https://" + url
-    parts = urlsplit(url)
+    try:
+        parts = validate_url_syntax(url)
+    except FetchError as exc:
+        raise InvalidInput(exc.message) from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise InvalidInput(_("Enter an http or https URL."))
     return url[:2000]
@@ -250,9 +253,7 @@ def source_fetch_now(*, user, source: Source) -> Source:
         if not claimed:
             raise Conflict(_("This source is being fetched right now."))
         audit_log(actor=user, action="source.fetch_now", target=source)
-        from .tasks import source_fetch_task
-
-        transaction.on_commit(lambda: source_fetch_task.delay(source.pk))
+        enqueue_on_commit("sources.fetch", source.pk)
     return source
 
 
@@ -260,9 +261,7 @@ def _enqueue_fetch(source: Source) -> None:
     """A new source is fetched soon by the beat tick; claim it now so the first fetch is immediate."""
     now = timezone.now()
     if Source.objects.filter(pk=source.pk, claimed_until__isnull=True).update(claimed_until=now + CLAIM_LEASE):
-        from .tasks import source_fetch_task
-
-        transaction.on_commit(lambda: source_fetch_task.delay(source.pk))
+        enqueue_on_commit("sources.fetch", source.pk)
 
 
 # --- claiming due sources -------------------------------------------------------------------

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.roles import Capability
 from apps.accounts.selectors import request_membership
 from apps.core.errors import Conflict, Forbidden
+from apps.core.params import safe_id
 from apps.core.permissions import require_member
 
 from . import selectors, services
@@ -84,8 +85,8 @@ def write_next(request):
     workspace = membership.workspace
     personas = list(selectors.personas_for_workspace(workspace=workspace))
     chosen = None
-    if request.GET.get("persona", "").isdigit():
-        chosen = selectors.persona_for_user(user=request.user, workspace=workspace, pk=int(request.GET["persona"]))
+    if (persona_id := safe_id(request.GET.get("persona"))) is not None:
+        chosen = selectors.persona_for_user(user=request.user, workspace=workspace, pk=persona_id)
     if chosen is not None:
         sections = [(chosen, _with_sparklines(selectors.trends_to_write_next(workspace=workspace, persona=chosen)))]
     elif personas:

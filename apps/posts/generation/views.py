@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from apps.accounts.roles import Capability
 from apps.accounts.selectors import request_membership
 from apps.core.errors import Conflict, NotFound
+from apps.core.params import safe_id
 from apps.core.permissions import membership_for, require_capability
 from apps.personas.selectors import personas_for_workspace
 from apps.posts.document import diff_ops, markup_to_html
@@ -167,7 +168,7 @@ def refine(request, post_pk: int):
 @require_POST
 def refine_decide(request, pk: int, decision: str):
     job = job_for_user(user=request.user, pk=pk)
-    suggestion_id = int(request.POST["suggestion"]) if request.POST.get("suggestion", "").isdigit() else None
+    suggestion_id = safe_id(request.POST.get("suggestion"))
     try:
         if decision == "accept":
             refine_accept(user=request.user, job=job, suggestion_id=suggestion_id)

@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from apps.accounts.roles import Capability
 from apps.core.api.views import WorkspaceScopedViewSet
 from apps.core.errors import NotFound
+from apps.core.params import safe_id
 from apps.posts.models import Post
 
 from .. import selectors, services
@@ -93,10 +94,10 @@ class PublicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Works
         params = self.request.query_params
         if params.get("state"):
             queryset = queryset.filter(state=params["state"])
-        if params.get("channel", "").isdigit():
-            queryset = queryset.filter(channel_id=int(params["channel"]))
-        if params.get("post", "").isdigit():
-            queryset = queryset.filter(post_id=int(params["post"]))
+        if (channel_id := safe_id(params.get("channel"))) is not None:
+            queryset = queryset.filter(channel_id=channel_id)
+        if (post_id := safe_id(params.get("post"))) is not None:
+            queryset = queryset.filter(post_id=post_id)
         return queryset
 
     def _out(self, publication):

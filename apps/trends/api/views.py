@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from apps.accounts.roles import Capability
 from apps.core.api.views import WorkspaceScopedViewSet
+from apps.core.params import clamp_int, safe_id
 from apps.trends import selectors, services
 from apps.trends.models import Topic, Trend
 
@@ -77,10 +78,7 @@ class TrendViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceSc
     @action(detail=True, methods=["get"])
     def history(self, request, pk=None):
         trend = self.get_object()
-        try:
-            days = min(max(int(request.query_params.get("days", 14)), 1), 30)
-        except ValueError:
-            days = 14
+        days = clamp_int(request.query_params.get("days"), 14, minimum=1, maximum=30)
         series = selectors.trend_history(trend=trend, days=days)
         return Response({"trend": trend.pk, "series": TrendSnapshotSerializer(series, many=True).data})
 
@@ -92,8 +90,8 @@ class TrendViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceSc
     def write_next(self, request):
         persona = None
         ref = request.query_params.get("persona", "")
-        if ref.isdigit():
-            persona = selectors.persona_for_user(user=request.user, workspace=self.workspace, pk=int(ref))
+        if (persona_id := safe_id(ref)) is not None:
+            persona = selectors.persona_for_user(user=request.user, workspace=self.workspace, pk=persona_id)
         trends = selectors.trends_to_write_next(workspace=self.workspace, persona=persona)
         sparklines = selectors.sparkline_series(trend_ids=[t.pk for t in trends])
         data = TrendSerializer(

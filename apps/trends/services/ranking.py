@@ -11,6 +11,7 @@ import numpy as np
 from django.db import connection, transaction
 from django.utils import timezone
 
+from apps.core.params import safe_id
 from apps.core.services import broadcast_on_commit
 from apps.trends.models import Trend, TrendItem, TrendSettings, TrendSnapshot, TrendStatus
 
@@ -97,7 +98,7 @@ def trends_rank(
             stamp = now.timestamp()
             age = (stamp - np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))) / 3600.0
             weights_by_source = {
-                int(k): float(v) for k, v in (settings.source_weights or {}).items() if str(k).isdigit()
+                safe_id(k): float(v) for k, v in (settings.source_weights or {}).items() if safe_id(k) is not None
             }
             source_weight = np.fromiter(
                 (weights_by_source.get(r[2], 1.0) for r in rows), dtype=np.float64, count=len(rows)

@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 from apps.accounts.selectors import membership_for_request
 from apps.core.api.views import WorkspaceScopedViewSet
 from apps.core.errors import InvalidInput
+from apps.core.params import safe_id
 
 from .. import services
 from ..models import AIProviderSettings, GenerationJob, TokenUsage
@@ -37,7 +38,7 @@ def _in_workspace(model, pk, workspace):
 
 def _suggestion_id(data) -> int | None:
     value = data.get("suggestion") if hasattr(data, "get") else None
-    return int(value) if value not in (None, "") and str(value).isdigit() else None
+    return safe_id(value)
 
 
 class GenerationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScopedViewSet):
