@@ -114,11 +114,15 @@ def trend_languages(*, workspace) -> list[str]:
 
 
 def trend_for_user(*, user, pk: int) -> Trend:
-    """The trend if the user belongs to its workspace; 404 otherwise (outsiders learn nothing)."""
+    """The trend if the user belongs to its workspace; 404 otherwise (outsiders learn nothing). A trend that is
+    not a story (one item from one source, see STORY) has no page either: its item is found as an item. A
+    merged trend is returned so the page can send the reader on to the trend it joined."""
     trend = Trend.objects.filter(pk=pk).select_related("workspace").first()
     if trend is None:
         raise NotFound("Not found.")
     require_member(user=user, workspace=trend.workspace)
+    if not trend.merged_into_id and trend.item_count < 2 and trend.source_count < 2:
+        raise NotFound("Not a story yet: this trend has a single item.")
     return trend
 
 
@@ -207,36 +211,82 @@ def persona_for_user(*, user, workspace, pk) -> Persona:
     return persona
 
 
-def _topic_words(persona: Persona) -> set[str]:
-    return set(tokenize(" ".join(str(t) for t in (persona.topics or []))))
+# "What to write next": a trend suits a persona when its text is close, in the workspace's embedding space, to
+# one of the persona's topics (cosine >= TOPIC_MATCH) or writing samples (>= SAMPLE_MATCH), or when a topic
+# is named in it outright (every word of the topic among the trend's title and keywords: names like "Helio").
+# Any single shared word is not enough: a game developers' union story is no "Developer tools" story.
+TOPIC_MATCH = 0.30
+SAMPLE_MATCH = 0.45
+PERSONA_SAMPLES = 20
+
+
+def _trend_text(trend: Trend) -> str:
+    keywords = ", ".join(map(str, trend.keywords or []))
+    return ". ".join(part for part in (trend.title, keywords, (trend.summary or "")[:400]) if part)
+
+
+def _persona_matches(persona: Persona, trends: list[Trend], workspace) -> dict[int, list[str]]:
+    """trend id -> what of the persona it matched (topic names, or "sample: <title>"); unmatched trends absent."""
+    import numpy as np
+
+    from . import embeddings
+    from .services.assignment import trend_settings_for
+
+    topics = [str(t).strip() for t in (persona.topics or []) if str(t).strip()][:50]
+    samples = list(persona.samples.order_by("-pk").only("title", "text")[:PERSONA_SAMPLES])
+    out: dict[int, list[str]] = {}
+    for trend in trends:
+        tags = [t.name for t in trend.topics.all()]
+        words = set(tokenize(" ".join([trend.title, *map(str, trend.keywords or []), *tags])))
+        named = [t for t in topics if (stems := set(tokenize(t))) and stems <= words]
+        if named:
+            out[trend.pk] = named
+    if not trends or not (topics or samples):
+        return out
+    provider = embeddings.provider_for(trend_settings_for(workspace_id=workspace.pk))
+    if provider is None:
+        return out
+    try:
+        matrix = provider.embed(
+            [*topics, *(embeddings.embed_text(s.title, s.text) for s in samples), *map(_trend_text, trends)]
+        )
+    except embeddings.EmbeddingError:
+        return out  # the provider is unavailable: names only
+    profile, trend_vectors = matrix[: len(topics) + len(samples)], matrix[len(topics) + len(samples) :]
+    sims = trend_vectors @ profile.T
+    thresholds = np.array([TOPIC_MATCH] * len(topics) + [SAMPLE_MATCH] * len(samples))
+    labels = topics + [f"sample: {(s.title or s.text)[:40]}" for s in samples]
+    for row, trend in enumerate(trends):
+        hits = np.flatnonzero(sims[row] >= thresholds)
+        if hits.size:
+            best = sorted(hits.tolist(), key=lambda j: -sims[row, j])[:3]
+            out[trend.pk] = list(dict.fromkeys([*out.get(trend.pk, []), *(labels[j] for j in best)]))
+    return out
 
 
 def trends_to_write_next(*, workspace, persona: Persona | None = None, limit: int = 20, window_hours: int = 72) -> list:
-    """Rising trends that have no post yet, matching the persona's topics (by topic tag, title or
-    keyword), best score first. Rising: items in the last hour, or a velocity factor above 1."""
+    """Rising stories (trends of at least two items or two sources) that have no post yet, best score first;
+    for a persona, only those that match its topics or samples by meaning (embeddings; see TOPIC_MATCH) or name
+    one of its topics. Rising: items in the last hour, or a velocity factor above 1."""
     since = timezone.now() - dt.timedelta(hours=window_hours)
     has_post = Exists(Post.objects.filter(trend_id=OuterRef("pk")))
     candidates = (
         Trend.objects.filter(workspace=workspace, status=TrendStatus.ACTIVE, last_seen_at__gte=since, score__gt=0)
+        .filter(STORY)
         .annotate(has_post=has_post)
         .filter(has_post=False)
         .prefetch_related(Prefetch("topics", queryset=Topic.objects.only("id", "name", "slug", "keywords")))
         .order_by("-score")[:500]
     )
-    words = _topic_words(persona) if persona is not None else set()
+    rising = [t for t in candidates if t.rate_last_hour > 0 or t.velocity > 1.0]
+    if persona is None:
+        return rising[:limit]
+    matches = _persona_matches(persona, rising, workspace)
     out = []
-    for trend in candidates:
-        rising = trend.rate_last_hour > 0 or trend.velocity > 1.0
-        if not rising:
-            continue
-        if persona is not None:
-            trend_words = set(tokenize(" ".join([trend.title, *map(str, trend.keywords or [])])))
-            topic_words = set(tokenize(" ".join(t.name for t in trend.topics.all())))
-            matched = words & (trend_words | topic_words)
-            if not matched:
-                continue
-            trend.matched_words = sorted(matched)
-        out.append(trend)
-        if len(out) >= limit:
-            break
+    for trend in rising:
+        if trend.pk in matches:
+            trend.matched_words = matches[trend.pk]
+            out.append(trend)
+            if len(out) >= limit:
+                break
     return out

@@ -88,6 +88,7 @@ class Cluster:
         "dense_n",
         "anchors",
         "_anchor_vector",
+        "words",
     )
 
     def __init__(self, key: int, first_seen: float, last_seen: float):
@@ -104,6 +105,10 @@ class Cluster:
         self.dense_n = 0
         self.anchors: dict[int, float] = {}  # sum of the members' anchor vectors
         self._anchor_vector: tuple[np.ndarray, np.ndarray] | None = None
+        self.words = 0.0  # the members' lengths in words, summed
+
+    def mean_words(self) -> float:
+        return self.words / self.size if self.size else 0.0
 
     def add_anchors(self, indices: np.ndarray, values: np.ndarray) -> None:
         anchors = self.anchors
@@ -116,6 +121,8 @@ class Cluster:
         out = self.top_terms(n)
         if self.anchors and n_anchors:
             out.update({-1 - f: v for f, v in _top(self.anchors, n_anchors).items()})
+        if self.words:
+            out[WORDS_KEY] = round(self.mean_words(), 1)
         return out
 
     def add_dense(self, vector: np.ndarray | None) -> None:
@@ -145,6 +152,7 @@ class Cluster:
             anchors[f] = anchors.get(f, 0.0) + v
         self._anchor_vector = None
         self.size += other.size
+        self.words += other.words
         self.cyrillic += other.cyrillic
         self.members.extend(other.members)
         if other.dense is not None:
@@ -170,6 +178,10 @@ class Cluster:
         if self._anchor_vector is None:
             self._anchor_vector = _unit(_top(self.anchors, n))
         return self._anchor_vector
+
+
+# Under this key a stored centroid keeps its members' mean length in words (anchor keys are -1 - feature).
+WORDS_KEY = -(1 << 40)
 
 
 def _top(sums: dict[int, float], n: int) -> dict[int, float]:
@@ -231,6 +243,8 @@ class Clusterer:
             f = int(f)
             if f >= 0:
                 cluster.sums[f] = float(v)
+            elif f == WORDS_KEY:
+                cluster.words = float(v) * size
             else:
                 cluster.anchors[-1 - f] = float(v)
         cluster.size = size
@@ -485,6 +499,7 @@ class Clusterer:
             if has_e[i]:
                 cluster.add_dense(emb[i])
             cluster.size += 1
+            cluster.words += float(words[i])
             if (r.language or guess_language(r.title or r.text[:200])) == "ru":
                 cluster.cyrillic += 1
             cluster.members.append(r.id)
@@ -527,6 +542,8 @@ class Clusterer:
             pairs += self._dense_pairs(keys, active, overlap)
         if p.cross_lingual_threshold > 0:
             pairs += self._cross_lingual_pairs(keys, active, overlap)
+        if p.anchor_min_words > 0:
+            pairs = [(sim, x, y) for sim, x, y in pairs if self._anchors_agree(x, y)]
         if not pairs:
             return set(keys)
         for _sim, x, y in sorted(pairs, reverse=True):
@@ -609,6 +626,16 @@ class Clusterer:
             if best[1] is not None and best[0] >= threshold:
                 pairs.append((best[0], x.key, best[1]))
         return pairs
+
+    def _anchors_agree(self, x: int, y: int) -> bool:
+        """Two clusters of long items merge only when their names and numbers agree (as items join)."""
+        p = self.params
+        cx, cy = self.clusters[x], self.clusters[y]
+        if min(cx.mean_words(), cy.mean_words()) < p.anchor_min_words or not (cx.anchors and cy.anchors):
+            return True
+        (ix, vx), (iy, vy) = cx.anchor_vector(p.anchor_terms), cy.anchor_vector(p.anchor_terms)
+        _common, ax, ay = np.intersect1d(ix, iy, assume_unique=True, return_indices=True)
+        return float(vx[ax] @ vy[ay]) >= p.anchor_threshold
 
     def _close_in_time(self, x: int, y: int) -> bool:
         cx, cy = self.clusters[x], self.clusters[y]
