@@ -175,3 +175,13 @@ def test_adding_a_source_with_such_a_url_is_400(api_client_for, admin_member, wo
     response = api_client_for(admin_member, workspace).post("/api/v1/sources/", {"url": url}, format="json")
     assert 400 <= response.status_code < 500, response.content[:300]
     _envelope(response)
+
+
+@pytest.mark.postgres
+def test_a_value_the_database_refuses_is_400(api_client_for, admin_member, workspace):
+    # found by tests/core/test_schemathesis.py: PostgreSQL refuses a +23:42 offset (DataError)
+    response = api_client_for(admin_member, workspace).get(
+        "/api/v1/fetch-attempts/?started_after=0345-02-12T02%3A05%3A58%2B23%3A42"
+    )
+    assert response.status_code == 400
+    assert _envelope(response)["code"] == "invalid"

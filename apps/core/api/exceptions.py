@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import DataError
 from django.http import Http404
+from django.utils.translation import gettext as _
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
@@ -39,6 +41,12 @@ def api_exception_handler(exc, context):
         )
     elif isinstance(exc, Conflict):
         exc = ConflictError(exc.message)
+    elif isinstance(exc, DataError):
+        # the database refused a value the request carried (out of range, a time zone offset, NUL):
+        # bad input, not a server fault
+        exc = exceptions.ValidationError(
+            {"non_field_errors": [_("A value in the request is out of range or not allowed.")]}
+        )
     response = exception_handler(exc, context)
     if response is None:
         return None
