@@ -69,6 +69,7 @@ def test_ipv6_origins():
     assert not origin_allowed(scope("http://[::1]:8001", host="[::1]:8000", scheme="ws"))
 
 
+@pytest.mark.postgres  # the live-editing room's update log (issue 12: the embedded default)
 @pytest.mark.django_db(transaction=True)
 def test_every_consumer_refuses_another_port_and_scheme(asgi_live_server, settings, writer, workspace):
     from apps.accounts.models import ApiToken
