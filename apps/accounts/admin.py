@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from .models import ApiToken, Membership, User, Workspace
+from .models import ApiToken, Invitation, Membership, User, Workspace
 
 
 class MembershipInline(admin.TabularInline):
@@ -50,3 +50,12 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(Invitation)
+class InvitationAdmin(admin.ModelAdmin):
+    list_display = ["login", "workspace", "role", "state", "invited_by", "created_at", "responded_at"]
+    list_filter = ["state", "role"]
+    search_fields = ["login", "email", "workspace__name"]
+    list_select_related = ["workspace", "invited_by"]
+    raw_id_fields = ["workspace", "invitee", "invited_by"]

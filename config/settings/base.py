@@ -11,7 +11,8 @@ from csp.constants import NONCE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from apps.collaboration.conf import default_channel_prefix
-from apps.core.env import env_bool, env_int, env_list, env_str
+from apps.core.env import env_bool, env_float, env_int, env_list, env_str
+from apps.core.logging import logging_config
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("TRENDOSCOPE_VAR_DIR", str(BASE_DIR / "var")))
@@ -45,6 +46,8 @@ INSTALLED_APPS = [
     "channels",
     "storages",
     "csp",
+    "django_prometheus",
+    "django_structlog",
     # wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
@@ -73,6 +76,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "apps.core.uploads.RequestSizeLimitMiddleware",
     "apps.core.badinput.RefuseNulMiddleware",
@@ -88,6 +92,9 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "apps.accounts.middleware.WorkspaceMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    # binds request_id (and user_id) for every log line of the request and the Celery tasks it starts
+    "django_structlog.middlewares.RequestMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -344,15 +351,59 @@ FETCH_ALLOW_PRIVATE_NETWORKS = env_bool("FETCH_ALLOW_PRIVATE_NETWORKS", False)
 AI_ALLOWED_PRIVATE_ORIGINS = env_list("AI_ALLOWED_PRIVATE_ORIGINS", [])
 WEBSOCKET_ALLOWED_ORIGINS = env_list("WEBSOCKET_ALLOWED_ORIGINS", [])
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "django_tasks": {"level": "WARNING"},
-        "httpx": {"level": "WARNING"},
-    },
-}
+# --- operations: logs, metrics, traces, health, backups -------------------------------------
+# Logs: json (one object a line, production's default) or plain; every line carries the request_id
+# (apps.core.logging), which follows the request into the Celery tasks it starts.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOGGING = logging_config(fmt=LOG_FORMAT, level=LOG_LEVEL)
+DJANGO_STRUCTLOG_CELERY_ENABLED = True
+# Take the X-Request-ID a proxy sends (on by default: it is only a log correlation key).
+DJANGO_STRUCTLOG_TRUST_UPSTREAM_REQUEST_ID = env_bool("TRUST_UPSTREAM_REQUEST_ID", True)
+DJANGO_STRUCTLOG_COMMAND_LOGGING_ENABLED = False
+
+# Prometheus (/metrics, apps.core.metrics): a bearer token and/or client networks; both empty = loopback only.
+METRICS_TOKEN = env_str("METRICS_TOKEN", "")
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", [])
+# A Celery worker serves its own figures on this port when set (no web server in a worker pod).
+METRICS_WORKER_PORT = env_int("METRICS_WORKER_PORT", 0)
+METRICS_WORKER_ADDR = env_str("METRICS_WORKER_ADDR", "0.0.0.0")
+# Queues whose depth is reported (empty = the default queue).
+METRICS_CELERY_QUEUES = env_list("METRICS_CELERY_QUEUES", [])
+# prometheus_client reads PROMETHEUS_MULTIPROC_DIR itself (docker/entrypoint.sh sets it).
+PROMETHEUS_MULTIPROC_DIR = env_str("PROMETHEUS_MULTIPROC_DIR", "")
+
+# OpenTelemetry (apps.core.telemetry): on when an OTLP endpoint is set; the SDK reads the rest of OTEL_*.
+OTEL_TRACES_ENDPOINT = env_str("OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "") or env_str("OTEL_EXPORTER_OTLP_ENDPOINT", "")
+OTEL_SDK_DISABLED = env_bool("OTEL_SDK_DISABLED", False)
+OTEL_SERVICE_NAME = env_str("OTEL_SERVICE_NAME", "trendoscope")
+# Sentry: on when SENTRY_DSN is set.
+SENTRY_DSN = env_str("SENTRY_DSN", "")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "")
+SENTRY_RELEASE = env_str("SENTRY_RELEASE", "")
+SENTRY_TRACES_SAMPLE_RATE = env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0)
+
+# /readyz (apps.core.health): beat must have sent a task within READYZ_BEAT_MAX_AGE seconds, a worker
+# must have written its heartbeat within READYZ_WORKER_MAX_AGE. Checks named in READYZ_SOFT_CHECKS are
+# reported but fail readiness only with ?strict=1 (a stalled beat must not take the web servers out of
+# the load balancer; the BeatStalled alert pages someone instead).
+READYZ_BEAT_MAX_AGE = env_int("READYZ_BEAT_MAX_AGE", 300)
+READYZ_WORKER_MAX_AGE = env_int("READYZ_WORKER_MAX_AGE", 180)
+READYZ_SOFT_CHECKS = env_list("READYZ_SOFT_CHECKS", ["beat", "worker"])
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 30)
+
+# Backups (manage.py backup/restore, apps.core.backup): to BACKUP_DIR or, when set, the S3 bucket
+# BACKUP_S3_BUCKET (same endpoint and account as media unless BACKUP_S3_ENDPOINT_URL is set). The beat
+# entry runs a backup every BACKUP_INTERVAL_HOURS (0 = no scheduled backup) and keeps BACKUP_KEEP.
+BACKUP_DIR = Path(env_str("BACKUP_DIR", str(VAR_DIR / "backups")))
+BACKUP_S3_BUCKET = env_str("BACKUP_S3_BUCKET", "")
+BACKUP_S3_PREFIX = env_str("BACKUP_S3_PREFIX", "backups/")
+BACKUP_S3_ENDPOINT_URL = env_str("BACKUP_S3_ENDPOINT_URL", "") or AWS_S3_ENDPOINT_URL
+BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
+BACKUP_INTERVAL_HOURS = env_int("BACKUP_INTERVAL_HOURS", 0)
+if BACKUP_INTERVAL_HOURS:
+    CELERY_BEAT_SCHEDULE["core-backup"] = {
+        "task": "core.backup",
+        "schedule": BACKUP_INTERVAL_HOURS * 3600,
+        "options": {"expires": BACKUP_INTERVAL_HOURS * 1800},
+    }

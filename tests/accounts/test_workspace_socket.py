@@ -37,9 +37,10 @@ def _connect(path: str, cookie: bytes | None = None):
 
     thread = threading.Thread(target=target)
     thread.start()
-    thread.join(30)
+    thread.join(60)
     if "error" in outcome:
         raise outcome["error"]
+    assert "value" in outcome, "the websocket scenario did not finish in 60 s"
     return outcome["value"]
 
 
