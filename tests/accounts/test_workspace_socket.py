@@ -21,7 +21,9 @@ def _connect(path: str, cookie: bytes | None = None):
     outcome: dict = {}
 
     async def scenario():
-        headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")] + ([(b"cookie", cookie)] if cookie else [])
+        headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")] + (
+            [(b"cookie", cookie)] if cookie else []
+        )
         ws = WebsocketCommunicator(application, path, headers=headers)
         connected, code = await ws.connect(timeout=5)
         hello = await ws.receive_json_from(timeout=5) if connected else None
