@@ -11,6 +11,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from apps.core.ops_views import metrics_view, readyz
 from apps.core.views import healthz
 
 # Apps whose editorial pages live under /app/ (each urls.py sets its own prefix and namespace).
@@ -28,6 +29,8 @@ APP_PAGES = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("readyz", readyz, name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),
     path("accounts/", include("allauth.urls")),
     path("_allauth/", include("allauth.headless.urls")),

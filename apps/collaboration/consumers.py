@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from apps.core.access_events import concerns, post_access_group, recheck_seconds, workspace_access_group
 from apps.core.consumers import origin_allowed
 
-from . import protocol
+from . import metrics, protocol
 from .access import access_watcher
 from .conf import collab_setting
 from .room import DocumentTooLarge, registry
@@ -86,6 +86,7 @@ class PostDocumentConsumer(AsyncWebsocketConsumer):
         try:
             self.room = await registry().join(post_id, self)
             room_guard(self.room)  # indexes the document the first time (see yupdate)
+            metrics.refresh()
         except Exception:
             logger.exception("could not open the room of post %s", post_id)
             await self.close(code=CLOSE_SERVER)
@@ -102,6 +103,7 @@ class PostDocumentConsumer(AsyncWebsocketConsumer):
         if self.room is not None:
             room, self.room = self.room, None
             await room.leave(self)
+            metrics.refresh()
 
     async def receive(self, text_data=None, bytes_data=None) -> None:
         if self.room is None:
@@ -112,6 +114,7 @@ class PostDocumentConsumer(AsyncWebsocketConsumer):
         if len(bytes_data) > collab_setting("MAX_FRAME_BYTES"):
             await self._reject(CLOSE_PROTOCOL, "frame too large")
             return
+        metrics.frame(len(bytes_data))
         try:
             for message in protocol.decode(bytes_data, max_awareness_bytes=collab_setting("MAX_AWARENESS_BYTES")):
                 await self._handle(message)
@@ -140,7 +143,8 @@ class PostDocumentConsumer(AsyncWebsocketConsumer):
                 if message.payload != protocol.EMPTY_UPDATE:
                     # Before the document or the log sees it: nesting and references (yupdate).
                     room_guard(room).check(message.payload)
-                await room.apply_client_update(message.payload, origin=self, user_id=self.user_id)
+                with metrics.EDIT_TO_PEER.time():
+                    await room.apply_client_update(message.payload, origin=self, user_id=self.user_id)
             # Read-only users' document updates are dropped here, never applied nor stored.
         elif isinstance(message, protocol.AwarenessMessage):
             own = self._own_awareness(message)

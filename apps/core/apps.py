@@ -12,3 +12,10 @@ class CoreConfig(AppConfig):
         from .access_events import connect
 
         connect()
+        # Operations (each does nothing unless configured): metrics of every app, Celery task figures,
+        # the request id into Celery tasks, OpenTelemetry (OTEL_*), Sentry (SENTRY_DSN).
+        from . import metrics, telemetry
+
+        metrics.discover()
+        metrics.connect_celery_signals()
+        telemetry.setup()

@@ -2,12 +2,15 @@
 
 from django.core.exceptions import ImproperlyConfigured
 
+from apps.core.logging import logging_config
+
 from .base import *
 from .base import (
+    CACHES,
     CREDENTIALS_KEYS,
+    DATABASES,
     DEFAULT_FROM_EMAIL,
     FIELD_ENCRYPTION_KEY,
-    LOGGING,
     SECRET_KEY,
     STORAGES,
     env_bool,
@@ -53,7 +56,7 @@ if not (CREDENTIALS_KEYS or FIELD_ENCRYPTION_KEY):
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", True)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = env_int("DJANGO_SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
@@ -82,5 +85,22 @@ AWS_S3_URL_PROTOCOL = env_str("AWS_S3_URL_PROTOCOL", "https:")
 AWS_S3_FILE_OVERWRITE = False
 AWS_DEFAULT_ACL = None
 
-# Logs go to stdout as one line each; the container runtime collects them.
-LOGGING["root"]["level"] = env_str("LOG_LEVEL", "INFO")
+# Logs go to stdout as one JSON object a line (apps.core.logging); the container runtime collects them.
+LOG_FORMAT = env_str("LOG_FORMAT", "json")
+LOG_LEVEL = env_str("LOG_LEVEL", "INFO")
+LOGGING = logging_config(fmt=LOG_FORMAT, level=LOG_LEVEL)
+
+# django-prometheus counts queries and cache calls through its wrappers of the same backends.
+_PROMETHEUS_ENGINES = {
+    "django.db.backends.postgresql": "django_prometheus.db.backends.postgresql",
+    "django.db.backends.sqlite3": "django_prometheus.db.backends.sqlite3",
+}
+_PROMETHEUS_CACHES = {
+    "django.core.cache.backends.redis.RedisCache": "apps.core.cache_metrics.InstrumentedRedisCache",
+    "django.core.cache.backends.locmem.LocMemCache": "django_prometheus.cache.backends.locmem.LocMemCache",
+}
+if env_bool("METRICS_DJANGO_BACKENDS", True):
+    for _db in DATABASES.values():
+        _db["ENGINE"] = _PROMETHEUS_ENGINES.get(_db["ENGINE"], _db["ENGINE"])
+    for _cache in CACHES.values():
+        _cache["BACKEND"] = _PROMETHEUS_CACHES.get(_cache["BACKEND"], _cache["BACKEND"])

@@ -19,6 +19,7 @@ from apps.sources.models import Item
 from apps.trends import embeddings
 from apps.trends.clustering import Clusterer, DocumentFrequencies, Member, Params, Record, describe
 from apps.trends.clustering.text import tokenize
+from apps.trends.metrics import TREND_ITEMS_ASSIGNED
 from apps.trends.models import ItemEmbedding, Topic, Trend, TrendItem, TrendSettings, TrendStatus
 
 logger = logging.getLogger(__name__)
@@ -141,6 +142,7 @@ def _insert_trend_items(rows: list[TrendItem]) -> None:
     INSERT ... SELECT FROM unnest on PostgreSQL, bulk_create elsewhere."""
     if not rows:
         return
+    TREND_ITEMS_ASSIGNED.inc(len(rows))
     if connection.vendor != "postgresql":
         TrendItem.objects.bulk_create(rows, ignore_conflicts=True)
         return
