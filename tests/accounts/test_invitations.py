@@ -229,3 +229,40 @@ def test_leaving_the_default_workspace_clears_it(client_for, writer, workspace):
 
 def test_the_login_password_still_works(writer):
     assert Client().login(username="writer", password=PASSWORD)
+
+
+def test_api_invite_accept_and_decline(api_client_for, admin_member, workspace, other_workspace):
+    invitee = UserFactory(username="mobile", email="mobile@example.com")
+    admin = api_client_for(admin_member)
+    url = f"/api/v1/workspaces/{workspace.slug}/members/"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        known = admin.post(url, {"login": "mobile@example.com", "role": "editor"}, format="json")
+        unknown = admin.post(url, {"login": "nobody@example.com", "role": "editor"}, format="json")
+    assert known.status_code == unknown.status_code == 202
+    strip = lambda body: {k: v for k, v in body.items() if k not in ("id", "login", "created_at")}  # noqa: E731
+    assert strip(known.json()) == strip(unknown.json())
+    assert len(mail.outbox) == 2 and not _member(invitee, workspace)
+    assert admin.get(url).status_code == 200  # the member list still works
+
+    mobile = api_client_for(invitee)
+    pending = mobile.get("/api/v1/invitations/").json()
+    assert [(i["workspace"]["slug"], i["role"]) for i in pending] == [(workspace.slug, "editor")]
+    accepted = mobile.post(f"/api/v1/invitations/{pending[0]['id']}/accept/", {}, format="json")
+    assert accepted.status_code == 200 and accepted.json()["role"] == "editor"
+    assert _member(invitee, workspace)
+    assert mobile.post(f"/api/v1/invitations/{pending[0]['id']}/decline/").status_code == 404
+
+    services.invitation_create(actor=admin_member, workspace=workspace, login="writer-two", role="writer")
+    services.workspace_create(name="Other", owner=admin_member)
+    second = services.invitation_create(
+        actor=admin_member, workspace=workspace, login="mobile@example.com", role="admin"
+    )
+    assert mobile.post(f"/api/v1/invitations/{second.pk}/decline/").status_code == 404  # already a member
+    outsider_api = api_client_for(UserFactory(username="nosy"))
+    assert outsider_api.post(f"/api/v1/invitations/{second.pk}/accept/").status_code == 404
+    assert (
+        admin.post(f"/api/v1/workspaces/{other_workspace.pk}/members/", {"login": "x"}, format="json").status_code
+        == 404
+    )
+    writer_api = api_client_for(MembershipFactory(workspace=workspace, role="writer").user)
+    assert writer_api.post(url, {"login": "y@example.com"}, format="json").status_code == 403

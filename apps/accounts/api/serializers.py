@@ -1,7 +1,8 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from ..models import Membership, User, Workspace
+from ..models import Invitation, Membership, User, Workspace
+from ..roles import Role
 
 
 class WorkspaceSerializer(serializers.ModelSerializer):
@@ -60,3 +61,25 @@ class TokenResponseSerializer(serializers.Serializer):
     token = serializers.CharField()
     expires_at = serializers.DateTimeField()
     user = UserSerializer()
+
+
+class InvitationSerializer(serializers.ModelSerializer):
+    """An invitation as the invitee sees it (the workspace) or an admin sees it (the login typed)."""
+
+    workspace = WorkspaceSerializer(read_only=True)
+    invited_by = serializers.CharField(source="invited_by.label", default=None, read_only=True)
+
+    class Meta:
+        model = Invitation
+        fields = ["id", "workspace", "login", "role", "state", "invited_by", "created_at"]
+
+
+class InviteSerializer(serializers.Serializer):
+    login = serializers.CharField(max_length=254, help_text=_("Username or e-mail address."))
+    role = serializers.ChoiceField(choices=Role.choices, default=Role.WRITER)
+
+
+class InvitationAcceptSerializer(serializers.Serializer):
+    make_default = serializers.BooleanField(
+        default=False, help_text=_("Make it the workspace the user's browser sessions open in.")
+    )

@@ -11,6 +11,9 @@ from .. import selectors, services
 from ..errors import WorkspaceRequired
 from ..models import ApiToken, Membership, User
 from .serializers import (
+    InvitationAcceptSerializer,
+    InvitationSerializer,
+    InviteSerializer,
     MemberSerializer,
     MembershipSerializer,
     MeSerializer,
@@ -104,3 +107,47 @@ class WorkspaceMembersView(APIView):
         membership = selectors.membership_for_workspace_ref(user=request.user, ref=pk)
         members = selectors.workspace_members(workspace=membership.workspace)
         return Response(MemberSerializer(members, many=True).data)
+
+    @extend_schema(request=InviteSerializer, responses={202: InvitationSerializer})
+    def post(self, request, pk):
+        """Adding a member invites them: they join once they accept. The answer is the same whether or not
+        an e-mail address has an account."""
+        membership = selectors.membership_for_workspace_ref(user=request.user, ref=pk)
+        data = InviteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        invitation = services.invitation_create(
+            actor=request.user,
+            workspace=membership.workspace,
+            login=data.validated_data["login"],
+            role=data.validated_data["role"],
+            accept_url=request.build_absolute_uri("/app/invitations/"),
+        )
+        return Response(InvitationSerializer(invitation).data, status=status.HTTP_202_ACCEPTED)
+
+
+class InvitationListView(APIView):
+    """The user's pending invitations (by username, or to one of their verified addresses)."""
+
+    @extend_schema(responses=InvitationSerializer(many=True))
+    def get(self, request):
+        return Response(InvitationSerializer(selectors.invitations_pending_for_user(user=request.user), many=True).data)
+
+
+class InvitationAcceptView(APIView):
+    @extend_schema(request=InvitationAcceptSerializer, responses={200: MembershipSerializer})
+    def post(self, request, pk: int):
+        invitation = selectors.invitation_for_user(user=request.user, pk=pk)
+        data = InvitationAcceptSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        membership = services.invitation_accept(
+            user=request.user, invitation=invitation, make_default=data.validated_data["make_default"]
+        )
+        return Response(MembershipSerializer(membership).data)
+
+
+class InvitationDeclineView(APIView):
+    @extend_schema(request=None, responses={204: None})
+    def post(self, request, pk: int):
+        invitation = selectors.invitation_for_user(user=request.user, pk=pk)
+        services.invitation_decline(user=request.user, invitation=invitation)
+        return Response(status=status.HTTP_204_NO_CONTENT)
