@@ -14,7 +14,11 @@ class CoreConfig(AppConfig):
         connect()
         # Operations (each does nothing unless configured): metrics of every app, Celery task figures,
         # the request id into Celery tasks, OpenTelemetry (OTEL_*), Sentry (SENTRY_DSN).
-        from . import metrics, telemetry
+        from . import (
+            crypto,  # noqa: F401  (registers its database check: credentials and SECRET_KEY)
+            metrics,
+            telemetry,
+        )
 
         metrics.discover()
         metrics.connect_celery_signals()

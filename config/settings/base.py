@@ -345,6 +345,15 @@ CONTENT_SECURITY_POLICY = {
 # was set (with a key derived from SECRET_KEY) stays readable; production refuses to start without one.
 CREDENTIALS_KEYS = env_list("CREDENTIALS_KEYS", [])
 FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "")
+# Every stored credential (model field -> the purpose string of its legacy SECRET_KEY derivation):
+# `manage.py rotate_credentials_key` re-encrypts them under the first CREDENTIALS_KEYS key.
+CREDENTIAL_FIELDS = {
+    "publishing.Channel.credentials_encrypted": "trendoscope.publishing.credentials:",
+    "generation.AIProviderSettings.api_key_encrypted": "trendoscope-fields:",
+}
+# Django's own: earlier SECRET_KEYs still accepted (sessions, signed values, and credentials stored
+# under a SECRET_KEY-derived key) while SECRET_KEY is rotated.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", [])
 FETCH_ALLOW_PRIVATE_NETWORKS = env_bool("FETCH_ALLOW_PRIVATE_NETWORKS", False)
 # Origins of AI servers on private addresses a workspace may use as its base URL, e.g. a local Ollama:
 # AI_ALLOWED_PRIVATE_ORIGINS=http://localhost:11434,http://ollama:11434 (host and port as written).
