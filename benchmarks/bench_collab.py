@@ -1,8 +1,9 @@
-"""Live-editing figures: edit-to-peer latency (20 editors x 5 edits/s over 2 server processes, durable)
-against the reference @y/websocket-server in the same run; sustained updates/s per process with the
+"""Live-editing figures: edit-to-peer latency (10 editors x 5 edits/s over 2 server processes, durable)
+against the reference @y/websocket-server in the same run, with the same node clients; sustained updates/s per process with the
 update log on and off; time to open a 160 KB document; a 16 MB document; memory over a soak.
 
     .venv/bin/python -m benchmarks.bench_collab [--seconds 20] [--soak-seconds 600]
+    .venv/bin/python -m benchmarks.bench_collab --latency-only [--profile DIR]   # py-spy flame data
 """
 
 from __future__ import annotations
@@ -74,6 +75,24 @@ def ours(**env_extra) -> Server:
     # reference server does not negotiate it either).
     cmd += ["--ws-per-message-deflate", "false"]
     return Server(cmd, env, port)
+
+
+def reference_version() -> str:
+    package = NODE_MODULES / "@y" / "websocket-server" / "package.json"
+    return json.loads(package.read_text())["version"]
+
+
+def profile(pid: int, seconds: float, out: Path) -> subprocess.Popen | None:
+    """py-spy (pip install py-spy) sampling one server process, collapsed stacks for a flame graph."""
+    import shutil
+
+    spy = shutil.which("py-spy") or str(Path(sys.executable).with_name("py-spy"))
+    if not Path(spy).exists():
+        print("py-spy not installed: no profile", file=sys.stderr)
+        return None
+    cmd = [spy, "record", "--pid", str(pid), "--duration", str(int(seconds)), "--rate", "250"]
+    cmd += ["--format", "raw", "--output", str(out), "--nonblocking"]
+    return subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def reference() -> Server:
@@ -156,13 +175,29 @@ def latency_row(name: str, result: dict) -> str:
     )
 
 
+def record_latency(body: str, command: str) -> None:
+    """Replace only the latency part of the collab section in RESULTS.md (the other parts take 10+ min)."""
+    import datetime as dt
+
+    from benchmarks._common import RESULTS, machine
+
+    text = RESULTS.read_text()
+    start = text.index("### Edit-to-peer latency", text.index("<!-- bench:collab -->"))
+    end = text.index("\n### ", start + 1)
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    note = f"Re-measured {stamp} with `{command}` ({machine()}).\n\n"
+    RESULTS.write_text(text[:start] + body.rstrip() + "\n\n" + note + text[end + 1 :])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--seconds", type=float, default=20, help="length of each latency/throughput run")
-    parser.add_argument("--editors", type=int, default=20)
+    parser.add_argument("--editors", type=int, default=10)
     parser.add_argument("--rate", type=float, default=5, help="edits per second per editor")
     parser.add_argument("--soak-seconds", type=float, default=600, help="the issue asks for 600")
     parser.add_argument("--latency-only", action="store_true", help="run only the latency part; print, do not record")
+    parser.add_argument("--record", action="store_true", help="with --latency-only: replace that part of RESULTS.md")
+    parser.add_argument("--profile", type=Path, help="with --latency-only: py-spy each server process into DIR")
     args = parser.parse_args()
 
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/6")
@@ -170,23 +205,40 @@ def main() -> None:
     token, new_post = fixtures()
     lines = []
 
-    # 1. latency: 20 editors x 5 edits/s, half on each of two processes, durable; then the reference.
-    post = new_post("latency")
-    servers = [ours(), ours()]
-    try:
-        opts = {"room": f"{post}/doc/", "token": token, "editors": args.editors, "rate": args.rate}
-        ours_result = load(
-            {**opts, "urls": [f"ws://127.0.0.1:{s.port}/ws/posts" for s in servers], "seconds": args.seconds}
-        )
-    finally:
-        for server in servers:
-            server.stop()
+    # 1. latency: editors half on each of two processes, update log on (the default: each commit
+    # flushed to disk before the relay; then the same with the log's commits not waiting for the
+    # flush), and the reference server with the same node clients.
+    def ours_latency(label: str, **env) -> dict:
+        post = new_post(f"latency {label}")
+        servers = [ours(**env), ours(**env)]
+        spies = []
+        if args.profile:
+            args.profile.mkdir(parents=True, exist_ok=True)
+            spies = [
+                profile(s.proc.pid, args.seconds + 1, args.profile / f"ours-{label}-{i}.txt")
+                for i, s in enumerate(servers)
+            ]
+        try:
+            opts = {"room": f"{post}/doc/", "token": token, "editors": args.editors, "rate": args.rate}
+            result = load(
+                {**opts, "urls": [f"ws://127.0.0.1:{s.port}/ws/posts" for s in servers], "seconds": args.seconds}
+            )
+            for spy in spies:
+                if spy is not None:
+                    spy.wait(30)
+        finally:
+            for server in servers:
+                server.stop()
+        return result
+
+    ours_result = ours_latency("durable")
+    ours_async = ours_latency("async-commit", COLLAB_LOG_SYNCHRONOUS_COMMIT="off")
     ref = reference()
     try:
         ref_result = load(
             {
                 "urls": [f"ws://127.0.0.1:{ref.port}"],
-                "room": f"bench-{post}",
+                "room": "bench-latency",
                 "editors": args.editors,
                 "rate": args.rate,
                 "seconds": args.seconds,
@@ -194,21 +246,35 @@ def main() -> None:
         )
     finally:
         ref.stop()
-    p95_ratio = percentile(ours_result["latencies"], 95) / max(percentile(ref_result["latencies"], 95), 1e-9)
-    p99_ratio = percentile(ours_result["latencies"], 99) / max(percentile(ref_result["latencies"], 99), 1e-9)
+
+    def ratio(result: dict, pct: float) -> float:
+        return percentile(result["latencies"], pct) / max(percentile(ref_result["latencies"], pct), 1e-9)
+
     lines += [
         f"### Edit-to-peer latency: {args.editors} editors x {args.rate:g} edits/s for {args.seconds:g} s, one post",
         "",
         "| server | samples | p50 ms | p95 ms | p99 ms | max ms | delivered |",
         "| --- | --- | --- | --- | --- | --- | --- |",
-        latency_row("ours: 2 uvicorn processes + channels-redis, update log on", ours_result),
-        latency_row("reference: @y/websocket-server 0.1.1, 1 process, no storage", ref_result),
+        latency_row("ours: 2 uvicorn processes + channels-redis, update log on (flushed before relay)", ours_result),
+        latency_row(
+            "ours, COLLAB_LOG_SYNCHRONOUS_COMMIT=off (logged before relay, disk flush not awaited)", ours_async
+        ),
+        latency_row(f"reference: @y/websocket-server {reference_version()}, 1 process, no storage", ref_result),
         "",
-        f"Ratio ours/reference: p95 x{p95_ratio:.2f}, p99 x{p99_ratio:.2f}. Targets: p95 <= 50 ms, p99 <= 100 ms.",
+        f"Ratio ours/reference: **p95 x{ratio(ours_result, 95):.2f}**, p99 x{ratio(ours_result, 99):.2f} "
+        f"(default, durable); with COLLAB_LOG_SYNCHRONOUS_COMMIT=off p95 x{ratio(ours_async, 95):.2f}, "
+        f"p99 x{ratio(ours_async, 99):.2f}. Target: p95 within x1.5 of the reference. "
+        f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.",
         "",
     ]
     if args.latency_only:
         print("\n".join(lines))
+        if args.record:
+            record_latency(
+                "\n".join(lines),
+                f".venv/bin/python -m benchmarks.bench_collab --latency-only --record "
+                f"--seconds {args.seconds:g} --editors {args.editors}",
+            )
         return
 
     # 2. sustained updates/s of one process, update log on and off.

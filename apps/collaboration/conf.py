@@ -34,6 +34,11 @@ DEFAULTS: dict[str, Any] = {
     # Over Redis, rooms of different processes meet through channels-redis's pub/sub layer (one
     # PUBLISH per group message) instead of the default layer's sorted-set queues.
     "PUBSUB": True,
+    # PostgreSQL's synchronous_commit for the update log's connection. "on" (the default) relays an
+    # update only once its row is flushed to disk. "off" relays once PostgreSQL has it (a crash of the
+    # app keeps every relayed update; a crash of the database server or machine may lose the last
+    # fraction of a second, which the editors' own copies send back when they reconnect).
+    "LOG_SYNCHRONOUS_COMMIT": "on",
 }
 
 

@@ -183,7 +183,15 @@ class UpdateLog:
             port=str(settings.get("PORT") or "") or None,
             **options,
         )
-        return await psycopg.AsyncConnection.connect(conninfo, autocommit=True)
+        conn = await psycopg.AsyncConnection.connect(conninfo, autocommit=True)
+        mode = collab_setting("LOG_SYNCHRONOUS_COMMIT")
+        if mode != "on":
+            if mode not in ("off", "local", "remote_write", "remote_apply"):
+                raise ValueError(f"COLLAB_LOG_SYNCHRONOUS_COMMIT={mode!r} is not a synchronous_commit value")
+            # Only this connection's commits: the row is in PostgreSQL (a crash of this process keeps
+            # it) before the update is relayed, but the WAL flush to disk is not waited for.
+            await conn.execute(f"SET synchronous_commit TO {mode}")
+        return conn
 
     async def _write(self, batch) -> None:
         if not self.uses_psycopg():
