@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from pycrdt import Doc
 
 from apps.core.errors import Forbidden
+from apps.core.queue import enqueue
 from apps.posts.document import render_body
 from apps.posts.document.ydoc import doc_apply_change, doc_replace_with_json, doc_to_json
 from apps.posts.models import Post
@@ -200,7 +201,6 @@ def document_live_body(*, post_id: int) -> dict | None:
 
 
 def on_post_transitioned(*, post: Post, **_kwargs) -> None:
-    from .tasks import collab_snapshot_post
-
+    # Already after the workflow change committed (a post_transitioned receiver).
     if DocumentCheckpoint.objects.filter(post_id=post.pk).exists():
-        collab_snapshot_post.delay(post.pk, reason="transition")
+        enqueue("collaboration.snapshot_post", post.pk, reason="transition")

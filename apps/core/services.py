@@ -61,10 +61,13 @@ def _group_send(layer, group: str, message: dict) -> None:
 
     try:
         asyncio.get_running_loop()
-        inside_async = True  # async_to_sync refuses this, as before
+        # Sync code on a thread whose loop is running (Playwright's sync API in tests, a notebook):
+        # async_to_sync refuses to run there, the broadcast loop's own thread does not mind.
+        loop_here = True
     except RuntimeError:
-        inside_async = getattr(SyncToAsync.threadlocal, "main_event_loop", None) is not None
-    if inside_async or isinstance(layer, InMemoryChannelLayer):
+        loop_here = False
+    inside_async = not loop_here and getattr(SyncToAsync.threadlocal, "main_event_loop", None) is not None
+    if not loop_here and (inside_async or isinstance(layer, InMemoryChannelLayer)):
         # Under an ASGI server async_to_sync already reuses the server's loop; the in-memory layer
         # keeps its queues on whichever loop used them, so it keeps the old path.
         async_to_sync(layer.group_send)(group, message)

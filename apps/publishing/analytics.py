@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .adapters import ADAPTERS, DeliveryError, adapter_for
-from .dispatcher import shared_http
+from .http import shared_http
 from .models import EngagementMetric, Publication, PublicationState
 from .selectors import publications_with_engagement
 

@@ -21,15 +21,17 @@ import socket
 import time
 from dataclasses import dataclass
 
-import httpx
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.queue import enqueue_on_commit
+
 from . import ratelimit
 from .adapters import ADAPTERS, AmbiguousError, PermanentError, RetryableError, adapter_for
 from .adapters.base import http_url_or_empty
+from .http import shared_http
 from .models import AttemptOutcome, Channel, Publication, PublicationAttempt, PublicationState
 
 log = logging.getLogger(__name__)
@@ -39,25 +41,6 @@ log = logging.getLogger(__name__)
 LEASE_SECONDS = int(os.environ.get("PUBLISHING_LEASE_SECONDS", "120"))
 BACKOFF_BASE = 2.0
 BACKOFF_CAP = 15 * 60.0
-
-_http: httpx.Client | None = None
-
-
-def shared_http() -> httpx.Client:
-    """One pooled HTTP client per worker process (keep-alive to the platforms)."""
-    global _http
-    if _http is None:
-        from django.conf import settings
-
-        from apps.sources.fetching import GuardedTransport
-
-        _http = httpx.Client(
-            timeout=httpx.Timeout(getattr(settings, "PUBLISHING_HTTP_TIMEOUT", 15.0), connect=5.0),
-            headers={"User-Agent": "Trendoscope-Publisher/1.0"},
-            # Channel URLs come from workspace members: private addresses are refused at connect time.
-            transport=GuardedTransport(max_connections=20, max_keepalive=10),
-        )
-    return _http
 
 
 def worker_name() -> str:
@@ -290,10 +273,8 @@ def _write_outcomes(outcomes: list[Outcome], *, worker: str) -> None:
                 Channel.objects.filter(pk=o.publication.channel_id).update(last_error=o.attempt.message[:2000])
         published_posts = sorted({o.publication.post_id for o in outcomes if o.outcome == AttemptOutcome.OK})
         if published_posts:
-            from .tasks import posts_check_published
-
             # Off the delivery path: the post's own state follows a moment later.
-            transaction.on_commit(lambda: posts_check_published.delay(post_ids=published_posts))
+            enqueue_on_commit("publishing.posts_check_published", post_ids=published_posts)
 
 
 def publication_deliver(*, publication: Publication, worker: str, adapters: dict) -> str:

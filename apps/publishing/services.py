@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, InvalidInput, NotFound
 from apps.core.permissions import require_capability
-from apps.core.services import audit_log, on_commit_delay
+from apps.core.queue import enqueue_on_commit
+from apps.core.services import audit_log
 from apps.posts.models import Post
 from apps.posts.selectors import post_current_body
 
@@ -299,9 +300,7 @@ def publication_preview(*, user, post: Post, channels: list[Channel], overrides:
 
 def _kick_dispatcher_if_due(due: dt.datetime) -> None:
     if due <= timezone.now() + dt.timedelta(seconds=5):
-        from .tasks import dispatch_tick
-
-        on_commit_delay(dispatch_tick)
+        enqueue_on_commit("publishing.dispatch_tick")
 
 
 @transaction.atomic
@@ -490,9 +489,7 @@ def publication_unpublish(*, user, publication: Publication) -> Publication:
             % {"platform": publication.channel.get_platform_display()}
         )
     audit_log(actor=user, action="publication.unpublish", target=publication)
-    from .tasks import unpublish_publication
-
-    on_commit_delay(unpublish_publication, publication.pk)
+    enqueue_on_commit("publishing.unpublish_publication", publication.pk)
     return publication
 
 
@@ -539,8 +536,6 @@ def publication_delete_remote(*, publication_id: int) -> None:
 def publications_withdraw_for_post(*, post_id: int, delete_published: bool, reason: str) -> int:
     """The post left the publishable states: drop what has not gone out and, when asked, delete what
     has (on platforms that can). Runs as the system, after the workflow action that asked for it."""
-    from .tasks import unpublish_publication
-
     with transaction.atomic():
         count = Publication.objects.filter(post_id=post_id, state=PublicationState.PENDING).update(
             state=PublicationState.CANCELLED, last_error=reason[:500], updated_at=timezone.now()
@@ -551,7 +546,7 @@ def publications_withdraw_for_post(*, post_id: int, delete_published: bool, reas
                 post_id=post_id, state=PublicationState.PUBLISHED, channel__platform__in=deletable
             ):
                 audit_log(actor=None, action="publication.unpublish", target=publication, data={"reason": reason})
-                on_commit_delay(unpublish_publication, publication.pk)
+                enqueue_on_commit("publishing.unpublish_publication", publication.pk)
                 count += 1
     return count
 

@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, InvalidInput
 from apps.core.permissions import require_capability
+from apps.core.queue import enqueue_on_commit
 from apps.core.services import audit_log
 
 from . import dedup
@@ -48,7 +49,7 @@ REDDIT_LISTINGS = ("hot", "new")
 
 
 def per_host_limit() -> int:
-    return int(getattr(settings, "SOURCES_PER_HOST_CONCURRENCY", 2))
+    return settings.SOURCES_PER_HOST_CONCURRENCY
 
 
 # --- adding sources ---------------------------------------------------------------------------

@@ -10,7 +10,7 @@ from . import services
 
 @shared_task(name="sources.tick", ignore_result=True)
 def sources_tick(**kwargs) -> int:
-    claimed = services.sources_claim_due(limit=int(getattr(settings, "SOURCES_TICK_BATCH", 200)))
+    claimed = services.sources_claim_due(limit=settings.SOURCES_TICK_BATCH)
     for source_id in claimed:
         source_fetch_task.delay(source_id)
     return len(claimed)

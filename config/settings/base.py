@@ -123,14 +123,15 @@ TEMPLATES = [
 SQLITE_PATH = VAR_DIR / "trendoscope.sqlite3"
 DATABASE_URL = env_str("DATABASE_URL", f"sqlite:///{SQLITE_PATH}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
+# Web server, worker and beat share the file: WAL lets readers run beside the one writer,
+# IMMEDIATE transactions take the write lock up front instead of failing on upgrade.
+SQLITE_OPTIONS = {
+    "timeout": 30,
+    "transaction_mode": "IMMEDIATE",
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
-    # Web server, worker and beat share the file: WAL lets readers run beside the one writer,
-    # IMMEDIATE transactions take the write lock up front instead of failing on upgrade.
-    DATABASES["default"]["OPTIONS"] = {
-        "timeout": 30,
-        "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
-    }
+    DATABASES["default"]["OPTIONS"] = SQLITE_OPTIONS
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- cache, channels, broker ----------------------------------------------------------------
@@ -359,6 +360,11 @@ FETCH_ALLOW_PRIVATE_NETWORKS = env_bool("FETCH_ALLOW_PRIVATE_NETWORKS", False)
 # AI_ALLOWED_PRIVATE_ORIGINS=http://localhost:11434,http://ollama:11434 (host and port as written).
 AI_ALLOWED_PRIVATE_ORIGINS = env_list("AI_ALLOWED_PRIVATE_ORIGINS", [])
 WEBSOCKET_ALLOWED_ORIGINS = env_list("WEBSOCKET_ALLOWED_ORIGINS", [])
+# Sources: due sources claimed per beat tick, and fetches at once against one host.
+SOURCES_TICK_BATCH = env_int("SOURCES_TICK_BATCH", 200)
+SOURCES_PER_HOST_CONCURRENCY = env_int("SOURCES_PER_HOST_CONCURRENCY", 2)
+# Publishing: seconds a platform has to answer one request.
+PUBLISHING_HTTP_TIMEOUT = env_float("PUBLISHING_HTTP_TIMEOUT", 15.0)
 
 # --- operations: logs, metrics, traces, health, backups -------------------------------------
 # Logs: json (one object a line, production's default) or plain; every line carries the request_id

@@ -8,7 +8,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import DATABASES, SQLITE_PATH
+from .base import SQLITE_OPTIONS, SQLITE_PATH
 
 
 def _reachable(url: str, default_port: int) -> bool:
@@ -35,7 +35,14 @@ if ON_CI and not (USING_POSTGRES and USING_REDIS):
 if USING_POSTGRES:
     DATABASES = {"default": dj_database_url.parse(_db_url)}
 else:
-    DATABASES["default"]["NAME"] = str(SQLITE_PATH.with_name("test.sqlite3"))
+    # The embedded default, whatever DATABASE_URL named (an unreachable server falls back to it too).
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(SQLITE_PATH.with_name("test.sqlite3")),
+            "OPTIONS": SQLITE_OPTIONS,
+        }
+    }
 
 # pytest-xdist workers share one Redis: give each its own key space, channel prefix and queue,
 # since their test databases hand out the same primary keys (and so the same group names).

@@ -75,9 +75,12 @@ def edges() -> list[Edge]:
 
 def _under_type_checking(tree: ast.Module, node: ast.AST) -> bool:
     for top in tree.body:
-        if isinstance(top, ast.If) and "TYPE_CHECKING" in ast.unparse(top.test):
-            if any(child is node for child in ast.walk(top)):
-                return True
+        if (
+            isinstance(top, ast.If)
+            and "TYPE_CHECKING" in ast.unparse(top.test)
+            and any(child is node for child in ast.walk(top))
+        ):
+            return True
     return False
 
 

@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from apps.core.permissions import require_capability
-from apps.core.services import audit_log, on_commit_delay
+from apps.core.queue import enqueue_on_commit
+from apps.core.services import audit_log
 from apps.personas.selectors import persona_style_match
 from apps.personas.style import style_compare
 from apps.posts.document import document_to_markup, markup_to_document, markup_to_text, render_body
@@ -38,7 +39,7 @@ from .models import (
     TokenUsage,
 )
 from .prompts import PROMPT_VERSION, draft_prompts, refine_prompts
-from .providers import base_url_error, base_url_origin, provider_for_settings
+from .providers import base_url_error, base_url_origin
 from .providers.base import (
     DraftRequest,
     Provider,
@@ -47,6 +48,7 @@ from .providers.base import (
     ProviderUnavailable,
     StructuredDraft,
 )
+from .providers.factory import provider_for_settings
 from .providers.offline import render_title_card
 from .selectors import material_for_job, month_start, persona_brief, usage_cap_left
 from .streaming import cancel_requested, job_event_send, job_events_flush, job_flags_clear, partial_store
@@ -190,9 +192,7 @@ def generation_start(
 
 
 def _enqueue(job: GenerationJob) -> None:
-    from .tasks import generation_run_task
-
-    on_commit_delay(generation_run_task, job.pk)
+    enqueue_on_commit("generation.run", job.pk)
 
 
 def _can_touch_job(*, user, job: GenerationJob) -> None:

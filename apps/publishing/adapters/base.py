@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.sources.fetching import BlockedAddress, FetchError
 
 from ..formatting import Rendered, add_utm, hashtags_for, plain_length, split_thread
+from ..http import shared_http
 
 
 def http_url_or_empty(value) -> str:
@@ -176,8 +177,6 @@ class Adapter:
     @property
     def http(self) -> httpx.Client:
         if self._http is None:
-            from ..dispatcher import shared_http
-
             self._http = shared_http()
         return self._http
 

@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.sources.fetching import BlockedAddress, GuardedTransport
 
-from . import AI_ALLOW_SETTING
+from .addresses import AI_ALLOW_SETTING
 from .base import (
     BinaryResult,
     DraftRequest,
