@@ -7,6 +7,15 @@ role="${1:-web}"
 case "${FORWARDED_ALLOW_IPS:-}" in
   *"*"*) echo "FORWARDED_ALLOW_IPS must list the proxy's addresses, not *" >&2; exit 64 ;;
 esac
+# Prometheus multiprocess mode: every uvicorn worker and Celery child writes its figures here; files
+# left by an earlier run of this container would be added to the new one's, so start empty.
+case "$role" in
+  web|worker)
+    if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
+      rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+    fi
+    ;;
+esac
 case "$role" in
   web)
     shift || true

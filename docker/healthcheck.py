@@ -1,6 +1,7 @@
 """Container health checks.
 
 python docker/healthcheck.py          web: GET /healthz on the local server (200 = healthy)
+python docker/healthcheck.py ready    web: GET /readyz (database, migrations, cache, channel layer, broker)
 python docker/healthcheck.py beat     beat: the celery beat process is alive (it has no port)
 """
 
@@ -9,11 +10,11 @@ import sys
 import urllib.request
 
 
-def web() -> int:
+def web(path: str = "/healthz") -> int:
     hosts = [h.strip() for h in os.environ.get("DJANGO_ALLOWED_HOSTS", "localhost").split(",") if h.strip()]
     host = next((h.lstrip(".") for h in hosts if h != "*"), "localhost")
     request = urllib.request.Request(
-        f"http://127.0.0.1:{os.environ.get('PORT', '8000')}/healthz",
+        f"http://127.0.0.1:{os.environ.get('PORT', '8000')}{path}",
         # The server sits behind a TLS proxy: say so, or SECURE_SSL_REDIRECT answers 301.
         headers={"Host": host, "X-Forwarded-Proto": "https"},
     )
@@ -42,4 +43,6 @@ def beat() -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(beat() if sys.argv[1:] == ["beat"] else web())
+    if sys.argv[1:] == ["beat"]:
+        sys.exit(beat())
+    sys.exit(web("/readyz" if sys.argv[1:] == ["ready"] else "/healthz"))

@@ -142,6 +142,8 @@ READY_CHECKS: dict[str, Callable[[], str]] = {
     "database": _database,
     "migrations": _migrations,
     "cache": _cache,
+    # what websockets need: live-editing rooms and post events talk through the channel layer
+    "channel_layer": _channel_layer,
     "broker": _broker,
     "beat": _beat,
     "worker": _worker,

@@ -43,7 +43,7 @@ def test_ready_when_everything_answers(client):
     body = response.json()
     assert response.status_code == 200, body
     assert body["status"] == "ok"
-    assert set(body["checks"]) == {"database", "migrations", "cache", "broker", "beat", "worker"}
+    assert set(body["checks"]) == {"database", "migrations", "cache", "channel_layer", "broker", "beat", "worker"}
     assert client.get("/healthz").status_code == 200
 
 
