@@ -87,8 +87,8 @@ def _fixtures():
 
 
 def _set_provider(workspace, base_url: str | None) -> None:
-    from apps.posts.generation.crypto import secret_encrypt
-    from apps.posts.generation.models import AIProviderSettings
+    from apps.generation.crypto import secret_encrypt
+    from apps.generation.models import AIProviderSettings
 
     AIProviderSettings.objects.update_or_create(
         workspace=workspace,
@@ -125,8 +125,8 @@ def _generation_once(workspace, user, item, persona, series: _Series, *, worker_
     from django.db import connection, transaction
     from django.test.utils import CaptureQueriesContext
 
-    from apps.posts.generation.models import GenerationJob
-    from apps.posts.generation.tasks import generation_run_task
+    from apps.generation.models import GenerationJob
+    from apps.generation.tasks import generation_run_task
 
     with transaction.atomic():
         job = GenerationJob.objects.create(
@@ -219,9 +219,9 @@ def _latency(workspace, user, item, fake) -> dict:
     import websockets
 
     from apps.accounts.models import ApiToken
-    from apps.posts.generation.models import GenerationJob
-    from apps.posts.generation.services import generation_run
-    from apps.posts.generation.streaming import job_event_send
+    from apps.generation.models import GenerationJob
+    from apps.generation.services import generation_run
+    from apps.generation.streaming import job_event_send
     from tests.conftest import AsgiServer
 
     server = AsgiServer().start()

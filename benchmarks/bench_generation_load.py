@@ -37,9 +37,9 @@ def main() -> None:
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/3")
     django_setup(database="trendoscope_bench_generation")
     from apps.accounts.models import User
-    from apps.posts.generation.crypto import secret_encrypt
-    from apps.posts.generation.models import AIProviderSettings, GenerationJob
-    from apps.posts.generation.services import generation_start
+    from apps.generation.crypto import secret_encrypt
+    from apps.generation.models import AIProviderSettings, GenerationJob
+    from apps.generation.services import generation_start
     from config.celery import app as celery_app
     from tests.generation.fake_openai import FakeOpenAI
 

@@ -3,7 +3,7 @@
 from importlib import import_module
 from importlib.util import find_spec
 
-APPS_WITH_SOCKETS = ["core", "sources", "trends", "posts", "posts.generation", "collaboration", "publishing"]
+APPS_WITH_SOCKETS = ["core", "sources", "trends", "posts", "generation", "collaboration", "publishing"]
 
 websocket_urlpatterns: list = []
 for _label in APPS_WITH_SOCKETS:

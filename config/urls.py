@@ -22,7 +22,7 @@ APP_PAGES = [
     "trends",
     "personas",
     "posts",
-    "posts.generation",
+    "generation",
     "collaboration",
     "publishing",
 ]

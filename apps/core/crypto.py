@@ -57,6 +57,21 @@ def credentials_fernet(purpose: str) -> MultiFernet:
     return _multi(configured_keys(), purpose, secret_keys())
 
 
+def encrypt_text(value: str, *, purpose: str) -> str:
+    """`value` encrypted for storage ("" stays "")."""
+    return credentials_fernet(purpose).encrypt(value.encode()).decode() if value else ""
+
+
+def decrypt_text(token: str, *, purpose: str) -> str:
+    """The stored value, or "" when there is none or no key can read it (the user enters it again)."""
+    if not token:
+        return ""
+    try:
+        return credentials_fernet(purpose).decrypt(token.encode()).decode()
+    except InvalidToken:
+        return ""
+
+
 # --- rotation -----------------------------------------------------------------------------------------
 
 

@@ -21,7 +21,11 @@ from pathlib import Path
 
 import numpy as np
 
+from apps.core.crypto import decrypt_text
+
 logger = logging.getLogger(__name__)
+# Stored embedding keys use the AI keys' purpose (settings.CREDENTIAL_FIELDS rotates both).
+EMBEDDING_KEY_PURPOSE = "trendoscope-fields:"
 
 OFFLINE_NAME = "wordllama-l2supercat-256"
 EMBED_TEXT_CHARS = 600
@@ -160,11 +164,9 @@ def provider_for(settings) -> WordLlamaProvider | OpenAIProvider | None:
     if kind == "none":
         return None
     if kind == "openai" and settings.embedding_url and settings.embedding_model:
-        from apps.posts.generation.crypto import secret_decrypt
-
         return OpenAIProvider(
             base_url=settings.embedding_url,
             model=settings.embedding_model,
-            api_key=secret_decrypt(settings.embedding_api_key),
+            api_key=decrypt_text(settings.embedding_api_key, purpose=EMBEDDING_KEY_PURPOSE),
         )
     return _offline

@@ -69,7 +69,7 @@ INSTALLED_APPS = [
     "apps.trends",
     "apps.personas",
     "apps.posts",
-    "apps.posts.generation",
+    "apps.generation",
     "apps.collaboration",
     "apps.publishing",
     "apps.site",
@@ -176,7 +176,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Each app lists its periodic tasks in apps/<app>/schedule.py (BEAT_SCHEDULE, no model imports);
 # beat copies them into django-celery-beat's tables.
 CELERY_BEAT_SCHEDULE: dict = {}
-for _label in ("sources", "trends", "personas", "posts", "posts.generation", "collaboration", "publishing"):
+for _label in ("sources", "trends", "personas", "posts", "generation", "collaboration", "publishing"):
     if find_spec(f"apps.{_label}.schedule"):
         CELERY_BEAT_SCHEDULE.update(import_module(f"apps.{_label}.schedule").BEAT_SCHEDULE)
 
@@ -351,6 +351,7 @@ FIELD_ENCRYPTION_KEY = env_str("FIELD_ENCRYPTION_KEY", "")
 CREDENTIAL_FIELDS = {
     "publishing.Channel.credentials_encrypted": "trendoscope.publishing.credentials:",
     "generation.AIProviderSettings.api_key_encrypted": "trendoscope-fields:",
+    "trends.TrendSettings.embedding_api_key": "trendoscope-fields:",
 }
 # Django's own: earlier SECRET_KEYs still accepted (sessions, signed values, and credentials stored
 # under a SECRET_KEY-derived key) while SECRET_KEY is rotated.

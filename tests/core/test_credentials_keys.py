@@ -9,7 +9,7 @@ import hashlib
 import pytest
 from cryptography.fernet import Fernet, InvalidToken
 
-from apps.posts.generation import crypto as ai_crypto
+from apps.generation import crypto as ai_crypto
 from apps.publishing import crypto as channel_crypto
 
 

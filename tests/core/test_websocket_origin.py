@@ -73,7 +73,7 @@ def test_ipv6_origins():
 @pytest.mark.django_db(transaction=True)
 def test_every_consumer_refuses_another_port_and_scheme(asgi_live_server, settings, writer, workspace):
     from apps.accounts.models import ApiToken
-    from apps.posts.generation.models import GenerationJob
+    from apps.generation.models import GenerationJob
     from apps.posts.models import Post
 
     settings.ALLOWED_HOSTS = ["127.0.0.1"]

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from django.utils import timezone
 
+from apps.generation.crypto import secret_encrypt
+from apps.generation.models import AIProviderSettings
 from apps.personas.models import Persona
 from apps.personas.services import persona_sample_add
-from apps.posts.generation.crypto import secret_encrypt
-from apps.posts.generation.models import AIProviderSettings
 
 from .fake_openai import FakeOpenAI
 

@@ -1,6 +1,6 @@
+from apps.generation.drafting import fix_grammar, refine_offline
+from apps.generation.providers.base import PersonaBrief
 from apps.posts.document import diff_ops, markup_to_document, markup_to_html
-from apps.posts.generation.drafting import fix_grammar, refine_offline
-from apps.posts.generation.providers.base import PersonaBrief
 
 MARKUP = "Lede with [a link](https://e.com/x).\n\n## Heading\n\n> “Quote”\n> — Someone\n\n- one\n- two\n"
 

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from apps.posts.generation.models import JobStatus
-from apps.posts.generation.providers import offline
-from apps.posts.generation.services import generation_start
+from apps.generation.models import JobStatus
+from apps.generation.providers import offline
+from apps.generation.services import generation_start
 from apps.posts.models import MediaAsset, Revision
 
 pytestmark = pytest.mark.django_db

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from apps.posts.generation.models import JobStatus, TokenUsage
-from apps.posts.generation.services import generation_start
+from apps.generation.models import JobStatus, TokenUsage
+from apps.generation.services import generation_start
 from apps.posts.models import MediaAsset
 
 pytestmark = pytest.mark.django_db

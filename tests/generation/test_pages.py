@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from apps.posts.generation.models import GenerationJob
+from apps.generation.models import GenerationJob
 
 pytestmark = pytest.mark.django_db
 

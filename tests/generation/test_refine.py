@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from apps.core.errors import Conflict, Forbidden
-from apps.posts.generation.models import Decision, JobStatus
-from apps.posts.generation.services import refine_accept, refine_reject, refine_start
+from apps.generation.models import Decision, JobStatus
+from apps.generation.services import refine_accept, refine_reject, refine_start
 from apps.posts.models import Revision, Suggestion
 from apps.posts.services import post_create
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.files.storage import storages
 from moto.server import ThreadedMotoServer
 
-from apps.posts.generation.services import generation_start
+from apps.generation.services import generation_start
 
 pytestmark = pytest.mark.django_db
 

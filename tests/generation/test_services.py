@@ -5,11 +5,11 @@ from __future__ import annotations
 import pytest
 
 from apps.core.errors import Conflict, Forbidden
-from apps.posts.generation.crypto import secret_decrypt
-from apps.posts.generation.models import AIProviderSettings, GenerationJob, JobStatus, TokenUsage
-from apps.posts.generation.providers.offline import OfflineProvider
-from apps.posts.generation.selectors import month_start
-from apps.posts.generation.services import ai_settings_update, generation_cancel, generation_run, generation_start
+from apps.generation.crypto import secret_decrypt
+from apps.generation.models import AIProviderSettings, GenerationJob, JobStatus, TokenUsage
+from apps.generation.providers.offline import OfflineProvider
+from apps.generation.selectors import month_start
+from apps.generation.services import ai_settings_update, generation_cancel, generation_run, generation_start
 
 pytestmark = pytest.mark.django_db
 
@@ -98,7 +98,7 @@ def test_reaper_requeues_jobs_whose_worker_died(django_capture_on_commit_callbac
 
     from django.utils import timezone
 
-    from apps.posts.generation.services import generation_jobs_reap
+    from apps.generation.services import generation_jobs_reap
 
     long_ago = timezone.now() - dt.timedelta(hours=1)
     lost = GenerationJob.objects.create(

@@ -9,9 +9,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from apps.posts.generation.crypto import secret_encrypt
-from apps.posts.generation.models import AIProviderSettings, JobStatus
-from apps.posts.generation.services import ai_settings_update, generation_start
+from apps.generation.crypto import secret_encrypt
+from apps.generation.models import AIProviderSettings, JobStatus
+from apps.generation.services import ai_settings_update, generation_start
 
 from .fake_openai import FakeOpenAI
 

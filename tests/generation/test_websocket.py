@@ -11,9 +11,9 @@ from channels.routing import URLRouter
 from channels.testing import WebsocketCommunicator
 from django.db import connection
 
-from apps.posts.generation.models import GenerationJob, JobStatus
-from apps.posts.generation.routing import websocket_urlpatterns
-from apps.posts.generation.services import generation_run
+from apps.generation.models import GenerationJob, JobStatus
+from apps.generation.routing import websocket_urlpatterns
+from apps.generation.services import generation_run
 
 pytestmark = [pytest.mark.django_db(transaction=True)]
 

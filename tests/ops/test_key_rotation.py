@@ -11,8 +11,8 @@ from django.core import checks
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from apps.posts.generation import crypto as ai_crypto
-from apps.posts.generation.models import AIProviderSettings
+from apps.generation import crypto as ai_crypto
+from apps.generation.models import AIProviderSettings
 from apps.publishing import crypto as channel_crypto
 from apps.publishing.models import Channel
 

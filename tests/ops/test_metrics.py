@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from apps.collaboration import metrics as collab_metrics
 from apps.core import metrics as core_metrics
-from apps.posts.generation.models import GenerationJob
+from apps.generation.models import GenerationJob
 from apps.posts.models import Post, PostState
 from apps.publishing.models import Channel, Publication, PublicationState
 from apps.sources.models import FetchAttempt, FetchOutcome, Source, SourceKind
