@@ -1,25 +1,15 @@
-"""Encryption of stored credentials (AI keys) with Fernet; the key comes from settings."""
+"""Stored AI keys: the one credentials helper (apps.core.crypto) under this app's purpose."""
 
 from __future__ import annotations
 
-from cryptography.fernet import InvalidToken, MultiFernet
+from apps.core.crypto import decrypt_text, encrypt_text
 
-from apps.core.crypto import credentials_fernet
-
-
-def _fernet() -> MultiFernet:
-    # settings.CREDENTIALS_KEYS encrypt; values stored under the SECRET_KEY-derived key still decrypt.
-    return credentials_fernet("trendoscope-fields:")
+PURPOSE = "trendoscope-fields:"  # the prefix of the legacy SECRET_KEY derivation for these values
 
 
 def secret_encrypt(value: str) -> str:
-    return _fernet().encrypt(value.encode()).decode() if value else ""
+    return encrypt_text(value, purpose=PURPOSE)
 
 
 def secret_decrypt(token: str) -> str:
-    if not token:
-        return ""
-    try:
-        return _fernet().decrypt(token.encode()).decode()
-    except InvalidToken:
-        return ""
+    return decrypt_text(token, purpose=PURPOSE)
