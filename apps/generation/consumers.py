@@ -9,6 +9,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from apps.core.consumers import origin_allowed
 from apps.core.errors import Conflict, Forbidden, NotFound
 
+from .models import JobKind
 from .selectors import job_for_user
 from .services import generation_cancel
 from .streaming import group_for_job, partial_get
@@ -27,7 +28,7 @@ def _snapshot(user, job_id: int) -> dict | None:
         "status": job.status,
         "text": text,
         "error": job.error,
-        "post": job.post_id if job.kind == "generate" else None,
+        "post": job.post_id if job.kind == JobKind.GENERATE else None,
         "kind": job.kind,
     }
 

@@ -25,6 +25,7 @@ from apps.core.services import audit_log
 from apps.personas.selectors import persona_style_match
 from apps.personas.style import style_compare
 from apps.posts.document import document_to_markup, markup_to_document, markup_to_text, render_body
+from apps.posts.models import SuggestionState
 
 from .crypto import secret_encrypt
 from .models import (
@@ -283,9 +284,9 @@ def _refine_suggestions(job: GenerationJob):
 def _refine_decision_update(job: GenerationJob, *, user) -> None:
     """The job's decision follows its suggestions: pending while any is, else accepted if any was."""
     states = set(_refine_suggestions(job).values_list("state", flat=True))
-    if "pending" in states:
+    if SuggestionState.PENDING in states:
         return
-    decision = Decision.ACCEPTED if "accepted" in states else Decision.REJECTED
+    decision = Decision.ACCEPTED if SuggestionState.ACCEPTED in states else Decision.REJECTED
     GenerationJob.objects.filter(pk=job.pk, decision=Decision.PENDING).update(
         decision=decision, decided_by=user, decided_at=timezone.now()
     )
@@ -300,7 +301,7 @@ def refine_decide(*, user, job: GenerationJob, accept: bool, suggestion_id: int 
         raise InvalidInput({"job": [_("Not a refinement.")]})
     if job.status != JobStatus.SUCCEEDED or job.decision != Decision.PENDING:
         raise Conflict(_("This suggestion is not waiting for a decision."))
-    pending = _refine_suggestions(job).filter(state="pending").select_related("post", "author")
+    pending = _refine_suggestions(job).filter(state=SuggestionState.PENDING).select_related("post", "author")
     if suggestion_id is not None:
         pending = pending.filter(pk=suggestion_id)
     with transaction.atomic():
@@ -492,7 +493,7 @@ def _request_for(job: GenerationJob) -> DraftRequest:
         fmt=job.format, persona=brief, language=job.language, title=title, topic=job.topic, material=material
     )
     return DraftRequest(
-        kind="generate",
+        kind=JobKind.GENERATE,
         format=job.format,
         language=job.language,
         persona=brief,
@@ -873,6 +874,18 @@ def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, s
                     data={"model": media["audio"].model},
                 )
                 result["audio"] = audio.pk
+                for alternate in media["audio"].alternates:
+                    web = _asset_create(
+                        job=job,
+                        post=post,
+                        kind=MediaKind.AUDIO,
+                        binary=alternate,
+                        name=f"{stem}-podcast",
+                        data={"model": alternate.model, "role": "web", "of": audio.pk},
+                    )
+                    result.setdefault("audio_web", web.pk)
+                if media["audio"].note:
+                    result["audio_web_unavailable"] = media["audio"].note
             elif media.get("audio_unavailable"):
                 result["audio_unavailable"] = media["audio_unavailable"]
             post_id = post.pk

@@ -25,7 +25,7 @@ from apps.trends.models import Trend
 
 from . import selectors, services
 from .access import post_access
-from .models import MediaAsset, PostState, ShareLevel
+from .models import MediaAsset, PostState, ShareLevel, SuggestionState
 from .transitions import TRANSITIONS, transitions_by_role
 
 LIST_PAGE_SIZE = 50
@@ -165,7 +165,7 @@ def post_detail(request, pk: int):
         language_choices=settings.LANGUAGES,
         media=MediaAsset.objects.filter(post=post, kind="image").only("id", "alt_text", "file"),
         threads=selectors.comment_threads(post=post),
-        suggestions=selectors.suggestions_for_post(post=post, state="pending"),
+        suggestions=selectors.suggestions_for_post(post=post, state=SuggestionState.PENDING),
         editor_config=(
             {
                 "postId": post.pk,

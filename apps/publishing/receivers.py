@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-WITHDRAWN = {"draft", "in_review", "changes_requested", "archived"}
+from apps.posts.models import PostState
+
+WITHDRAWN = {PostState.DRAFT, PostState.IN_REVIEW, PostState.CHANGES_REQUESTED, PostState.ARCHIVED}
 
 
 def _on_post_transitioned(sender, *, post=None, user=None, action=None, to_state=None, options=None, **kwargs):

@@ -25,7 +25,7 @@ from .adapters import ADAPTERS, PostContent, adapter_class, adapter_for
 from .adapters.base import http_url_or_empty
 from .crypto import credentials_encrypt
 from .formatting import Rendered
-from .models import Channel, Platform, Publication, PublicationAttempt, PublicationState, Subscriber
+from .models import AttemptOutcome, Channel, Platform, Publication, PublicationAttempt, PublicationState, Subscriber
 from .posts_bridge import SCHEDULABLE_STATES, post_mark_scheduled
 
 # --- channels ---------------------------------------------------------------------------------
@@ -512,7 +512,7 @@ def publication_delete_remote(*, publication_id: int) -> None:
             number=publication.attempts + 1,
             started_at=started,
             duration_ms=int((time.monotonic() - t0) * 1000),
-            outcome="failed",
+            outcome=AttemptOutcome.FAILED,
             status_code=exc.status,
             message=_("Delete failed: %(e)s") % {"e": exc.message},
         )
@@ -524,7 +524,7 @@ def publication_delete_remote(*, publication_id: int) -> None:
             number=publication.attempts + 1,
             started_at=started,
             duration_ms=int((time.monotonic() - t0) * 1000),
-            outcome="deleted",
+            outcome=AttemptOutcome.DELETED,
             message=_("Deleted on the platform."),
         )
         Publication.objects.filter(pk=publication.pk, state=PublicationState.PUBLISHED).update(

@@ -19,7 +19,17 @@ from apps.core.services import audit_log, broadcast_on_commit
 from ..access import ALL_SHARE_CODENAMES, SHARE_PERMISSIONS, forget_access, require_edit, require_view
 from ..anchors import ANCHOR_FIELDS, anchor_relocate
 from ..document import clean_text, render_body, text_excerpt
-from ..models import Comment, MediaAsset, Post, PostsSettings, PostState, Revision, ShareLevel, Suggestion
+from ..models import (
+    Comment,
+    MediaAsset,
+    Post,
+    PostsSettings,
+    PostState,
+    Revision,
+    ShareLevel,
+    Suggestion,
+    SuggestionState,
+)
 from ..selectors import post_live_document
 from ..signals import post_saved, post_transitioned
 from .notifications import members_with_capability, notify
@@ -71,7 +81,7 @@ def _revision_from(post: Post, *, user, reason: str) -> Revision:
 def _relocate_anchors(post: Post) -> None:
     """Keep open comment threads and pending suggestions attached to their text after an edit."""
     items = list(Comment.objects.filter(post=post, parent__isnull=True, resolved_at__isnull=True)) + list(
-        Suggestion.objects.filter(post=post, state="pending")
+        Suggestion.objects.filter(post=post, state=SuggestionState.PENDING)
     )
     changed_comments, changed_suggestions = [], []
     for item in items:

@@ -293,7 +293,10 @@ def post_publish_due(*, post: Post, published_at: datetime | None = None) -> boo
     locked.scheduled_at = None
     locked.save()
     audit_log(
-        actor=None, action="post.publish", target=locked, data={"from": "scheduled", "to": "published", "system": True}
+        actor=None,
+        action="post.publish",
+        target=locked,
+        data={"from": PostState.SCHEDULED, "to": PostState.PUBLISHED, "system": True},
     )
     notify(
         recipients=_people(locked),
@@ -320,8 +323,8 @@ def post_publish_due(*, post: Post, published_at: datetime | None = None) -> boo
             post=locked,
             user=None,
             action="publish",
-            from_state="scheduled",
-            to_state="published",
+            from_state=PostState.SCHEDULED,
+            to_state=PostState.PUBLISHED,
             options={},
         )
     )
