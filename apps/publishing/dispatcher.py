@@ -20,6 +20,7 @@ import random
 import socket
 import time
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.db import transaction
 from django.db.models import Q
@@ -277,26 +278,46 @@ def _write_outcomes(outcomes: list[Outcome], *, worker: str) -> None:
             enqueue_on_commit("publishing.posts_check_published", post_ids=published_posts)
 
 
-def publication_deliver(*, publication: Publication, worker: str, adapters: dict) -> str:
+class DeliveryResult(StrEnum):
+    """What one delivery pass did with a claimed row (an attempt's outcome, or why none was made)."""
+
+    OK = AttemptOutcome.OK.value
+    RETRY = AttemptOutcome.RETRY.value
+    FAILED = AttemptOutcome.FAILED.value
+    UNKNOWN = AttemptOutcome.UNKNOWN.value
+    SKIPPED = AttemptOutcome.SKIPPED.value
+    DELETED = AttemptOutcome.DELETED.value
+    RELEASED = "released"  # nothing was done: the row is free again
+    EMBARGOED = "embargoed"  # not before its embargo time: released until then
+    POSTPONED = "postponed"  # over the channel's rate: released, spaced out
+    LOST = "lost"  # another worker took the row over meanwhile
+
+
+NOT_HANDLED = (DeliveryResult.POSTPONED, DeliveryResult.EMBARGOED)
+
+
+def publication_deliver(*, publication: Publication, worker: str, adapters: dict) -> DeliveryResult:
     """Deliver one claimed row (the batch path does the same for many rows of a channel)."""
-    return _deliver_channel_rows([publication], worker=worker, adapters=adapters).get(publication.pk, "released")
+    return _deliver_channel_rows([publication], worker=worker, adapters=adapters).get(
+        publication.pk, DeliveryResult.RELEASED
+    )
 
 
-def _deliver_channel_rows(rows: list[Publication], *, worker: str, adapters: dict) -> dict[int, str]:
+def _deliver_channel_rows(rows: list[Publication], *, worker: str, adapters: dict) -> dict[int, DeliveryResult]:
     """Deliver claimed rows of one channel: inactive channel, embargo, breaker and buckets first."""
     channel: Channel = rows[0].channel
-    results: dict[int, str] = {}
+    results: dict[int, DeliveryResult] = {}
     if not channel.is_active:
         Publication.objects.filter(pk__in=[r.pk for r in rows], claimed_by=worker).update(
             state=PublicationState.FAILED, claimed_until=None, last_error=_("The channel is disabled.")
         )
-        return {r.pk: "failed" for r in rows}
+        return {r.pk: DeliveryResult.FAILED for r in rows}
     now = timezone.now()
     ready = []
     for row in rows:
         if row.not_before and row.not_before > now:
             _release(row, worker=worker, wait=(row.not_before - now).total_seconds())
-            results[row.pk] = "embargoed"
+            results[row.pk] = DeliveryResult.EMBARGOED
         else:
             ready.append(row)
     if not ready:
@@ -307,14 +328,14 @@ def _deliver_channel_rows(rows: list[Publication], *, worker: str, adapters: dic
     granted, wait = _grant(channel, adapter, len(ready))
     go, back = ready[:granted], ready[granted:]
     _release_spaced(back, worker=worker, wait=wait, interval=60.0 / max(1, channel.rate_per_minute))
-    results.update({r.pk: "postponed" for r in back})
+    results.update({r.pk: DeliveryResult.POSTPONED for r in back})
     deferred: list[Outcome] = []
     for row in go:
         outcome = _send_one(publication=row, adapter=adapter, worker=worker)
         if outcome is None:
-            results[row.pk] = "lost"
+            results[row.pk] = DeliveryResult.LOST
             continue
-        results[row.pk] = str(outcome.outcome)
+        results[row.pk] = DeliveryResult(outcome.outcome)
         if adapter.idempotent:
             # A crash before this is written only means a repeat with the same key: write in bulk.
             deferred.append(outcome)
@@ -353,7 +374,7 @@ def dispatch_batch(*, worker: str, limit: int = 50, adapters: dict | None = None
     for rows in by_channel.values():
         results = _deliver_channel_rows(rows, worker=worker, adapters=adapters)
         # Rows handed back for rate limits or an embargo do not count: an idle loop may sleep.
-        handled += sum(1 for outcome in results.values() if outcome not in ("postponed", "embargoed"))
+        handled += sum(1 for outcome in results.values() if outcome not in NOT_HANDLED)
     return handled
 
 
