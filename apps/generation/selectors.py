@@ -172,3 +172,23 @@ def post_for_user(*, user, pk):
         raise NotFound(_("Post not found."))
     require_view(user=user, post=post)
     return post
+
+
+MEDIA_ROLE_ORDER = {"featured": 0, "storyboard": 1}
+
+
+def media_for_job(*, job: GenerationJob) -> list:
+    """The media a generation produced, in reading order: the featured image, the storyboard stills in
+    scene order (the assets' default ordering is newest first, which showed them reversed), then audio
+    (the WAV before its web encoding) and the rest in the order they were made."""
+    if job.post_id is None:
+        return []
+    assets = list(job.post.media.order_by("pk"))
+
+    def key(asset):
+        data = asset.data or {}
+        role = data.get("role", "")
+        scene = data.get("scene") if role == "storyboard" else None
+        return (MEDIA_ROLE_ORDER.get(role, 2), scene if isinstance(scene, int) else 0, asset.pk)
+
+    return sorted(assets, key=key)

@@ -19,7 +19,15 @@ from apps.posts.document import diff_ops, markup_to_html
 
 from .forms import AISettingsForm, GenerateForm, RefineForm
 from .models import AIProviderSettings, JobKind, JobStatus
-from .selectors import ai_settings_for, job_for_user, jobs_for_workspace, post_for_user, usage_cap_left, usage_for_month
+from .selectors import (
+    ai_settings_for,
+    job_for_user,
+    jobs_for_workspace,
+    media_for_job,
+    post_for_user,
+    usage_cap_left,
+    usage_for_month,
+)
 from .services import (
     ai_settings_update,
     generation_cancel,
@@ -117,7 +125,7 @@ def job_detail(request, pk: int):
 
         for suggestion in Suggestion.objects.filter(post_id=job.post_id, pk__in=job.result["suggestions"]):
             suggestions.append((suggestion, diff_ops(suggestion.anchor_quote, suggestion.replacement)))
-    media = list(job.post.media.all()) if job.post is not None and job.kind == JobKind.GENERATE else []
+    media = media_for_job(job=job) if job.kind == JobKind.GENERATE else []
     return render(
         request,
         "generation/job.html",

@@ -88,6 +88,9 @@ class BinaryResult:
     extension: str
     alt_text: str = ""
     model: str = ""
+    # Other encodings of the same media (narration: the MP3 beside the WAV) and why one is missing.
+    alternates: list[BinaryResult] = field(default_factory=list)
+    note: str = ""
 
 
 class Provider(ABC):

@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 import re
-import shutil
 import subprocess
 import textwrap
 from collections.abc import Iterator
@@ -17,11 +16,11 @@ from PIL import Image, ImageDraw, ImageFont
 
 from apps.posts.document import markup_to_text
 
+from ..audio import encode_mp3, espeak_path, speech_language, synthesize
 from ..drafting import build_offline_draft, refine_offline
 from .base import BinaryResult, DraftRequest, Provider, ProviderUnavailable, StructuredDraft
 
 FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu")]
-ESPEAK_VOICES = {"en": "en-us", "ru": "ru"}
 # The offline engine has no tokenizer; about 4 characters per token is what OpenAI's tokenizers give for English.
 CHARS_PER_TOKEN = 4
 
@@ -32,10 +31,6 @@ def _font(size: int, bold: bool = False):
         if (directory / name).exists():
             return ImageFont.truetype(str(directory / name), size)
     return ImageFont.load_default(size=size)
-
-
-def espeak_path() -> str | None:
-    return shutil.which("espeak-ng") or shutil.which("espeak")
 
 
 def estimate_tokens(text: str) -> int:
@@ -96,21 +91,28 @@ class OfflineProvider(Provider):
         return espeak_path() is not None
 
     def speech(self, *, text: str, language: str) -> BinaryResult:
-        binary = espeak_path()
-        if binary is None:
+        """Narration in the language the text is in (the job's language only breaks a tie), as a WAV with a
+        true header, plus an MP3 for the web when ffmpeg is installed (said so when it is not)."""
+        if espeak_path() is None:
             raise ProviderUnavailable(_("Speech is not available: espeak-ng is not installed on the server."))
-        voice = ESPEAK_VOICES.get(language, "en-us")
+        spoken_language = speech_language(text, hint=language)
         try:
-            result = subprocess.run(
-                [binary, "-v", voice, "-s", "165", "--stdout", "--stdin"],
-                input=text[:20000].encode(),
-                capture_output=True,
-                timeout=120,
-                check=True,
-            )
-        except (subprocess.CalledProcessError, subprocess.TimeoutExpired) as exc:
+            wav, voice = synthesize(text, language=spoken_language)
+        except (OSError, subprocess.SubprocessError, ValueError) as exc:
             raise ProviderUnavailable(_("Speech failed: %(error)s") % {"error": str(exc)[:200]}) from exc
-        return BinaryResult(content=result.stdout, mime_type="audio/wav", extension="wav", model="espeak-ng")
+        result = BinaryResult(content=wav, mime_type="audio/wav", extension="wav", model=f"espeak-ng:{voice}")
+        try:
+            mp3 = encode_mp3(wav)
+        except (OSError, subprocess.SubprocessError) as exc:
+            mp3 = None
+            result.note = _("The MP3 for the web could not be made: %(error)s") % {"error": str(exc)[:200]}
+        if mp3:
+            result.alternates.append(
+                BinaryResult(content=mp3, mime_type="audio/mpeg", extension="mp3", model=f"espeak-ng:{voice}+lame")
+            )
+        elif not result.note:
+            result.note = _("Only a WAV was made: ffmpeg is not installed on the server, so there is no MP3 for the web.")
+        return result
 
 
 def _palette(seed: str) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
