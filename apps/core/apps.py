@@ -17,6 +17,7 @@ class CoreConfig(AppConfig):
         from . import (
             crypto,  # noqa: F401  (registers its database check: credentials and SECRET_KEY)
             metrics,
+            ops_tasks,  # noqa: F401  (the scheduled backup task)
             telemetry,
         )
 
