@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 
 def main() -> None:
-    from apps.trends.evaluation.evaluate import main as evaluate
+    from benchmarks.trends_eval.evaluate import main as evaluate
 
     evaluate(write=True)
 

@@ -10,6 +10,7 @@ from django.utils.text import slugify
 
 from apps.sources.models import Item, Source, SourceKind, SourceStatus
 
+from .demo_data import SOURCES, load_stories
 from .models import Topic, TrendSnapshot
 from .services import items_assign_to_trends, trends_rank
 from .services.assignment import trends_refresh
@@ -31,10 +32,7 @@ def seed_story_items(*, workspace) -> None:
     arrived half an hour ago: enough multi-source stories for a lively dashboard."""
     import hashlib
 
-    from .evaluation.evaluate import load_dataset
-    from .evaluation.generate import SOURCES
-
-    rows = load_dataset()
+    rows = load_stories()
     newest = max(dt.datetime.fromisoformat(r["published_at"]) for r in rows)
     shift = timezone.now() - dt.timedelta(minutes=30) - newest
     sources = {}

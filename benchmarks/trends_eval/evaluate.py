@@ -1,20 +1,20 @@
 """Scores the clustering engine against the SYNTHETIC labelled set (fictional stories; a unit-test fixture —
 the real-data evaluation is benchmarks/eval_trends_real.py): B-cubed precision/recall/F1 and NMI, beside the
-brute-force all-pairs baseline. Run with `manage.py trends_evaluate` or `python -m benchmarks.eval_trends`."""
+brute-force all-pairs baseline. Run with `python -m benchmarks.eval_trends`."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
 
 from apps.trends.clustering.engine import Params, Record, cluster_all_pairs, cluster_records
 from apps.trends.clustering.metrics import Quality, evaluate
+from apps.trends.demo_data import STORIES, load_stories
 
-DATASET = Path(__file__).resolve().parent / "dataset.jsonl"
-COMMAND = "python -m benchmarks.eval_trends  (or: python manage.py trends_evaluate)"
+DATASET = STORIES
+COMMAND = "python -m benchmarks.eval_trends"
 
 
 @dataclass
@@ -45,10 +45,10 @@ class EvaluationReport:
         return (
             f"**Synthetic** data (fictional stories written for the tests; a unit-test fixture, not a benchmark — "
             f"real labelled news: `python -m benchmarks.eval_trends_real`, section below): "
-            f"`apps/trends/evaluation/dataset.jsonl` — {self.engine.items} items, {self.engine.gold_clusters} "
+            f"`apps/trends/demo_data/stories.jsonl` — {self.engine.items} items, {self.engine.gold_clusters} "
             f"gold clusters (42 multi-source stories, three look-alike events per entity, plus one-off items), "
             f"{self.sources} sources, languages {langs}; regenerate with "
-            f"`python -m apps.trends.evaluation.generate`.\n\n"
+            f"`python -m benchmarks.trends_eval.generate`.\n\n"
             + "\n".join(rows)
             + f"\n\nParameters: threshold {p.threshold}, merge threshold {p.merge_threshold}, "
             f"cross-lingual merge threshold {p.cross_lingual_threshold}, window {p.window_hours} h, "
@@ -57,8 +57,7 @@ class EvaluationReport:
 
 
 def load_dataset(path: Path = DATASET) -> list[dict]:
-    with path.open(encoding="utf-8") as handle:
-        return [json.loads(line) for line in handle if line.strip()]
+    return load_stories(path)
 
 
 def records_from(rows: list[dict]) -> list[Record]:

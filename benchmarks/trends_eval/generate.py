@@ -1,6 +1,6 @@
 """SYNTHETIC (fictional stories; a unit-test fixture, not a benchmark). Builds the labelled evaluation set (dataset.jsonl) from the hand-written stories, deterministically.
 
-    .venv/bin/python -m apps.trends.evaluation.generate
+    .venv/bin/python -m benchmarks.trends_eval.generate
 
 Each story is told by several of seven sources (five English, two Russian) over a day or two: a headline
 variant in the source's house style and two or three of the story's facts in shuffled order, sometimes a
@@ -11,23 +11,15 @@ from __future__ import annotations
 import datetime as dt
 import json
 import random
-from pathlib import Path
+
+from apps.trends.demo_data import SOURCES
+from apps.trends.demo_data import STORIES as DATASET
 
 from .stories import SINGLETONS, STORIES
 
-DATASET = Path(__file__).resolve().parent / "dataset.jsonl"
 SEED = 20260302
 START = dt.datetime(2026, 3, 2, 6, 0, tzinfo=dt.UTC)
 
-SOURCES = [
-    {"id": 1, "name": "Northwind Times", "domain": "northwindtimes.example", "language": "en"},
-    {"id": 2, "name": "Global Ledger", "domain": "globalledger.example", "language": "en"},
-    {"id": 3, "name": "TechPulse", "domain": "techpulse.example", "language": "en"},
-    {"id": 4, "name": "The Morning Brief", "domain": "morningbrief.example", "language": "en"},
-    {"id": 5, "name": "Wire Desk", "domain": "wiredesk.example", "language": "en"},
-    {"id": 6, "name": "Вестник Технологий", "domain": "vestnik-tech.example", "language": "ru"},
-    {"id": 7, "name": "Деловая Лента", "domain": "delovaya-lenta.example", "language": "ru"},
-]
 EN_FILLER = [
     "The company did not immediately respond to a request for comment.",
     "This is a developing story and will be updated.",

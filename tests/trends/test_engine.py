@@ -5,7 +5,7 @@ from __future__ import annotations
 from apps.trends.clustering import Clusterer, Params, Record, cluster_all_pairs, cluster_records
 from apps.trends.clustering.metrics import bcubed, evaluate
 from apps.trends.clustering.text import guess_language, tokenize
-from apps.trends.evaluation.evaluate import load_dataset, run_evaluation
+from benchmarks.trends_eval.evaluate import load_dataset, run_evaluation
 
 
 def test_tokenize_stems_english_and_russian_and_drops_stop_words():
@@ -113,9 +113,9 @@ def test_all_pairs_baseline_clusters_identical_items_together():
 
 
 def test_evaluate_command_prints_the_metrics(capsys):
-    from django.core.management import call_command
+    from benchmarks.trends_eval.evaluate import main
 
-    call_command("trends_evaluate", "--no-write")
+    main(write=False)
     out = capsys.readouterr().out
     assert "B-cubed precision" in out and "NMI" in out and "baseline" in out
 
