@@ -10,6 +10,7 @@ django_asgi_app = get_asgi_application()
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402
 
 from apps.accounts.ws_auth import WebsocketAuthMiddleware  # noqa: E402
+from apps.core.logging import RequestIdASGIMiddleware  # noqa: E402
 from apps.core.uploads import BodyLimitASGI  # noqa: E402
 from config.routing import websocket_urlpatterns  # noqa: E402
 
@@ -19,6 +20,7 @@ application = ProtocolTypeRouter(
         "http": BodyLimitASGI(django_asgi_app),
         # Origin is checked per consumer (apps.core.consumers) so that token clients without a
         # browser Origin can connect while browsers from foreign origins cannot.
-        "websocket": WebsocketAuthMiddleware(URLRouter(websocket_urlpatterns)),
+        # every log line of a socket's consumer carries the connection's request_id (apps.core.logging)
+        "websocket": RequestIdASGIMiddleware(WebsocketAuthMiddleware(URLRouter(websocket_urlpatterns))),
     }
 )
