@@ -49,6 +49,29 @@ def _fold_amp(host: str, path: str) -> tuple[str, str]:
     return host, path
 
 
+# Escapes that mean something else unescaped: an encoded "/" is not a path separator, "?" and "#" not
+# the query or fragment, "%" not an escape.
+_KEEP_ESCAPED = re.compile(r"(%2F|%3F|%23|%25)", re.I)
+_PATH_SAFE = "/:@!$&'()*+,;=-._~"
+
+
+def _normalize_escapes(path: str) -> str:
+    """One spelling per path: escapes of ordinary characters decoded (and what needs escaping escaped
+    again, as UTF-8), the reserved ones kept, in upper case."""
+    parts = _KEEP_ESCAPED.split(path)
+    return "".join(
+        part.upper() if index % 2 else quote(unquote(part), safe=_PATH_SAFE) for index, part in enumerate(parts)
+    )
+
+
+def _ascii_host(host: str) -> str:
+    """An internationalised domain in its punycode form, so both spellings are one key."""
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return host
+
+
 @lru_cache(maxsize=4096)
 def canonical_url(url: str) -> str:
     """A stable identity for a story's URL: tracking parameters gone, host lower-cased without www.,
@@ -64,7 +87,7 @@ def canonical_url(url: str) -> str:
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         return url[:2000]
-    host = (parts.hostname or "").lower().rstrip(".")
+    host = _ascii_host((parts.hostname or "").lower().rstrip("."))
     path = parts.path or "/"
     # AMP cache and Google AMP viewer URLs carry the original URL in their path.
     if _AMP_CACHE.match(host) and path.startswith(("/c/s/", "/v/s/", "/c/", "/v/")):
@@ -80,7 +103,7 @@ def canonical_url(url: str) -> str:
     netloc = host
     if port and port != DEFAULT_PORTS.get(scheme):
         netloc = f"{host}:{port}"
-    path = quote(unquote(path), safe="/:@!$&'()*+,;=-._~%")
+    path = _normalize_escapes(path)
     path = re.sub(r"/{2,}", "/", path)
     if len(path) > 1 and path.endswith("/"):
         path = path.rstrip("/") or "/"
