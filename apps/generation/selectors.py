@@ -174,7 +174,7 @@ def post_for_user(*, user, pk):
     return post
 
 
-MEDIA_ROLE_ORDER = {"featured": 0, "storyboard": 1}
+MEDIA_ROLE_ORDER = {"featured": 0, "featured-variant": 1, "storyboard": 2}
 
 
 def media_for_job(*, job: GenerationJob) -> list:
@@ -189,6 +189,6 @@ def media_for_job(*, job: GenerationJob) -> list:
         data = asset.data or {}
         role = data.get("role", "")
         scene = data.get("scene") if role == "storyboard" else None
-        return (MEDIA_ROLE_ORDER.get(role, 2), scene if isinstance(scene, int) else 0, asset.pk)
+        return (MEDIA_ROLE_ORDER.get(role, 3), scene if isinstance(scene, int) else 0, asset.pk)
 
     return sorted(assets, key=key)

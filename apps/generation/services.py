@@ -837,6 +837,17 @@ def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, s
                 post.featured_media = image
                 post.save(update_fields=["featured_media"])
                 result["image"] = image.pk
+                for alternate in media["image"].alternates:  # the other platform sizes (square, story)
+                    variant = _asset_create(
+                        job=job,
+                        post=post,
+                        kind=MediaKind.IMAGE,
+                        binary=alternate,
+                        name=f"{stem}-featured-{alternate.model.rsplit(':', 1)[-1]}",
+                        alt_text=alternate.alt_text,
+                        data={"model": alternate.model, "role": "featured-variant", "of": image.pk},
+                    )
+                    result.setdefault("image_variants", []).append(variant.pk)
             if media.get("image_error"):
                 result["image_error"] = media["image_error"]
             if job.format == DraftFormat.VIDEO_SCRIPT:

@@ -3,34 +3,21 @@ Pillow title cards, and speech through espeak-ng when it is installed."""
 
 from __future__ import annotations
 
-import hashlib
-import io
 import re
 import subprocess
-import textwrap
 from collections.abc import Iterator
-from pathlib import Path
 
 from django.utils.translation import gettext as _
-from PIL import Image, ImageDraw, ImageFont
 
 from apps.posts.document import markup_to_text
 
 from ..audio import encode_mp3, espeak_path, speech_language, synthesize
+from ..cards import SIZES, render_card
 from ..drafting import build_offline_draft, refine_offline
 from .base import BinaryResult, DraftRequest, Provider, ProviderUnavailable, StructuredDraft
 
-FONT_DIRS = [Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu")]
 # The offline engine has no tokenizer; about 4 characters per token is what OpenAI's tokenizers give for English.
 CHARS_PER_TOKEN = 4
-
-
-def _font(size: int, bold: bool = False):
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    for directory in FONT_DIRS:
-        if (directory / name).exists():
-            return ImageFont.truetype(str(directory / name), size)
-    return ImageFont.load_default(size=size)
 
 
 def estimate_tokens(text: str) -> int:
@@ -79,13 +66,32 @@ class OfflineProvider(Provider):
         return StructuredDraft(title=d.title, body=text, hashtags=d.hashtags, excerpt=excerpt, scenes=d.scenes)
 
     def image(
-        self, *, prompt: str, title: str, subtitle: str = "", size: tuple[int, int] = (1200, 630)
+        self,
+        *,
+        prompt: str,
+        title: str,
+        subtitle: str = "",
+        size: tuple[int, int] = (1200, 630),
+        colors: list[str] | None = None,
     ) -> BinaryResult:
-        png = render_title_card(title=title, subtitle=subtitle, size=size)
-        alt = _("Title card reading “%(title)s”") % {"title": title[:200]}
-        if subtitle:
-            alt += " — " + subtitle[:200]
-        return BinaryResult(content=png, mime_type="image/png", extension="png", alt_text=alt[:500], model="pillow")
+        """The title card at the asked size, with the other platform sizes (square, story) beside it."""
+        card = render_card(title=title, subtitle=subtitle, size=size, colors=colors)
+        result = BinaryResult(
+            content=card.png, mime_type="image/png", extension="png", alt_text=card.alt_text, model="pillow"
+        )
+        for other in SIZES.values():
+            if other != tuple(size):
+                extra = render_card(title=title, subtitle=subtitle, size=other, colors=colors)
+                result.alternates.append(
+                    BinaryResult(
+                        content=extra.png,
+                        mime_type="image/png",
+                        extension="png",
+                        alt_text=extra.alt_text,
+                        model=f"pillow:{other[0]}x{other[1]}",
+                    )
+                )
+        return result
 
     def speech_available(self) -> bool:
         return espeak_path() is not None
@@ -111,44 +117,14 @@ class OfflineProvider(Provider):
                 BinaryResult(content=mp3, mime_type="audio/mpeg", extension="mp3", model=f"espeak-ng:{voice}+lame")
             )
         elif not result.note:
-            result.note = _("Only a WAV was made: ffmpeg is not installed on the server, so there is no MP3 for the web.")
+            result.note = _(
+                "Only a WAV was made: ffmpeg is not installed on the server, so there is no MP3 for the web."
+            )
         return result
 
 
-def _palette(seed: str) -> tuple[tuple[int, int, int], tuple[int, int, int]]:
-    digest = hashlib.sha256(seed.encode()).digest()
-    hue = digest[0] / 255
-    import colorsys
-
-    dark = tuple(int(c * 255) for c in colorsys.hsv_to_rgb(hue, 0.55, 0.32))
-    light = tuple(int(c * 255) for c in colorsys.hsv_to_rgb((hue + 0.08) % 1, 0.45, 0.62))
-    return dark, light  # type: ignore[return-value]
-
-
-def render_title_card(*, title: str, subtitle: str = "", size: tuple[int, int] = (1200, 630), label: str = "") -> bytes:
-    """A featured image: the title over a diagonal gradient, colours derived from the title."""
-    width, height = size
-    dark, light = _palette(title)
-    gradient = Image.linear_gradient("L").rotate(45, expand=True).resize(size)
-    image = Image.composite(Image.new("RGB", size, light), Image.new("RGB", size, dark), gradient)
-    draw = ImageDraw.Draw(image)
-    margin = width // 14
-    title_font = _font(max(24, width // 18), bold=True)
-    small = _font(max(14, width // 45))
-    y = margin
-    if label:
-        draw.text((margin, y), label.upper(), font=small, fill=(255, 255, 255))
-        y += int(small.size * 2)
-    chars = max(10, int((width - 2 * margin) / (title_font.size * 0.55)))
-    for line in textwrap.wrap(title, chars)[:4]:
-        draw.text((margin, y), line, font=title_font, fill=(255, 255, 255))
-        y += int(title_font.size * 1.25)
-    if subtitle:
-        y += small.size
-        for line in textwrap.wrap(subtitle, int(chars * 1.6))[:3]:
-            draw.text((margin, y), line, font=small, fill=(235, 235, 235))
-            y += int(small.size * 1.4)
-    draw.text((margin, height - margin), "Trendoscope", font=small, fill=(255, 255, 255))
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG", optimize=True)
-    return buffer.getvalue()
+def render_title_card(
+    *, title: str, subtitle: str = "", size: tuple[int, int] = (1200, 630), label: str = "", colors=None
+) -> bytes:
+    """A title card PNG (see apps.generation.cards)."""
+    return render_card(title=title, subtitle=subtitle, size=size, label=label, colors=colors).png
