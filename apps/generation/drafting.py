@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from apps.core.language import detect_language
 from apps.personas.style import EMOJI_RE, HASHTAG_RE, STOPWORDS, sentences_of, words_of
 
 from .providers.base import PersonaBrief, SourceText
@@ -41,55 +42,133 @@ def _content_words(text: str) -> list[str]:
     return [w for w in words_of(text) if w not in STOPWORDS and len(w) > 2]
 
 
-def rank_sentences(material: list[SourceText], keywords: list[str]) -> list[Sentence]:
-    """Sentences of all material, best first: frequent content words across sources, keyword hits,
-    early position; near-duplicates (the same fact from two sources) are dropped."""
-    sentences: list[Sentence] = []
-    freq: Counter[str] = Counter()
+def dominant_language(material: list[SourceText]) -> str:
+    """The language most of the material is written in (each piece detected on its title and text)."""
+    counts: Counter[str] = Counter()
     for src in material:
+        code = detect_language(f"{src.title}. {src.text}"[:1500])
+        if code:
+            counts[code] += 1
+    return counts.most_common(1)[0][0] if counts else ""
+
+
+def in_language(text: str, language: str) -> bool:
+    """True unless the detector is sure the sentence is in another language (the hint wins when unsure)."""
+    return not language or detect_language(text, hint=language) == language
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    return len(a & b) / max(1, len(a | b))
+
+
+def rank_sentences(material: list[SourceText], keywords: list[str], language: str = "") -> list[Sentence]:
+    """Sentences of all material in the draft's language, in the order a greedy max-coverage pick takes
+    them: each next sentence is the one that adds most not-yet-covered facts, where a content word
+    weighs as many sources as mention it (shared facts first) plus the trend's keywords; a tiny early-
+    position prior breaks ties. Near-duplicates (the same fact from two sources) are dropped."""
+    candidates: list[tuple[Sentence, set[str]]] = []
+    df: Counter[str] = Counter()
+    seen_text: set[str] = set()
+    for src in material:
+        df.update(set(_content_words(f"{src.title} {src.text}")))
         for i, text in enumerate(sentences_of(src.text)):
-            if len(text) < 25 or len(text) > 600:
+            norm = " ".join(text.lower().split())
+            if len(text) < 25 or len(text) > 600 or norm in seen_text or not in_language(text, language):
                 continue
-            sentences.append(Sentence(text=text, source=src, position=i))
-        freq.update(set(_content_words(src.text)))
+            seen_text.add(norm)
+            bag = set(_content_words(text))
+            if bag:
+                candidates.append((Sentence(text=text, source=src, position=i), bag))
     keys = {k.lower() for kw in keywords for k in words_of(kw)}
-    for s in sentences:
-        words = _content_words(s.text)
-        if not words:
+    weight = {w: float(n) + (2.0 if w in keys else 0.0) for w, n in df.items()}
+    covered: set[str] = set()
+    chosen: list[tuple[Sentence, set[str]]] = []
+    pool = list(candidates)
+    while pool and len(chosen) < 24:
+        best, best_gain = None, 0.0
+        for cand in pool:
+            sentence, bag = cand
+            gain = sum(weight.get(w, 1.0) for w in bag - covered) / (len(bag) ** 0.5)
+            gain += 0.5 / (1 + sentence.position)
+            if gain > best_gain:
+                best, best_gain = cand, gain
+        if best is None:
+            break
+        pool.remove(best)
+        if any(_jaccard(best[1], bag) > 0.5 for _s, bag in chosen):
             continue
-        s.score = sum(freq[w] for w in words) / (len(words) ** 0.5)
-        s.score += 2.0 * sum(1 for w in set(words) if w in keys)
-        s.score += 1.5 / (1 + s.position)
-    sentences.sort(key=lambda s: -s.score)
-    chosen: list[Sentence] = []
-    for s in sentences:
-        bag = set(_content_words(s.text))
-        if any(
-            len(bag & set(_content_words(c.text))) / max(1, len(bag | set(_content_words(c.text)))) > 0.5
-            for c in chosen
-        ):
-            continue
-        chosen.append(s)
-    return chosen
+        best[0].score = best_gain
+        chosen.append(best)
+        covered |= best[1]
+    return [s for s, _bag in chosen]
 
 
-def find_quotes(material: list[SourceText], limit: int = 2) -> list[tuple[str, SourceText]]:
-    """Quoted speech in the sources, else each source's best sentence, always with its source."""
+def find_quotes(
+    material: list[SourceText], limit: int = 2, language: str = "", exclude: set[str] | None = None
+) -> list[tuple[str, SourceText]]:
+    """Quoted speech in the sources (at most one per source, in the draft's language, not already used in
+    the body), else each source's best sentence, always with its source."""
+    exclude = exclude or set()
     quotes: list[tuple[str, SourceText]] = []
+    seen_sources: set[str] = set()
+
+    def fresh(text: str, src: SourceText, *, excluded: set[str]) -> bool:
+        key = src.url or src.source_name or src.title
+        return (
+            key not in seen_sources
+            and not any(text[:60] in used or used[:60] in text for used in excluded)
+            and in_language(text, language)
+        )
+
     for src in material:
         for match in QUOTE_RE.finditer(src.text):
-            quotes.append((match.group(1).strip(), src))
-            break
+            text = match.group(1).strip()
+            if fresh(text, src, excluded=set()):
+                quotes.append((text, src))
+                seen_sources.add(src.url or src.source_name or src.title)
+                break
     if len(quotes) < limit:
         for src in material:
-            if any(q[1] is src for q in quotes):
+            if (src.url or src.source_name or src.title) in seen_sources:
                 continue
-            best = rank_sentences([src], [])
+            # Not a sentence the body already uses (it would be said twice).
+            best = [s for s in rank_sentences([src], [], language) if fresh(s.text, src, excluded=exclude)]
             if best:
                 quotes.append((best[0].text, src))
+                seen_sources.add(src.url or src.source_name or src.title)
             if len(quotes) >= limit:
                 break
     return quotes[:limit]
+
+
+def central_title(material: list[SourceText]) -> str:
+    """The title of the item most like the others (what the story is about), in the draft's language."""
+    items = [m for m in material if m.title and m.item_id is not None] or [m for m in material if m.title]
+    if not items:
+        return ""
+    bags = [set(_content_words(f"{m.title} {m.text}")) for m in items]
+    best = max(
+        range(len(items)),
+        key=lambda i: (sum(_jaccard(bags[i], bags[j]) for j in range(len(items)) if j != i), -i),
+    )
+    return " ".join(items[best].title.split()).rstrip(".")
+
+
+def distinct_cited(material: list[SourceText], limit: int = 8) -> list[SourceText]:
+    """Each source once: the first piece of material per URL (and per title, for syndicated copies)."""
+    out: list[SourceText] = []
+    urls: set[str] = set()
+    titles: set[str] = set()
+    for m in material:
+        url = m.url.split("#")[0].rstrip("/").lower()
+        title = " ".join(m.title.lower().split())
+        if not m.url or url in urls or (title and title in titles):
+            continue
+        urls.add(url)
+        if title:
+            titles.add(title)
+        out.append(m)
+    return out[:limit]
 
 
 def attribution(src: SourceText) -> str:
@@ -143,17 +222,29 @@ def build_offline_draft(
     persona: PersonaBrief,
     language: str,
 ) -> OfflineDraft:
-    with translation.override(language or "en"):
-        return _build(fmt=fmt, title=title, topic=topic, keywords=keywords, material=material, persona=persona)
+    """language: the persona's (or the one asked for); empty means the material's dominant language.
+    Sentences the detector is sure are in another language are left out."""
+    language = (language or dominant_language(material) or "en").split("-")[0].lower()
+    with translation.override(language):
+        return _build(
+            fmt=fmt, title=title, topic=topic, keywords=keywords, material=material, persona=persona, language=language
+        )
 
 
-def _build(*, fmt, title, topic, keywords, material, persona) -> OfflineDraft:
+def _build(*, fmt, title, topic, keywords, material, persona, language="") -> OfflineDraft:
     if not material and topic:
         material = [SourceText(title=topic, text=topic)]
-    ranked = rank_sentences(material, keywords or _content_words(topic)[:5])
-    quotes = find_quotes([m for m in material if m.item_id is not None] or material)
-    cited = [m for m in material if m.url][:8]
-    head = _sentence_keyed(title, topic, ranked)
+    ranked = rank_sentences(material, keywords or _content_words(topic)[:5], language)
+    cited = distinct_cited(material)
+    central = central_title([m for m in material if in_language(m.title, language)])
+    head = central or _sentence_keyed(title, topic, ranked)
+    quotes = find_quotes(
+        [m for m in material if m.item_id is not None] or material,
+        language=language,
+        exclude={s.text for s in ranked[:10]},
+    )
+    # A quoted sentence is said once, as the quote with its attribution, not again in the body.
+    ranked = [s for s in ranked if not any(q[:60] in s.text for q, _src in quotes)]
     tags = hashtags_for(keywords, topic or head)
     used: set[str] = set()
     lines: list[str] = []
@@ -240,19 +331,20 @@ def _build(*, fmt, title, topic, keywords, material, persona) -> OfflineDraft:
         lines += ["## " + _("Outro"), f"{host}: " + _("That's it for today. Links are in the show notes."), ""]
         if cited:
             lines += _sources_section(cited)
-    else:  # article
+    else:  # article: lede, the facts, what people said, the rest; no stock headings
         lede = _take(ranked, used, 2)
         lines = [" ".join(s.text for s in lede), ""]
-        body = _take(ranked, used, 4)
+        body = _take(ranked, used, 3)
         if body:
-            lines += ["## " + _("What happened"), " ".join(s.text for s in body), ""]
-        if quotes:
-            lines.append("## " + _("What they're saying"))
-            for text, src in quotes:
-                lines += [f"> “{text}”", f"> — {attribution(src)}", ""]
+            lines += [" ".join(s.text for s in body), ""]
+        for text, src in quotes:
+            if text in used:
+                continue
+            used.add(text)
+            lines += [f"> “{text}”", f"> — {attribution(src)}", ""]
         more = _take(ranked, used, 3)
         if more:
-            lines += ["## " + _("Why it matters"), " ".join(s.text for s in more), ""]
+            lines += [" ".join(s.text for s in more), ""]
         if cited:
             lines += _sources_section(cited)
     if not "".join(lines).strip():
