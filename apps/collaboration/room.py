@@ -17,15 +17,13 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from channels.db import database_sync_to_async
-from channels.layers import get_channel_layer
-from django.conf import settings
-from django.db import connections
-from django.utils import timezone
 from pycrdt import Doc, merge_updates
 
 from . import protocol
-from .conf import collab_setting, installation_digest
+from .conf import collab_setting
+from .layer import group_name, room_layer
+from .store import RoomStore
+from .yupdate import RoomGuard, admit_remote_update
 
 logger = logging.getLogger(__name__)
 
@@ -44,62 +42,6 @@ class Connection(Protocol):
     async def close_room_failed(self) -> None: ...
 
 
-def group_name(post_id: int) -> str:
-    """A post's room group. The layer puts its prefix (unique per installation, see room_layer) in front."""
-    return f"collab.post.{post_id}"
-
-
-_pubsub_layers: dict[tuple[int, str], tuple[Any, Any]] = {}
-
-
-def pubsub_prefix(layer, *, database: dict | None = None) -> str:
-    """The prefix of the rooms' pub/sub channels. Redis pub/sub ignores the database number, so two
-    installations on one Redis server (say db 1 and db 2, both with the stock prefix) would share every
-    channel, and posts with the same id would exchange live edits. An explicit CHANNEL_PREFIX is taken
-    as the operator's unique name for the installation; otherwise the name is a digest of the database
-    this process writes to and the Redis hosts (with their database number), which every process of one
-    installation shares whatever its channel layer's own prefix."""
-    explicit = getattr(settings, "CHANNEL_PREFIX", "")
-    if explicit:
-        return f"{explicit}-collab"
-    if database is None:
-        database = connections["default"].settings_dict
-    digest = installation_digest(database=database, redis=getattr(layer, "hosts", None) or [])
-    return f"trendoscope-collab-{digest}"
-
-
-def pubsub_layer_for(layer, *, database: dict | None = None):
-    """channels-redis's pub/sub layer on the same hosts as `layer`, under this installation's prefix."""
-    from channels_redis.pubsub import RedisPubSubChannelLayer
-
-    prefix = pubsub_prefix(layer, database=database)
-    key = (id(layer), prefix)
-    cached = _pubsub_layers.get(key)
-    if cached is None or cached[0] is not layer:
-        cached = (layer, RedisPubSubChannelLayer(hosts=layer.hosts, prefix=prefix))
-        _pubsub_layers[key] = cached
-    return cached[1]
-
-
-def room_layer():
-    """The channel layer rooms talk through. Over Redis that is channels-redis's pub/sub layer on the
-    same hosts: a group message is one PUBLISH pushed to the subscribed processes, where the default
-    layer's group_send costs three round trips (ZREMRANGEBYSCORE, ZRANGE, EVAL) and every receive a
-    BZPOPMIN poll plus clean-up; under load those Redis hops were most of a room's event-loop time.
-    Losing a message (a process not yet subscribed) is what the periodic state-vector re-sync heals.
-    Its channel names are unique per installation (pubsub_prefix)."""
-    layer = get_channel_layer()
-    if layer is None or not collab_setting("PUBSUB"):
-        return layer
-    try:
-        from channels_redis.core import RedisChannelLayer
-    except ImportError:  # pragma: no cover - channels-redis is a runtime dependency
-        return layer
-    if not isinstance(layer, RedisChannelLayer):
-        return layer
-    return pubsub_layer_for(layer)
-
-
 def _read_state_vector(sv: bytes) -> dict[int, int]:
     reader = protocol._Reader(sv)
     count = reader.var_uint()
@@ -115,130 +57,6 @@ def _read_state_vector(sv: bytes) -> dict[int, int]:
 def _delete_set_digest(doc: Doc) -> str:
     # An update against our own state vector holds no structs, only the delete set.
     return hashlib.blake2b(doc.get_update(doc.get_state()), digest_size=16).hexdigest()
-
-
-def _orm_write(rows: list[tuple[int, int | None, bytes]]) -> None:
-    """One batch of the update log through the ORM, in one transaction (the non-PostgreSQL path)."""
-    from django.db import transaction
-
-    from .models import DocumentUpdate
-
-    now = timezone.now()
-    with transaction.atomic():
-        DocumentUpdate.objects.bulk_create(
-            [
-                DocumentUpdate(post_id=post_id, user_id=user_id, data=data, created_at=now)
-                for post_id, user_id, data in rows
-            ]
-        )
-
-
-class UpdateLog:
-    """Appends updates to collaboration_documentupdate, batching everything that queues up while the
-    previous batch commits (group commit: one transaction per batch).
-
-    On PostgreSQL a batch is one INSERT ... unnest() over a psycopg connection of its own per event
-    loop (one round trip, measured in benchmarks/bench_collab.py). On any other backend (the embedded
-    SQLite default) a batch is one bulk_create in one transaction through Django's ORM, on Django's
-    sync thread, so that it goes to the very database the rest of the app uses and SQLite's single
-    writer is taken once per batch."""
-
-    def __init__(self) -> None:
-        self._queue: list[tuple[int, int | None, bytes, asyncio.Future]] = []
-        self._wakeup = asyncio.Event()
-        self._task: asyncio.Task | None = None
-        self._conn: Any = None
-        self.batches = 0
-        self.rows = 0
-
-    async def append(self, *, post_id: int, user_id: int | None, data: bytes) -> None:
-        future = asyncio.get_running_loop().create_future()
-        self._queue.append((post_id, user_id, data, future))
-        self._wakeup.set()
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._run())
-        await future
-
-    @staticmethod
-    def uses_psycopg() -> bool:
-        return connections["default"].vendor == "postgresql"
-
-    async def _connect(self):
-        import psycopg
-
-        settings = connections["default"].settings_dict
-        # OPTIONS carries libpq parameters (sslmode, sslrootcert, connect_timeout, ...); Django-only
-        # keys of the PostgreSQL backend are not libpq's and stay out.
-        django_only = {"pool", "server_side_binding", "isolation_level", "assume_role", "context", "cursor_factory"}
-        options = {
-            key: str(value)
-            for key, value in (settings.get("OPTIONS") or {}).items()
-            if key not in django_only and isinstance(value, str | int)
-        }
-        conninfo = psycopg.conninfo.make_conninfo(
-            dbname=settings["NAME"],
-            user=settings.get("USER") or None,
-            password=settings.get("PASSWORD") or None,
-            host=settings.get("HOST") or None,
-            port=str(settings.get("PORT") or "") or None,
-            **options,
-        )
-        conn = await psycopg.AsyncConnection.connect(conninfo, autocommit=True)
-        mode = collab_setting("LOG_SYNCHRONOUS_COMMIT")
-        if mode != "on":
-            if mode not in ("off", "local", "remote_write", "remote_apply"):
-                raise ValueError(f"COLLAB_LOG_SYNCHRONOUS_COMMIT={mode!r} is not a synchronous_commit value")
-            # Only this connection's commits: the row is in PostgreSQL (a crash of this process keeps
-            # it) before the update is relayed, but the WAL flush to disk is not waited for.
-            await conn.execute(f"SET synchronous_commit TO {mode}")
-        return conn
-
-    async def _write(self, batch) -> None:
-        if not self.uses_psycopg():
-            await database_sync_to_async(_orm_write)([(row[0], row[1], row[2]) for row in batch])
-            return
-        if self._conn is None or self._conn.closed:
-            self._conn = await self._connect()
-        # One statement, so one round trip and one commit for the whole batch.
-        await self._conn.execute(
-            "INSERT INTO collaboration_documentupdate (post_id, user_id, data, created_at)"
-            " SELECT post_id, user_id, data, now()"
-            " FROM unnest(%s::bigint[], %s::bigint[], %s::bytea[]) AS t(post_id, user_id, data)",
-            [[row[0] for row in batch], [row[1] for row in batch], [row[2] for row in batch]],
-        )
-
-    async def _run(self) -> None:
-        while True:
-            await self._wakeup.wait()
-            self._wakeup.clear()
-            batch, self._queue = self._queue, []
-            if not batch:
-                continue
-            try:
-                try:
-                    await self._write(batch)
-                except Exception:  # the connection may have gone away (server restart): reconnect once
-                    logger.warning("update log write failed; reconnecting", exc_info=True)
-                    await self.close()
-                    await self._write(batch)
-            except Exception as exc:
-                for *_rest, future in batch:
-                    if not future.done():
-                        future.set_exception(exc)
-                continue
-            self.batches += 1
-            self.rows += len(batch)
-            for *_rest, future in batch:
-                if not future.done():
-                    future.set_result(None)
-
-    async def close(self) -> None:
-        conn, self._conn = self._conn, None
-        if conn is not None:
-            try:
-                await conn.close()
-            except Exception:  # closing a dead connection
-                logger.debug("closing the update log connection failed", exc_info=True)
 
 
 @dataclass
@@ -263,12 +81,12 @@ class Room:
     _durable: asyncio.Event = field(default_factory=asyncio.Event)
     _outbox: list = field(default_factory=list)
     _outbox_task: asyncio.Task | None = None
+    # The depth index of `doc` that every incoming update is checked against (yupdate.room_guard).
+    guard: RoomGuard | None = None
 
     # ----- lifecycle
     async def start(self) -> None:
-        from .services import document_load
-
-        update = await database_sync_to_async(document_load)(post_id=self.post_id)
+        update = await self.registry.store.load(self.post_id)
         self.doc.apply_update(update)
         self.size = len(update)
         self._durable.set()
@@ -293,7 +111,7 @@ class Room:
             except Exception:
                 logger.warning("could not leave the room group", exc_info=True)
         if snapshot and self.dirty_since_snapshot:
-            await _request_snapshot(self.post_id, reason="idle")
+            await self.registry.store.request_snapshot(self.post_id, reason="idle")
 
     # ----- connections
     def join(self, conn) -> None:
@@ -360,7 +178,7 @@ class Room:
         self.pending_writes += 1
         try:
             if collab_setting("DURABLE"):
-                await self.registry.log.append(post_id=self.post_id, user_id=user_id, data=update)
+                await self.registry.store.append(post_id=self.post_id, user_id=user_id, data=update)
             else:
                 asyncio.ensure_future(self._write_behind(update, user_id))
         except Exception:
@@ -391,7 +209,7 @@ class Room:
 
     async def _write_behind(self, update: bytes, user_id: int | None) -> None:
         try:
-            await self.registry.log.append(post_id=self.post_id, user_id=user_id, data=update)
+            await self.registry.store.append(post_id=self.post_id, user_id=user_id, data=update)
         except Exception:
             logger.exception("write-behind of an update failed for post %s", self.post_id)
 
@@ -414,8 +232,9 @@ class Room:
                     self.awareness_owner[cid] = owner
 
     async def apply_remote_update(self, update: bytes) -> None:
-        """An update that another process (or a service) already wrote to the log."""
-        if update == protocol.EMPTY_UPDATE:
+        """An update that another process (or a service) already wrote to the log; checked like a
+        client's (a hostile frame relayed by an older process must not reach this document)."""
+        if update == protocol.EMPTY_UPDATE or not admit_remote_update(self, update):
             return
         self.doc.apply_update(update)
         self.size += len(update)
@@ -485,29 +304,22 @@ class Room:
             if self.dirty_since_snapshot and time.monotonic() - self.last_snapshot >= snapshot_every:
                 self.dirty_since_snapshot = False
                 self.last_snapshot = time.monotonic()
-                await _request_snapshot(self.post_id, reason="activity")
-
-
-async def _request_snapshot(post_id: int, *, reason: str) -> None:
-    from .tasks import collab_snapshot_post
-
-    try:
-        await database_sync_to_async(collab_snapshot_post.delay)(post_id, reason=reason)
-    except Exception:
-        logger.exception("could not queue the snapshot of post %s", post_id)
+                await self.registry.store.request_snapshot(self.post_id, reason="activity")
 
 
 class Registry:
     """The rooms of one process (one event loop)."""
 
-    def __init__(self, *, layer: Any = None) -> None:
+    def __init__(self, *, layer: Any = None, store: RoomStore | None = None) -> None:
         # The channel layer its rooms use (None: room_layer(), from the settings).
         self._layer = layer
         self.rooms: dict[int, Room] = {}
         self._loading: dict[int, asyncio.Future] = {}
         # Rooms taken out of `rooms` whose stop (group leave, idle snapshot) is still running.
         self.stopping: dict[int, Room] = {}  # id(room) -> room (rooms are dataclasses: unhashable)
-        self.log = UpdateLog()
+        # Where documents come from and go to (the update log, snapshots): the database by default.
+        self.store = store or RoomStore()
+        self.log = self.store.log
 
     def room_layer(self):
         return self._layer if self._layer is not None else room_layer()

@@ -20,6 +20,7 @@ from apps.posts.document.ydoc import doc_apply_change, doc_replace_with_json, do
 from apps.posts.models import Post
 
 from .conf import collab_setting
+from .layer import group_name, room_layer
 from .models import DocumentCheckpoint, DocumentUpdate
 from .selectors import document_rows
 
@@ -141,8 +142,6 @@ def document_snapshot(*, post_id: int, reason: str = "", user=None):
 
 
 def _broadcast_update(post_id: int, update: bytes) -> None:
-    from .room import group_name, room_layer
-
     layer = room_layer()
     if layer is None:
         return

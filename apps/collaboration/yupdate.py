@@ -403,13 +403,11 @@ class RoomGuard:
 
 
 def room_guard(room) -> RoomGuard:
-    """The guard of a room, made on first use. It lives on the room object (Room has no field for it:
-    see the report; room.py is another helper's file) and goes with it."""
-    guard = room.__dict__.get("_update_guard")
-    if guard is None or guard.doc is not room.doc:
-        guard = RoomGuard(room.doc)
-        room.__dict__["_update_guard"] = guard
-    return guard
+    """The guard of a room (Room.guard), made on first use: building the index of a large document
+    takes a moment, so it is built when the first connection or update needs it."""
+    if room.guard is None or room.guard.doc is not room.doc:
+        room.guard = RoomGuard(room.doc)
+    return room.guard
 
 
 def admit_remote_update(room, update: bytes) -> bool:

@@ -18,7 +18,8 @@ from django.conf import settings as dj_settings
 from pycrdt import Doc, XmlElement, XmlFragment, XmlText
 
 from apps.collaboration import protocol
-from apps.collaboration.room import Registry, pubsub_layer_for, pubsub_prefix
+from apps.collaboration.layer import pubsub_layer_for, pubsub_prefix
+from apps.collaboration.room import Registry
 
 from .conftest import run_async
 

@@ -13,8 +13,9 @@ from django.db import connection
 from pycrdt import XmlFragment
 
 from apps.collaboration.models import DocumentUpdate
-from apps.collaboration.room import UpdateLog, open_rooms
+from apps.collaboration.room import open_rooms
 from apps.collaboration.services import document_build
+from apps.collaboration.store import UpdateLog
 from apps.posts.models import Revision
 
 from .conftest import run_async
