@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.collaboration.conf import default_channel_prefix
 from apps.core.env import env_bool, env_float, env_int, env_list, env_str
 from apps.core.logging import logging_config
+from apps.core.schedule import backup_schedule
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 VAR_DIR = Path(env_str("TRENDOSCOPE_VAR_DIR", str(BASE_DIR / "var")))
@@ -417,9 +418,4 @@ BACKUP_S3_PREFIX = env_str("BACKUP_S3_PREFIX", "backups/")
 BACKUP_S3_ENDPOINT_URL = env_str("BACKUP_S3_ENDPOINT_URL", "") or AWS_S3_ENDPOINT_URL
 BACKUP_KEEP = env_int("BACKUP_KEEP", 14)
 BACKUP_INTERVAL_HOURS = env_int("BACKUP_INTERVAL_HOURS", 0)
-if BACKUP_INTERVAL_HOURS:
-    CELERY_BEAT_SCHEDULE["core-backup"] = {
-        "task": "core.backup",
-        "schedule": BACKUP_INTERVAL_HOURS * 3600,
-        "options": {"expires": BACKUP_INTERVAL_HOURS * 1800},
-    }
+CELERY_BEAT_SCHEDULE.update(backup_schedule(BACKUP_INTERVAL_HOURS))
