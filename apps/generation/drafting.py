@@ -235,7 +235,6 @@ def _build(*, fmt, title, topic, keywords, material, persona, language="") -> Of
     if not material and topic:
         material = [SourceText(title=topic, text=topic)]
     ranked = rank_sentences(material, keywords or _content_words(topic)[:5], language)
-    cited = distinct_cited(material)
     central = central_title([m for m in material if in_language(m.title, language)])
     head = central or _sentence_keyed(title, topic, ranked)
     quotes = find_quotes(
@@ -245,6 +244,9 @@ def _build(*, fmt, title, topic, keywords, material, persona, language="") -> Of
     )
     # A quoted sentence is said once, as the quote with its attribution, not again in the body.
     ranked = [s for s in ranked if not any(q[:60] in s.text for q, _src in quotes)]
+    # Sources the draft can draw on (not one whose every sentence is in another language), each once.
+    usable = {id(s.source) for s in ranked} | {id(src) for _q, src in quotes}
+    cited = distinct_cited([m for m in material if id(m) in usable]) or distinct_cited(material)
     tags = hashtags_for(keywords, topic or head)
     used: set[str] = set()
     lines: list[str] = []
