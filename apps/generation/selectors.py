@@ -192,3 +192,16 @@ def media_for_job(*, job: GenerationJob) -> list:
         return (MEDIA_ROLE_ORDER.get(role, 3), scene if isinstance(scene, int) else 0, asset.pk)
 
     return sorted(assets, key=key)
+
+
+def dominant_item_language(*, trend=None, item=None) -> str:
+    """The language most of a trend's items are in (their stored language), or the item's own."""
+    from collections import Counter
+
+    if item is not None:
+        return (item.language or "").split("-")[0].lower()
+    if trend is None:
+        return ""
+    counts = Counter((i.language or "").split("-")[0].lower() for i in items_for_trend(trend=trend))
+    counts.pop("", None)
+    return counts.most_common(1)[0][0] if counts else ""

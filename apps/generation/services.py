@@ -51,7 +51,7 @@ from .providers.base import (
 )
 from .providers.factory import provider_for_settings
 from .providers.offline import render_title_card
-from .selectors import material_for_job, month_start, persona_brief, usage_cap_left
+from .selectors import dominant_item_language, material_for_job, month_start, persona_brief, usage_cap_left
 from .streaming import cancel_requested, job_event_send, job_events_flush, job_flags_clear, partial_store
 
 logger = logging.getLogger(__name__)
@@ -166,7 +166,10 @@ def generation_start(
     if fmt not in DraftFormat.values:
         raise InvalidInput({"format": [_("Unknown format.")]})
     _check_cap(workspace=workspace)
-    language = language or (persona.language if persona else "") or "en"
+    # The persona's language, else the one most of the trend's (or the item's) material is in.
+    language = (
+        language or (persona.language if persona else "") or dominant_item_language(trend=trend, item=item) or "en"
+    )
     with transaction.atomic():
         job = GenerationJob.objects.create(
             workspace=workspace,

@@ -148,3 +148,16 @@ def test_drafts_in_other_scripts_do_not_crash_and_keep_the_language(text):
     draft = _draft([source])
     assert draft.markup.strip()
     assert draft.title
+
+
+@pytest.mark.django_db
+def test_job_language_is_the_personas_else_the_items(writer, workspace, item, persona):
+    from apps.generation.services import generation_start
+
+    item.language = "de"
+    item.save(update_fields=["language"])
+    assert generation_start(user=writer, workspace=workspace, item=item, with_image=False).language == "de"
+    assert (
+        generation_start(user=writer, workspace=workspace, item=item, persona=persona, with_image=False).language
+        == "en"
+    )
