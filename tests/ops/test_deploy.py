@@ -203,8 +203,12 @@ def test_images_commands_and_probes_agree_with_docker(rendered):
     )
     beat_probe = _container(objects[("Deployment", "trendoscope-beat")])["livenessProbe"]["exec"]["command"]
     assert beat_probe == compose["services"]["beat"]["healthcheck"]["test"][1:]
-    # the probes' Host header is allowed by the ConfigMap's DJANGO_ALLOWED_HOSTS
-    hosts = objects[("ConfigMap", "trendoscope-config")]["data"]["DJANGO_ALLOWED_HOSTS"].split(",")
+    # the probes' Host header (and the pod IP Prometheus scrapes) are allowed hosts
+    data = objects[("ConfigMap", "trendoscope-config")]["data"]
+    env = {e["name"]: e.get("value") for e in web["env"]}
+    hosts = env["DJANGO_ALLOWED_HOSTS"].replace("$(PUBLIC_HOST)", data["PUBLIC_HOST"]).split(",")
+    assert "$(POD_IP)" in hosts and [e for e in web["env"] if e["name"] == "POD_IP"][0]["valueFrom"]
+    assert list(env).index("POD_IP") < list(env).index("DJANGO_ALLOWED_HOSTS")  # defined before use
     probe_host = next(h["value"] for h in web["readinessProbe"]["httpGet"]["httpHeaders"] if h["name"] == "Host")
     assert probe_host in hosts
     ingress_host = objects[("Ingress", "trendoscope")]["spec"]["rules"][0]["host"]
