@@ -30,7 +30,9 @@ print(json.dumps({
 
 def _settings(module: str, **env) -> dict:
     clean = {
-        k: v for k, v in os.environ.items() if not k.startswith(("OTEL_", "SENTRY_", "METRICS_", "LOG_", "DJANGO_"))
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("OTEL_", "SENTRY_", "METRICS_", "LOG_", "DJANGO_", "DATABASE_URL", "REDIS_URL", "CELERY_"))
     }
     clean.update(DJANGO_SETTINGS_MODULE=module, PYTHONPATH=str(ROOT), **env)
     out = subprocess.run([sys.executable, "-c", CODE], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120)
