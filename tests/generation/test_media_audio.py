@@ -34,8 +34,14 @@ def _streaming_wav(seconds: float = 0.5, rate: int = 22050) -> bytes:
     frames = int(seconds * rate)
     pcm = b"".join(struct.pack("<h", (i * 37) % 2000 - 1000) for i in range(frames))
     fmt = struct.pack("<HHIIHH", 1, 1, rate, rate * 2, 2, 16)
-    return b"RIFF" + struct.pack("<I", 0x7FFFF024) + b"WAVEfmt " + struct.pack("<I", 16) + fmt + b"data" + (
-        struct.pack("<I", 0x7FFFF000) + pcm
+    return (
+        b"RIFF"
+        + struct.pack("<I", 0x7FFFF024)
+        + b"WAVEfmt "
+        + struct.pack("<I", 16)
+        + fmt
+        + b"data"
+        + (struct.pack("<I", 0x7FFFF000) + pcm)
     )
 
 
