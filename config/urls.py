@@ -16,7 +16,6 @@ from apps.core.views import healthz
 
 # Apps whose editorial pages live under /app/ (each urls.py sets its own prefix and namespace).
 APP_PAGES = [
-    "core",
     "accounts",
     "sources",
     "trends",

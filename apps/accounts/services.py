@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from apps.accounts.permissions import require_capability
 from apps.core.errors import Conflict, InvalidInput, NotFound
-from apps.core.permissions import require_capability
 from apps.core.services import audit_log
 
 from .models import ApiToken, Invitation, InvitationState, Membership, User, Workspace

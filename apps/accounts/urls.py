@@ -4,6 +4,8 @@ from . import views
 
 app_name = "workspaces"
 urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("audit/", views.audit_log_page, name="audit"),
     path("workspaces/switch/", views.workspace_switch, name="switch"),
     path("workspaces/new/", views.workspace_new, name="create"),
     path("workspaces/members/", views.workspace_members, name="members"),

@@ -1,6 +1,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -8,9 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from apps.core.errors import Conflict, NotFound
+from apps.core.params import safe_id
+from apps.core.selectors import audit_actions_for_workspace, audit_entries_filtered, dashboard_summary
 
 from . import selectors, services
 from .models import User
+from .permissions import require_capability
 from .roles import Capability, Role
 
 
@@ -127,7 +131,7 @@ def invitation_answer(request, pk: int):
             _("You joined %(name)s as %(role)s.")
             % {"name": membership.workspace.name, "role": membership.get_role_display()},
         )
-        return redirect("core:dashboard" if make_default else "workspaces:invitations")
+        return redirect("workspaces:dashboard" if make_default else "workspaces:invitations")
     services.invitation_decline(user=request.user, invitation=invitation)
     messages.success(request, _("Invitation to %(name)s declined.") % {"name": invitation.workspace.name})
     return redirect("workspaces:invitations")
@@ -164,7 +168,7 @@ def member_remove(request, user_id: int):
 
     _report(request, remove)
     if user.pk == request.user.pk:
-        return redirect("core:dashboard")
+        return redirect("workspaces:dashboard")
     return redirect("workspaces:members")
 
 
@@ -180,7 +184,7 @@ def workspace_new(request):
             workspace = services.workspace_create(name=name, owner=request.user)
             services.workspace_switch(request=request, ref=workspace.pk)
             messages.success(request, _("Created %(name)s. You are its admin.") % {"name": workspace.name})
-            return redirect("core:dashboard")
+            return redirect("workspaces:dashboard")
     context = {"name": name, "error": error, "workspace_optional": True}
     return render(request, "accounts/workspace_new.html", context)
 
@@ -204,3 +208,42 @@ def api_token_revoke(request, pk: int):
     services.api_token_revoke(token=token)
     messages.success(request, _("Token revoked."))
     return redirect("workspaces:tokens")
+
+
+# --- the workspace's home: dashboard and audit log --------------------------------------------------
+
+AUDIT_PAGE_SIZE = 50
+
+
+@login_required
+def dashboard(request):
+    membership = request.membership
+    context = {"summary": dashboard_summary(membership=membership) if membership else None}
+    return render(request, "accounts/dashboard.html", context)
+
+
+@login_required
+def audit_log_page(request, default_action: str = ""):
+    """The workspace's one audit log, filtered by action (exact or prefix) and actor, 50 entries a
+    page; the posts section opens it on the posts' actions (default_action="post.")."""
+    membership = selectors.request_membership(request)
+    workspace = membership.workspace
+    require_capability(user=request.user, workspace=workspace, capability=Capability.VIEW)
+    action = request.GET.get("action", default_action).strip()[:64]
+    actor = request.GET.get("actor", "").strip()
+    actor_id = safe_id(actor)
+    entries = audit_entries_filtered(workspace=workspace, action=action, actor_id=actor_id)
+    page = Paginator(entries, AUDIT_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "entries": page.object_list,
+        "actions": audit_actions_for_workspace(workspace=workspace),
+        "members": selectors.workspace_members(workspace=workspace),
+        "action": action,
+        "actor_id": actor_id,
+        "filter_query": query.urlencode(),
+        "filtered": bool(action or actor_id),
+    }
+    return render(request, "accounts/audit_log.html", context)

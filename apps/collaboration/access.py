@@ -1,4 +1,4 @@
-"""Open live-editing sockets follow access changes (apps.core.access_events).
+"""Open live-editing sockets follow access changes (apps.posts.access_events).
 
 Document connections have no channel of their own (see PostDocumentConsumer.channel_layer_alias), so
 each process (event loop) keeps one `AccessWatcher`: one channel on the default layer, joined to the

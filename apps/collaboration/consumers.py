@@ -14,8 +14,8 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
 
-from apps.core.access_events import concerns, post_access_group, recheck_seconds, workspace_access_group
 from apps.core.consumers import origin_allowed
+from apps.posts.access_events import concerns, post_access_group, recheck_seconds, workspace_access_group
 
 from . import metrics, protocol
 from .access import access_watcher
@@ -219,7 +219,7 @@ class PostDocumentConsumer(AsyncWebsocketConsumer):
         if self.room is None:
             return
         user = self.scope["user"]
-        user.__dict__.pop("_membership_cache", None)  # apps.core.permissions caches on the user
+        user.__dict__.pop("_membership_cache", None)  # apps.accounts.permissions caches on the user
         access = await database_sync_to_async(room_access_for)(user=user, post_id=self.post_id)
         if access is not None and (access.can_edit or not self.can_edit):
             return

@@ -8,10 +8,6 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        # Membership, share and state changes reach open websockets (apps.core.access_events).
-        from .access_events import connect
-
-        connect()
         # Operations (each does nothing unless configured): metrics of every app, Celery task figures,
         # the request id into Celery tasks, OpenTelemetry (OTEL_*), Sentry (SENTRY_DSN).
         from . import (

@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable
 
 from asgiref.sync import async_to_sync
+from celery import current_app
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.core.cache import cache
@@ -53,9 +54,7 @@ def _channel_layer() -> str:
 
 
 def _broker() -> str:
-    from config.celery import app
-
-    with app.connection_for_write() as conn:
+    with current_app.connection_for_write() as conn:
         conn.ensure_connection(max_retries=1, timeout=3)
         return conn.transport_cls if isinstance(conn.transport_cls, str) else conn.transport.driver_type
 

@@ -10,8 +10,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.permissions import require_member
 from apps.core.errors import NotFound
-from apps.core.permissions import require_member
 
 from .models import AIProviderSettings, GenerationJob, TokenUsage
 from .providers.base import PersonaBrief, SourceText

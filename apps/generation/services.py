@@ -17,9 +17,9 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.permissions import require_capability
 from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, Forbidden, InvalidInput, NotFound
-from apps.core.permissions import require_capability
 from apps.core.queue import enqueue_on_commit
 from apps.core.services import audit_log
 from apps.personas.selectors import persona_style_match

@@ -9,11 +9,11 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.permissions import membership_for, require_capability
 from apps.accounts.roles import Capability
 from apps.accounts.selectors import request_membership
 from apps.core.errors import Conflict, NotFound
 from apps.core.params import safe_id
-from apps.core.permissions import membership_for, require_capability
 from apps.personas.selectors import personas_for_workspace
 from apps.posts.document import diff_ops, markup_to_html
 

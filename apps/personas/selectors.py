@@ -5,8 +5,8 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
+from apps.accounts.permissions import require_member
 from apps.core.errors import NotFound
-from apps.core.permissions import require_member
 
 from .models import Persona, PersonaSample, StyleProfile
 from .style import style_compare

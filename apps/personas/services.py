@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.permissions import require_capability
 from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, InvalidInput
-from apps.core.permissions import require_capability
 from apps.core.services import audit_log
 
 from .models import Persona, PersonaSample, StyleProfile
@@ -103,11 +103,10 @@ def persona_sample_delete(*, user, sample: PersonaSample) -> None:
 
 def persona_style_learn(*, persona: Persona) -> StyleProfile:
     """(Re)learn the style profile from the samples and the persona's published posts."""
-    from apps.posts.models import Post, PostState
-
     samples = list(persona.samples.values_list("text", flat=True))
+    # Through the reverse relation (Post.persona, related_name="posts"): personas stand below posts.
     posts = list(
-        Post.objects.filter(persona=persona, state=PostState.PUBLISHED)
+        persona.posts.filter(state="published")  # PostState.PUBLISHED, which lives a floor up
         .order_by("-published_at", "-id")
         .values_list("body_text", flat=True)[:MAX_PROFILE_POSTS]
     )

@@ -9,10 +9,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.permissions import membership_for
 from apps.accounts.roles import Capability
 from apps.accounts.selectors import request_membership
 from apps.core.errors import Conflict
-from apps.core.permissions import membership_for
 
 from .forms import PersonaForm, SampleForm, StyleCheckForm
 from .selectors import persona_for_user, persona_profile, persona_samples, persona_style_match, personas_for_workspace
@@ -76,9 +76,7 @@ def persona_detail(request, pk: int):
         if profile
         else []
     )
-    from apps.posts.models import Post
-
-    posts = Post.objects.filter(persona=persona).only("id", "title", "state", "updated_at")[:10]
+    posts = persona.posts.only("id", "title", "state", "updated_at")[:10]
     return render(
         request,
         "personas/detail.html",

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Membership
+from apps.accounts.permissions import membership_for
 from apps.accounts.roles import Capability
 from apps.core.errors import Forbidden, NotFound
-from apps.core.permissions import membership_for
 
 from .models import Post, PostState, PostUserObjectPermission, ShareLevel
 from .transitions import allowed_transitions

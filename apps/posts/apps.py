@@ -6,3 +6,9 @@ class PostsConfig(AppConfig):
     name = "apps.posts"
     label = "posts"
     verbose_name = _("Posts")
+
+    def ready(self) -> None:
+        # Membership, share and state changes reach open websockets (access_events.py).
+        from .access_events import connect  # models are loaded only once the registry is ready
+
+        connect()

@@ -10,10 +10,10 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from apps.core.access_events import concerns, post_access_group, recheck_seconds, workspace_access_group
 from apps.core.consumers import origin_allowed
 from apps.core.errors import NotFound
 
+from .access_events import concerns, post_access_group, recheck_seconds, workspace_access_group
 from .services.posts import post_group, workspace_group
 
 logger = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ logger = logging.getLogger(__name__)
 @database_sync_to_async
 def _groups_for(user, *, post_id: int | None, workspace_id: int | None) -> list[str] | None:
     """The event groups and the access groups this socket listens on, or None if it may not."""
-    from apps.core.permissions import membership_for
+    from apps.accounts.permissions import membership_for
 
     from .selectors import post_for_user
 
@@ -68,7 +68,7 @@ class PostEventsConsumer(AsyncJsonWebsocketConsumer):
             await self.channel_layer.group_discard(group, self.channel_name)
         self.groups_joined = []
 
-    # ----- access changes (apps.core.access_events): re-decided as at connect, 4403 when gone
+    # ----- access changes (apps.posts.access_events): re-decided as at connect, 4403 when gone
     async def _recheck_loop(self):
         while True:
             await asyncio.sleep(recheck_seconds())

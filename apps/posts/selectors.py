@@ -11,10 +11,10 @@ from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Membership
+from apps.accounts.permissions import membership_for
 from apps.core.errors import NotFound
 from apps.core.models import AuditEntry
 from apps.core.params import safe_id
-from apps.core.permissions import membership_for
 
 from . import hooks
 from .access import PostAccess, require_view
@@ -227,15 +227,6 @@ def audit_for_post(*, post: Post, limit: int = 200) -> list[AuditEntry]:
     return list(
         AuditEntry.objects.filter(target_type=content_type, target_id=str(post.pk)).select_related("actor")[:limit]
     )
-
-
-def audit_for_workspace(*, workspace, action_prefix: str = "", actor: Any = None) -> QuerySet[AuditEntry]:
-    queryset = AuditEntry.objects.filter(workspace=workspace).select_related("actor", "target_type")
-    if action_prefix:
-        queryset = queryset.filter(action__startswith=action_prefix)
-    if (actor_id := safe_id(actor)) is not None:
-        queryset = queryset.filter(actor_id=actor_id)
-    return queryset
 
 
 def post_shares(*, post: Post) -> list[dict]:

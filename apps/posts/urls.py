@@ -1,5 +1,7 @@
 from django.urls import path
 
+from apps.accounts.views import audit_log_page
+
 from . import views
 
 app_name = "posts"
@@ -7,7 +9,8 @@ urlpatterns = [
     path("posts/", views.post_list, name="index"),
     path("posts/board/", views.post_board, name="board"),
     path("posts/new/", views.post_new, name="new"),
-    path("posts/audit/", views.audit_log, name="audit"),
+    # The workspace's one audit log, opened on the posts' actions.
+    path("posts/audit/", audit_log_page, {"default_action": "post."}, name="audit"),
     path("posts/notifications/", views.notifications, name="notifications"),
     path("posts/notifications/<int:notification_id>/", views.notification_open, name="notification-open"),
     path("posts/settings/", views.posts_settings, name="settings"),

@@ -16,10 +16,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from apps.accounts.permissions import require_capability, require_member
 from apps.accounts.roles import Capability
 from apps.accounts.selectors import request_membership, workspace_members
 from apps.core.errors import Conflict, NotFound
-from apps.core.permissions import require_capability, require_member
 from apps.personas.models import Persona
 from apps.trends.models import Trend
 
@@ -273,25 +273,6 @@ def post_sharing(request, pk: int):
     context = _post_context(request, post)
     context.update(shares=selectors.post_shares(post=post), levels=ShareLevel.choices, can_share=access.can_share)
     return render(request, "posts/share.html", context)
-
-
-@login_required
-def audit_log(request):
-    membership = _workspace(request)
-    queryset = selectors.audit_for_workspace(
-        workspace=membership.workspace, action_prefix=request.GET.get("action", ""), actor=request.GET.get("actor")
-    )
-    page = Paginator(queryset, 100).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    context = {
-        "page": page,
-        "query": query.urlencode(),
-        "members": workspace_members(workspace=membership.workspace),
-        "action": request.GET.get("action", ""),
-        "actor": request.GET.get("actor", ""),
-    }
-    return render(request, "posts/audit.html", context)
 
 
 @login_required

@@ -7,8 +7,8 @@ import datetime as dt
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from apps.accounts.permissions import require_member
 from apps.core.errors import NotFound
-from apps.core.permissions import require_member
 
 from .models import Channel, EngagementMetric, Publication, PublicationAttempt, PublicationState, Subscriber
 

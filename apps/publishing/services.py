@@ -13,9 +13,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from apps.accounts.permissions import require_capability
 from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, InvalidInput, NotFound
-from apps.core.permissions import require_capability
 from apps.core.queue import enqueue_on_commit
 from apps.core.services import audit_log
 from apps.posts.models import Post

@@ -19,11 +19,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from apps.accounts.permissions import require_capability, require_member
 from apps.accounts.roles import Capability
 from apps.accounts.selectors import request_membership
 from apps.core.errors import Conflict, NotFound
 from apps.core.params import clamp_int, safe_id, safe_int
-from apps.core.permissions import require_capability, require_member
 from apps.posts.models import Post
 
 from . import analytics as analytics_mod

@@ -23,9 +23,9 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.permissions import require_capability
 from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, InvalidInput
-from apps.core.permissions import require_capability
 from apps.core.queue import enqueue_on_commit
 from apps.core.services import audit_log
 

@@ -16,10 +16,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from apps.accounts.permissions import membership_for
 from apps.accounts.roles import Capability
 from apps.accounts.selectors import request_membership
 from apps.core.errors import Conflict, NotFound
-from apps.core.permissions import membership_for
 
 from . import selectors, services
 from .forms import AddSourceForm, ChooseFeedForm, ItemFilterForm, OpmlImportForm, SourceSettingsForm

@@ -9,10 +9,9 @@ from dataclasses import dataclass
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from apps.accounts.permissions import require_member
 from apps.core.errors import NotFound
-from apps.core.permissions import require_member
 from apps.personas.models import Persona
-from apps.posts.models import Post
 from apps.sources.models import Item
 
 from .clustering.text import tokenize
@@ -269,7 +268,8 @@ def trends_to_write_next(*, workspace, persona: Persona | None = None, limit: in
     for a persona, only those that match its topics or samples by meaning (embeddings; see TOPIC_MATCH) or name
     one of its topics. Rising: items in the last hour, or a velocity factor above 1."""
     since = timezone.now() - dt.timedelta(hours=window_hours)
-    has_post = Exists(Post.objects.filter(trend_id=OuterRef("pk")))
+    # Through the reverse relation (Post.trend, related_name="posts"): trends stand below posts.
+    has_post = Exists(Trend.objects.filter(pk=OuterRef("pk"), posts__isnull=False))
     candidates = (
         Trend.objects.filter(workspace=workspace, status=TrendStatus.ACTIVE, last_seen_at__gte=since, score__gt=0)
         .filter(STORY)

@@ -12,11 +12,11 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from apps.accounts.permissions import require_member
 from apps.accounts.roles import Capability
 from apps.accounts.selectors import request_membership
 from apps.core.errors import Conflict, Forbidden
 from apps.core.params import safe_id
-from apps.core.permissions import require_member
 
 from . import selectors, services
 from .charts import sparkline_svg, timeline_svg

@@ -362,6 +362,9 @@ FETCH_ALLOW_PRIVATE_NETWORKS = env_bool("FETCH_ALLOW_PRIVATE_NETWORKS", False)
 # AI_ALLOWED_PRIVATE_ORIGINS=http://localhost:11434,http://ollama:11434 (host and port as written).
 AI_ALLOWED_PRIVATE_ORIGINS = env_list("AI_ALLOWED_PRIVATE_ORIGINS", [])
 WEBSOCKET_ALLOWED_ORIGINS = env_list("WEBSOCKET_ALLOWED_ORIGINS", [])
+# The largest websocket frame any server here accepts (uvicorn refuses a bigger one from its header):
+# a full sync of the largest live document must fit (apps/collaboration/conf.py MAX_DOCUMENT_BYTES).
+COLLAB_MAX_FRAME_BYTES = env_int("COLLAB_MAX_FRAME_BYTES", 33 * 1024 * 1024)
 # Sources: due sources claimed per beat tick, and fetches at once against one host.
 SOURCES_TICK_BATCH = env_int("SOURCES_TICK_BATCH", 200)
 SOURCES_PER_HOST_CONCURRENCY = env_int("SOURCES_PER_HOST_CONCURRENCY", 2)

@@ -10,8 +10,8 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from apps.accounts.api.scoping import WorkspaceScopedViewSet
 from apps.accounts.selectors import membership_for_request
-from apps.core.api.views import WorkspaceScopedViewSet
 from apps.core.errors import InvalidInput
 from apps.core.params import safe_id
 

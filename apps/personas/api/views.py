@@ -7,7 +7,7 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
-from apps.core.api.views import WorkspaceScopedViewSet
+from apps.accounts.api.scoping import WorkspaceScopedViewSet
 
 from .. import selectors, services
 from ..models import Persona

@@ -11,9 +11,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from apps.accounts.permissions import membership_for, require_capability, require_member
 from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, Forbidden, InvalidInput
-from apps.core.permissions import membership_for, require_capability, require_member
 from apps.core.services import audit_log, broadcast_on_commit
 
 from ..access import ALL_SHARE_CODENAMES, SHARE_PERMISSIONS, forget_access, require_edit, require_view

@@ -8,8 +8,8 @@ from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apps.accounts.api.scoping import WorkspaceScopedViewSet
 from apps.accounts.roles import Capability
-from apps.core.api.views import WorkspaceScopedViewSet
 from apps.core.errors import NotFound
 from apps.core.params import safe_id
 from apps.posts.models import Post

@@ -5,8 +5,8 @@ from __future__ import annotations
 from django import template
 from django.utils import timezone
 
+from apps.accounts.permissions import membership_for
 from apps.accounts.roles import Capability
-from apps.core.permissions import membership_for
 
 from ..analytics import best_time_for_channel
 from ..models import Channel, Publication

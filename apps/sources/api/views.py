@@ -13,8 +13,8 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
+from apps.accounts.api.scoping import WorkspaceScopedViewSet
 from apps.accounts.roles import Capability
-from apps.core.api.views import WorkspaceScopedViewSet
 
 from .. import services
 from ..models import FetchAttempt, Item, Source

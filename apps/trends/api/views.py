@@ -8,8 +8,8 @@ from rest_framework import mixins
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apps.accounts.api.scoping import WorkspaceScopedViewSet
 from apps.accounts.roles import Capability
-from apps.core.api.views import WorkspaceScopedViewSet
 from apps.core.params import clamp_int, safe_id
 from apps.trends import selectors, services
 from apps.trends.models import Topic, Trend

@@ -6,9 +6,9 @@ from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from apps.accounts.permissions import require_capability
 from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, InvalidInput
-from apps.core.permissions import require_capability
 from apps.core.services import audit_log
 from apps.trends.models import Topic, TrendSettings
 

@@ -19,9 +19,7 @@ def websocket_options() -> list[str]:
     because a compressed frame is inflated up to that limit before it can be refused (five 40 MB frames
     left ~166 MB behind) while Yjs updates are small binary messages it barely shrinks (the reference
     y-websocket server does not compress either)."""
-    from apps.collaboration.conf import collab_setting
-
-    return ["--ws-max-size", str(collab_setting("MAX_FRAME_BYTES")), "--ws-per-message-deflate", "false"]
+    return ["--ws-max-size", str(settings.COLLAB_MAX_FRAME_BYTES), "--ws-per-message-deflate", "false"]
 
 
 class Command(BaseCommand):

@@ -10,6 +10,13 @@ every ACCESS_RECHECK_SECONDS as a backstop for changes that bypass the ORM."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.db.models.signals import post_delete, post_save
+
+from apps.accounts.models import Membership
+from apps.core.services import broadcast_on_commit
+
+from . import signals as post_signals
+from .models import Post, PostUserObjectPermission
 
 ACCESS_CHANGED = "access.changed"  # the message type; consumers handle it as access_changed
 
@@ -27,8 +34,6 @@ def recheck_seconds() -> float:
 
 
 def announce_access_change(*, group: str, user_id: int | None = None) -> None:
-    from .services import broadcast_on_commit
-
     broadcast_on_commit(group, {"type": ACCESS_CHANGED, "group": group, "user_id": user_id})
 
 
@@ -38,7 +43,7 @@ def concerns(message: dict, user_id: int | None) -> bool:
     return named is None or named == user_id
 
 
-# ----- receivers (connected in CoreConfig.ready): they only announce
+# ----- receivers (connected in PostsConfig.ready): they only announce
 
 
 def _membership_changed(sender, instance, **kwargs) -> None:
@@ -58,17 +63,8 @@ def _post_deleted(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
-    from django.db.models.signals import post_delete, post_save
-
-    from apps.accounts.models import Membership
-
     post_save.connect(_membership_changed, sender=Membership, dispatch_uid="access.membership.save")
     post_delete.connect(_membership_changed, sender=Membership, dispatch_uid="access.membership.delete")
-    try:
-        from apps.posts import signals as post_signals
-        from apps.posts.models import Post, PostUserObjectPermission
-    except ImportError:  # pragma: no cover - the posts app is always installed here
-        return
     post_save.connect(_share_changed, sender=PostUserObjectPermission, dispatch_uid="access.share.save")
     post_delete.connect(_share_changed, sender=PostUserObjectPermission, dispatch_uid="access.share.delete")
     post_delete.connect(_post_deleted, sender=Post, dispatch_uid="access.post.delete")

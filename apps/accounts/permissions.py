@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Membership
-from apps.accounts.roles import Capability
+from apps.core.errors import Forbidden, NotFound
 
-from .errors import Forbidden, NotFound
+from .models import Membership
+from .roles import Capability
 
 
 def membership_for(*, user, workspace) -> Membership | None:
