@@ -224,6 +224,7 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@pytest.mark.slow
 def test_archives_go_to_and_come_back_from_s3(tmp_path, settings, monkeypatch):
     import boto3
     from moto.server import ThreadedMotoServer
