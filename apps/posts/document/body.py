@@ -170,12 +170,17 @@ def _wrap_inline(item: dict) -> dict:
 
 
 def document_clean(doc: Any) -> dict:
-    """A well-formed document with only the nodes and marks this editor knows."""
+    """A well-formed document with only the nodes and marks this editor knows. Empty paragraphs at the
+    end are dropped: the editor adds one after a closing list or quote (so there is somewhere to type),
+    and it holds no text."""
     if not isinstance(doc, dict) or doc.get("type") != "doc":
         return empty_document()
     cleaned = _clean_node(copy.deepcopy(doc), 0)
     if not cleaned or cleaned[0].get("type") != "doc":
         return empty_document()
+    blocks = cleaned[0]["content"]
+    while len(blocks) > 1 and blocks[-1] == {"type": "paragraph"}:
+        blocks.pop()
     return cleaned[0]
 
 
