@@ -20,9 +20,11 @@ from schemathesis.checks import not_a_server_error
 
 from apps.accounts.models import ApiToken
 
-pytestmark = pytest.mark.django_db
+# Autocommit, as in production: a query the database refuses (DataError, answered 400) must not leave
+# the connection in an aborted test transaction for every case after it.
+pytestmark = pytest.mark.django_db(transaction=True)
 
-EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "3"))
+EXAMPLES = int(os.environ.get("SCHEMATHESIS_EXAMPLES", "10"))
 
 
 @pytest.fixture
@@ -39,8 +41,10 @@ def test_no_operation_answers_5xx(workspace, admin_member, keep_connection, sett
     from config.wsgi import application
 
     schema = schemathesis.openapi.from_wsgi("/api/schema/", application)
+    if only := os.environ.get("SCHEMATHESIS_PATHS"):  # a regex, to run a few operations by hand
+        schema = schema.include(path_regex=only)
     operations = [result.ok() for result in schema.get_all_operations()]
-    assert len(operations) >= 60
+    assert len(operations) >= (1 if os.environ.get("SCHEMATHESIS_PATHS") else 60)
     failures = []
     statuses: dict[int, int] = {}
     for operation in operations:
@@ -56,6 +60,8 @@ def test_no_operation_answers_5xx(workspace, admin_member, keep_connection, sett
             headers = {**(case.headers or {}), "Authorization": f"Bearer {key}", "X-Workspace": str(workspace.pk)}
             response = case.call_and_validate(headers=headers, checks=[not_a_server_error])
             statuses[response.status_code // 100] = statuses.get(response.status_code // 100, 0) + 1
+            if response.status_code == 401:
+                statuses[401] = statuses.get(401, 0) + 1
 
         started = time.monotonic()
         try:
@@ -65,8 +71,9 @@ def test_no_operation_answers_5xx(workspace, admin_member, keep_connection, sett
         finally:
             print(f"{time.monotonic() - started:6.2f}s {operation.label}", file=sys.stderr, flush=True)
     assert not failures, f"{len(failures)} operations failed ({statuses}):\n\n" + "\n\n".join(failures)
-    # the cases reach the views (not only 401/404 at the door)
-    assert statuses.get(2, 0) > len(operations), statuses
+    # the cases get past authentication and some reach the happy path
+    assert statuses.get(401, 0) < sum(statuses.get(n, 0) for n in (2, 3, 4, 5)) / 10, statuses
+    assert statuses.get(2, 0) >= 5, statuses
 
 
 @pytest.fixture
