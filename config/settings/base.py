@@ -93,10 +93,14 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "apps.accounts.middleware.WorkspaceMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
-    # binds request_id (and user_id) for every log line of the request and the Celery tasks it starts
+    # binds request_id for every log line of the request and the Celery tasks it starts
     "django_structlog.middlewares.RequestMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
 ]
+
+# django-structlog would read request.user to log its id before the view runs: that caches the anonymous
+# user before allauth's headless views load the X-Session-Token session (every token then fails).
+DJANGO_STRUCTLOG_USER_ID_FIELD = None
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
