@@ -43,7 +43,8 @@ def _cookie(user) -> bytes:
 
 def _communicator(cookie: bytes | None, path: str) -> WebsocketCommunicator:
     # Built inside the worker thread's loop: the communicator binds its application future on creation.
-    headers = [(b"origin", b"http://testserver")] + ([(b"cookie", cookie)] if cookie else [])
+    # A browser sends its Origin and the Host it opened the socket on (the Origin check compares both).
+    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")] + ([(b"cookie", cookie)] if cookie else [])
     return WebsocketCommunicator(application, path, headers=headers)
 
 
