@@ -55,12 +55,18 @@ def test_empty_workspace_name_is_400(api_client_for, writer):
     assert "name" in _error(response)["details"]
 
 
-@pytest.mark.parametrize("ref", ["999999", "no-such-team", "0", "-1", "%00", "x" * 300])
+@pytest.mark.parametrize("ref", ["999999", "no-such-team", "0", "-1", "x" * 300])
 def test_unknown_workspace_refs_are_404(api_client_for, writer, ref):
     client = api_client_for(writer)
     response = client.get(f"/api/v1/workspaces/{ref}/members/")
     assert response.status_code == 404
     assert _error(response)["code"] == "not_found"
+
+
+def test_a_nul_in_the_path_is_a_bad_request(api_client_for, writer):
+    response = api_client_for(writer).get("/api/v1/workspaces/%00/members/")
+    assert response.status_code == 400
+    assert _error(response)["code"]
 
 
 def test_unknown_workspace_header_on_every_list_endpoint_is_404_not_500(api_client_for, writer):

@@ -82,10 +82,12 @@ def test_pages_run_under_the_policy_in_chromium(asgi_live_server, page, members,
     base = asgi_live_server.url
     console = _watch(page)
     page.goto(f"{base}/accounts/login/")
-    with page.expect_navigation():
-        page.select_option("#entrance-language", "ru")  # data-autosubmit, formerly onchange=
+    page.select_option("#entrance-language", "ru")  # data-autosubmit, formerly onchange=
+    page.wait_for_function("() => document.documentElement.lang === 'ru'")
+    page.wait_for_load_state("networkidle")
     page.select_option("#entrance-language", "en")
-    page.wait_for_load_state()
+    page.wait_for_function("() => document.documentElement.lang === 'en'")
+    page.wait_for_load_state("networkidle")
     browser_login(page, base, "admin")
     for path in ["/app/", "/app/trends/", "/app/posts/", "/app/workspaces/members/"]:
         page.goto(base + path)

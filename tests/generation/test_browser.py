@@ -42,7 +42,7 @@ def test_generation_streams_into_the_page(
     page.wait_for_url("**/app/generate/jobs/*/")
     text = page.locator("#generation-text")
     # The text grows while the job is still running.
-    page.wait_for_function("document.getElementById('generation-text').textContent.length > 20")
+    page.wait_for_function("() => document.getElementById('generation-text').textContent.length > 20")
     first = len(text.text_content())
     assert page.get_attribute("#generation", "data-status") == "running"
     progress_first = float(page.get_attribute("#generation-progress", "value") or 0)
