@@ -102,9 +102,9 @@ def test_pages_run_under_the_policy_in_chromium(asgi_live_server, page, members,
     with page.expect_navigation():
         page.click("form[data-confirm] button[type=submit]")
     assert not Source.objects.filter(pk=source.pk).exists()
-    with page.expect_navigation():
-        page.select_option("#language-select", "ru")
-    assert page.evaluate("() => document.documentElement.lang") == "ru"
+    page.select_option("#language-select", "ru")
+    page.wait_for_function("() => document.documentElement.lang === 'ru'")
+    page.wait_for_load_state("networkidle")
     page.goto(f"{base}/app/trends/")
     page.wait_for_load_state("networkidle")
     assert page.evaluate("() => window.__csp") == []
