@@ -191,3 +191,12 @@ def test_a_value_the_database_refuses_is_400(api_client_for, admin_member, works
     )
     assert response.status_code == 400
     assert _envelope(response)["code"] == "invalid"
+
+
+@pytest.mark.parametrize("start", ["²", "٣", "9" * 40, "-5", "x"])
+def test_an_ordered_list_start_that_is_not_a_number_imports(start):
+    from apps.posts.document.body import html_to_document
+
+    doc = html_to_document(f'<ol start="{start}"><li>один 一</li></ol>')
+    lists = [n for n in doc["content"] if n["type"] == "orderedList"]
+    assert lists and 0 <= lists[0]["attrs"]["start"] <= 10**6

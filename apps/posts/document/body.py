@@ -17,6 +17,8 @@ from typing import Any
 
 import nh3
 
+from apps.core.params import safe_int
+
 ALLOWED_TAGS = {
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "code", "hr", "br",
     "strong", "b", "em", "i", "s", "del", "strike", "u", "a", "img", "div",
@@ -378,7 +380,7 @@ class _DocumentBuilder(HTMLParser):
                 node["attrs"] = {"level": int(tag[1])}
             elif kind == "orderedList":
                 start = attrs.get("start") or "1"
-                node["attrs"] = {"start": int(start) if start.isdigit() else 1}
+                node["attrs"] = {"start": safe_int(start, 1, minimum=0, maximum=10**6)}
             elif kind == "codeBlock":
                 node["attrs"] = {"language": None}
             node["_tag"] = tag

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from apps.accounts.models import Workspace
 from apps.core.errors import InvalidInput
+from apps.core.params import safe_id
 from apps.sources import services
 from apps.sources.models import Source
 
@@ -23,7 +24,7 @@ class Command(BaseCommand):
         parser.add_argument("--workspace", required=True, help="workspace slug (or id)")
 
     def handle(self, *args, target: str, workspace: str, **options):
-        ws = Workspace.objects.filter(Q(slug=workspace) | Q(pk=int(workspace) if workspace.isdigit() else None)).first()
+        ws = Workspace.objects.filter(Q(slug=workspace) | Q(pk=safe_id(workspace))).first()
         if ws is None:
             raise CommandError(f"No workspace {workspace!r}.")
         try:
