@@ -12,3 +12,8 @@ class PostsConfig(AppConfig):
         from .access_events import connect  # models are loaded only once the registry is ready
 
         connect()
+
+        # An e-mail share reaches whoever verifies the address later (receivers.py).
+        from .receivers import connect as connect_receivers
+
+        connect_receivers()

@@ -143,6 +143,31 @@ class ShareLevel(models.TextChoices):
     EDITOR = "editor", _("Editor")
 
 
+class EmailShare(models.Model):
+    """A share made by e-mail address, recorded (and listed by the address as typed) whether or not the
+    address has an account, so the share list reveals nothing. The permissions go to the user whose
+    verified address it is: at once, or when someone verifies it later (`user`, `accepted_at`)."""
+
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="email_shares")
+    email = models.EmailField(max_length=254)
+    level = models.CharField(max_length=16, choices=ShareLevel.choices)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["email"]
+        constraints = [models.UniqueConstraint(fields=["post", "email"], name="posts_emailshare_unique_address")]
+        verbose_name = _("e-mail share")
+        verbose_name_plural = _("e-mail shares")
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.level})"
+
+
 class PostsSettings(models.Model):
     """Editorial workflow settings of one workspace."""
 

@@ -230,7 +230,8 @@ def audit_for_post(*, post: Post, limit: int = 200) -> list[AuditEntry]:
 
 
 def post_shares(*, post: Post) -> list[dict]:
-    """Who the post is shared with and at which level."""
+    """Who the post is shared with and at which level: people shared with by username, then the
+    e-mail shares by address (each "invited", whether or not the address has an account)."""
     from .access import share_level_from_codenames
 
     rows = PostUserObjectPermission.objects.filter(content_object=post).select_related("user", "permission")
@@ -238,12 +239,23 @@ def post_shares(*, post: Post) -> list[dict]:
     for row in rows:
         entry = by_user.setdefault(row.user_id, {"user": row.user, "codenames": set()})
         entry["codenames"].add(row.permission.codename)
+    # Who an e-mail share reached is not shown: its row (by the address as typed) looks the same
+    # whether or not the address has an account.
+    from .models import EmailShare
+
+    email_shares = list(EmailShare.objects.filter(post=post).order_by("email", "pk"))
+    reached = {share.user_id for share in email_shares if share.user_id is not None}
     out = []
-    for entry in by_user.values():
+    for user_id, entry in by_user.items():
         level = share_level_from_codenames(entry["codenames"])
-        if level:
+        if level and user_id not in reached:
             out.append({"user": entry["user"], "level": level})
-    return sorted(out, key=lambda e: e["user"].username)
+    out.sort(key=lambda e: e["user"].username)
+    out += [
+        {"user": None, "level": share.level, "email": share.email, "share_id": share.pk, "state": "invited"}
+        for share in email_shares
+    ]
+    return out
 
 
 def notifications_for_user(*, user, unread_only: bool = False) -> QuerySet[Notification]:

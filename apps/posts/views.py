@@ -20,6 +20,7 @@ from apps.accounts.permissions import require_capability, require_member
 from apps.accounts.roles import Capability
 from apps.accounts.selectors import request_membership, workspace_members
 from apps.core.errors import Conflict, NotFound
+from apps.core.params import safe_id
 from apps.personas.models import Persona
 from apps.trends.models import Trend
 
@@ -251,7 +252,11 @@ def post_sharing(request, pk: int):
     access = post_access(user=request.user, post=post)
     if request.method == "POST":
         try:
-            if request.POST.get("remove"):
+            if request.POST.get("remove_email"):
+                share_id = safe_id(request.POST["remove_email"])
+                services.email_share_remove(post=post, user=request.user, share_id=share_id)
+                messages.success(request, _("Stopped sharing by e-mail."))
+            elif request.POST.get("remove"):
                 target = services.user_by_login(request.POST["remove"])
                 if target is not None:
                     services.post_unshare(post=post, user=request.user, target_user=target)

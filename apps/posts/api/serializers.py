@@ -302,9 +302,23 @@ class TransitionInputSerializer(NoteSerializer):
 class ShareSerializer(serializers.Serializer):
     user = UserBriefSerializer(allow_null=True, help_text=_("Null when shared by e-mail address."))
     level = serializers.ChoiceField(choices=ShareLevel.choices)
+    email = serializers.EmailField(
+        required=False, help_text=_("For a share by e-mail address: the address as typed (listed only).")
+    )
+    share_id = serializers.IntegerField(
+        required=False, help_text=_("For a share by e-mail address: its id, to stop it (listed only).")
+    )
+    state = serializers.ChoiceField(
+        choices=[("invited", "invited")],
+        required=False,
+        help_text=_("For a share by e-mail address: always “invited” (it does not tell whether it has an account)."),
+    )
 
     def to_representation(self, entry) -> dict:
-        return {"user": _user(entry["user"]), "level": entry["level"]}
+        out = {"user": _user(entry["user"]), "level": entry["level"]}
+        if "email" in entry:
+            out.update(email=entry["email"], share_id=entry["share_id"], state=entry["state"])
+        return out
 
 
 class ShareInputSerializer(serializers.Serializer):

@@ -44,6 +44,11 @@ urlpatterns = [
     path("posts/<int:post_id>/transitions/<str:action>/", views.TransitionView.as_view(), name="post-transition"),
     path("posts/<int:post_id>/shares/", views.ShareListView.as_view(), name="post-shares"),
     path("posts/<int:post_id>/shares/<int:user_id>/", views.ShareDetailView.as_view(), name="post-share"),
+    path(
+        "posts/<int:post_id>/email-shares/<int:share_id>/",
+        views.EmailShareDetailView.as_view(),
+        name="post-email-share",
+    ),
     path("notifications/", views.NotificationListView.as_view(), name="notifications"),
     path("notifications/read-all/", views.NotificationReadAllView.as_view(), name="notifications-read-all"),
     path("notifications/<int:notification_id>/read/", views.NotificationReadView.as_view(), name="notification-read"),

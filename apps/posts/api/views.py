@@ -75,7 +75,7 @@ class PostsAPIView(GenericAPIView):
         return self.get_paginated_response(serializer_class(page, many=True).data)
 
 
-def _related(workspace_id: int, data: dict) -> dict:
+def _related(workspace_id: int, data: dict, *, post=None, user=None) -> dict:
     """Turn ids into objects of the post's workspace (anything else is "not found")."""
     out = {}
     models = {"persona": Persona, "trend": Trend, "featured_media": MediaAsset}
@@ -88,6 +88,9 @@ def _related(workspace_id: int, data: dict) -> dict:
             out[name] = obj
     if "assignee" in data:
         value = data["assignee"]
+        if post is not None and user is not None:
+            # A guest editor learns nothing about member ids: one Forbidden for every id.
+            services.check_assignee_change(post=post, user=user, assignee_id=value or None)
         obj = (
             get_user_model().objects.filter(pk=value, memberships__workspace_id=workspace_id).first() if value else None
         )
@@ -139,7 +142,7 @@ class PostDetailView(PostsAPIView):
         data.is_valid(raise_exception=True)
         values = dict(data.validated_data)
         version = values.pop("version")
-        values.update(_related(post.workspace_id, values))
+        values.update(_related(post.workspace_id, values, post=post, user=request.user))
         post = services.post_update(post=post, user=request.user, expected_version=version, **values)
         return self.detail_response(post)
 
@@ -438,6 +441,18 @@ class ShareDetailView(PostsAPIView):
         if target is None:
             raise NotFound(_("Unknown user."))
         services.post_unshare(post=post, user=request.user, target_user=target)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EmailShareDetailView(PostsAPIView):
+    @extend_schema(
+        parameters=[POST_ID, path_id("share_id")],
+        responses=errors({204: None}),
+        operation_id="posts_email_shares_destroy",
+    )
+    def delete(self, request, post_id, share_id):
+        post = self.post_or_404(post_id)
+        services.email_share_remove(post=post, user=request.user, share_id=share_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -5,8 +5,12 @@ from .comments import comment_create, comment_delete, comment_reopen, comment_re
 from .notifications import notification_mark_read, notifications_mark_all_read, notify
 from .posts import (
     UNSET,
+    check_assignee_change,
+    email_share_claim,
+    email_share_remove,
     post_create,
     post_share,
+    post_share_by_email,
     post_share_by_login,
     post_unshare,
     post_update,
@@ -53,6 +57,10 @@ __all__ = [
     "post_request_changes",
     "post_schedule",
     "post_share",
+    "post_share_by_email",
+    "email_share_claim",
+    "email_share_remove",
+    "check_assignee_change",
     "post_share_by_login",
     "post_submit",
     "post_transition",

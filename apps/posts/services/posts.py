@@ -7,7 +7,10 @@ from datetime import datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
@@ -21,6 +24,7 @@ from ..anchors import ANCHOR_FIELDS, anchor_relocate
 from ..document import clean_text, render_body, text_excerpt
 from ..models import (
     Comment,
+    EmailShare,
     MediaAsset,
     Post,
     PostsSettings,
@@ -53,6 +57,16 @@ def post_group(post_id: int) -> str:
 
 def workspace_group(workspace_id: int) -> str:
     return f"posts.workspace.{workspace_id}"
+
+
+def check_assignee_change(*, post: Post, user, assignee_id: int | None) -> None:
+    """Only members of the workspace may change the assignee: anyone else (a guest editor with a
+    per-post share) gets one Forbidden whatever the id, so the answer tells nothing about who is a
+    member. Sending the current assignee back unchanged is fine."""
+    if assignee_id == post.assignee_id:
+        return
+    if membership_for(user=user, workspace=post.workspace_id) is None:
+        raise Forbidden(_("Only members of the workspace can change the assignee."))
 
 
 def _check_related(*, workspace_id: int, persona=None, trend=None, featured_media=None, assignee=None) -> None:
@@ -266,6 +280,8 @@ def post_update(
         if value is not UNSET:
             related[name] = value
             changes[name] = value
+    if "assignee" in related:
+        check_assignee_change(post=locked, user=user, assignee_id=getattr(related["assignee"], "pk", None))
     _check_related(workspace_id=locked.workspace_id, **{k: v for k, v in related.items() if v is not None})
     if due_at is not UNSET:
         changes["due_at"] = due_at
@@ -385,24 +401,21 @@ def revision_restore(*, post: Post, user, revision: Revision) -> Revision:
 # --- sharing -------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def post_share(*, post: Post, user, target_user, level: str) -> str:
-    """Share the post with one person as viewer, commenter or editor (replacing an earlier share)."""
-    access = require_view(user=user, post=post)
-    if not access.can_share:
-        raise Forbidden(_("Only the post's author, editors and admins can share this post."))
-    if level not in ShareLevel.values:
-        raise InvalidInput({"level": [_("Choose viewer, commenter or editor.")]})
-    if target_user is None or not target_user.is_active:
-        raise InvalidInput({"user": [_("Unknown user.")]})
-    if target_user.pk == user.pk:
-        raise InvalidInput({"user": [_("You cannot share a post with yourself.")]})
+def _grant(*, post: Post, target_user, level: str) -> None:
     for codename in ALL_SHARE_CODENAMES:
         remove_perm(f"posts.{codename}", target_user, post)
     for codename in SHARE_PERMISSIONS[ShareLevel(level)]:
         assign_perm(f"posts.{codename}", target_user, post)
     forget_access(post)
-    audit_log(actor=user, action="post.share", target=post, data={"user": target_user.pk, "level": level})
+
+
+def _revoke(*, post: Post, target_user) -> None:
+    for codename in ALL_SHARE_CODENAMES:
+        remove_perm(f"posts.{codename}", target_user, post)
+    forget_access(post)
+
+
+def _notify_shared(*, post: Post, user, target_user, level: str) -> None:
     notify(
         recipients=[target_user],
         actor=user,
@@ -411,24 +424,112 @@ def post_share(*, post: Post, user, target_user, level: str) -> str:
         message=_("%(user)s shared “%(title)s” with you as %(level)s.")
         % {"user": user, "title": post.title, "level": ShareLevel(level).label.lower()},
     )
-    return level
 
 
-def post_share_by_login(*, post: Post, user, login: str, level: str):
-    """Share by username or e-mail address. For an address the outcome looks the same whether or not it
-    has an account (an unknown or inactive address is silently a no-op), so sharing reveals nothing;
-    returns the user shared with, or None for an address."""
+def _require_can_share(*, post: Post, user, level: str | None = None) -> None:
     access = require_view(user=user, post=post)
     if not access.can_share:
         raise Forbidden(_("Only the post's author, editors and admins can share this post."))
-    if level not in ShareLevel.values:
+    if level is not None and level not in ShareLevel.values:
         raise InvalidInput({"level": [_("Choose viewer, commenter or editor.")]})
-    by_address = "@" in (login or "")
-    target = user_by_login(login)
-    if by_address:
-        if target is not None and target.pk != user.pk:
-            post_share(post=post, user=user, target_user=target, level=level)
+
+
+@transaction.atomic
+def post_share(*, post: Post, user, target_user, level: str) -> str:
+    """Share the post with one person as viewer, commenter or editor (replacing an earlier share)."""
+    _require_can_share(post=post, user=user, level=level)
+    if target_user is None or not target_user.is_active:
+        raise InvalidInput({"user": [_("Unknown user.")]})
+    if target_user.pk == user.pk:
+        raise InvalidInput({"user": [_("You cannot share a post with yourself.")]})
+    _grant(post=post, target_user=target_user, level=level)
+    audit_log(actor=user, action="post.share", target=post, data={"user": target_user.pk, "level": level})
+    _notify_shared(post=post, user=user, target_user=target_user, level=level)
+    return level
+
+
+def _verified_owner(email: str):
+    """The active user whose verified address this is, or None."""
+    from allauth.account.models import EmailAddress
+
+    row = (
+        EmailAddress.objects.filter(email__iexact=email, verified=True, user__is_active=True)
+        .select_related("user")
+        .first()
+    )
+    return row.user if row is not None else None
+
+
+@transaction.atomic
+def post_share_by_email(*, post: Post, user, email: str, level: str) -> EmailShare:
+    """Share by e-mail address: always recorded as an e-mail share listed by the address (the same row
+    whether or not it has an account). The user whose verified address it is gets access now; an
+    address nobody has verified yet gets it when someone verifies it (email_share_claim)."""
+    _require_can_share(post=post, user=user, level=level)
+    email = (email or "").strip().lower()
+    try:
+        validate_email(email)
+    except ValidationError:
+        raise InvalidInput({"user": [_("Enter a valid e-mail address.")]}) from None
+    share, _created = EmailShare.objects.select_for_update().update_or_create(
+        post=post, email=email, defaults={"level": level, "created_by": user}
+    )
+    audit_log(actor=user, action="post.share_email", target=post, data={"email": email, "level": level})
+    target = share.user or _verified_owner(email)
+    if target is not None and target.is_active and target.pk != user.pk:
+        _grant(post=post, target_user=target, level=level)
+        if share.user_id is None:
+            share.user, share.accepted_at = target, timezone.now()
+            share.save(update_fields=["user", "accepted_at"])
+        _notify_shared(post=post, user=user, target_user=target, level=level)
+    return share
+
+
+@transaction.atomic
+def email_share_claim(*, user, email: str) -> int:
+    """`user` verified `email`: the e-mail shares to it that nobody claimed yet become theirs (what
+    invitations to an unknown address do after signup). Returns how many were claimed."""
+    if user is None or not user.is_active:
+        return 0
+    shares = list(
+        EmailShare.objects.select_for_update(of=("self",))
+        .select_related("post", "created_by")
+        .filter(email__iexact=(email or "").strip(), user__isnull=True)
+    )
+    for share in shares:
+        if share.created_by_id == user.pk:
+            continue
+        _grant(post=share.post, target_user=user, level=share.level)
+        share.user, share.accepted_at = user, timezone.now()
+        share.save(update_fields=["user", "accepted_at"])
+        audit_log(actor=user, action="post.share_email_accept", target=share.post, data={"share": share.pk})
+        _notify_shared(post=share.post, user=share.created_by or user, target_user=user, level=share.level)
+    return len(shares)
+
+
+@transaction.atomic
+def email_share_remove(*, post: Post, user, share_id) -> None:
+    """Stop an e-mail share: the row goes, and so does whatever access it gave. An unknown id is a
+    no-op (the same answer for every id)."""
+    _require_can_share(post=post, user=user)
+    share = EmailShare.objects.select_for_update().filter(post=post, pk=share_id).first() if share_id else None
+    if share is None:
+        return
+    if share.user_id is not None:
+        _revoke(post=post, target_user=share.user)
+    audit_log(actor=user, action="post.unshare_email", target=post, data={"email": share.email})
+    share.delete()
+
+
+def post_share_by_login(*, post: Post, user, login: str, level: str):
+    """Share by username or e-mail address. An address is recorded as an e-mail share (post_share_by_email),
+    the same whether or not it has an account, so sharing reveals nothing; returns the user shared with,
+    or None for an address."""
+    _require_can_share(post=post, user=user, level=level)
+    if "@" in (login or ""):
+        post_share_by_email(post=post, user=user, email=login, level=level)
         return None
+    target = user_by_login(login)
     if target is None:
         raise InvalidInput({"user": [_("No one has that username.")]})
     post_share(post=post, user=user, target_user=target, level=level)
@@ -437,12 +538,10 @@ def post_share_by_login(*, post: Post, user, login: str, level: str):
 
 @transaction.atomic
 def post_unshare(*, post: Post, user, target_user) -> None:
-    access = require_view(user=user, post=post)
-    if not access.can_share:
-        raise Forbidden(_("Only the post's author, editors and admins can share this post."))
-    for codename in ALL_SHARE_CODENAMES:
-        remove_perm(f"posts.{codename}", target_user, post)
-    forget_access(post)
+    """Stop sharing with a person, also through the e-mail shares that reached them."""
+    _require_can_share(post=post, user=user)
+    _revoke(post=post, target_user=target_user)
+    EmailShare.objects.filter(post=post, user=target_user).delete()
     audit_log(actor=user, action="post.unshare", target=post, data={"user": target_user.pk})
 
 
@@ -492,6 +591,10 @@ __all__ = [
     "revision_restore",
     "post_share",
     "post_share_by_login",
+    "post_share_by_email",
+    "email_share_claim",
+    "email_share_remove",
+    "check_assignee_change",
     "post_unshare",
     "posts_settings_update",
     "required_approvals_for",
