@@ -91,6 +91,10 @@ def test_an_unknown_address_that_signs_up_and_verifies_gets_the_share(api_client
     share = EmailShare.objects.get()
     assert share.user is not None and share.user.username == "later-ли" and share.accepted_at is not None
     assert browser.get(reverse("posts:detail", args=[draft.pk])).status_code == 200
+    # Nothing in the post's history says when (or that) the address was claimed.
+    from apps.posts import selectors
+
+    assert "post.share_email_accept" not in [entry.action for entry in selectors.audit_for_post(post=draft)]
     # The list still shows the address, not the account.
     listed = api.get(url).json()
     assert [(row["user"], row["email"], row["state"]) for row in listed] == [(None, "later@example.com", "invited")]

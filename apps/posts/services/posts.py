@@ -502,7 +502,14 @@ def email_share_claim(*, user, email: str) -> int:
         _grant(post=share.post, target_user=user, level=share.level)
         share.user, share.accepted_at = user, timezone.now()
         share.save(update_fields=["user", "accepted_at"])
-        audit_log(actor=user, action="post.share_email_accept", target=share.post, data={"share": share.pk})
+        # Recorded on the share, not in the post's history: the sharer does not learn when it was claimed.
+        audit_log(
+            actor=user,
+            action="post.share_email_accept",
+            target=share,
+            workspace=share.post.workspace,
+            data={"post": share.post_id},
+        )
         _notify_shared(post=share.post, user=share.created_by or user, target_user=user, level=share.level)
     return len(shares)
 
