@@ -51,11 +51,19 @@ XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 # name keeps their key spaces and channels apart too.
 _RUN = f"{urlparse(_db_url).path.strip('/') or 'sqlite'}-{XDIST_WORKER}"
 REDIS_URL = _redis_url if USING_REDIS else ""
+
+
+def _worker_redis_db(url: str) -> str:
+    digits = "".join(ch for ch in XDIST_WORKER if ch.isdigit())
+    number = 1 + int(digits) % 14 if digits else 15
+    return urlparse(url)._replace(path=f"/{number}").geturl()
 if USING_REDIS:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
-            "LOCATION": REDIS_URL,
+            # A Redis database of its own per worker: cache.clear() is FLUSHDB, which a key prefix does not
+            # fence (a test clearing the cache on one worker wiped another worker's throttle counts).
+            "LOCATION": _worker_redis_db(REDIS_URL),
             "KEY_PREFIX": f"test-{_RUN}",
         }
     }
