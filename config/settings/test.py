@@ -57,6 +57,8 @@ def _worker_redis_db(url: str) -> str:
     digits = "".join(ch for ch in XDIST_WORKER if ch.isdigit())
     number = 1 + int(digits) % 14 if digits else 15
     return urlparse(url)._replace(path=f"/{number}").geturl()
+
+
 if USING_REDIS:
     CACHES = {
         "default": {
