@@ -12,6 +12,8 @@ import logging
 
 from channels.layers import get_channel_layer
 
+from .layer import receive_forever
+
 logger = logging.getLogger(__name__)
 
 
@@ -54,15 +56,7 @@ class AccessWatcher:
                         logger.warning("could not leave access group %s", group, exc_info=True)
 
     async def _listen(self, layer) -> None:
-        while True:
-            try:
-                message = await layer.receive(self.channel)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.warning("access channel receive failed", exc_info=True)
-                await asyncio.sleep(0.5)
-                continue
+        async for message in receive_forever(layer, self.channel, what="access"):
             for consumer in list(self.sockets.get(message.get("group", ""), ())):
                 try:
                     await consumer.access_changed(message)

@@ -3,6 +3,8 @@ share, named per installation."""
 
 from __future__ import annotations
 
+import asyncio
+import logging
 from typing import Any
 
 from channels.layers import get_channel_layer
@@ -10,6 +12,23 @@ from django.conf import settings
 from django.db import connections
 
 from .conf import collab_setting, installation_digest
+
+logger = logging.getLogger(__name__)
+
+
+async def receive_forever(layer, channel: str, *, what: str):
+    """Every message that arrives on `channel`, for as long as the caller listens; a failed receive
+    (Redis restarting) is logged and retried after a pause instead of ending the loop."""
+    while True:
+        try:
+            message = await layer.receive(channel)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            logger.warning("%s channel receive failed", what, exc_info=True)
+            await asyncio.sleep(0.5)
+            continue
+        yield message
 
 
 def group_name(post_id: int) -> str:

@@ -21,7 +21,7 @@ from pycrdt import Doc, merge_updates
 
 from . import protocol
 from .conf import collab_setting
-from .layer import group_name, room_layer
+from .layer import group_name, receive_forever, room_layer
 from .store import RoomStore
 from .yupdate import RoomGuard, admit_remote_update
 
@@ -261,15 +261,7 @@ class Room:
             logger.warning("group send failed for post %s", self.post_id, exc_info=True)
 
     async def _listen(self, layer) -> None:
-        while True:
-            try:
-                message = await layer.receive(self.channel)
-            except asyncio.CancelledError:
-                raise
-            except Exception:
-                logger.warning("room channel receive failed", exc_info=True)
-                await asyncio.sleep(0.5)
-                continue
+        async for message in receive_forever(layer, self.channel, what="room"):
             if message.get("src") == self.channel:
                 continue
             try:
