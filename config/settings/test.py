@@ -55,6 +55,8 @@ REDIS_URL = _redis_url if USING_REDIS else ""
 
 def _worker_redis_db(url: str) -> str:
     digits = "".join(ch for ch in XDIST_WORKER if ch.isdigit())
+    if not digits and urlparse(url).path.strip("/"):
+        return url  # one run without xdist: the database REDIS_URL names (parallel runs name their own)
     number = 1 + int(digits) % 14 if digits else 15
     return urlparse(url)._replace(path=f"/{number}").geturl()
 
