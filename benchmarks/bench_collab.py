@@ -198,6 +198,7 @@ def main() -> None:
     parser.add_argument("--latency-only", action="store_true", help="run only the latency part; print, do not record")
     parser.add_argument("--record", action="store_true", help="with --latency-only: replace that part of RESULTS.md")
     parser.add_argument("--profile", type=Path, help="with --latency-only: py-spy each server process into DIR")
+    parser.add_argument("--rounds", type=int, default=5, help="latency: turns each server takes (seconds split)")
     args = parser.parse_args()
 
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/6")
@@ -207,51 +208,53 @@ def main() -> None:
 
     # 1. latency: editors half on each of two processes, update log on (the default: each commit
     # flushed to disk before the relay; then the same with the log's commits not waiting for the
-    # flush), and the reference server with the same node clients.
-    def ours_latency(label: str, **env) -> dict:
-        post = new_post(f"latency {label}")
-        servers = [ours(**env), ours(**env)]
-        spies = []
-        if args.profile:
-            args.profile.mkdir(parents=True, exist_ok=True)
-            spies = [
-                profile(s.proc.pid, args.seconds + 1, args.profile / f"ours-{label}-{i}.txt")
-                for i, s in enumerate(servers)
-            ]
-        try:
-            opts = {"room": f"{post}/doc/", "token": token, "editors": args.editors, "rate": args.rate}
-            result = load(
-                {**opts, "urls": [f"ws://127.0.0.1:{s.port}/ws/posts" for s in servers], "seconds": args.seconds}
-            )
-            for spy in spies:
-                if spy is not None:
-                    spy.wait(30)
-        finally:
+    # flush), and the reference server with the same node clients. The machine's load changes from
+    # minute to minute, so the three take turns in short rounds and each pools its rounds' samples:
+    # a ratio then compares them under the same conditions.
+    setups = {
+        "durable": [ours(), ours()],
+        "async-commit": [ours(COLLAB_LOG_SYNCHRONOUS_COMMIT="off"), ours(COLLAB_LOG_SYNCHRONOUS_COMMIT="off")],
+        "reference": [reference()],
+    }
+    posts = {label: new_post(f"latency {label}") for label in setups if label != "reference"}
+    results: dict[str, dict] = {label: {"latencies": [], "received": 0, "expected": 0} for label in setups}
+    spies = []
+    if args.profile:
+        args.profile.mkdir(parents=True, exist_ok=True)
+    rounds = max(1, args.rounds)
+    try:
+        for _round in range(rounds):
+            for label, servers in setups.items():
+                if label == "reference":
+                    opts = {"urls": [f"ws://127.0.0.1:{servers[0].port}"], "room": "bench-latency"}
+                else:
+                    opts = {"urls": [f"ws://127.0.0.1:{s.port}/ws/posts" for s in servers]}
+                    opts |= {"room": f"{posts[label]}/doc/", "token": token}
+                if args.profile and _round == 0 and label == "durable":
+                    spies = [
+                        profile(s.proc.pid, args.seconds / rounds + 1, args.profile / f"ours-{i}.txt")
+                        for i, s in enumerate(servers)
+                    ]
+                result = load({**opts, "editors": args.editors, "rate": args.rate, "seconds": args.seconds / rounds})
+                pooled = results[label]
+                pooled["latencies"] += result["latencies"]
+                pooled["received"] += result["received"]
+                pooled["expected"] += result["expected"]
+        for spy in spies:
+            if spy is not None:
+                spy.wait(30)
+    finally:
+        for servers in setups.values():
             for server in servers:
                 server.stop()
-        return result
-
-    ours_result = ours_latency("durable")
-    ours_async = ours_latency("async-commit", COLLAB_LOG_SYNCHRONOUS_COMMIT="off")
-    ref = reference()
-    try:
-        ref_result = load(
-            {
-                "urls": [f"ws://127.0.0.1:{ref.port}"],
-                "room": "bench-latency",
-                "editors": args.editors,
-                "rate": args.rate,
-                "seconds": args.seconds,
-            }
-        )
-    finally:
-        ref.stop()
+    ours_result, ours_async, ref_result = results["durable"], results["async-commit"], results["reference"]
 
     def ratio(result: dict, pct: float) -> float:
         return percentile(result["latencies"], pct) / max(percentile(ref_result["latencies"], pct), 1e-9)
 
     lines += [
-        f"### Edit-to-peer latency: {args.editors} editors x {args.rate:g} edits/s for {args.seconds:g} s, one post",
+        f"### Edit-to-peer latency: {args.editors} editors x {args.rate:g} edits/s for {args.seconds:g} s, one post "
+        f"(each server {args.rounds} turns of {args.seconds / args.rounds:g} s, taken in rotation)",
         "",
         "| server | samples | p50 ms | p95 ms | p99 ms | max ms | delivered |",
         "| --- | --- | --- | --- | --- | --- | --- |",

@@ -17,11 +17,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from pycrdt import Doc, merge_updates
+from pycrdt import Doc
 
 from . import protocol
 from .conf import collab_setting
-from .layer import group_name, receive_forever, room_layer
+from .layer import group_name, group_publisher, receive_forever, room_layer
 from .store import RoomStore
 from .yupdate import RoomGuard, admit_remote_update
 
@@ -79,8 +79,6 @@ class Room:
     _tasks: list = field(default_factory=list)
     _idle_handle: asyncio.TimerHandle | None = None
     _durable: asyncio.Event = field(default_factory=asyncio.Event)
-    _outbox: list = field(default_factory=list)
-    _outbox_task: asyncio.Task | None = None
     # The depth index of `doc` that every incoming update is checked against (yupdate.room_guard).
     guard: RoomGuard | None = None
 
@@ -189,23 +187,9 @@ class Room:
         self.pending_writes -= 1
         if not self.pending_writes:
             self._durable.set()
-        frame = protocol.sync_update(update)
-        await self._broadcast_local(frame, exclude=origin)
-        self._queue_group_update(update)
-
-    def _queue_group_update(self, update: bytes) -> None:
-        """Updates bound for other processes leave merged, one group message per loop turn, so that
-        a busy room costs Redis one round trip per batch instead of one per keystroke."""
-        self._outbox.append(update)
-        if self._outbox_task is None or self._outbox_task.done():
-            self._outbox_task = asyncio.get_running_loop().create_task(self._flush_outbox())
-
-    async def _flush_outbox(self) -> None:
-        while self._outbox:
-            await asyncio.sleep(0)
-            updates, self._outbox = self._outbox, []
-            data = updates[0] if len(updates) == 1 else merge_updates(*updates)
-            await self._group_send({"type": "update", "data": data})
+        # Other processes first: the PUBLISH is on its way to Redis while the local peers are served.
+        await self._group_send({"type": "update", "data": update})
+        await self._broadcast_local(protocol.sync_update(update), exclude=origin)
 
     async def _write_behind(self, update: bytes, user_id: int | None) -> None:
         try:
@@ -255,7 +239,7 @@ class Room:
         if layer is None or not self.channel:
             return
         try:
-            await layer.group_send(group_name(self.post_id), {**message, "src": self.channel})
+            await group_publisher(layer).group_send(group_name(self.post_id), {**message, "src": self.channel})
         except Exception:
             # The periodic re-sync repairs what this message would have carried.
             logger.warning("group send failed for post %s", self.post_id, exc_info=True)

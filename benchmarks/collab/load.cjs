@@ -11,9 +11,13 @@ const { performance } = require('perf_hooks')
 const o = { mode: 'latency', ...JSON.parse(process.argv[2]) }
 const clients = []
 const latencies = []
+const latenciesSame = []
+const latenciesCross = []
 let received = 0
 const receivedBy = []
 let sent = 0
+// Off while the clients connect and sync: a room's earlier content is not an edit to time.
+let measuring = false
 
 function makeClient (i) {
   const doc = new Y.Doc()
@@ -26,14 +30,18 @@ function makeClient (i) {
   let statusChanges = 0
   provider.on('status', () => { statusChanges++ })
   arr.observe((event, tr) => {
-    if (tr.local) return
+    if (tr.local || !measuring) return
     const now = performance.now()
     for (const d of event.changes.delta) {
       if (!d.insert) continue
       for (const item of d.insert) {
         received++
         receivedBy[i]++
-        if (o.mode === 'latency' && typeof item === 'number') latencies.push(now - item)
+        if (o.mode !== 'latency' || !Array.isArray(item)) continue
+        // [send time, sender index]: a peer on the sender's server or on another process.
+        latencies.push(now - item[0])
+        const same = item[1] % o.urls.length === i % o.urls.length
+        ;(same ? latenciesSame : latenciesCross).push(now - item[0])
       }
     }
   })
@@ -53,6 +61,7 @@ async function main () {
     return
   }
   await new Promise((r) => setTimeout(r, 500))
+  measuring = true
   const end = performance.now() + o.seconds * 1000
   if (o.mode === 'throughput') {
     // Writers push as fast as the socket takes them; client 0 only listens.
@@ -98,14 +107,14 @@ async function main () {
   clients.forEach((c, i) => {
     const fire = () => {
       if (performance.now() > end) return
-      c.arr.push([performance.now()]); sent++
+      c.arr.push([[performance.now(), i]]); sent++
       setTimeout(fire, interval)
     }
     setTimeout(fire, (interval * i) / o.editors)
   })
   await new Promise((r) => setTimeout(r, o.seconds * 1000 + 1500))
   const expected = sent * (o.editors - 1)
-  output({ connectMs, sent, expected, received, latencies })
+  output({ connectMs, sent, expected, received, latencies, latenciesSame, latenciesCross })
 }
 
 function output (result) {
