@@ -217,7 +217,10 @@ def main() -> None:
         "reference": [reference()],
     }
     posts = {label: new_post(f"latency {label}") for label in setups if label != "reference"}
-    results: dict[str, dict] = {label: {"latencies": [], "received": 0, "expected": 0} for label in setups}
+    results: dict[str, dict] = {
+        label: {"latencies": [], "latenciesSame": [], "latenciesCross": [], "received": 0, "expected": 0}
+        for label in setups
+    }
     spies = []
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
@@ -237,7 +240,8 @@ def main() -> None:
                     ]
                 result = load({**opts, "editors": args.editors, "rate": args.rate, "seconds": args.seconds / rounds})
                 pooled = results[label]
-                pooled["latencies"] += result["latencies"]
+                for key in ("latencies", "latenciesSame", "latenciesCross"):
+                    pooled[key] += result[key]
                 pooled["received"] += result["received"]
                 pooled["expected"] += result["expected"]
         for spy in spies:
@@ -268,6 +272,11 @@ def main() -> None:
         f"(default, durable); with COLLAB_LOG_SYNCHRONOUS_COMMIT=off p95 x{ratio(ours_async, 95):.2f}, "
         f"p99 x{ratio(ours_async, 99):.2f}. Target: p95 within x1.5 of the reference. "
         f"Load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores.",
+        "",
+        "Durable, by where the peer is: same process as the editor "
+        f"p50 {median(ours_result['latenciesSame']):.1f} / p95 {percentile(ours_result['latenciesSame'], 95):.1f} ms, "
+        f"the other process p50 {median(ours_result['latenciesCross']):.1f} / "
+        f"p95 {percentile(ours_result['latenciesCross'], 95):.1f} ms.",
         "",
     ]
     if args.latency_only:
