@@ -9,11 +9,11 @@ from channels.auth import AuthMiddlewareStack
 from channels.db import database_sync_to_async
 from rest_framework.exceptions import AuthenticationFailed
 
+from .authentication import user_for_token_key
+
 
 @database_sync_to_async
 def _user_for_key(key: str):
-    from .authentication import user_for_token_key
-
     try:
         return user_for_token_key(key)[0]
     except AuthenticationFailed:

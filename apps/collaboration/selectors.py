@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Count
+from django.utils.translation import gettext as _
+
+from apps.posts.access import post_access
 from apps.posts.models import Post
 
+from .conf import collab_setting
 from .models import DocumentCheckpoint, DocumentUpdate
 
 
@@ -24,10 +29,6 @@ def room_access_for(*, user, post_id: int) -> RoomAccess | None:
     It defers to the posts app's rules (apps.posts.access.post_access): the workspace role (writers
     edit their own posts, editors and admins any) plus django-guardian shares (viewer and commenter
     read, editor edits); archived posts are read-only."""
-    from django.utils.translation import gettext as _
-
-    from apps.posts.access import post_access
-
     if not getattr(user, "is_authenticated", False):
         return None
     post = Post.objects.filter(pk=post_id).only("id", "workspace_id", "author_id", "assignee_id", "state").first()
@@ -50,8 +51,6 @@ def document_rows(*, post_id: int) -> tuple[bytes | None, list[tuple[int, bytes]
 
 
 def posts_with_pending_log(*, min_rows: int = 1) -> list[int]:
-    from django.db.models import Count
-
     return list(
         DocumentUpdate.objects.values("post_id")
         .annotate(n=Count("id"))
@@ -69,8 +68,6 @@ def presence_color(user_id: int) -> str:
 
 
 def document_status(*, post_id: int) -> dict:
-    from .conf import collab_setting
-
     checkpoint = DocumentCheckpoint.objects.filter(post_id=post_id).values_list("size", flat=True).first() or 0
     pending = DocumentUpdate.objects.filter(post_id=post_id).count()
     return {

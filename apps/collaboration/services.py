@@ -18,6 +18,7 @@ from apps.core.queue import enqueue
 from apps.posts.document import render_body
 from apps.posts.document.ydoc import doc_apply_change, doc_replace_with_json, doc_to_json
 from apps.posts.models import Post
+from apps.posts.services.posts import post_update
 
 from .conf import collab_setting
 from .layer import group_name, room_layer
@@ -107,8 +108,6 @@ def _last_editor(*, post_id: int):
 def document_snapshot(*, post_id: int, reason: str = "", user=None):
     """Save the live document into the post (and so a new Revision) when it differs from the saved
     body. Returns the Revision made, or None when nothing changed."""
-    from apps.posts.services.posts import post_update
-
     post = Post.objects.filter(pk=post_id).first()
     if post is None or not DocumentCheckpoint.objects.filter(post_id=post_id).exists():
         return None

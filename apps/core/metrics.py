@@ -21,7 +21,11 @@ import os
 import time
 from collections.abc import Callable, Iterable
 
+import redis
+from celery import signals
+from django.apps import apps
 from django.conf import settings
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.utils.module_loading import autodiscover_modules
 from django.views.decorators.http import require_GET
@@ -33,8 +37,11 @@ from prometheus_client import (
     Histogram,
     generate_latest,
     multiprocess,
+    start_http_server,
 )
 from prometheus_client.core import GaugeMetricFamily, Metric
+
+from .health import start_worker_heartbeat
 
 logger = logging.getLogger(__name__)
 
@@ -160,14 +167,10 @@ def _task_postrun(task_id=None, task=None, state=None, **_kwargs) -> None:
 
 
 def connect_celery_signals() -> None:
-    from celery import signals
-
     signals.task_prerun.connect(_task_prerun, weak=False, dispatch_uid="metrics-task-prerun")
     signals.task_postrun.connect(_task_postrun, weak=False, dispatch_uid="metrics-task-postrun")
     signals.worker_init.connect(_worker_http_server, weak=False, dispatch_uid="metrics-worker-http")
     # /readyz's worker check (apps.core.health)
-    from .health import start_worker_heartbeat
-
     signals.worker_ready.connect(start_worker_heartbeat, weak=False, dispatch_uid="health-worker-heartbeat")
 
 
@@ -177,8 +180,6 @@ def _worker_http_server(**_kwargs) -> None:
     port = getattr(settings, "METRICS_WORKER_PORT", 0)
     if not port:
         return
-    from prometheus_client import start_http_server
-
     start_http_server(port, addr=getattr(settings, "METRICS_WORKER_ADDR", "0.0.0.0"), registry=live_registry())
 
 
@@ -196,8 +197,6 @@ def celery_queue_depth() -> Iterable[Metric]:
     )
     broker = getattr(settings, "CELERY_BROKER_URL", "") or ""
     if broker.startswith(("redis://", "rediss://")):
-        import redis
-
         client = redis.Redis.from_url(broker, socket_timeout=2, socket_connect_timeout=2)
         try:
             for queue in celery_queues():
@@ -212,9 +211,6 @@ def celery_queue_depth() -> Iterable[Metric]:
 @scrape_collector
 def beat_last_tick() -> Iterable[Metric]:
     """django-celery-beat stamps PeriodicTask.last_run_at whenever beat sends a task."""
-    from django.apps import apps
-    from django.db.models import Max
-
     periodic = apps.get_model("django_celery_beat", "PeriodicTask")
     last = periodic.objects.aggregate(last=Max("last_run_at"))["last"]
     family = GaugeMetricFamily(

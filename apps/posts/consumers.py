@@ -10,10 +10,12 @@ import logging
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from apps.accounts.permissions import membership_for
 from apps.core.consumers import origin_allowed
 from apps.core.errors import NotFound
 
 from .access_events import concerns, post_access_group, recheck_seconds, workspace_access_group
+from .selectors import post_for_user
 from .services.posts import post_group, workspace_group
 
 logger = logging.getLogger(__name__)
@@ -22,10 +24,6 @@ logger = logging.getLogger(__name__)
 @database_sync_to_async
 def _groups_for(user, *, post_id: int | None, workspace_id: int | None) -> list[str] | None:
     """The event groups and the access groups this socket listens on, or None if it may not."""
-    from apps.accounts.permissions import membership_for
-
-    from .selectors import post_for_user
-
     user.__dict__.pop("_membership_cache", None)  # re-checks must see the current membership
     groups = [f"notifications.user.{user.pk}"]
     if post_id is not None:

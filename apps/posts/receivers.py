@@ -2,19 +2,18 @@
 
 from __future__ import annotations
 
+from allauth.account.models import EmailAddress
+from allauth.account.signals import email_confirmed, user_signed_up
+
+from .services import email_share_claim
+
 
 def _claim_verified(user) -> None:
-    from allauth.account.models import EmailAddress
-
-    from .services import email_share_claim
-
     for address in EmailAddress.objects.filter(user=user, verified=True).values_list("email", flat=True):
         email_share_claim(user=user, email=address)
 
 
 def on_email_confirmed(sender, request=None, email_address=None, **kwargs) -> None:
-    from .services import email_share_claim
-
     if email_address is not None and email_address.verified:
         email_share_claim(user=email_address.user, email=email_address.email)
 
@@ -26,7 +25,5 @@ def on_user_signed_up(sender, request=None, user=None, **kwargs) -> None:
 
 
 def connect() -> None:
-    from allauth.account.signals import email_confirmed, user_signed_up
-
     email_confirmed.connect(on_email_confirmed, dispatch_uid="posts.email_share_claim")
     user_signed_up.connect(on_user_signed_up, dispatch_uid="posts.email_share_claim_signup")

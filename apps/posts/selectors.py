@@ -17,10 +17,11 @@ from apps.core.models import AuditEntry
 from apps.core.params import safe_id
 
 from . import hooks
-from .access import PostAccess, require_view
+from .access import PostAccess, require_view, share_level_from_codenames
 from .document import Diff, diff_texts, render_body
 from .models import (
     Comment,
+    EmailShare,
     Notification,
     Post,
     PostsSettings,
@@ -232,8 +233,6 @@ def audit_for_post(*, post: Post, limit: int = 200) -> list[AuditEntry]:
 def post_shares(*, post: Post) -> list[dict]:
     """Who the post is shared with and at which level: people shared with by username, then the
     e-mail shares by address (each "invited", whether or not the address has an account)."""
-    from .access import share_level_from_codenames
-
     rows = PostUserObjectPermission.objects.filter(content_object=post).select_related("user", "permission")
     by_user: dict[int, dict] = {}
     for row in rows:
@@ -241,8 +240,6 @@ def post_shares(*, post: Post) -> list[dict]:
         entry["codenames"].add(row.permission.codename)
     # Who an e-mail share reached is not shown: its row (by the address as typed) looks the same
     # whether or not the address has an account.
-    from .models import EmailShare
-
     email_shares = list(EmailShare.objects.filter(post=post).order_by("email", "pk"))
     reached = {share.user_id for share in email_shares if share.user_id is not None}
     out = []

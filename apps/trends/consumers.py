@@ -8,7 +8,10 @@ from urllib.parse import parse_qs
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
+from apps.accounts.errors import WorkspaceRequired
+from apps.accounts.selectors import membership_for_socket
 from apps.core.consumers import origin_allowed
+from apps.core.errors import NotFound
 
 from .services.ranking import workspace_group
 
@@ -20,9 +23,6 @@ CLOSE_NOT_FOUND = 4404
 @database_sync_to_async
 def _workspace_for(scope, ref: str | None) -> tuple[int | None, int | None]:
     """(workspace id, None), or (None, close code): the same rule as the API, never a guess."""
-    from apps.accounts.errors import WorkspaceRequired
-    from apps.accounts.selectors import membership_for_socket
-    from apps.core.errors import NotFound
 
     try:
         membership = membership_for_socket(

@@ -4,6 +4,7 @@ score history computed from those items so the sparklines and timelines have som
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 
 from django.utils import timezone
 from django.utils.text import slugify
@@ -11,7 +12,7 @@ from django.utils.text import slugify
 from apps.sources.models import Item, Source, SourceKind, SourceStatus
 
 from .demo_data import SOURCES, load_stories
-from .models import Topic, TrendSnapshot
+from .models import Topic, Trend, TrendSnapshot, TrendStatus
 from .services import items_assign_to_trends, trends_rank
 from .services.assignment import trends_refresh
 
@@ -30,7 +31,6 @@ TOPICS = [
 def seed_story_items(*, workspace) -> None:
     """The synthetic (fictional) evaluation stories as demo items (seven fictional outlets), shifted so the newest
     arrived half an hour ago: enough multi-source stories for a lively dashboard."""
-    import hashlib
 
     rows = load_stories()
     newest = max(dt.datetime.fromisoformat(r["published_at"]) for r in rows)
@@ -106,6 +106,4 @@ def seed(*, workspace, users) -> None:
 
 
 def workspace_trend_ids(workspace):
-    from .models import Trend, TrendStatus
-
     return Trend.objects.filter(workspace=workspace, status=TrendStatus.ACTIVE).values_list("pk", flat=True)

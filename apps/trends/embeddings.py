@@ -19,9 +19,11 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import httpx
 import numpy as np
 
 from apps.core.crypto import decrypt_text
+from apps.sources.fetching import FetchError, GuardedTransport
 
 logger = logging.getLogger(__name__)
 # Stored embedding keys use the AI keys' purpose (settings.CREDENTIAL_FIELDS rotates both).
@@ -104,10 +106,6 @@ class OpenAIProvider:
 
     def client(self):
         if self._client is None:
-            import httpx
-
-            from apps.sources.fetching import GuardedTransport
-
             self._client = httpx.Client(
                 timeout=httpx.Timeout(self.timeout, connect=5.0),
                 # A local embedding server passes only when the operator lists it (AI_ALLOWED_PRIVATE_ORIGINS).
@@ -119,10 +117,6 @@ class OpenAIProvider:
         return self._client
 
     def embed(self, texts: list[str]) -> np.ndarray:
-        import httpx
-
-        from apps.sources.fetching import FetchError
-
         if not texts:
             return np.zeros((0, 0), dtype=np.float32)
         url = self.base_url.rstrip("/") + "/embeddings"

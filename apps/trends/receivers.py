@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from apps.core.services import on_commit_delay
+from apps.core.queue import enqueue_on_commit
 
 
 def on_items_ingested(sender, *, workspace_id: int, item_ids: list[int], **kwargs) -> None:
-    from .tasks import trends_assign_items
-
     if item_ids:
-        on_commit_delay(trends_assign_items, workspace_id, list(item_ids))
+        enqueue_on_commit("trends.assign_items", workspace_id, list(item_ids))

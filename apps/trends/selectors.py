@@ -6,6 +6,7 @@ import datetime as dt
 from collections import OrderedDict, defaultdict
 from dataclasses import dataclass
 
+import numpy as np
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
@@ -14,8 +15,10 @@ from apps.core.errors import NotFound
 from apps.personas.models import Persona
 from apps.sources.models import Item
 
+from . import embeddings
 from .clustering.text import tokenize
 from .models import Topic, Trend, TrendItem, TrendSnapshot, TrendStatus
+from .services.assignment import trend_settings_for
 
 WINDOWS = {"6h": 6, "24h": 24, "72h": 72, "7d": 168, "30d": 720}
 DEFAULT_WINDOW = "72h"
@@ -226,10 +229,6 @@ def _trend_text(trend: Trend) -> str:
 
 def _persona_matches(persona: Persona, trends: list[Trend], workspace) -> dict[int, list[str]]:
     """trend id -> what of the persona it matched (topic names, or "sample: <title>"); unmatched trends absent."""
-    import numpy as np
-
-    from . import embeddings
-    from .services.assignment import trend_settings_for
 
     topics = [str(t).strip() for t in (persona.topics or []) if str(t).strip()][:50]
     samples = list(persona.samples.order_by("-pk").only("title", "text")[:PERSONA_SAMPLES])

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.db import OperationalError
 
 from . import services
+from .selectors import workspaces_with_active_trends
 
 ASSIGN_BATCH = 1000
 
@@ -39,8 +40,6 @@ def trends_rank_workspace(workspace_id: int, **kwargs) -> int:
 
 @shared_task(name="trends.rank_all", ignore_result=True)
 def trends_rank_all(**kwargs) -> int:
-    from .selectors import workspaces_with_active_trends
-
     ids = workspaces_with_active_trends()
     for workspace_id in ids:
         trends_rank_workspace.delay(workspace_id)

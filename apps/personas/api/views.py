@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.accounts.api.scoping import WorkspaceScopedViewSet
+from apps.core.errors import NotFound
 
 from .. import selectors, services
 from ..models import Persona
@@ -63,8 +64,6 @@ class PersonaViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Workspace
         persona = self.get_object()
         sample = persona.samples.filter(pk=sample_pk).first()
         if sample is None:
-            from apps.core.errors import NotFound
-
             raise NotFound("Sample not found.")
         services.persona_sample_delete(user=request.user, sample=sample)
         return Response(status=status.HTTP_204_NO_CONTENT)

@@ -13,7 +13,7 @@ from apps.core.errors import Forbidden, InvalidInput
 from apps.core.services import audit_log, broadcast_on_commit
 
 from ..access import post_access, require_comment
-from ..anchors import Anchor, anchor_apply, anchor_from_range, anchor_locate, anchor_relative_clean
+from ..anchors import Anchor, anchor_apply, anchor_from_range, anchor_locate, anchor_relative_clean, anchor_relocate
 from ..models import Comment, Post
 from ..selectors import post_current_body
 from .notifications import notify
@@ -198,8 +198,6 @@ def comment_reopen(*, comment: Comment, user) -> Comment:
         thread.resolved_at = None
         thread.resolved_by = None
         # The text may have moved on while the thread was resolved.
-        from ..anchors import anchor_relocate
-
         anchor_relocate(text=post.body_text, item=thread)
         thread.save()
         audit_log(actor=user, action="comment.reopen", target=post, data={"comment": thread.pk})

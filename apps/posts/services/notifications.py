@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from apps.accounts.models import Membership
 from apps.accounts.roles import ROLE_CAPABILITIES
+from apps.core.queue import enqueue_on_commit
 from apps.core.services import broadcast_on_commit
 
 from ..models import Notification, Post
@@ -43,10 +43,7 @@ def notify(*, recipients: Iterable, actor, post: Post, kind: str, message: str) 
     if not rows:
         return []
     created = Notification.objects.bulk_create(rows)
-    ids = [row.pk for row in created]
-    from ..tasks import send_notification_emails
-
-    transaction.on_commit(lambda: send_notification_emails.delay(notification_ids=ids))
+    enqueue_on_commit("posts.send_notification_emails", notification_ids=[row.pk for row in created])
     for row in created:
         broadcast_on_commit(
             f"notifications.user.{row.recipient_id}",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from ..models import PostState
+from ..selectors import unread_notification_count
 
 register = template.Library()
 
@@ -20,8 +21,6 @@ def state_label(value: str) -> str:
 
 @register.simple_tag(takes_context=True)
 def unread_notifications(context) -> int:
-    from ..selectors import unread_notification_count
-
     request = context.get("request")
     if request is None or not request.user.is_authenticated:
         return 0

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db import transaction
+from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -10,7 +13,8 @@ from apps.accounts.permissions import require_capability
 from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, InvalidInput
 from apps.core.services import audit_log
-from apps.trends.models import Topic, TrendSettings
+from apps.trends.clustering.text import tokenize
+from apps.trends.models import Topic, Trend, TrendSettings, TrendStatus
 
 from .assignment import trend_settings_for
 
@@ -87,12 +91,6 @@ def topic_delete(*, user, topic: Topic) -> None:
 
 def topic_apply(*, topic: Topic, days: int = 30) -> int:
     """Tag the workspace's recent active trends that match a (new) topic; returns how many."""
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from apps.trends.clustering.text import tokenize
-    from apps.trends.models import Trend, TrendStatus
 
     stems = set(tokenize(" ".join([topic.name, *map(str, topic.keywords or [])])))
     since = timezone.now() - dt.timedelta(days=days)
