@@ -1,15 +1,12 @@
 """The /api/v1/ URL tree: each app's api/urls.py, mounted in one place."""
 
-from importlib.util import find_spec
-
 from django.urls import include, path, re_path
 
 from apps.core.api.views import ApiNotFoundView
-
-API_APPS = ["accounts", "sources", "trends", "personas", "posts", "generation", "collaboration", "publishing"]
+from apps.core.wiring import app_modules
 
 app_name = "api"
-urlpatterns = [path("", include(f"apps.{label}.api.urls")) for label in API_APPS if find_spec(f"apps.{label}.api.urls")]
+urlpatterns = [path("", include(module)) for module in app_modules("api.urls")]
 
 # Keep last: unmatched API paths answer a JSON 404 instead of falling through to the public site.
 urlpatterns.append(re_path(r"^.*$", ApiNotFoundView.as_view()))

@@ -1,11 +1,5 @@
 """Websocket routes, gathered from each app's routing.py."""
 
-from importlib import import_module
-from importlib.util import find_spec
+from apps.core.wiring import app_modules
 
-APPS_WITH_SOCKETS = ["core", "sources", "trends", "posts", "generation", "collaboration", "publishing"]
-
-websocket_urlpatterns: list = []
-for _label in APPS_WITH_SOCKETS:
-    if find_spec(f"apps.{_label}.routing"):
-        websocket_urlpatterns += import_module(f"apps.{_label}.routing").websocket_urlpatterns
+websocket_urlpatterns: list = [route for module in app_modules("routing") for route in module.websocket_urlpatterns]

@@ -1,5 +1,3 @@
-from importlib.util import find_spec
-
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
@@ -13,18 +11,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from apps.core.ops_views import metrics_view, readyz
 from apps.core.views import healthz
-
-# Apps whose editorial pages live under /app/ (each urls.py sets its own prefix and namespace).
-APP_PAGES = [
-    "accounts",
-    "sources",
-    "trends",
-    "personas",
-    "posts",
-    "generation",
-    "collaboration",
-    "publishing",
-]
+from apps.core.wiring import app_modules
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -42,7 +29,8 @@ urlpatterns = [
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]
-urlpatterns += [path("app/", include(f"apps.{label}.urls")) for label in APP_PAGES if find_spec(f"apps.{label}.urls")]
+# The apps' editorial pages live under /app/ (each urls.py sets its own prefix and namespace).
+urlpatterns += [path("app/", include(module)) for module in app_modules("urls")]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
 # Wagtail serves the public site: keep it last.

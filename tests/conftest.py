@@ -15,6 +15,7 @@ from rest_framework.test import APIClient
 
 from apps.accounts.models import ApiToken
 from apps.accounts.roles import Role
+from apps.core import realtime
 
 from .factories import PASSWORD, MembershipFactory, UserFactory, WorkspaceFactory
 
@@ -32,6 +33,19 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.xfail(reason=f"{CHROMIUM} missing on CI", strict=True, run=False))
             else:
                 item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} not installed"))
+
+
+@pytest.fixture(autouse=True)
+def _events_match_their_schemas(monkeypatch):
+    """Every live event any test sends is checked against the schema its app declared
+    (apps.core.realtime.Event): an undeclared type or a wrong field fails the test that sent it."""
+    send = realtime.send
+
+    def checked(group: str, message: dict) -> None:
+        realtime.validate(message)
+        send(group, message)
+
+    monkeypatch.setattr(realtime, "send", checked)
 
 
 @pytest.fixture

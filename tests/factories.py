@@ -43,3 +43,27 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     workspace = factory.SubFactory(WorkspaceFactory)
     user = factory.SubFactory(UserFactory)
     role = Role.WRITER
+
+
+def doc_of(*paragraphs: str) -> dict:
+    """An editor document of plain paragraphs."""
+    return {
+        "type": "doc",
+        "content": [{"type": "paragraph", "content": [{"type": "text", "text": p}]} for p in paragraphs if p]
+        or [{"type": "paragraph"}],
+    }
+
+
+def make_post(*, workspace, user, title: str = "A post", text: str | tuple[str, ...] = "", state=None, **kwargs):
+    """A post made the way people make them, through apps.posts.services.post_create (revision 1, the
+    body rendered, the audit entry); `state` then puts it straight into a workflow state, as a fixture
+    that skips the reviews (`text` may be several paragraphs)."""
+    from apps.posts.models import Post
+    from apps.posts.services import post_create
+
+    paragraphs = (text,) if isinstance(text, str) else text
+    post = post_create(workspace=workspace, user=user, title=title, body_json=doc_of(*paragraphs), **kwargs)
+    if state is not None and state != post.state:
+        Post.objects.filter(pk=post.pk).update(state=state)
+        post.refresh_from_db()
+    return post

@@ -14,8 +14,15 @@ from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
 
-from apps.core.consumers import origin_allowed
-from apps.posts.access_events import concerns, post_access_group, recheck_seconds, workspace_access_group
+from apps.core.consumers import (
+    CLOSE_BAD_REQUEST,
+    CLOSE_FORBIDDEN,
+    CLOSE_SERVER,
+    CLOSE_TOO_LARGE,
+    admitted_user,
+)
+from apps.posts.access_events import concerns, recheck_seconds
+from apps.posts.events import post_access_group, workspace_access_group
 
 from . import metrics, protocol
 from .access import access_watcher
@@ -26,11 +33,8 @@ from .yupdate import room_guard
 
 logger = logging.getLogger(__name__)
 
-# Close codes (4000-4999 are the application's); collab.js shows a message and stops reconnecting.
-CLOSE_FORBIDDEN = 4403
-CLOSE_PROTOCOL = 4400
-CLOSE_TOO_LARGE = 4413
-CLOSE_SERVER = 4500
+# A frame that breaks the protocol closes only its own connection (apps.core.consumers codes).
+CLOSE_PROTOCOL = CLOSE_BAD_REQUEST
 
 # Presence colours are CSS: only #rrggbb reaches other people's pages.
 _COLOR = re.compile(r"#[0-9a-fA-F]{6}")
@@ -59,8 +63,8 @@ class PostDocumentConsumer(AsyncWebsocketConsumer):
         await handler(message)
 
     async def connect(self) -> None:
-        user = self.scope.get("user")
-        if not origin_allowed(self.scope) or user is None or not user.is_authenticated:
+        user = admitted_user(self.scope)
+        if user is None:
             await self.close(code=CLOSE_FORBIDDEN)
             return
         post_id = int(self.scope["url_route"]["kwargs"]["post_id"])

@@ -136,7 +136,7 @@ def pubsub_prefix(layer, *, database: dict | None = None) -> str:
     as the operator's unique name for the installation; otherwise the name is a digest of the database
     this process writes to and the Redis hosts (with their database number), which every process of one
     installation shares whatever its channel layer's own prefix."""
-    explicit = getattr(settings, "CHANNEL_PREFIX", "")
+    explicit = settings.CHANNEL_PREFIX
     if explicit:
         return f"{explicit}-collab"
     if database is None:

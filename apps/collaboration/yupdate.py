@@ -27,16 +27,10 @@ from .protocol import ProtocolError, _Reader, json_depth
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_LIMITS = {
-    # The editor nests shared types maybe 10-20 deep (list in a list in a blockquote...).
-    "MAX_NESTING_DEPTH": 64,
-    # Nesting inside one attribute / embed value (lib0 "any" or JSON): the editor's are flat.
-    "MAX_VALUE_DEPTH": 32,
-}
-
 
 def limit(name: str) -> int:
-    return int(getattr(settings, f"COLLAB_{name}", DEFAULT_LIMITS[name]))
+    """COLLAB_MAX_NESTING_DEPTH / COLLAB_MAX_VALUE_DEPTH (config/settings/base.py)."""
+    return int(getattr(settings, f"COLLAB_{name}"))
 
 
 class UpdateRejected(ProtocolError):

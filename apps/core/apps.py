@@ -15,8 +15,10 @@ class CoreConfig(AppConfig):
             metrics,
             ops_tasks,  # noqa: F401  (the scheduled backup task)
             telemetry,
+            wiring,
         )
 
+        wiring.install_beat_schedules()
         metrics.discover()
         metrics.connect_celery_signals()
         telemetry.setup()

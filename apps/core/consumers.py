@@ -1,11 +1,16 @@
-"""Helpers every websocket consumer uses: the Origin check."""
+"""What every websocket consumer shares: the Origin check, the close codes, and EventConsumer, the
+base of the sockets that listen to events (apps.core.realtime)."""
 
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
+from channels.consumer import get_handler_name
+from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from django.conf import settings
 from django.http.request import split_domain_port, validate_host
+
+from .realtime import Event
 
 DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -67,3 +72,72 @@ def origin_allowed(scope) -> bool:
         return False
     own_host = domain[1:-1] if domain.startswith("[") else domain
     return origin == (scheme, own_host.lower(), own_port)
+
+
+# Close codes (4000-4999 are the application's), the same on every socket; the pages' scripts show a
+# message for each and stop reconnecting.
+CLOSE_BAD_REQUEST = 4400
+CLOSE_FORBIDDEN = 4403
+CLOSE_NOT_FOUND = 4404
+CLOSE_TOO_LARGE = 4413
+CLOSE_SERVER = 4500
+
+
+def admitted_user(scope):
+    """The signed-in user of a socket whose Origin is ours, or None (the socket closes with 4403)."""
+    user = scope.get("user")
+    if not origin_allowed(scope) or user is None or not user.is_authenticated:
+        return None
+    return user
+
+
+class EventConsumer(AsyncJsonWebsocketConsumer):
+    """A socket that listens to declared events (apps.core.realtime) of some groups: Origin and
+    authentication (4403), the groups a subclass decides in `authorize` (a close code instead: 4404,
+    4400, ...), the declared events in `forward` sent on as they are, {"type": "ping"} answered."""
+
+    forward: tuple[Event, ...] = ()
+    joined: list[str] = []
+
+    async def authorize(self, user) -> list[str] | int:
+        raise NotImplementedError
+
+    async def accepted(self) -> None:
+        """After accept: a first message, background work."""
+
+    async def connect(self) -> None:
+        user = admitted_user(self.scope)
+        if user is None:
+            await self.close(code=CLOSE_FORBIDDEN)
+            return
+        groups = await self.authorize(user)
+        if isinstance(groups, int):
+            await self.close(code=groups)
+            return
+        self.joined = groups
+        for group in groups:
+            await self.channel_layer.group_add(group, self.channel_name)
+        await self.accept()
+        await self.accepted()
+
+    async def disconnect(self, code) -> None:
+        groups, self.joined = self.joined, []
+        for group in groups:
+            await self.channel_layer.group_discard(group, self.channel_name)
+
+    async def dispatch(self, message) -> None:
+        if any(message.get("type") == event.type for event in self.forward) and not hasattr(
+            self, get_handler_name(message)
+        ):
+            await self.send_json(message)
+            return
+        await super().dispatch(message)
+
+    async def receive_json(self, content, **kwargs) -> None:
+        if isinstance(content, dict) and content.get("type") == "ping":
+            await self.send_json({"type": "pong"})
+            return
+        await self.command(content)
+
+    async def command(self, content) -> None:
+        """A message from the client other than ping (ignored unless a subclass handles it)."""

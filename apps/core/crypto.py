@@ -27,7 +27,7 @@ from django.core.exceptions import ImproperlyConfigured
 
 
 def configured_keys() -> tuple[str, ...]:
-    keys = [*getattr(settings, "CREDENTIALS_KEYS", []), getattr(settings, "FIELD_ENCRYPTION_KEY", "")]
+    keys = [*settings.CREDENTIALS_KEYS, settings.FIELD_ENCRYPTION_KEY]
     return tuple(dict.fromkeys(key.strip() for key in keys if key and key.strip()))
 
 
@@ -36,7 +36,7 @@ def derived_key(purpose: str, secret: str) -> bytes:
 
 
 def secret_keys() -> tuple[str, ...]:
-    return tuple(dict.fromkeys([settings.SECRET_KEY, *getattr(settings, "SECRET_KEY_FALLBACKS", [])]))
+    return tuple(dict.fromkeys([settings.SECRET_KEY, *settings.SECRET_KEY_FALLBACKS]))
 
 
 @lru_cache(maxsize=16)
@@ -90,7 +90,7 @@ def credential_fields() -> list[tuple[type, str, str]]:
     from django.apps import apps
 
     out = []
-    for dotted, purpose in getattr(settings, "CREDENTIAL_FIELDS", {}).items():
+    for dotted, purpose in settings.CREDENTIAL_FIELDS.items():
         label, model_name, field_name = dotted.split(".")
         model = apps.get_model(label, model_name)
         model._meta.get_field(field_name)  # a wrong name fails loudly

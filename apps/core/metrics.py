@@ -118,7 +118,7 @@ def discover() -> None:
 
 
 def _client_allowed(request: HttpRequest) -> bool:
-    token = getattr(settings, "METRICS_TOKEN", "")
+    token = settings.METRICS_TOKEN
     header = request.headers.get("Authorization", "")
     if token and header.startswith("Bearer ") and hmac.compare_digest(header[7:].strip().encode(), token.encode()):
         return True
@@ -126,7 +126,7 @@ def _client_allowed(request: HttpRequest) -> bool:
         address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
     except ValueError:
         return False
-    allowed = getattr(settings, "METRICS_ALLOWED_IPS", [])
+    allowed = settings.METRICS_ALLOWED_IPS
     if not allowed and not token:
         return address.is_loopback
     for network in allowed:
@@ -177,17 +177,17 @@ def connect_celery_signals() -> None:
 def _worker_http_server(**_kwargs) -> None:
     """A worker pod has no web server: METRICS_WORKER_PORT makes the worker's main process serve its
     children's figures (multiprocess files) for Prometheus. Unset (the default): nothing listens."""
-    port = getattr(settings, "METRICS_WORKER_PORT", 0)
+    port = settings.METRICS_WORKER_PORT
     if not port:
         return
-    start_http_server(port, addr=getattr(settings, "METRICS_WORKER_ADDR", "0.0.0.0"), registry=live_registry())
+    start_http_server(port, addr=settings.METRICS_WORKER_ADDR, registry=live_registry())
 
 
 def celery_queues() -> list[str]:
-    configured = getattr(settings, "METRICS_CELERY_QUEUES", [])
+    configured = settings.METRICS_CELERY_QUEUES
     if configured:
         return list(configured)
-    return [getattr(settings, "CELERY_TASK_DEFAULT_QUEUE", "celery") or "celery"]
+    return [settings.CELERY_TASK_DEFAULT_QUEUE or "celery"]
 
 
 @scrape_collector
@@ -195,7 +195,7 @@ def celery_queue_depth() -> Iterable[Metric]:
     family = GaugeMetricFamily(
         f"{PREFIX}_celery_queue_length", "Messages waiting in a Celery queue (Redis LLEN).", labels=["queue"]
     )
-    broker = getattr(settings, "CELERY_BROKER_URL", "") or ""
+    broker = settings.CELERY_BROKER_URL or ""
     if broker.startswith(("redis://", "rediss://")):
         client = redis.Redis.from_url(broker, socket_timeout=2, socket_connect_timeout=2)
         try:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 
 def request_body_limit() -> int:
-    return int(getattr(settings, "UPLOAD_MAX_BYTES", 25 * 1024 * 1024))
+    return int(settings.UPLOAD_MAX_BYTES)
 
 
 def _too_large_message(limit: int) -> str:

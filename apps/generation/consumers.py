@@ -4,15 +4,15 @@ deltas as the worker streams them; the browser can send {"action": "cancel"}."""
 from __future__ import annotations
 
 from channels.db import database_sync_to_async
-from channels.generic.websocket import AsyncJsonWebsocketConsumer
 
-from apps.core.consumers import origin_allowed
+from apps.core.consumers import CLOSE_NOT_FOUND, EventConsumer
 from apps.core.errors import Conflict, Forbidden, NotFound
 
+from .events import group_for_job
 from .models import JobKind
 from .selectors import job_for_user
 from .services import generation_cancel
-from .streaming import group_for_job, partial_get
+from .streaming import partial_get
 
 
 @database_sync_to_async
@@ -42,29 +42,20 @@ def _cancel(user, job_id: int) -> dict:
     return {"event": "cancel_requested", "status": job.status}
 
 
-class GenerationJobConsumer(AsyncJsonWebsocketConsumer):
-    async def connect(self):
-        user = self.scope.get("user")
-        if not origin_allowed(self.scope) or user is None or not user.is_authenticated:
-            await self.close(code=4403)
-            return
+class GenerationJobConsumer(EventConsumer):
+    snapshot: dict | None = None
+
+    async def authorize(self, user) -> list[str] | int:
         self.job_id = int(self.scope["url_route"]["kwargs"]["job_id"])
-        snapshot = await _snapshot(user, self.job_id)
-        if snapshot is None:
-            await self.close(code=4404)
-            return
-        self.group = group_for_job(self.job_id)
-        await self.channel_layer.group_add(self.group, self.channel_name)
-        await self.accept()
-        await self.send_json(snapshot)
+        self.snapshot = await _snapshot(user, self.job_id)
+        return CLOSE_NOT_FOUND if self.snapshot is None else [group_for_job(self.job_id)]
 
-    async def disconnect(self, code):
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
+    async def accepted(self) -> None:
+        await self.send_json(self.snapshot)
 
-    async def receive_json(self, content, **kwargs):
+    async def command(self, content) -> None:
         if isinstance(content, dict) and content.get("action") == "cancel":
             await self.send_json(await _cancel(self.scope["user"], self.job_id))
 
-    async def generation_event(self, event):
+    async def generation_event(self, event) -> None:
         await self.send_json(event["payload"])

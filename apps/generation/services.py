@@ -28,6 +28,7 @@ from apps.posts.document import document_to_markup, markup_to_document, markup_t
 from apps.posts.models import SuggestionState
 
 from .crypto import secret_encrypt
+from .events import job_event_send, job_events_flush
 from .models import (
     AIProviderSettings,
     Decision,
@@ -52,7 +53,7 @@ from .providers.base import (
 from .providers.factory import provider_for_settings
 from .providers.offline import render_title_card
 from .selectors import dominant_item_language, material_for_job, month_start, persona_brief, usage_cap_left
-from .streaming import cancel_requested, job_event_send, job_events_flush, job_flags_clear, partial_store
+from .streaming import cancel_requested, job_flags_clear, partial_store
 
 logger = logging.getLogger(__name__)
 

@@ -13,28 +13,19 @@ from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 
 from apps.accounts.models import Membership
-from apps.core.services import broadcast_on_commit
 
+from . import events
 from . import signals as post_signals
+from .events import post_access_group, workspace_access_group
 from .models import Post, PostUserObjectPermission
-
-ACCESS_CHANGED = "access.changed"  # the message type; consumers handle it as access_changed
-
-
-def workspace_access_group(workspace_id: int) -> str:
-    return f"access.workspace.{workspace_id}"
-
-
-def post_access_group(post_id: int) -> str:
-    return f"access.post.{post_id}"
 
 
 def recheck_seconds() -> float:
-    return float(getattr(settings, "ACCESS_RECHECK_SECONDS", 30.0))
+    return float(settings.ACCESS_RECHECK_SECONDS)
 
 
 def announce_access_change(*, group: str, user_id: int | None = None) -> None:
-    broadcast_on_commit(group, {"type": ACCESS_CHANGED, "group": group, "user_id": user_id})
+    events.access_changed(group=group, user_id=user_id)
 
 
 def concerns(message: dict, user_id: int | None) -> bool:

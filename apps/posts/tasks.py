@@ -12,7 +12,7 @@ from .models import Notification
 
 @shared_task(name="posts.send_notification_emails", acks_late=True, soft_time_limit=100, time_limit=120)
 def send_notification_emails(*, notification_ids: list[int], **kwargs) -> int:
-    base = getattr(settings, "WAGTAILADMIN_BASE_URL", "").rstrip("/")
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     messages = []
     for row in Notification.objects.filter(pk__in=notification_ids).select_related("recipient", "post"):
         email = row.recipient.email

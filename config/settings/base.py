@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from importlib import import_module
-from importlib.util import find_spec
 from pathlib import Path
 
 import dj_database_url
@@ -178,12 +176,8 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {} if CELERY_BROKER_URL.startswith("sqla+") el
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = "UTC"
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
-# Each app lists its periodic tasks in apps/<app>/schedule.py (BEAT_SCHEDULE, no model imports);
-# beat copies them into django-celery-beat's tables.
+# Each app lists its periodic tasks in apps/<app>/schedule.py; apps.core.wiring adds them at startup.
 CELERY_BEAT_SCHEDULE: dict = {}
-for _label in ("sources", "trends", "personas", "posts", "generation", "collaboration", "publishing"):
-    if find_spec(f"apps.{_label}.schedule"):
-        CELERY_BEAT_SCHEDULE.update(import_module(f"apps.{_label}.schedule").BEAT_SCHEDULE)
 
 # --- auth -----------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -366,9 +360,42 @@ FETCH_ALLOW_PRIVATE_NETWORKS = env_bool("FETCH_ALLOW_PRIVATE_NETWORKS", False)
 # AI_ALLOWED_PRIVATE_ORIGINS=http://localhost:11434,http://ollama:11434 (host and port as written).
 AI_ALLOWED_PRIVATE_ORIGINS = env_list("AI_ALLOWED_PRIVATE_ORIGINS", [])
 WEBSOCKET_ALLOWED_ORIGINS = env_list("WEBSOCKET_ALLOWED_ORIGINS", [])
+# Live editing (apps/collaboration). Updates are in the log before they are relayed; off = relay
+# first, write behind (benchmarks only).
+COLLAB_DURABLE = env_bool("COLLAB_DURABLE", True)
+# A document larger than this refuses further growth with a clear message.
+COLLAB_MAX_DOCUMENT_BYTES = env_int("COLLAB_MAX_DOCUMENT_BYTES", 32 * 1024 * 1024)
 # The largest websocket frame any server here accepts (uvicorn refuses a bigger one from its header):
-# a full sync of the largest live document must fit (apps/collaboration/conf.py MAX_DOCUMENT_BYTES).
+# a full sync of the largest live document must fit.
 COLLAB_MAX_FRAME_BYTES = env_int("COLLAB_MAX_FRAME_BYTES", 33 * 1024 * 1024)
+# One awareness message (a cursor, a name, a colour) is small; anything larger closes the sender.
+COLLAB_MAX_AWARENESS_BYTES = env_int("COLLAB_MAX_AWARENESS_BYTES", 64 * 1024)
+# Nesting of shared types (the editor's lists in blockquotes reach 10-20) and inside one attribute or
+# embed value (the editor's are flat): deeper updates are refused before they touch a document.
+COLLAB_MAX_NESTING_DEPTH = env_int("COLLAB_MAX_NESTING_DEPTH", 64)
+COLLAB_MAX_VALUE_DEPTH = env_int("COLLAB_MAX_VALUE_DEPTH", 32)
+# A room with nobody in it is unloaded (and snapshotted into a Revision) after this long; rooms of one
+# post in different processes compare state this often; while people keep editing, a Revision
+# snapshot is taken at most this often.
+COLLAB_IDLE_SECONDS = env_float("COLLAB_IDLE_SECONDS", 30.0)
+COLLAB_RESYNC_SECONDS = env_float("COLLAB_RESYNC_SECONDS", 5.0)
+COLLAB_SNAPSHOT_SECONDS = env_float("COLLAB_SNAPSHOT_SECONDS", 300.0)
+# Compaction folds update-log rows older than this into the checkpoint, so many at a time.
+COLLAB_COMPACT_MIN_AGE_SECONDS = env_float("COLLAB_COMPACT_MIN_AGE_SECONDS", 60.0)
+COLLAB_COMPACT_BATCH_ROWS = env_int("COLLAB_COMPACT_BATCH_ROWS", 5000)
+# When the first room of a process opens, freeze the heap loaded so far out of the cyclic GC (full
+# collections over Django's import-time objects were event-loop pauses of tens of ms).
+COLLAB_FREEZE_GC = env_bool("COLLAB_FREEZE_GC", True)
+# Over Redis, rooms of different processes meet through channels-redis's pub/sub layer (one PUBLISH
+# per group message) instead of the default layer's sorted-set queues.
+COLLAB_PUBSUB = env_bool("COLLAB_PUBSUB", True)
+# PostgreSQL's synchronous_commit for the update log's connection. "on" relays an update only once its
+# row is flushed to disk. "off" relays once PostgreSQL has it (a crash of the app keeps every relayed
+# update; a crash of the database server or machine may lose the last fraction of a second, which the
+# editors' own copies send back when they reconnect).
+COLLAB_LOG_SYNCHRONOUS_COMMIT = env_str("COLLAB_LOG_SYNCHRONOUS_COMMIT", "on")
+# Open websockets re-decide their access this often, besides the messages every change sends.
+ACCESS_RECHECK_SECONDS = env_float("ACCESS_RECHECK_SECONDS", 30.0)
 # Sources: due sources claimed per beat tick, and fetches at once against one host.
 SOURCES_TICK_BATCH = env_int("SOURCES_TICK_BATCH", 200)
 SOURCES_PER_HOST_CONCURRENCY = env_int("SOURCES_PER_HOST_CONCURRENCY", 2)

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from apps.accounts.models import ApiToken
-from apps.posts.models import Post
+from tests.factories import make_post
 
 ROOT = Path(__file__).resolve().parents[2]
 NODE_MODULES = ROOT / "frontend" / "node_modules"
@@ -29,12 +29,7 @@ def collab_settings(settings):
 
 @pytest.fixture
 def post(workspace, writer):
-    return Post.objects.create(
-        workspace=workspace,
-        title="Live post",
-        author=writer,
-        body_json={"type": "doc", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Seed"}]}]},
-    )
+    return make_post(workspace=workspace, user=writer, title="Live post", text="Seed")
 
 
 @pytest.fixture

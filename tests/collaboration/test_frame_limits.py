@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 import websockets
+from django.conf import settings
 
-from apps.collaboration.conf import DEFAULTS
 from apps.core.management.commands.devserver import websocket_options
 
 from .conftest import run_async
@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_devserver_docker_and_the_test_servers_share_one_frame_limit():
-    limit = DEFAULTS["MAX_FRAME_BYTES"]
+    limit = settings.COLLAB_MAX_FRAME_BYTES
     assert websocket_options() == ["--ws-max-size", str(limit), "--ws-per-message-deflate", "false"]
     entrypoint = (ROOT / "docker" / "entrypoint.sh").read_text()
     assert f'--ws-max-size "${{COLLAB_MAX_FRAME_BYTES:-{limit}}}" --ws-per-message-deflate false' in entrypoint

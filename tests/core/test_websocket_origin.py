@@ -7,6 +7,7 @@ import websockets
 
 from apps.core.consumers import origin_allowed, parse_origin
 from tests.collaboration.conftest import run_async
+from tests.factories import make_post
 
 
 def scope(origin: str | None, *, host: str = "news.example.com", scheme: str = "wss") -> dict:
@@ -74,10 +75,9 @@ def test_ipv6_origins():
 def test_every_consumer_refuses_another_port_and_scheme(asgi_live_server, settings, writer, workspace):
     from apps.accounts.models import ApiToken
     from apps.generation.models import GenerationJob
-    from apps.posts.models import Post
 
     settings.ALLOWED_HOSTS = ["127.0.0.1"]
-    post = Post.objects.create(workspace=workspace, title="Origin", author=writer)
+    post = make_post(workspace=workspace, user=writer, title="Origin")
     job = GenerationJob.objects.create(workspace=workspace, topic="Origin", created_by=writer)
     token = ApiToken.issue(user=writer)[1]
     base, port = asgi_live_server.ws_url, asgi_live_server.port

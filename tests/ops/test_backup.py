@@ -16,8 +16,7 @@ from django.core.management.base import CommandError
 from django.db import connection
 
 from apps.core import backup
-from apps.posts.models import Post, PostState
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, make_post
 
 TEXTS = ["Паводки в Европе", "洪水が欧州を襲う", "فيضانات في أوروبا", "👩‍👩‍👧 family ZWJ", "e\u0301 combining"]
 
@@ -89,13 +88,7 @@ def scratch_url(tmp_path):
 def test_round_trip_of_the_configured_database_and_media(transactional_db, tmp_path, scratch_url, media_files):
     membership = MembershipFactory()
     for text in TEXTS:
-        Post.objects.create(
-            workspace=membership.workspace,
-            title=text,
-            body_text=text * 3,
-            state=PostState.DRAFT,
-            author=membership.user,
-        )
+        make_post(workspace=membership.workspace, user=membership.user, title=text, text=text * 3)
     source = backup.Target.from_url(None)
     before = backup.table_counts(source)
     assert before["posts_post"] == len(TEXTS)

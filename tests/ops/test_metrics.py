@@ -15,10 +15,11 @@ from django.utils import timezone
 from apps.collaboration import metrics as collab_metrics
 from apps.core import metrics as core_metrics
 from apps.generation.models import GenerationJob
-from apps.posts.models import Post, PostState
+from apps.posts.models import PostState
 from apps.publishing.models import Channel, Publication, PublicationState
 from apps.sources.models import FetchAttempt, FetchOutcome, Source, SourceKind
 from apps.trends import metrics as trend_metrics
+from tests.factories import make_post
 
 from .conftest import parse, sample_value
 
@@ -97,20 +98,14 @@ def test_every_figure_is_exposed_and_parses(scrape, workspace, writer, django_ca
         FetchAttempt.objects.create(
             source=source, workspace=workspace, started_at=now, duration_ms=9000, outcome=FetchOutcome.ERROR
         )
-    post = Post.objects.create(
-        workspace=workspace,
-        title="Паводки — 洪水 — فيضانات 👩‍👩‍👧",
-        body_text="x",
-        state=PostState.APPROVED,
-        author=writer,
+    post = make_post(
+        workspace=workspace, user=writer, title="Паводки — 洪水 — فيضانات 👩‍👩‍👧", text="x", state=PostState.APPROVED
     )
     channel = Channel.objects.create(workspace=workspace, name="Hook", platform="webhook")
     Publication.objects.create(
         workspace=workspace, post=post, channel=channel, due_at=now - timedelta(minutes=10), next_attempt_at=now
     )
-    other = Post.objects.create(
-        workspace=workspace, title="Ĺõŕë̃m", body_text="y", state=PostState.APPROVED, author=writer
-    )
+    other = make_post(workspace=workspace, user=writer, title="Ĺõŕë̃m", text="y", state=PostState.APPROVED)
     Publication.objects.create(
         workspace=workspace,
         post=other,

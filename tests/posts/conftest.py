@@ -4,24 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from apps.posts import services
+from ..factories import doc_of  # noqa: F401 - the posts tests import it from here
+from ..factories import make_post as _make_post
 
 TEXT = "The quick brown fox jumps over the lazy dog. Editors love clear sentences."
-
-
-def doc_of(*paragraphs: str) -> dict:
-    return {
-        "type": "doc",
-        "content": [{"type": "paragraph", "content": [{"type": "text", "text": p}]} for p in paragraphs],
-    }
 
 
 @pytest.fixture
 def make_post(workspace, writer):
     def make(*, user=None, title="A post", text=TEXT, **kwargs):
-        return services.post_create(
-            workspace=workspace, user=user or writer, title=title, body_json=doc_of(text), **kwargs
-        )
+        return _make_post(workspace=workspace, user=user or writer, title=title, text=text, **kwargs)
 
     return make
 

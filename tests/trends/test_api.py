@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from apps.personas.models import Persona
-from apps.posts.models import Post
 from apps.trends.models import Topic, Trend, TrendItem
 from apps.trends.services import items_assign_to_trends, trends_rank
+from tests.factories import make_post
 
 pytestmark = pytest.mark.django_db
 
@@ -82,7 +82,7 @@ def test_write_next_matches_persona_topics_and_skips_trends_with_posts(writer, w
     client = api_client_for(writer, workspace)
     body = client.get(f"/api/v1/trends/next/?persona={persona.pk}").json()
     assert {t["id"] for t in body["results"]} == {ranked["earnings"].pk, ranked["export"].pk}
-    Post.objects.create(workspace=workspace, title="Helio earnings", trend=ranked["earnings"])
+    make_post(workspace=workspace, user=writer, title="Helio earnings", trend=ranked["earnings"])
     body = client.get(f"/api/v1/trends/next/?persona={persona.pk}").json()
     assert [t["id"] for t in body["results"]] == [ranked["export"].pk]
 

@@ -165,9 +165,7 @@ def test_rank_updates_scores_in_bulk_snapshots_and_broadcasts_on_commit(
     sources, items = story_items
     items_assign_to_trends(workspace_id=workspace.pk, item_ids=[i.pk for g in items.values() for i in g])
     sent = []
-    monkeypatch.setattr(
-        "apps.trends.services.ranking.broadcast_on_commit", lambda group, message: sent.append((group, message))
-    )
+    monkeypatch.setattr("apps.trends.events.send_on_commit", lambda group, message: sent.append((group, message)))
     with django_assert_max_num_queries(12):
         outcome = trends_rank(workspace_id=workspace.pk)
     assert outcome.ranked == 3 and outcome.snapshots == 3 and outcome.changed == 3

@@ -10,14 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import Forbidden, InvalidInput
-from apps.core.services import audit_log, broadcast_on_commit
+from apps.core.services import audit_log
 
+from .. import events
 from ..access import post_access, require_comment
 from ..anchors import Anchor, anchor_apply, anchor_from_range, anchor_locate, anchor_relative_clean, anchor_relocate
 from ..models import Comment, Post
 from ..selectors import post_current_body
 from .notifications import notify
-from .posts import post_group
 
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
 MAX_COMMENT = 10_000
@@ -70,13 +70,6 @@ def _notify_mentions(*, comment: Comment, post: Post, user, mentions: list) -> N
         )
 
 
-def _event(comment: Comment, kind: str) -> None:
-    broadcast_on_commit(
-        post_group(comment.post_id),
-        {"type": "post.comment", "event": kind, "comment_id": comment.pk, "thread_id": comment.parent_id or comment.pk},
-    )
-
-
 def _clean_body(body: str) -> str:
     body = (body or "").strip()
     if not body:
@@ -121,7 +114,7 @@ def comment_create(
         message=_("%(user)s commented on “%(title)s”: %(body)s")
         % {"user": user, "title": post.title, "body": body[:200]},
     )
-    _event(comment, "created")
+    events.comment_event(comment, "created")
     return comment
 
 
@@ -146,7 +139,7 @@ def comment_reply(*, thread: Comment, user, body: str) -> Comment:
         message=_("%(user)s replied on “%(title)s”: %(body)s")
         % {"user": user, "title": post.title, "body": body[:200]},
     )
-    _event(reply, "replied")
+    events.comment_event(reply, "replied")
     return reply
 
 
@@ -164,7 +157,7 @@ def comment_update(*, comment: Comment, user, body: str) -> Comment:
     del access
     comment.body = _clean_body(body)
     comment.save(update_fields=["body", "updated_at"])
-    _event(comment, "updated")
+    events.comment_event(comment, "updated")
     return comment
 
 
@@ -172,7 +165,7 @@ def comment_update(*, comment: Comment, user, body: str) -> Comment:
 def comment_delete(*, comment: Comment, user) -> None:
     _require_own_or_editor(comment=comment, user=user)
     audit_log(actor=user, action="comment.delete", target=comment.post, data={"comment": comment.pk})
-    _event(comment, "deleted")
+    events.comment_event(comment, "deleted")
     comment.delete()
 
 
@@ -185,7 +178,7 @@ def comment_resolve(*, comment: Comment, user) -> Comment:
         thread.resolved_by = user
         thread.save(update_fields=["resolved_at", "resolved_by", "updated_at"])
         audit_log(actor=user, action="comment.resolve", target=thread.post, data={"comment": thread.pk})
-        _event(thread, "resolved")
+        events.comment_event(thread, "resolved")
     return thread
 
 
@@ -201,5 +194,5 @@ def comment_reopen(*, comment: Comment, user) -> Comment:
         anchor_relocate(text=post.body_text, item=thread)
         thread.save()
         audit_log(actor=user, action="comment.reopen", target=post, data={"comment": thread.pk})
-        _event(thread, "reopened")
+        events.comment_event(thread, "reopened")
     return thread

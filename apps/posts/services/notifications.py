@@ -10,8 +10,8 @@ from django.utils import timezone
 from apps.accounts.models import Membership
 from apps.accounts.roles import ROLE_CAPABILITIES
 from apps.core.queue import enqueue_on_commit
-from apps.core.services import broadcast_on_commit
 
+from .. import events
 from ..models import Notification, Post
 
 
@@ -45,10 +45,7 @@ def notify(*, recipients: Iterable, actor, post: Post, kind: str, message: str) 
     created = Notification.objects.bulk_create(rows)
     enqueue_on_commit("posts.send_notification_emails", notification_ids=[row.pk for row in created])
     for row in created:
-        broadcast_on_commit(
-            f"notifications.user.{row.recipient_id}",
-            {"type": "notification.created", "id": row.pk, "message": row.message, "url": row.url},
-        )
+        events.notification_created(row)
     return created
 
 

@@ -17,8 +17,9 @@ from guardian.shortcuts import assign_perm, remove_perm
 from apps.accounts.permissions import membership_for, require_capability, require_member
 from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, Forbidden, InvalidInput
-from apps.core.services import audit_log, broadcast_on_commit
+from apps.core.services import audit_log
 
+from .. import events
 from ..access import ALL_SHARE_CODENAMES, SHARE_PERMISSIONS, forget_access, require_edit, require_view
 from ..anchors import ANCHOR_FIELDS, anchor_relocate
 from ..document import clean_text, render_body, text_excerpt
@@ -49,14 +50,6 @@ CONTENT_FIELDS = ("title", "body_json", "body_html", "body_text", "excerpt")
 # What an approval covers: a change to these after it needs a new review.
 REVIEWED_FIELDS = ("title", "body_json", "excerpt")
 REVIEWED_STATES = (PostState.APPROVED, PostState.SCHEDULED)
-
-
-def post_group(post_id: int) -> str:
-    return f"posts.post.{post_id}"
-
-
-def workspace_group(workspace_id: int) -> str:
-    return f"posts.workspace.{workspace_id}"
 
 
 def check_assignee_change(*, post: Post, user, assignee_id: int | None) -> None:
@@ -110,13 +103,8 @@ def _relocate_anchors(post: Post) -> None:
 def _after_save(
     post: Post, *, user, revision: Revision | None, kind: str, body_changed: bool, base_json: dict | None = None
 ) -> None:
-    broadcast_on_commit(
-        post_group(post.pk),
-        {"type": "post.saved", "post_id": post.pk, "version": post.version, "revision": revision and revision.number},
-    )
-    broadcast_on_commit(
-        workspace_group(post.workspace_id), {"type": "post.changed", "post_id": post.pk, "state": post.state}
-    )
+    events.post_saved(post, revision=revision)
+    events.post_changed(post)
     transaction.on_commit(
         lambda: post_saved.send(
             sender=Post,
@@ -350,10 +338,7 @@ def _review_reopened(post: Post, *, user, from_state: str, fields: list[str]) ->
         message=_("%(user)s changed the approved “%(title)s”: it needs a new review.")
         % {"user": user, "title": post.title},
     )
-    broadcast_on_commit(
-        post_group(post.pk),
-        {"type": "post.transitioned", "post_id": post.pk, "state": post.state, "action": "review_reopened"},
-    )
+    events.post_transitioned(post, action="review_reopened")
     transaction.on_commit(
         lambda: post_transitioned.send(
             sender=Post,

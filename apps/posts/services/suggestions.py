@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import Conflict, Forbidden, InvalidInput
-from apps.core.services import audit_log, broadcast_on_commit
+from apps.core.services import audit_log
 
+from .. import events
 from ..access import require_comment, require_view
 from ..anchors import anchor_apply, anchor_relocate
 from ..document import document_replace_range
@@ -17,13 +18,7 @@ from ..models import Post, Suggestion, SuggestionState
 from ..selectors import post_current_body
 from .comments import clean_relative, resolve_anchor
 from .notifications import notify
-from .posts import post_group, post_update
-
-
-def _event(suggestion: Suggestion, kind: str) -> None:
-    broadcast_on_commit(
-        post_group(suggestion.post_id), {"type": "post.suggestion", "event": kind, "suggestion_id": suggestion.pk}
-    )
+from .posts import post_update
 
 
 @transaction.atomic
@@ -63,7 +58,7 @@ def suggestion_create(
         message=_("%(user)s suggested a change to “%(title)s”: “%(old)s” → “%(new)s”")
         % {"user": user, "title": post.title, "old": anchor.quote[:80], "new": replacement[:80]},
     )
-    _event(suggestion, "created")
+    events.suggestion_event(suggestion, "created")
     return suggestion
 
 
@@ -109,7 +104,7 @@ def suggestion_accept(*, suggestion: Suggestion, user) -> Suggestion:
             kind="suggestion.accepted",
             message=_("%(user)s accepted your suggestion on “%(title)s”.") % {"user": user, "title": post.title},
         )
-    _event(suggestion, "accepted")
+    events.suggestion_event(suggestion, "accepted")
     return suggestion
 
 
@@ -133,5 +128,5 @@ def suggestion_reject(*, suggestion: Suggestion, user, note: str = "") -> Sugges
             message=_("%(user)s rejected your suggestion on “%(title)s”. %(note)s")
             % {"user": user, "title": suggestion.post.title, "note": note},
         )
-    _event(suggestion, "rejected")
+    events.suggestion_event(suggestion, "rejected")
     return suggestion

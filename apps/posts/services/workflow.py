@@ -18,9 +18,9 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, Forbidden, InvalidInput
-from apps.core.services import audit_log, broadcast_on_commit
+from apps.core.services import audit_log
 
-from .. import hooks
+from .. import events, hooks
 from ..access import PostAccess, forget_access, require_view
 from ..models import Approval, Post, PostState
 from ..signals import post_transitioned
@@ -30,7 +30,7 @@ from ..transitions import (
     role_allows,
 )
 from .notifications import members_with_capability, notify
-from .posts import post_group, required_approvals_for, workspace_group
+from .posts import required_approvals_for
 
 
 def _check(*, post: Post, user, action: str) -> tuple[PostAccess, Transition]:
@@ -92,14 +92,8 @@ def _apply(
         )
         for hook in hooks.get_hooks("transition"):
             hook(post=locked, user=user, action=action, from_state=from_state, to_state=target, options=options)
-        broadcast_on_commit(
-            workspace_group(locked.workspace_id),
-            {"type": "post.changed", "post_id": locked.pk, "state": target, "action": action},
-        )
-        broadcast_on_commit(
-            post_group(locked.pk),
-            {"type": "post.transitioned", "post_id": locked.pk, "state": target, "action": action},
-        )
+        events.post_changed(locked, state=target, action=action)
+        events.post_transitioned(locked, state=target, action=action)
         transaction.on_commit(
             lambda: post_transitioned.send(
                 sender=Post,
@@ -314,9 +308,7 @@ def post_publish_due(*, post: Post, published_at: datetime | None = None) -> boo
             to_state=PostState.PUBLISHED,
             options={},
         )
-    broadcast_on_commit(
-        workspace_group(locked.workspace_id), {"type": "post.changed", "post_id": locked.pk, "state": locked.state}
-    )
+    events.post_changed(locked)
     transaction.on_commit(
         lambda: post_transitioned.send(
             sender=Post,

@@ -12,17 +12,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from apps.core.params import safe_id
-from apps.core.services import broadcast_on_commit
+from apps.trends import events
 from apps.trends.models import Trend, TrendItem, TrendSettings, TrendSnapshot, TrendStatus
 
 from .assignment import trend_settings_for
 
 SNAPSHOT_KEEP_DAYS = 30
 BROADCAST_TOP = 20
-
-
-def workspace_group(workspace_id: int) -> str:
-    return f"trends-{workspace_id}"
 
 
 @dataclass
@@ -135,15 +131,7 @@ def trends_rank(
         outcome.changed = len(changed)
         if broadcast and changed:
             top = sorted(new_scores.items(), key=lambda kv: -kv[1])[:BROADCAST_TOP]
-            broadcast_on_commit(
-                workspace_group(workspace_id),
-                {
-                    "type": "trends.scores",
-                    "changed": len(changed),
-                    "top": [{"id": tid, "score": round(s, 4)} for tid, s in top],
-                    "at": now.isoformat(),
-                },
-            )
+            events.scores_changed(workspace_id=workspace_id, changed=len(changed), top=top, at=now)
     return outcome
 
 
