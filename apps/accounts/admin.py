@@ -13,7 +13,7 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
-    fieldsets = (*DjangoUserAdmin.fieldsets, (_("Trendoscope"), {"fields": ("display_name", "language")}))
+    fieldsets = (*(DjangoUserAdmin.fieldsets or ()), (_("Trendoscope"), {"fields": ("display_name", "language")}))
     list_display = ["username", "email", "display_name", "is_staff", "is_active", "last_login"]
     list_filter = ["is_staff", "is_active", "language", "memberships__role"]
     search_fields = ["username", "email", "display_name", "first_name", "last_name"]

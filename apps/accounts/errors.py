@@ -25,6 +25,7 @@ class WorkspaceRequired(exceptions.APIException):
 
     def __init__(self, memberships):
         message = _("You belong to several workspaces: name one in the X-Workspace header (its id or slug).")
+        self.message = str(message)
         # Set directly: DRF would turn the ids into strings.
         self.detail = {
             "detail": message,
@@ -37,4 +38,4 @@ class WorkspaceRequired(exceptions.APIException):
         return self.default_code
 
     def __str__(self) -> str:
-        return str(self.detail["detail"])
+        return self.message

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from datetime import timedelta
+from typing import cast
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
@@ -146,7 +147,7 @@ def _hash_key(key: str) -> str:
 
 class ApiTokenQuerySet(models.QuerySet):
     def for_key(self, key: str) -> ApiToken | None:
-        return self.select_related("user").filter(key_hash=_hash_key(key)).first()
+        return cast("ApiToken | None", self.select_related("user").filter(key_hash=_hash_key(key)).first())
 
 
 class ApiToken(models.Model):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.db.models import Exists, Q, QuerySet
+from django.db.models.expressions import Combinable
 from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from rest_framework.authentication import SessionAuthentication
@@ -70,16 +71,20 @@ def membership_for_request(request) -> Membership:
         memberships = list(memberships_for_user(user=user))
         if not memberships:
             raise NoWorkspace()
-        membership = memberships[0] if len(memberships) == 1 else None
-        if membership is None:
-            if not _is_browser_session(request):
-                raise WorkspaceRequired(memberships)
-            by_id = {m.workspace_id: m for m in memberships}
-            chosen = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
-            membership = by_id.get(chosen) or by_id.get(user.default_workspace_id)
-            if membership is None:
-                raise NoWorkspace(_("Choose the workspace to work in."))
+        membership = memberships[0] if len(memberships) == 1 else _chosen_membership(request, memberships)
     request._trendoscope_membership = (user.pk, membership)
+    return membership
+
+
+def _chosen_membership(request, memberships: list[Membership]) -> Membership:
+    """Of several workspaces, the one this browser session chose (or the user's default)."""
+    if not _is_browser_session(request):
+        raise WorkspaceRequired(memberships)
+    by_id = {m.workspace_id: m for m in memberships}
+    chosen = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
+    membership = by_id.get(chosen or 0) or by_id.get(request.user.default_workspace_id or 0)
+    if membership is None:
+        raise NoWorkspace(_("Choose the workspace to work in."))
     return membership
 
 
@@ -107,7 +112,7 @@ def membership_for_socket(*, user: User, ref: str | None, session=None, by_token
         raise WorkspaceRequired(memberships)
     by_id = {m.workspace_id: m for m in memberships}
     chosen = session.get(SESSION_KEY) if session is not None else None
-    membership = by_id.get(chosen) or by_id.get(user.default_workspace_id)
+    membership = by_id.get(chosen or 0) or by_id.get(user.default_workspace_id or 0)
     if membership is None:
         raise WorkspaceRequired(memberships)
     return membership
@@ -122,7 +127,7 @@ def invitations_pending_for_user(*, user: User) -> QuerySet[Invitation]:
         return Invitation.objects.none()
     addresses = EmailAddress.objects.filter(user=user)
     verified = addresses.filter(verified=True).annotate(address=Lower("email")).values("address")
-    match = Q(invitee=user) | Q(invitee__isnull=True, email__in=verified)
+    match: Q | Combinable = Q(invitee=user) | Q(invitee__isnull=True, email__in=verified)
     if user.email:
         match |= Q(invitee__isnull=True, email=user.email.lower()) & ~Exists(addresses)
     return (

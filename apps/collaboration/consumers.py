@@ -164,6 +164,8 @@ class PostDocumentConsumer(AsyncWebsocketConsumer):
         identity of the connection's user (id, name) and a colour that is a colour. Read-only users
         keep their cursor."""
         room = self.room
+        if room is None:
+            return None
         entries = []
         for client_id, clock, text in message.entries:
             if client_id not in self.client_ids:

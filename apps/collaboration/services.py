@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from asgiref.sync import async_to_sync
 from django.db import transaction
@@ -36,7 +37,7 @@ def _seed(*, post_id: int) -> bytes:
         existing = DocumentCheckpoint.objects.filter(post_id=post_id).values_list("state", flat=True).first()
         if existing is not None:
             return bytes(existing)
-        doc = Doc()
+        doc: Doc[Any] = Doc()
         if post.body_json and post.body_json.get("content"):
             doc_replace_with_json(doc, post.body_json)
         state = doc.get_update()
@@ -49,7 +50,7 @@ def document_build(*, post_id: int) -> Doc:
     checkpoint, rows = document_rows(post_id=post_id)
     if checkpoint is None and not rows:
         checkpoint = _seed(post_id=post_id)
-    doc = Doc()
+    doc: Doc[Any] = Doc()
     if checkpoint:
         doc.apply_update(checkpoint)
     for _pk, data in rows:
@@ -82,7 +83,7 @@ def document_compact(*, post_id: int, min_age_seconds: float | None = None) -> i
         )
         if not rows:
             return 0
-        doc = Doc()
+        doc: Doc[Any] = Doc()
         doc.apply_update(bytes(checkpoint.state))
         for _pk, data in rows:
             doc.apply_update(bytes(data))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import bisect
 import logging
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 from django.conf import settings
 
@@ -193,6 +194,7 @@ def read_structs(update: bytes) -> list[_Struct]:
                     origin = ("sibling", reader.var_uint(), reader.var_uint())
                 if info & 0x40:
                     right = ("sibling", reader.var_uint(), reader.var_uint())
+                parent: tuple[Any, ...] | None
                 if origin is None and right is None:
                     if reader.var_uint() == 1:
                         _text(reader)  # a root type's name
@@ -202,7 +204,7 @@ def read_structs(update: bytes) -> list[_Struct]:
                     if info & 0x20:
                         _text(reader)  # parentSub (map key)
                 else:
-                    parent = origin or right
+                    parent = cast(tuple[Any, ...], origin or right)
                 length, is_type = _read_content(reader, ref)
                 structs.append(_Struct(client, clock, length, is_type=is_type, ref=parent))
             if length <= 0 and ref != GC:
@@ -338,9 +340,12 @@ class _Resolver:
             struct = chain[position]
             if position < len(chain) - 1:
                 target = chain[position + 1]
+                assert target.parent_depth is not None  # assigned on the previous turn
                 struct.parent_depth = self.below(struct.ref[0], target.parent_depth, target)
-            if struct.is_type and struct.parent_depth >= 0 and struct.parent_depth + 1 > self.deepest:
-                self.deepest = struct.parent_depth + 1
+            depth = struct.parent_depth
+            assert depth is not None  # the chain's end was resolved above
+            if struct.is_type and depth >= 0 and depth + 1 > self.deepest:
+                self.deepest = depth + 1
                 if self.max_depth is not None and self.deepest > self.max_depth:
                     raise UpdateRejected(f"shared types nested deeper than {self.max_depth} levels")
 
@@ -353,7 +358,8 @@ def check_update(update: bytes, index: DepthIndex, *, record: bool = True) -> in
     deepest = _Resolver(structs, index, limit("MAX_NESTING_DEPTH")).run()
     if record:
         for struct in structs:
-            index.add(struct.client, struct.clock, struct.length, struct.parent_depth)
+            # run() resolved every struct's depth
+            index.add(struct.client, struct.clock, struct.length, cast(int, struct.parent_depth))
     return deepest
 
 

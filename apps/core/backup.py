@@ -49,6 +49,10 @@ class BackupError(Exception):
     pass
 
 
+def _count(row: tuple[Any, ...] | None) -> int:
+    return int(row[0]) if row else 0
+
+
 @dataclass
 class Target:
     """The database a backup reads or a restore writes: Django settings_dict keys."""
@@ -67,7 +71,7 @@ class Target:
         parsed = dj_database_url.parse(url)
         engine = parsed["ENGINE"]
         vendor = "postgresql" if "postgresql" in engine else "sqlite" if "sqlite" in engine else engine
-        return cls(vendor=vendor, settings=parsed)
+        return cls(vendor=vendor, settings=dict(parsed))
 
     @property
     def is_default(self) -> bool:
@@ -154,7 +158,7 @@ def table_counts(target: Target) -> dict[str, int]:
             password=s.get("PASSWORD") or None,
         ) as conn:  # fmt: skip
             names = [r[0] for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")]
-            return {n: conn.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0] for n in sorted(names)}
+            return {n: _count(conn.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()) for n in sorted(names)}
     raw = _sqlite_connection(target)
     try:
         names = [
@@ -222,7 +226,10 @@ def _restore_media(path: Path) -> int:
         for member in tar.getmembers():
             if not member.isfile() or member.name.startswith(("/", "..")) or "/../" in member.name:
                 continue
-            data = tar.extractfile(member).read()
+            extracted = tar.extractfile(member)
+            if extracted is None:
+                continue
+            data = extracted.read()
             if default_storage.exists(member.name):
                 default_storage.delete(member.name)
             saved = default_storage.save(member.name, ContentFile(data))

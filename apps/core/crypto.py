@@ -21,9 +21,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from django.apps import apps
 from django.conf import settings
 from django.core import checks
 from django.core.exceptions import ImproperlyConfigured
+from django.db import models, transaction
 
 
 def configured_keys() -> tuple[str, ...]:
@@ -85,10 +87,8 @@ class FieldReport:
     unreadable: list[int] = field(default_factory=list)
 
 
-def credential_fields() -> list[tuple[type, str, str]]:
+def credential_fields() -> list[tuple[type[models.Model], str, str]]:
     """(model, field name, legacy purpose) for every entry of settings.CREDENTIAL_FIELDS."""
-    from django.apps import apps
-
     out = []
     for dotted, purpose in settings.CREDENTIAL_FIELDS.items():
         label, model_name, field_name = dotted.split(".")
@@ -124,8 +124,6 @@ def _classify(token: bytes, purpose: str) -> str:
 def rotate_credentials(*, dry_run: bool = False) -> list[FieldReport]:
     """Re-encrypt every stored credential under the first CREDENTIALS_KEYS key. Values no key opens are
     left as they are and reported (never blanked)."""
-    from django.db import transaction
-
     if not dry_run and not configured_keys():
         raise ImproperlyConfigured("Set CREDENTIALS_KEYS before rotating: the first key encrypts.")
     reports = []

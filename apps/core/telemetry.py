@@ -74,7 +74,9 @@ def force_flush(timeout_millis: int = 5000) -> None:
     if _state["tracing"]:
         from opentelemetry import trace
 
-        trace.get_tracer_provider().force_flush(timeout_millis)
+        provider = trace.get_tracer_provider()
+        if hasattr(provider, "force_flush"):  # the SDK's provider (the API's default has none)
+            provider.force_flush(timeout_millis)
     if _state["sentry"]:
         import sentry_sdk
 

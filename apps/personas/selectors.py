@@ -12,13 +12,11 @@ from .models import Persona, PersonaSample, StyleProfile
 from .style import style_compare
 
 
-def personas_for_workspace(*, user, workspace) -> QuerySet[Persona]:
+def personas_for_workspace(*, user, workspace) -> QuerySet[Persona, Persona]:
     require_member(user=user, workspace=workspace)
+    personas: QuerySet[Persona, Persona] = Persona.objects.in_workspace(workspace)
     return (
-        Persona.objects.in_workspace(workspace)
-        .select_related("style_profile")
-        .annotate(sample_total=Count("samples", distinct=True))
-        .order_by("name")
+        personas.select_related("style_profile").annotate(sample_total=Count("samples", distinct=True)).order_by("name")
     )
 
 

@@ -48,12 +48,11 @@ def _workflow_action(action: str, label):
             modeladmin.message_user(request, _("%(n)s post(s) updated.") % {"n": done}, messages.SUCCESS)
 
     run.__name__ = f"workflow_{action}"
-    run.short_description = label
-    return run
+    return admin.action(description=label)(run)
 
 
 @admin.register(Post)
-class PostAdmin(GuardedModelAdminMixin, admin.ModelAdmin):
+class PostAdmin(GuardedModelAdminMixin, admin.ModelAdmin):  # type: ignore[misc]  # both set change_form_template
     list_display = ("title", "workspace", "state", "author", "assignee", "due_at", "version", "updated_at")
     list_filter = ("state", "workspace", "language")
     search_fields = ("title", "body_text")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from apps.personas.models import Persona
 from apps.trends.models import Trend
 
@@ -9,7 +11,7 @@ from . import services
 from .document import html_to_document
 from .models import Post
 
-DEMO_POSTS = [
+DEMO_POSTS: list[dict[str, Any]] = [
     {
         "title": "Why small newsrooms are betting on trend tracking",
         "html": "<p>Small teams cannot watch every feed. Trend tracking turns hundreds of sources into a short list "

@@ -14,6 +14,8 @@ from apps.accounts.roles import Capability
 from .models import PostState
 
 if TYPE_CHECKING:
+    from apps.accounts.models import Membership
+
     from .access import PostAccess
 
 OWN_OR_EDIT_ANY = "own_or_edit_any"
@@ -102,11 +104,14 @@ TRANSITIONS: dict[str, Transition] = {
 
 
 def role_allows(access: PostAccess, transition: Transition) -> bool:
-    membership = access.membership
+    return _member_may(access.membership, transition, is_owner=access.is_owner)
+
+
+def _member_may(membership: Membership | None, transition: Transition, *, is_owner: bool) -> bool:
     if membership is None:
         return False
     if transition.rule == OWN_OR_EDIT_ANY:
-        return membership.can(Capability.EDIT_ANY) or (membership.can(Capability.WRITE) and access.is_owner)
+        return membership.can(Capability.EDIT_ANY) or (membership.can(Capability.WRITE) and is_owner)
     return membership.can(transition.rule)
 
 
@@ -115,6 +120,7 @@ def allowed_transitions(*, access: PostAccess) -> list[str]:
     return [t.action for t in TRANSITIONS.values() if access.post.state in t.sources and role_allows(access, t)]
 
 
-def transitions_by_role(*, access: PostAccess) -> dict[str, bool]:
-    """Every action and whether the role allows it, whatever the state (the board's drop targets)."""
-    return {action: role_allows(access, t) for action, t in TRANSITIONS.items()}
+def transitions_by_role(*, membership: Membership | None, is_owner: bool) -> dict[str, bool]:
+    """Every action and whether the role allows it on one's own post or on anyone's, whatever the
+    state (the board's drop targets)."""
+    return {action: _member_may(membership, t, is_owner=is_owner) for action, t in TRANSITIONS.items()}

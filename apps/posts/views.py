@@ -99,16 +99,9 @@ def post_board(request):
     return render(request, "posts/board.html", context)
 
 
-def _role_allows_for_membership(membership) -> dict[str, bool]:
-    class _Fake:
-        pass
-
-    fake = _Fake()
-    fake.membership = membership
-    fake.is_owner = False
-    by_role = transitions_by_role(access=fake)
-    fake.is_owner = True
-    own = transitions_by_role(access=fake)
+def _role_allows_for_membership(membership) -> dict[str, dict[str, bool]]:
+    by_role = transitions_by_role(membership=membership, is_owner=False)
+    own = transitions_by_role(membership=membership, is_owner=True)
     return {action: {"any": by_role[action], "own": own[action]} for action in by_role}
 
 
@@ -154,7 +147,7 @@ def post_detail(request, pk: int):
     access = context["access"]
     workspace_id = post.workspace_id
     trends = list(Trend.objects.filter(workspace_id=workspace_id).only("id", "title").order_by("-id")[:100])
-    if post.trend_id and all(t.pk != post.trend_id for t in trends):
+    if post.trend is not None and all(t.pk != post.trend_id for t in trends):
         trends.append(post.trend)
     members = workspace_members(workspace=post.workspace)
     if access.membership is None:  # a guest (per-post share) learns no one else in the workspace

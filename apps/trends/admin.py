@@ -11,7 +11,7 @@ class TrendItemInline(admin.TabularInline):
     model = TrendItem
     extra = 0
     fields = ["item", "domain", "published_at", "similarity", "counted"]
-    readonly_fields = fields
+    readonly_fields = ["item", "domain", "published_at", "similarity", "counted"]
     raw_id_fields = ["item"]
     show_change_link = False
     max_num = 0

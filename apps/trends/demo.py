@@ -75,7 +75,7 @@ def seed_story_items(*, workspace) -> None:
     by_guid = dict(Item.objects.filter(workspace=workspace, guid__startswith="story-").values_list("guid", "pk"))
     for row in rows:
         if row.get("duplicate_of"):
-            Item.objects.filter(pk=by_guid.get(f"story-{row['id']}"), duplicate_of__isnull=True).update(
+            Item.objects.filter(pk=by_guid.get(f"story-{row['id']}", 0), duplicate_of__isnull=True).update(
                 duplicate_of_id=by_guid.get(f"story-{row['duplicate_of']}")
             )
 

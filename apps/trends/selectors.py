@@ -280,11 +280,11 @@ def trends_to_write_next(*, workspace, persona: Persona | None = None, limit: in
     rising = [t for t in candidates if t.rate_last_hour > 0 or t.velocity > 1.0]
     if persona is None:
         return rising[:limit]
-    matches = _persona_matches(persona, rising, workspace)
+    matches = _persona_matches(persona, list(rising), workspace)
     out = []
     for trend in rising:
         if trend.pk in matches:
-            trend.matched_words = matches[trend.pk]
+            trend.matched_words = matches[trend.pk]  # type: ignore[attr-defined]  # shown by the API
             out.append(trend)
             if len(out) >= limit:
                 break

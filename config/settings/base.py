@@ -201,7 +201,7 @@ ACCOUNT_EMAIL_VERIFICATION = env_str("ACCOUNT_EMAIL_VERIFICATION", "mandatory")
 ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,5/5m/key"}
+ACCOUNT_RATE_LIMITS: dict[str, str] | bool = {"login_failed": "10/m/ip,5/5m/key"}  # False: none
 # Client addresses: the ASGI server (uvicorn --proxy-headers, trusting only FORWARDED_ALLOW_IPS) already
 # puts the client's address into REMOTE_ADDR, so neither DRF nor allauth reads X-Forwarded-For itself
 # (0 = REMOTE_ADDR). Set NUM_PROXIES only when proxies append to X-Forwarded-For and the server does not

@@ -3,18 +3,25 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.utils.functional import cached_property
 from rest_framework import viewsets
 
 from ..permissions import require_capability
 from ..selectors import membership_for_request
 
+if TYPE_CHECKING:
+    _ViewSet = viewsets.GenericViewSet
+else:
+    _ViewSet = object
 
-class WorkspaceScopedMixin:
+
+class WorkspaceScopedMixin(_ViewSet):
     """Lists show the current workspace; object lookups reach any workspace the user belongs to,
     so an outsider always gets 404. Subclasses implement base_queryset(), never get_queryset()."""
 
-    list_actions = ("list",)
+    list_actions: tuple[str, ...] = ("list",)
     capability_for_write: str | None = None
 
     def base_queryset(self):

@@ -201,7 +201,7 @@ class ReplySerializer(serializers.Serializer):
 
 class CommentSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    parent = serializers.IntegerField(allow_null=True)
+    parent = serializers.IntegerField(allow_null=True)  # type: ignore[assignment]  # a field, not Field.parent
     body = serializers.CharField()
     author = UserBriefSerializer(allow_null=True)
     anchor = AnchorSerializer(allow_null=True)

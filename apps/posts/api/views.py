@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
@@ -55,7 +57,7 @@ LIST_FILTERS = [
 
 class PostsAPIView(GenericAPIView):
     filter_backends: list = []
-    pagination_class = PageNumberPagination
+    pagination_class: type[PageNumberPagination] | None = PageNumberPagination
 
     def post_or_404(self, post_id):
         return selectors.post_for_user(user=self.request.user, pk=post_id)
@@ -77,7 +79,7 @@ class PostsAPIView(GenericAPIView):
 
 def _related(workspace_id: int, data: dict, *, post=None, user=None) -> dict:
     """Turn ids into objects of the post's workspace (anything else is "not found")."""
-    out = {}
+    out: dict[str, Any] = {}
     models = {"persona": Persona, "trend": Trend, "featured_media": MediaAsset}
     for name, model in models.items():
         if name in data:
@@ -91,12 +93,12 @@ def _related(workspace_id: int, data: dict, *, post=None, user=None) -> dict:
         if post is not None and user is not None:
             # A guest editor learns nothing about member ids: one Forbidden for every id.
             services.check_assignee_change(post=post, user=user, assignee_id=value or None)
-        obj = (
+        assignee = (
             get_user_model().objects.filter(pk=value, memberships__workspace_id=workspace_id).first() if value else None
         )
-        if value and obj is None:
+        if value and assignee is None:
             raise InvalidInput({"assignee": [_("The assignee must be a member of this workspace.")]})
-        out["assignee"] = obj
+        out["assignee"] = assignee
     return out
 
 

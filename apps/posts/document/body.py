@@ -101,7 +101,9 @@ def _clean_node(node: Any, depth: int) -> list[dict]:
     children = []
     for child in node.get("content") or [] if isinstance(node.get("content"), list) else []:
         children.extend(_clean_node(child, depth + 1))
-    attrs = node.get("attrs") if isinstance(node.get("attrs"), dict) else {}
+    raw_attrs = node.get("attrs")
+    attrs: dict[str, Any] = raw_attrs if isinstance(raw_attrs, dict) else {}
+    out: dict[str, Any]
     if kind == "text":
         text = clean_text(node.get("text"))
         if not text:
@@ -120,7 +122,7 @@ def _clean_node(node: Any, depth: int) -> list[dict]:
         return [{"type": "image", "attrs": {"src": src[:2000], "alt": str(attrs.get("alt") or "")[:500]}}]
     if kind in TEXTBLOCKS:
         inline = [c for c in children if c["type"] in ("text", "hardBreak")]
-        out: dict = {"type": kind}
+        out = {"type": kind}
         if kind == "heading":
             level = attrs.get("level")
             out["attrs"] = {"level": level if isinstance(level, int) and 1 <= level <= 6 else 2}

@@ -56,9 +56,14 @@ def _text_nodes(text: XmlText) -> list[dict]:
     return nodes
 
 
+def _attributes(element: XmlElement) -> list[tuple[str, Any]]:
+    # pycrdt types the attribute view's __iter__ as returning an Iterable, not an Iterator.
+    return list(element.attributes)  # type: ignore[call-overload]
+
+
 def _element_json(element: XmlElement) -> dict:
     node: dict[str, Any] = {"type": element.tag}
-    attrs = {k: _plain(v) for k, v in element.attributes}
+    attrs = {k: _plain(v) for k, v in _attributes(element)}
     if attrs:
         node["attrs"] = attrs
     content = _children_json(element)
@@ -114,14 +119,14 @@ def _insert(parent: XmlFragment | XmlElement, content: list[dict], *, at: int | 
     """Add the nodes to parent: appended, or from child index `at` on."""
     for item in _runs(content):
         if isinstance(item, list):
-            child: XmlText | XmlElement = XmlText()
-            _place(parent, child, at)
-            _fill_text(child, item)
+            text = XmlText()
+            _place(parent, text, at)
+            _fill_text(text, item)
         else:
             attrs = {k: v for k, v in (item.get("attrs") or {}).items() if v is not None}
-            child = XmlElement(item["type"], attrs)
-            _place(parent, child, at)
-            _insert(child, item.get("content") or [])
+            element = XmlElement(item["type"], attrs)
+            _place(parent, element, at)
+            _insert(element, item.get("content") or [])
         if at is not None:
             at += 1
 
@@ -135,7 +140,7 @@ def _place(parent: XmlFragment | XmlElement, child: XmlElement | XmlText, at: in
 
 def doc_from_json(body: dict) -> Doc:
     """A new shared document holding `body`."""
-    doc = Doc()
+    doc: Doc[Any] = Doc()
     doc_replace_with_json(doc, body)
     return doc
 
@@ -177,7 +182,7 @@ def _edit_textblock(element: XmlElement, target: dict) -> bool:
     if element.tag != target.get("type") or any(node.get("type") != "text" for node in content):
         return False
     attrs = {k: v for k, v in (target.get("attrs") or {}).items() if v is not None}
-    if {k: _plain(v) for k, v in element.attributes} != attrs:
+    if {k: _plain(v) for k, v in _attributes(element)} != attrs:
         return False
     text = _only_text(element)
     if text is None:

@@ -122,14 +122,14 @@ def comment_create(
 def comment_reply(*, thread: Comment, user, body: str) -> Comment:
     post = thread.post
     require_comment(user=user, post=post)
-    if thread.parent_id is not None:
+    if thread.parent is not None:
         thread = thread.parent
     body = _clean_body(body)
     reply = Comment.objects.create(post=post, parent=thread, author=user, body=body)
     audit_log(actor=user, action="comment.reply", target=post, data={"comment": reply.pk, "thread": thread.pk})
     mentions = mentioned_users(post=post, body=body)
     _notify_mentions(comment=reply, post=post, user=user, mentions=mentions)
-    participants = {thread.author_id} | set(thread.replies.values_list("author_id", flat=True))
+    participants = {pk for pk in {thread.author_id, *thread.replies.values_list("author_id", flat=True)} if pk}
     people = [u for u in get_user_model().objects.filter(pk__in=participants) if u not in mentions]
     notify(
         recipients=people,

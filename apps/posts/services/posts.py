@@ -87,13 +87,10 @@ def _revision_from(post: Post, *, user, reason: str) -> Revision:
 
 def _relocate_anchors(post: Post) -> None:
     """Keep open comment threads and pending suggestions attached to their text after an edit."""
-    items = list(Comment.objects.filter(post=post, parent__isnull=True, resolved_at__isnull=True)) + list(
-        Suggestion.objects.filter(post=post, state=SuggestionState.PENDING)
-    )
-    changed_comments, changed_suggestions = [], []
-    for item in items:
-        if anchor_relocate(text=post.body_text, item=item):
-            (changed_comments if isinstance(item, Comment) else changed_suggestions).append(item)
+    comments = list(Comment.objects.filter(post=post, parent__isnull=True, resolved_at__isnull=True))
+    suggestions = list(Suggestion.objects.filter(post=post, state=SuggestionState.PENDING))
+    changed_comments = [c for c in comments if anchor_relocate(text=post.body_text, item=c)]
+    changed_suggestions = [s for s in suggestions if anchor_relocate(text=post.body_text, item=s)]
     if changed_comments:
         Comment.objects.bulk_update(changed_comments, ANCHOR_FIELDS)
     if changed_suggestions:

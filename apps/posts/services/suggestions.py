@@ -80,7 +80,7 @@ def suggestion_accept(*, suggestion: Suggestion, user) -> Suggestion:
         raise Conflict(_("This suggestion was already decided."))
     body, _html, text = post_current_body(post=post)
     anchor_relocate(text=text, item=suggestion)
-    if suggestion.anchor_lost or suggestion.anchor_start is None:
+    if suggestion.anchor_lost or suggestion.anchor_start is None or suggestion.anchor_end is None:
         raise Conflict(_("The suggested text is no longer in the post; reject the suggestion instead."))
     doc = document_replace_range(body, suggestion.anchor_start, suggestion.anchor_end, suggestion.replacement)
     post_update(

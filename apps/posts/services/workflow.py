@@ -136,7 +136,12 @@ def post_approve(*, post: Post, user, note: str = "") -> Post:
     """Approve; in a workspace that requires two approvals the post stays in review until a second,
     different reviewer approves the same review round."""
     access, _transition = _check(post=post, user=user, action="approve")
-    if access.is_owner and post.author_id == user.pk and not access.membership.can(Capability.MANAGE_WORKSPACE):
+    membership = access.membership
+    if (
+        access.is_owner
+        and post.author_id == user.pk
+        and (membership is None or not membership.can(Capability.MANAGE_WORKSPACE))
+    ):
         raise Forbidden(_("You cannot approve your own post; ask another editor."))
     required = required_approvals_for(workspace_id=post.workspace_id)
 

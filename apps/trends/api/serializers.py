@@ -64,7 +64,7 @@ class TrendItemSerializer(serializers.ModelSerializer):
     url = serializers.CharField(source="item.url")
     canonical_url = serializers.CharField(source="item.canonical_url")
     language = serializers.CharField(source="item.language")
-    source = serializers.SerializerMethodField()
+    source = serializers.SerializerMethodField()  # type: ignore[assignment]  # a field, not Field.source
     duplicate_of = serializers.IntegerField(source="item.duplicate_of_id", allow_null=True)
 
     class Meta:

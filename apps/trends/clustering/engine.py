@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import itertools
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 from scipy import sparse
@@ -312,7 +313,7 @@ class Clusterer:
             )
             touched |= self._merge(touched)
         for r in followers:
-            key = self.label_of(r.duplicate_of)
+            key = self.label_of(r.duplicate_of) if r.duplicate_of is not None else None
             if key is None:
                 continue
             self.labels[r.id] = key
@@ -377,7 +378,7 @@ class Clusterer:
                     j for j, c in enumerate(active) if c.dense is not None and c.dense_n and c.dense.shape[0] == dim
                 ]
                 if with_dense:
-                    live_dense[with_dense] = np.stack([active[j].dense for j in with_dense])
+                    live_dense[with_dense] = np.stack([cast(np.ndarray, active[j].dense) for j in with_dense])
                 norms = np.linalg.norm(live_dense, axis=1)
                 live_has = norms > 0
                 live_dense[live_has] /= norms[live_has, None]
@@ -403,7 +404,8 @@ class Clusterer:
 
         pairwise = (vectors @ vectors.T).tocsr()
         pairwise.sort_indices()
-        pair_dense = emb @ emb.T if dim else None
+        # (an empty matrix without embeddings: item_dense is then never true)
+        pair_dense = emb @ emb.T if dim else np.zeros((0, 0), dtype=np.float64)
         pair_anchor = (anchors @ anchors.T).toarray() if any_gated else None
         group_anorm2 = np.zeros(n, dtype=np.float64)  # |sum of members' anchor vectors|^2
         group = np.full(n, -1, dtype=np.int64)  # index of the chunk-new group each item started or joined
@@ -486,11 +488,12 @@ class Clusterer:
             if kind == 0:
                 cluster = active[index]
             else:
-                cluster = new_clusters.get(index)
-                if cluster is None:
-                    cluster = new_clusters[index] = Cluster(next(self._new_keys), r.published_at, r.published_at)
-                    self.clusters[cluster.key] = cluster
-                    result.created.add(cluster.key)
+                found = new_clusters.get(index)
+                if found is None:
+                    found = new_clusters[index] = Cluster(next(self._new_keys), r.published_at, r.published_at)
+                    self.clusters[found.key] = found
+                    result.created.add(found.key)
+                cluster = found
             a, b = vectors.indptr[i], vectors.indptr[i + 1]
             cluster.add_vector(vectors.indices[a:b], vectors.data[a:b])
             if anchors is not None:
@@ -601,7 +604,7 @@ class Clusterer:
         and Latin-script names, which Russian news keeps as they are) agree. Scored on the Russian side's
         neutral features: cosine on that support times the share of its neutral weight the other covers, so
         one shared company name is not enough and the numbers of the event decide."""
-        pairs = []
+        pairs: list[tuple[float, int, int]] = []
         threshold = self.params.cross_lingual_threshold
         key_ru = np.array([self.clusters[k].cyrillic * 2 > self.clusters[k].size for k in keys], dtype=bool)
         active_ru = np.array([c.cyrillic * 2 > c.size for c in active], dtype=bool)
@@ -614,7 +617,7 @@ class Clusterer:
         for r, cols in candidates.items():
             x = self.clusters[keys[r]]
             x_ru = x.cyrillic * 2 > x.size
-            best = (0.0, None)
+            best: tuple[float, int | None] = (0.0, None)
             for c in cols:
                 y = active[c]
                 if y.key == x.key or (y.cyrillic * 2 > y.size) == x_ru or not self._close_in_time(x.key, y.key):
@@ -623,8 +626,9 @@ class Clusterer:
                 score = _neutral_agreement(ru.sums, en.sums)
                 if score > best[0]:
                     best = (score, y.key)
-            if best[1] is not None and best[0] >= threshold:
-                pairs.append((best[0], x.key, best[1]))
+            score, other = best
+            if other is not None and score >= threshold:
+                pairs.append((score, x.key, other))
         return pairs
 
     def _anchors_agree(self, x: int, y: int) -> bool:

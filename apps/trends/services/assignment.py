@@ -179,6 +179,10 @@ def domain_of(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
+def _timestamp(moment) -> float:
+    return moment.timestamp() if moment is not None else 0.0
+
+
 def items_assign_to_trends(*, workspace_id: int, item_ids: list[int]) -> AssignmentOutcome:
     """Cluster the given items (of one workspace) into its trends. Items already in a trend are skipped;
     near-duplicates join their original's trend without counting. Runs under the workspace's settings
@@ -220,8 +224,8 @@ def items_assign_to_trends(*, workspace_id: int, item_ids: list[int]) -> Assignm
                 key=trend.pk,
                 centroid=trend.centroid,
                 size=trend.item_count,
-                first_seen=trend.first_seen_at.timestamp(),
-                last_seen=trend.last_seen_at.timestamp(),
+                first_seen=_timestamp(trend.first_seen_at),
+                last_seen=_timestamp(trend.last_seen_at),
                 cyrillic=trend.item_count if trend.language == "ru" else 0,
                 embedding=embeddings.from_bytes(trend.embedding),
                 embedded=trend.embedded_count,
