@@ -15,6 +15,7 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 import nh3
 import numpy as np
 
+from .engagement import clean_signals
 from .lexicon import NEGATIONS, RU_NEGATIVE_STEMS, RU_POSITIVE_STEMS, WORDS_EN_NEGATIVE, WORDS_EN_POSITIVE
 
 # --- canonical URLs ---------------------------------------------------------------------------
@@ -324,6 +325,7 @@ class RawEntry:
     comments: int | None = None
     language: str = ""
     base_url: str = ""
+    signals: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -344,6 +346,7 @@ class NormalizedItem:
     minhash: list[int] = field(default_factory=list)
     score: int | None = None
     comments: int | None = None
+    signals: dict = field(default_factory=dict)
 
 
 def _safe_url(value: str, base: str = "") -> str:
@@ -400,4 +403,5 @@ def normalize_entry(entry: RawEntry, *, feed_url: str, feed_language: str = "", 
         minhash=minhash_signature(all_words[:400]),
         score=entry.score,
         comments=entry.comments,
+        signals=clean_signals(entry.signals),
     )
