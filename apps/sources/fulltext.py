@@ -84,18 +84,29 @@ def robots_check(url: str) -> tuple[bool, float | None]:
 
 
 def host_slot(host: str, *, interval: float, max_wait: float) -> bool:
-    """Wait (at most max_wait seconds) for this host's next request slot: one request per `interval`
-    seconds across every worker (a cache key per time slot; cache.add is atomic)."""
-    interval = max(0.05, interval)
-    deadline = time.monotonic() + max_wait
+    """Wait (at most max_wait seconds) for this host's next request slot: requests to one host are at
+    least `interval` seconds apart across every worker (the next allowed time lives in the cache,
+    read and moved under a short cache.add lock)."""
+    key, lock = f"sources:host-next:{host}", f"sources:host-lock:{host}"
+    deadline = time.monotonic() + max(0.0, max_wait)
     while True:
-        slot = int(time.time() / interval)
-        if cache.add(f"sources:host-slot:{host}:{slot}", 1, timeout=int(interval) + 2):
-            return True
-        wait = (slot + 1) * interval - time.time()
+        wait = 0.02
+        if cache.add(lock, 1, timeout=5):
+            try:
+                now = time.time()
+                allowed_at = cache.get(key) or 0.0
+                if now >= allowed_at:
+                    cache.set(key, now + interval, timeout=int(interval) + 5)
+                    return True
+                wait = allowed_at - now
+            finally:
+                cache.delete(lock)
         if time.monotonic() + wait > deadline:
             return False
-        time.sleep(max(0.01, wait))
+        time.sleep(min(wait, 1.0))
+
+
+MIN_WORDS = 8
 
 
 def extract_article(body: bytes, *, url: str) -> Article:
@@ -108,7 +119,7 @@ def extract_article(body: bytes, *, url: str) -> Article:
     except Exception as exc:  # the extractor must not take the fetch down with it
         return Article(status=FulltextStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:500])
     elapsed = int((time.monotonic() - started) * 1000)
-    if document is None or not (document.text or "").strip():
+    if document is None or len((document.text or "").split()) < MIN_WORDS:
         return Article(status=FulltextStatus.EMPTY, extract_ms=elapsed)
     clean = sanitize_html(build_html_output(document, False), base_url=url)
     clean = clean.replace("<html>", "").replace("</html>", "").replace("<body>", "").replace("</body>", "").strip()

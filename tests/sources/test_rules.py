@@ -7,7 +7,8 @@ import time
 
 import pytest
 from django.utils import timezone
-from hypothesis import HealthCheck, given, settings as hsettings
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from apps.core.errors import Forbidden, InvalidInput
