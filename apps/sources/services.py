@@ -138,6 +138,7 @@ def source_create(
     fetch: bool = True,
     options: dict | None = None,
     fulltext: bool = False,
+    checked: bool = False,
 ) -> Source:
     """Add one source as given (no network). Known APIs are recognised from their URL."""
     require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_SOURCES)
@@ -146,6 +147,8 @@ def source_create(
     spec = spec or SourceSpec(kind=kind or SourceKind.FEED, url=url, listing=listing)
     if spec.kind not in SourceKind.values:
         raise InvalidInput(_("Unknown source kind: %(kind)s") % {"kind": spec.kind})
+    if spec.kind in KIND_SPECS and not checked:
+        raise InvalidInput(_("Add a source of this kind with its own form."))
     if Source.objects.filter(workspace=workspace, url=spec.url, listing=spec.listing).exists():
         raise Conflict(_("This source is already in the workspace."))
     try:
@@ -197,6 +200,7 @@ def source_add_kind(*, user, workspace, kind: str, fields: dict, name: str = "",
         listing=spec.listing,
         options=spec.options,
         fulltext=fulltext,
+        checked=True,
     )
 
 

@@ -106,3 +106,47 @@ def test_mute_and_unmute_from_the_item_page(workspace, editor, client_for):
     client.post(f"/app/sources/items/{item.pk}/unmute/")
     item.refresh_from_db()
     assert item.muted_at is None
+
+
+def test_api_adds_kinds_with_their_fields_and_hides_dropped_items(workspace, editor, api_client_for):
+    client = api_client_for(editor, workspace)
+    response = client.post(
+        "/api/v1/sources/",
+        {"kind": "mastodon", "fields": {"instance": "social.example", "mode": "hashtag", "target": "新闻"}},
+        format="json",
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["listing"] == "hashtag" and response.json()["trust"] == "normal"
+    bad = client.post("/api/v1/sources/", {"kind": "bluesky", "fields": {"mode": "search"}}, format="json")
+    assert bad.status_code == 400
+    # a newer kind cannot skip its validation through the plain URL path
+    raw = client.post("/api/v1/sources/", {"kind": "web_page", "url": "https://x.example/"}, format="json")
+    assert raw.status_code == 201 and raw.json()["name"] == "x.example (watched page)"
+    source = Source.objects.get(kind=SourceKind.MASTODON)
+    now = timezone.now()
+    Item.objects.create(
+        workspace=workspace,
+        source=source,
+        guid="a",
+        canonical_url="https://e.com/a",
+        title="kept",
+        published_at=now,
+        content_hash="a",
+        signals={"reblogs": 3},
+    )
+    Item.objects.create(
+        workspace=workspace,
+        source=source,
+        guid="b",
+        canonical_url="https://e.com/b",
+        title="gone",
+        published_at=now,
+        content_hash="b",
+        filter_reason="Dropped by rule x",
+    )
+    titles = [i["title"] for i in client.get("/api/v1/items/").json()["results"]]
+    assert titles == ["kept"]
+    dropped = client.get("/api/v1/items/?hidden=dropped").json()["results"]
+    assert [i["filter_reason"] for i in dropped] == ["Dropped by rule x"]
+    patched = client.patch(f"/api/v1/sources/{source.pk}/", {"trust": "noisy", "fulltext": True}, format="json")
+    assert patched.json()["trust"] == "noisy" and patched.json()["fulltext"] is True
