@@ -168,6 +168,8 @@ class Item(WorkspaceScopedModel):
     summary_html = models.TextField(_("summary"), blank=True)
     content_html = models.TextField(_("content"), blank=True)
     text = models.TextField(_("text"), blank=True)
+    # Segmented Chinese/Japanese/Korean words and Latin spellings of other scripts, for search.
+    search_tokens = models.TextField(_("search tokens"), blank=True)
     image_url = models.URLField(_("image"), max_length=2000, blank=True)
     language = models.CharField(_("language"), max_length=8, blank=True, db_index=True)
     sentiment = models.FloatField(_("sentiment"), default=0.0)

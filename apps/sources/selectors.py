@@ -15,6 +15,7 @@ from apps.core.errors import NotFound
 
 from .engagement import velocity
 from .models import TRUST_WEIGHTS, FetchAttempt, FilterRule, Item, Source, SourceKind, SourceStatus
+from .tokenize import needs_segmentation, tokenize
 
 
 def sources_for_workspace(*, workspace) -> QuerySet[Source]:
@@ -30,28 +31,36 @@ def source_for_user(*, user, pk) -> Source:
 
 
 def search_items(*, queryset: QuerySet[Item], q: str) -> QuerySet[Item]:
-    """Full-text search: PostgreSQL search vectors when on PostgreSQL, icontains per word elsewhere."""
+    """Full-text search: PostgreSQL search vectors when on PostgreSQL, icontains per word elsewhere.
+    Chinese, Japanese and Korean queries are segmented the way items are (apps/sources/tokenize.py)."""
     q = q.strip()[:200]
     if not q:
         return queryset
+    segmented = needs_segmentation(q)
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
         # "simple" keeps words as written, so Russian and English items are searched alike. The match
         # uses the expression of the sources_item_fts GIN index; the rank weighs title above text.
-        query = SearchQuery(q, search_type="websearch", config="simple")
-        weighted = SearchVector("title", weight="A", config="simple") + SearchVector(
-            "text", weight="B", config="simple"
+        if segmented:
+            query = SearchQuery(" ".join(tokenize(q, for_index=False)), search_type="plain", config="simple")
+        else:
+            query = SearchQuery(q, search_type="websearch", config="simple")
+        weighted = (
+            SearchVector("title", weight="A", config="simple")
+            + SearchVector("text", weight="B", config="simple")
+            + SearchVector("search_tokens", weight="B", config="simple")
         )
         return (
-            queryset.annotate(search_vector=SearchVector("title", "text", config="simple"))
+            queryset.annotate(search_vector=SearchVector("title", "text", "search_tokens", config="simple"))
             .filter(search_vector=query)
             .annotate(search_rank=SearchRank(weighted, query))
             .order_by("-search_rank", "-published_at", "-id")
         )
     condition = Q()
-    for word in q.split()[:8]:
-        condition &= Q(title__icontains=word) | Q(text__icontains=word)
+    words = tokenize(q, for_index=False) if segmented else q.split()
+    for word in words[:8]:
+        condition &= Q(title__icontains=word) | Q(text__icontains=word) | Q(search_tokens__icontains=word)
     return queryset.filter(condition)
 
 

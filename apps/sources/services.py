@@ -50,6 +50,7 @@ from .normalize import NormalizedItem, RawEntry, html_to_text, normalize_entry
 from .parsing import ParsedFeed, ParseError, discover_feeds, hn_item_entry, load_json, parse_bytes, sniff_kind
 from .rules import rule_verdict, rules_for_source, validate_pattern
 from .signals import items_ingested
+from .tokenize import search_tokens
 
 logger = logging.getLogger(__name__)
 
@@ -485,6 +486,7 @@ _UPDATE_FIELDS = [
     "summary_html",
     "content_html",
     "text",
+    "search_tokens",
     "image_url",
     "language",
     "sentiment",
@@ -565,6 +567,7 @@ def _items_upsert_batch(*, source: Source, entries: list[NormalizedItem], result
             summary_html=entry.summary_html,
             content_html=entry.content_html,
             text=entry.text,
+            search_tokens=entry.search_tokens,
             image_url=entry.image_url,
             language=entry.language,
             sentiment=entry.sentiment,
@@ -969,7 +972,12 @@ def items_fetch_fulltext(*, item_ids: list[int], max_wait: float | None = None) 
             "updated_at": timezone.now(),
         }
         if article.status == FulltextStatus.DONE:
-            updates.update(fulltext_html=article.html, text=article.text or item.text)
+            text = article.text or item.text
+            updates.update(
+                fulltext_html=article.html,
+                text=text,
+                search_tokens=search_tokens(item.title, text, language=item.language),
+            )
             if not item.image_url and article.image_url.startswith(("http://", "https://")):
                 updates["image_url"] = article.image_url[:2000]
         Item.objects.filter(pk=item.pk).update(**updates)
