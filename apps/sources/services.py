@@ -555,31 +555,7 @@ def _items_upsert_batch(*, source: Source, entries: list[NormalizedItem], result
         elif entry.canonical_url in taken_urls:
             result.url_duplicates += 1
             continue
-        item = Item(
-            workspace_id=source.workspace_id,
-            source=source,
-            guid=entry.guid,
-            url=entry.url,
-            canonical_url=entry.canonical_url,
-            title=entry.title,
-            author=entry.author,
-            published_at=entry.published_at,
-            summary_html=entry.summary_html,
-            content_html=entry.content_html,
-            text=entry.text,
-            search_tokens=entry.search_tokens,
-            image_url=entry.image_url,
-            language=entry.language,
-            sentiment=entry.sentiment,
-            score=entry.score,
-            comments=entry.comments,
-            signals=entry.signals,
-            engagement=engagement_score(source.kind, entry.signals),
-            content_hash=entry.content_hash,
-            minhash=entry.minhash,
-            fetched_at=now,
-            updated_at=now,
-        )
+        item = _item_row(source=source, entry=entry, now=now)
         rows.append(item)
         if known is None:
             verdict = rule_verdict(rules, entry) if rules else None
@@ -605,6 +581,58 @@ def _items_upsert_batch(*, source: Source, entries: list[NormalizedItem], result
         for row in new_rows:
             row.pk = ids.get(row.guid)
     new_rows.sort(key=lambda r: r.pk)
+    result.duplicates = _link_near_duplicates(source=source, new_rows=new_rows)
+    result.new_ids = [r.pk for r in new_rows]
+    _keep_fulltext_text(source=source, guids=[r.guid for r in rows if r.guid in existing])
+    _after_insert(source=source, new_rows=new_rows, result=result, now=now)
+    return result
+
+
+def _after_insert(*, source: Source, new_rows: list[Item], result: UpsertResult, now: datetime) -> None:
+    """Counters of the source and the rules, and the signal other apps hear (after commit)."""
+    result.fulltext_ids = [r.pk for r in new_rows if r.fulltext_status == FulltextStatus.PENDING]
+    for rule_id, hits in result.filtered.items():
+        FilterRule.objects.filter(pk=rule_id).update(hits=F("hits") + hits)
+    if result.new_ids:
+        Source.objects.filter(pk=source.pk).update(
+            item_count=F("item_count") + len(result.new_ids), last_new_item_at=now
+        )
+        # items a rule dropped are stored (and findable) but not handed on to trends
+        workspace_id, new_ids = source.workspace_id, [r.pk for r in new_rows if not r.filter_reason]
+        transaction.on_commit(lambda: items_ingested.send(sender=Source, workspace_id=workspace_id, item_ids=new_ids))
+
+
+def _item_row(*, source: Source, entry: NormalizedItem, now: datetime) -> Item:
+    return Item(
+        workspace_id=source.workspace_id,
+        source=source,
+        guid=entry.guid,
+        url=entry.url,
+        canonical_url=entry.canonical_url,
+        title=entry.title,
+        author=entry.author,
+        published_at=entry.published_at,
+        summary_html=entry.summary_html,
+        content_html=entry.content_html,
+        text=entry.text,
+        search_tokens=entry.search_tokens,
+        image_url=entry.image_url,
+        language=entry.language,
+        sentiment=entry.sentiment,
+        score=entry.score,
+        comments=entry.comments,
+        signals=entry.signals,
+        engagement=engagement_score(source.kind, entry.signals),
+        content_hash=entry.content_hash,
+        minhash=entry.minhash,
+        fetched_at=now,
+        updated_at=now,
+    )
+
+
+def _link_near_duplicates(*, source: Source, new_rows: list[Item]) -> int:
+    """Link each new item that nearly repeats an earlier one to it; returns how many were linked.
+    Items a rule dropped take no part (a kept story must never hide behind a dropped one)."""
     links: dict[int, int] = {}
     # The index lock covers only the comparison, not the insert; the refresh inside it may already
     # hold this batch's rows, so duplicates found here are taken out of the index again.
@@ -618,24 +646,12 @@ def _items_upsert_batch(*, source: Source, entries: list[NormalizedItem], result
                 index.remove(row.pk)
             else:
                 index.add(row.pk, row.minhash)
-    if links:
-        alive = set(Item.objects.filter(pk__in=set(links.values())).values_list("id", flat=True))
-        dup_rows = [Item(pk=pk, duplicate_of_id=orig) for pk, orig in links.items() if orig in alive]
-        Item.objects.bulk_update(dup_rows, ["duplicate_of"], batch_size=BATCH_SIZE)
-        result.duplicates = len(dup_rows)
-    result.new_ids = [r.pk for r in new_rows]
-    result.fulltext_ids = [r.pk for r in new_rows if r.fulltext_status == FulltextStatus.PENDING]
-    _keep_fulltext_text(source=source, guids=[r.guid for r in rows if r.guid in existing])
-    for rule_id, hits in result.filtered.items():
-        FilterRule.objects.filter(pk=rule_id).update(hits=F("hits") + hits)
-    if result.new_ids:
-        Source.objects.filter(pk=source.pk).update(
-            item_count=F("item_count") + len(result.new_ids), last_new_item_at=now
-        )
-        # items a rule dropped are stored (and findable) but not handed on to trends
-        workspace_id, new_ids = source.workspace_id, [r.pk for r in new_rows if not r.filter_reason]
-        transaction.on_commit(lambda: items_ingested.send(sender=Source, workspace_id=workspace_id, item_ids=new_ids))
-    return result
+    if not links:
+        return 0
+    alive = set(Item.objects.filter(pk__in=set(links.values())).values_list("id", flat=True))
+    dup_rows = [Item(pk=pk, duplicate_of_id=orig) for pk, orig in links.items() if orig in alive]
+    Item.objects.bulk_update(dup_rows, ["duplicate_of"], batch_size=BATCH_SIZE)
+    return len(dup_rows)
 
 
 def _keep_fulltext_text(*, source: Source, guids: list[str]) -> None:
