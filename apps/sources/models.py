@@ -154,7 +154,11 @@ class FilterRule(WorkspaceScopedModel, TimeStampedModel):
         verbose_name_plural = _("filter rules")
 
     def __str__(self) -> str:
-        return self.name or f"{self.get_action_display()}: {self.get_field_display()} {self.pattern[:60]}"
+        if self.name:
+            return self.name
+        action = _("Keep") if self.action == RuleAction.KEEP else _("Drop")
+        field = str(self.get_field_display()).split(" (")[0].lower()
+        return f"{action}: {field} “{self.pattern[:60]}”"
 
 
 class Item(WorkspaceScopedModel):

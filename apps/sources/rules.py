@@ -144,11 +144,7 @@ def rule_verdict(rules: list[CompiledRule], item: NormalizedItem) -> tuple[Filte
     for compiled in rules:
         if not compiled.keep and compiled.matches(item):
             rule = compiled.rule
-            return rule, _("Dropped by rule “%(rule)s”: matched %(field)s %(pattern)s") % {
-                "rule": rule,
-                "field": rule.get_field_display().split(" (")[0].lower(),
-                "pattern": rule.pattern[:200],
-            }
+            return rule, _("Dropped by rule %(rule)s (#%(id)s)") % {"rule": rule, "id": rule.pk}
     keeps = [c for c in rules if c.keep]
     if keeps and not any(c.matches(item) for c in keeps):
         rule = keeps[0].rule
