@@ -212,10 +212,7 @@ def _json_or_error(result: FetchResult):
 
 
 def _fetch_json(url: str, **kwargs) -> tuple[FetchResult, object]:
-    try:
-        result = fetch_url(url, accept="application/json", **kwargs)
-    except FetchError as exc:
-        raise exc from None
+    result = fetch_url(url, accept="application/json", **kwargs)
     return result, (None if result.not_modified else _json_or_error(result))
 
 
@@ -289,6 +286,25 @@ def parse_xml_kind(source: Source, result: FetchResult) -> ParsedFeed:
     if source.kind == SourceKind.YOUTUBE:
         return parse_youtube(result.body, url=result.final_url)
     return parse_google_trends(result.body, url=result.final_url, geo=str(source.options.get("geo") or ""))
+
+
+def parse_body(source: Source, body: bytes, *, url: str) -> ParsedFeed | None:
+    """A body of one of the newer kinds we already have (backfills), or None for the classic kinds.
+    A watched page's links need fetching, so it has no offline form."""
+    result = FetchResult(url=url, final_url=url, status=200, body=body)
+    if source.kind in (SourceKind.YOUTUBE, SourceKind.GOOGLE_TRENDS):
+        return parse_xml_kind(source, result)
+    if source.kind == SourceKind.MASTODON:
+        return parse_mastodon(_json_or_error(result), url=url, mode=source.listing)
+    if source.kind == SourceKind.BLUESKY:
+        return parse_bluesky(_json_or_error(result), url=url)
+    if source.kind == SourceKind.LOBSTERS:
+        return parse_lobsters(_json_or_error(result), url=url)
+    if source.kind == SourceKind.NEWS_SITEMAP:
+        return parse_sitemap(body, url=url)[0]
+    if source.kind == SourceKind.WEB_PAGE:
+        raise ParseError(_("A watched page is read from the web, not from a file."))
+    return None
 
 
 def fetch_news_sitemap(source: Source) -> tuple[FetchResult, ParsedFeed | None]:

@@ -498,6 +498,8 @@ _UPDATE_FIELDS = [
     "engagement",
     "updated_at",
 ]
+# Kinds whose items are signals for trends, not stories of their own: not sent with items_ingested.
+SIGNAL_ONLY_KINDS = {SourceKind.GOOGLE_TRENDS}
 # Kinds whose items carry their whole text: no article fetch even when the source asks for full text.
 FULL_CONTENT_KINDS = {SourceKind.WEB_PAGE, SourceKind.GOOGLE_TRENDS}
 
@@ -597,6 +599,8 @@ def _after_insert(*, source: Source, new_rows: list[Item], result: UpsertResult,
         Source.objects.filter(pk=source.pk).update(
             item_count=F("item_count") + len(result.new_ids), last_new_item_at=now
         )
+        if source.kind in SIGNAL_ONLY_KINDS:
+            return  # search terms boost trends (selectors.search_trend_terms); they are not stories
         # items a rule dropped are stored (and findable) but not handed on to trends
         workspace_id, new_ids = source.workspace_id, [r.pk for r in new_rows if not r.filter_reason]
         transaction.on_commit(lambda: items_ingested.send(sender=Source, workspace_id=workspace_id, item_ids=new_ids))
@@ -760,7 +764,11 @@ def source_ingest_bytes(*, source: Source, body: bytes, content_type: str = "", 
     started_at = timezone.now()
     clock = time.monotonic()
     try:
-        parsed = parse_bytes(body, url=url or source.url, content_type=content_type, kind=source.kind)
+        parsed = kinds.parse_body(source, body, url=url or source.url) or parse_bytes(
+            body, url=url or source.url, content_type=content_type, kind=source.kind
+        )
+        if source.kind == SourceKind.GITHUB_RELEASES:
+            parsed = kinds.github_release_titles(source, parsed)
     except ParseError as exc:
         return _record_failure(source=source, started_at=started_at, clock=clock, exc=exc, reschedule=False)
     result = FetchResult(url=url or source.url, final_url=url or source.url, status=200, body=body)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from apps.core.errors import InvalidInput
 from apps.sources import kinds, selectors, services
 from apps.sources.models import FetchOutcome, Item, Source, SourceKind, SourceStatus
+from apps.sources.signals import items_ingested
 
 from .conftest import Route
 
@@ -407,11 +408,18 @@ TRENDS_RSS = """<?xml version="1.0" encoding="UTF-8"?>
 </channel></rss>""".encode()
 
 
-def test_google_trends_terms_are_signals(workspace, editor, kind_urls):
+def test_google_trends_terms_are_signals(workspace, editor, kind_urls, django_capture_on_commit_callbacks):
     kind_urls.routes["/trending/rss?geo=JP"] = Route(body=TRENDS_RSS)
     source = add(editor, workspace, SourceKind.GOOGLE_TRENDS, target="jp")
     assert source.options == {"geo": "JP"}
-    assert fetch(source).new == 2
+    heard = []
+    items_ingested.connect(receiver := lambda **kw: heard.append(kw["item_ids"]))
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert fetch(source).new == 2
+    finally:
+        items_ingested.disconnect(receiver)
+    assert heard == []  # search terms are signals for trends, not stories
     term = Item.objects.get(title="大谷翔平")
     assert term.signals == {"traffic": 200000} and "sports.example/ohtani" in term.summary_html
     assert "javascript" not in term.summary_html
@@ -615,3 +623,12 @@ def test_other_workspace_and_writer_cannot_add(workspace, writer, kind_urls):
 
     with pytest.raises(Forbidden):
         add(writer, workspace, SourceKind.LOBSTERS, target=kind_urls.base)
+
+
+def test_backfill_bodies_of_newer_kinds(workspace, editor, kind_urls):
+    source = add(editor, workspace, SourceKind.YOUTUBE, target=CHANNEL)
+    assert services.source_ingest_bytes(source=source, body=YOUTUBE_FEED).new == 2
+    sitemap = add(editor, workspace, SourceKind.NEWS_SITEMAP, target="https://paper.example/news.xml")
+    assert services.source_ingest_bytes(source=sitemap, body=SITEMAP).new == 2
+    page = add(editor, workspace, SourceKind.WEB_PAGE, target="https://paper.example/latest")
+    assert services.source_ingest_bytes(source=page, body=b"<html></html>").outcome == FetchOutcome.ERROR
