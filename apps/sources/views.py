@@ -354,6 +354,14 @@ def rule_list(request):
 
 @login_required
 @require_POST
+def rules_apply(request):
+    count = services.rules_apply_recent(user=request.user, workspace=_workspace(request), days=7)
+    messages.success(request, _("The rules dropped %(n)s items of the last 7 days.") % {"n": count})
+    return redirect("sources:rules")
+
+
+@login_required
+@require_POST
 def rule_action(request, pk: int, action: str):
     rule = selectors.rule_for_user(user=request.user, pk=pk)
     if action == "delete":

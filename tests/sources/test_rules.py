@@ -213,3 +213,16 @@ def test_a_keyword_always_matches_a_title_holding_it_as_a_word(before, word, aft
         RawEntry(guid="g", title=f"{before} {word}, {after}", url="https://e.com/1"), feed_url="https://e.com/"
     )
     assert rules.compile_rule(rule_obj).matches(entry)
+
+
+def test_rules_apply_to_recent_items_on_request(workspace, editor, source, client_for):
+    services.source_fetch(source_id=source.pk)
+    made = rule(editor, workspace, RuleField.DOMAIN, "spam.example")
+    assert not Item.objects.exclude(filter_reason="").exists()  # a new rule sees only new items...
+    response = client_for(editor).post("/app/sources/rules/apply/")
+    assert response.status_code == 302
+    dropped = Item.objects.exclude(filter_reason="")
+    assert [i.guid for i in dropped] == ["1"] and dropped[0].filtered_by == made  # ...until asked
+    made.refresh_from_db()
+    assert made.hits == 1
+    assert services.rules_apply_recent(user=editor, workspace=workspace) == 0  # idempotent
