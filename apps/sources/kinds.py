@@ -99,9 +99,19 @@ def mastodon_spec(instance: str, mode: str, value: str = "") -> KindSpec:
     if mode not in MASTODON_MODES:
         raise InvalidInput(_("Choose what to follow on the Mastodon server."))
     if mode == "trend_links":
-        return KindSpec(SourceKind.MASTODON, f"{base}/api/v1/trends/links?limit=20", mode, f"{host}: trending links")
+        return KindSpec(
+            SourceKind.MASTODON,
+            f"{base}/api/v1/trends/links?limit=20",
+            mode,
+            _("%(host)s: trending links") % {"host": host},
+        )
     if mode == "trend_tags":
-        return KindSpec(SourceKind.MASTODON, f"{base}/api/v1/trends/tags?limit=20", mode, f"{host}: trending tags")
+        return KindSpec(
+            SourceKind.MASTODON,
+            f"{base}/api/v1/trends/tags?limit=20",
+            mode,
+            _("%(host)s: trending tags") % {"host": host},
+        )
     if mode == "hashtag":
         tag = value.lstrip("#")
         if not _TAG.fullmatch(tag):
@@ -145,7 +155,10 @@ def bluesky_spec(mode: str, value: str) -> KindSpec:
         uri = f"at://{match.group(1)}/app.bsky.feed.generator/{match.group(2)}"
         query = urlencode({"feed": uri, "limit": 50})
         return KindSpec(
-            SourceKind.BLUESKY, f"{xrpc}app.bsky.feed.getFeed?{query}", mode, f"Bluesky feed: {match.group(2)}"
+            SourceKind.BLUESKY,
+            f"{xrpc}app.bsky.feed.getFeed?{query}",
+            mode,
+            _("Bluesky feed: %(name)s") % {"name": match.group(2)},
         )
     raise InvalidInput(_("Choose what to follow on Bluesky."))
 
@@ -166,7 +179,7 @@ def lobsters_spec(url: str) -> KindSpec:
     parts = urlsplit(url)
     if not parts.path.endswith(".json"):
         url = urljoin(url.rstrip("/") + "/", "hottest.json")
-    return KindSpec(SourceKind.LOBSTERS, url, "", f"{parts.hostname} ({url.rsplit('/', 1)[-1][:-5]})")
+    return KindSpec(SourceKind.LOBSTERS, url, "", f"{parts.hostname} ({url.rsplit('/', 1)[-1].removesuffix('.json')})")
 
 
 _REPO = re.compile(r"([A-Za-z0-9](?:[A-Za-z0-9-]{0,38}))/([A-Za-z0-9._-]{1,100})")
@@ -185,19 +198,19 @@ def github_releases_spec(target: str) -> KindSpec:
         SourceKind.GITHUB_RELEASES,
         f"{base}/{match.group(1)}/{match.group(2)}/releases.atom",
         "",
-        f"{match.group(1)}/{match.group(2)} releases",
+        _("%(repo)s releases") % {"repo": f"{match.group(1)}/{match.group(2)}"},
         {"repo": f"{match.group(1)}/{match.group(2)}"},
     )
 
 
 def news_sitemap_spec(url: str) -> KindSpec:
     url = _http_url(url, label=_("the sitemap's address"))
-    return KindSpec(SourceKind.NEWS_SITEMAP, url, "", f"{urlsplit(url).hostname} (news sitemap)")
+    return KindSpec(SourceKind.NEWS_SITEMAP, url, "", _("%(host)s (news sitemap)") % {"host": urlsplit(url).hostname})
 
 
 def web_page_spec(url: str) -> KindSpec:
     url = _http_url(url, label=_("the page's address"))
-    return KindSpec(SourceKind.WEB_PAGE, url, "", f"{urlsplit(url).hostname} (watched page)")
+    return KindSpec(SourceKind.WEB_PAGE, url, "", _("%(host)s (watched page)") % {"host": urlsplit(url).hostname})
 
 
 # --- fetching -------------------------------------------------------------------------------------
