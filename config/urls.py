@@ -17,6 +17,7 @@ from apps.core.views import healthz
 # Apps whose editorial pages live under /app/ (each urls.py sets its own prefix and namespace).
 APP_PAGES = [
     "accounts",
+    "notifications",
     "sources",
     "trends",
     "personas",

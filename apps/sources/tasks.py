@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from . import services
+from . import alerts, services
 
 
 @shared_task(name="sources.tick", ignore_result=True)
@@ -20,3 +20,8 @@ def sources_tick(**kwargs) -> int:
 def source_fetch_task(source_id: int, **kwargs) -> None:
     # Fetch and parse errors are recorded by the service and rescheduled with backoff; no Celery retry.
     services.source_fetch(source_id=source_id)
+
+
+@shared_task(name="sources.alert_failing", ignore_result=True, soft_time_limit=120, time_limit=150)
+def sources_alert_failing(**kwargs) -> int:
+    return alerts.sources_report_failing()

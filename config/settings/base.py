@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     # ours
     "apps.core",
     "apps.accounts",
+    "apps.notifications",
     "apps.sources",
     "apps.trends",
     "apps.personas",
@@ -181,7 +182,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Each app lists its periodic tasks in apps/<app>/schedule.py (BEAT_SCHEDULE, no model imports);
 # beat copies them into django-celery-beat's tables.
 CELERY_BEAT_SCHEDULE: dict = {}
-for _label in ("sources", "trends", "personas", "posts", "generation", "collaboration", "publishing"):
+for _label in ("notifications", "sources", "trends", "personas", "posts", "generation", "collaboration", "publishing"):
     if find_spec(f"apps.{_label}.schedule"):
         CELERY_BEAT_SCHEDULE.update(import_module(f"apps.{_label}.schedule").BEAT_SCHEDULE)
 
@@ -372,6 +373,8 @@ COLLAB_MAX_FRAME_BYTES = env_int("COLLAB_MAX_FRAME_BYTES", 33 * 1024 * 1024)
 # Sources: due sources claimed per beat tick, and fetches at once against one host.
 SOURCES_TICK_BATCH = env_int("SOURCES_TICK_BATCH", 200)
 SOURCES_PER_HOST_CONCURRENCY = env_int("SOURCES_PER_HOST_CONCURRENCY", 2)
+# Notifications: a source that has failed every fetch for this many hours is reported (sources.alert_failing).
+SOURCES_FAILING_ALERT_HOURS = env_int("SOURCES_FAILING_ALERT_HOURS", 6)
 # Publishing: seconds a platform has to answer one request.
 PUBLISHING_HTTP_TIMEOUT = env_float("PUBLISHING_HTTP_TIMEOUT", 15.0)
 

@@ -1,0 +1,63 @@
+"""The person's own notifications (alerts) and preferences: scoped to request.user, never to anyone else."""
+
+from __future__ import annotations
+
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from .. import selectors, services
+from ..models import Notification
+from .serializers import NotificationSerializer, PreferenceSerializer
+
+
+class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """What went wrong, for the requesting person (other people's rows answer 404)."""
+
+    serializer_class = NotificationSerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Notification.objects.none()
+        unread = self.request.query_params.get("unread") in ("1", "true")
+        return selectors.notifications_for_user(user=self.request.user, unread_only=unread)
+
+    @extend_schema(parameters=[OpenApiParameter("unread", bool, description="Only unread ones.")])
+    def list(self, request, *args, **kwargs):
+        return super().list(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"])
+    def read(self, request, pk=None):
+        notification = services.notification_mark_read(notification=self.get_object(), user=request.user)
+        return Response(NotificationSerializer(notification).data)
+
+    @extend_schema(request=None, responses={200: {"type": "object", "properties": {"marked": {"type": "integer"}}}})
+    @action(detail=False, methods=["post"], url_path="read-all")
+    def read_all(self, request):
+        return Response({"marked": services.notifications_mark_all_read(user=request.user)})
+
+    @extend_schema(responses={200: {"type": "object", "properties": {"unread": {"type": "integer"}}}})
+    @action(detail=False, methods=["get"], url_path="unread-count")
+    def unread_count(self, request):
+        return Response({"unread": selectors.unread_count(user=request.user)})
+
+
+class AlertPreferenceViewSet(viewsets.GenericViewSet):
+    """Every kind's preference for the requesting person; PUT one kind to change it."""
+
+    serializer_class = PreferenceSerializer
+    lookup_field = "kind"
+
+    @extend_schema(responses=PreferenceSerializer(many=True))
+    def list(self, request):
+        prefs = selectors.preferences_for(user=request.user).values()
+        return Response(PreferenceSerializer(prefs, many=True).data)
+
+    @extend_schema(request=PreferenceSerializer, responses=PreferenceSerializer)
+    def update(self, request, kind=None):
+        data = PreferenceSerializer(data={**request.data, "kind": kind})
+        data.is_valid(raise_exception=True)
+        pref = services.preference_set(user=request.user, **data.validated_data)
+        return Response(PreferenceSerializer(pref).data)
