@@ -10,7 +10,9 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
-from hypothesis import given, settings as hsettings, strategies as st
+from hypothesis import given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
 from apps.notifications import services
 from apps.notifications.models import EmailMode, Kind, Notification
