@@ -6,7 +6,17 @@ from django.urls import include, path, re_path
 
 from apps.core.api.views import ApiNotFoundView
 
-API_APPS = ["accounts", "notifications", "sources", "trends", "personas", "posts", "generation", "collaboration", "publishing"]
+API_APPS = [
+    "accounts",
+    "notifications",
+    "sources",
+    "trends",
+    "personas",
+    "posts",
+    "generation",
+    "collaboration",
+    "publishing",
+]
 
 app_name = "api"
 urlpatterns = [path("", include(f"apps.{label}.api.urls")) for label in API_APPS if find_spec(f"apps.{label}.api.urls")]
