@@ -5,7 +5,7 @@ from ..models import EmailMode, Kind, Notification, Preference
 from ..texts import render
 
 
-class NotificationSerializer(serializers.ModelSerializer):
+class AlertSerializer(serializers.ModelSerializer):
     title = serializers.SerializerMethodField(help_text=_("The text in the request's language."))
     detail = serializers.SerializerMethodField()
     read = serializers.SerializerMethodField()
@@ -40,8 +40,8 @@ class NotificationSerializer(serializers.ModelSerializer):
         return obj.read_at is not None
 
 
-class PreferenceSerializer(serializers.ModelSerializer):
-    kind = serializers.ChoiceField(choices=Kind.choices)
+class AlertPreferenceSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=Kind.choices, help_text=_("What the notification is about."))
     email = serializers.ChoiceField(choices=EmailMode.choices)
 
     class Meta:

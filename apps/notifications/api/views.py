@@ -8,14 +8,14 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from .. import selectors, services
-from ..models import Notification
-from .serializers import NotificationSerializer, PreferenceSerializer
+from ..models import Kind, Notification, Preference
+from .serializers import AlertPreferenceSerializer, AlertSerializer
 
 
 class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
     """What went wrong, for the requesting person (other people's rows answer 404)."""
 
-    serializer_class = NotificationSerializer
+    serializer_class = AlertSerializer
 
     def get_queryset(self):
         if getattr(self, "swagger_fake_view", False):
@@ -27,11 +27,11 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=None, responses=NotificationSerializer)
+    @extend_schema(request=None, responses=AlertSerializer)
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         notification = services.notification_mark_read(notification=self.get_object(), user=request.user)
-        return Response(NotificationSerializer(notification).data)
+        return Response(AlertSerializer(notification).data)
 
     @extend_schema(request=None, responses={200: {"type": "object", "properties": {"marked": {"type": "integer"}}}})
     @action(detail=False, methods=["post"], url_path="read-all")
@@ -47,17 +47,22 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 class AlertPreferenceViewSet(viewsets.GenericViewSet):
     """Every kind's preference for the requesting person; PUT one kind to change it."""
 
-    serializer_class = PreferenceSerializer
+    serializer_class = AlertPreferenceSerializer
+    queryset = Preference.objects.none()  # rows are read through selectors.preferences_for
     lookup_field = "kind"
 
-    @extend_schema(responses=PreferenceSerializer(many=True))
+    @extend_schema(responses=AlertPreferenceSerializer(many=True))
     def list(self, request):
         prefs = selectors.preferences_for(user=request.user).values()
-        return Response(PreferenceSerializer(prefs, many=True).data)
+        return Response(AlertPreferenceSerializer(prefs, many=True).data)
 
-    @extend_schema(request=PreferenceSerializer, responses=PreferenceSerializer)
+    @extend_schema(
+        request=AlertPreferenceSerializer,
+        responses=AlertPreferenceSerializer,
+        parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=Kind.values)],
+    )
     def update(self, request, kind=None):
-        data = PreferenceSerializer(data={**request.data, "kind": kind})
+        data = AlertPreferenceSerializer(data={**request.data, "kind": kind})
         data.is_valid(raise_exception=True)
         pref = services.preference_set(user=request.user, **data.validated_data)
-        return Response(PreferenceSerializer(pref).data)
+        return Response(AlertPreferenceSerializer(pref).data)
