@@ -1,11 +1,12 @@
 from django.urls import path
 
-from . import views
+from . import planner_views, views
 
 app_name = "publishing"
 urlpatterns = [
     path("publishing/", views.index, name="index"),
-    path("publishing/calendar/", views.calendar, name="calendar"),
+    path("publishing/calendar/", planner_views.calendar, name="calendar"),
+    path("publishing/calendar/move/", planner_views.calendar_move, name="calendar_move"),
     path("publishing/analytics/", views.analytics, name="analytics"),
     path("publishing/channels/new/", views.channel_edit, name="channel_create"),
     path("publishing/channels/<int:pk>/", views.channel_edit, name="channel_edit"),

@@ -3,7 +3,6 @@ history, the post page's publish panel and the public unsubscribe page."""
 
 from __future__ import annotations
 
-import calendar as pycalendar
 import datetime as dt
 
 from django.contrib import messages
@@ -98,42 +97,6 @@ def index(request):
             "now": now,
             "can_manage": membership.can(Capability.MANAGE_CHANNELS),
             "can_publish": membership.can(Capability.PUBLISH),
-        },
-    )
-
-
-@login_required
-def calendar(request):
-    workspace = _membership(request).workspace
-    today = timezone.localdate()
-    try:
-        year, month = (int(x) for x in request.GET.get("month", f"{today.year}-{today.month}").split("-"))
-        first = dt.date(year, month, 1)
-    except (ValueError, OverflowError):
-        first = today.replace(day=1)
-    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    start = timezone.make_aware(dt.datetime.combine(weeks[0][0], dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(weeks[-1][-1] + dt.timedelta(days=1), dt.time.min))
-    by_day: dict[dt.date, list] = {}
-    for publication in selectors.calendar_publications(workspace=workspace, start=start, end=end):
-        when = publication.published_at or publication.due_at
-        by_day.setdefault(timezone.localtime(when).date(), []).append(publication)
-    grid = [
-        [{"date": d, "items": by_day.get(d, []), "in_month": d.month == first.month} for d in week] for week in weeks
-    ]
-    prev_month = (first - dt.timedelta(days=1)).replace(day=1)
-    next_month = (first + dt.timedelta(days=32)).replace(day=1)
-    return render(
-        request,
-        "publishing/calendar.html",
-        {
-            "section": "publishing",
-            "grid": grid,
-            "month": first,
-            "today": today,
-            "prev": f"{prev_month.year}-{prev_month.month:02d}",
-            "next": f"{next_month.year}-{next_month.month:02d}",
-            "weekdays": analytics_mod.WEEKDAYS,
         },
     )
 
