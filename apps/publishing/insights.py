@@ -16,17 +16,16 @@ measured count (a platform that reports no figures says nothing, which is not th
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
 from django.core.cache import cache
-from django.db.models import Count, Max
 from django.utils import timezone
 
 from .analytics import WEEKDAYS
-from .models import EngagementMetric
 from .selectors import publications_with_engagement
 
 MIN_CHANNEL_HISTORY = 10
@@ -255,21 +254,19 @@ class Model:
         return float(self.ridge.predict([sample])[0]) if self.ridge is not None else None
 
 
-def _fingerprint(workspace) -> str:
-    figures = EngagementMetric.objects.filter(publication__workspace=workspace).aggregate(n=Count("id"), last=Max("id"))
-    return f"publishing.insights:{workspace.pk}:{figures['n']}:{figures['last']}"
-
-
 def model_for(*, workspace) -> Model:
-    """The workspace's model, cached until a new measurement arrives (or 15 minutes)."""
-    key = _fingerprint(workspace)
-    model = cache.get(key)
-    if model is None:
-        samples = history(workspace=workspace)
+    """The workspace's model. The history is read every time (one query); the fit and its
+    cross-validation are cached under a digest of that history, so new figures refit at once."""
+    samples = history(workspace=workspace)
+    digest = hashlib.sha256(repr(samples).encode()).hexdigest()[:32]
+    key = f"publishing.insights:{workspace.pk}:{digest}"
+    cached = cache.get(key)
+    if cached is None:
         evaluation = cross_validate(samples)
-        model = Model(samples=samples, evaluation=evaluation, ridge=ridge_fit(samples) if evaluation.enough else None)
-        cache.set(key, model, CACHE_SECONDS)
-    return model
+        cached = (evaluation, ridge_fit(samples) if evaluation.enough else None)
+        cache.set(key, cached, CACHE_SECONDS)
+    evaluation, ridge = cached
+    return Model(samples=samples, evaluation=evaluation, ridge=ridge)
 
 
 def sample_for(*, channel, persona_id: int | None, when: dt.datetime, length: int, media: bool) -> Sample:
@@ -303,6 +300,8 @@ def forecast_previews(*, previews: list[dict], post, when: dt.datetime | None) -
 
 
 def best_times_for(*, workspace, channels) -> dict[int, BestTime]:
+    if not channels:
+        return {}
     samples = model_for(workspace=workspace).samples
     return {c.pk: best_time(channel_id=c.pk, samples=samples) for c in channels}
 

@@ -7,9 +7,17 @@ from rest_framework import mixins, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from apps.accounts.selectors import HEADER, membership_for_request
+
 from .. import selectors, services
 from ..models import Kind, Notification, Preference
 from .serializers import AlertPreferenceSerializer, AlertSerializer
+
+
+def _workspace_named(request):
+    """The workspace the X-Workspace header names (404 for one the person is not in), or None: without
+    the header the person's rows from every workspace they belong to are listed."""
+    return membership_for_request(request).workspace if request.META.get(HEADER) else None
 
 
 class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
@@ -21,7 +29,9 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         if getattr(self, "swagger_fake_view", False):
             return Notification.objects.none()
         unread = self.request.query_params.get("unread") in ("1", "true")
-        return selectors.notifications_for_user(user=self.request.user, unread_only=unread)
+        queryset = selectors.notifications_for_user(user=self.request.user, unread_only=unread)
+        workspace = _workspace_named(self.request)
+        return queryset if workspace is None else queryset.filter(workspace=workspace)
 
     @extend_schema(parameters=[OpenApiParameter("unread", bool, description="Only unread ones.")])
     def list(self, request, *args, **kwargs):
@@ -53,6 +63,7 @@ class AlertPreferenceViewSet(viewsets.GenericViewSet):
 
     @extend_schema(responses=AlertPreferenceSerializer(many=True))
     def list(self, request):
+        _workspace_named(request)  # preferences are the person's, but a foreign workspace header is still a 404
         prefs = selectors.preferences_for(user=request.user).values()
         return Response(AlertPreferenceSerializer(prefs, many=True).data)
 
