@@ -34,6 +34,7 @@ SHRINK = 3.0  # pseudo-observations of the channel mean in every slot
 FOLDS = 5
 PENALTIES = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 100.0)
 CACHE_SECONDS = 15 * 60
+MIN_EFFECT = 0.05  # |log factor| below this (under about 5 %) is not worth listing
 
 
 @dataclass(frozen=True)
@@ -327,5 +328,6 @@ def effects(*, model: Model, channel_names: dict[int, str], persona_names: dict[
     out = [Effect(label=label, factor=math.exp(per_unit[i])) for i, label in enumerate(labels)]
     out.append(Effect(label="length", factor=math.exp(per_unit[len(labels)] * math.log(2))))
     out.append(Effect(label="media", factor=math.exp(per_unit[len(labels) + 1])))
-    out.sort(key=lambda e: -abs(math.log(e.factor)) if e.factor > 0 else 0)
+    out = [e for e in out if abs(math.log(e.factor)) >= MIN_EFFECT]
+    out.sort(key=lambda e: -abs(math.log(e.factor)))
     return out[:top]

@@ -10,7 +10,6 @@ from apps.accounts.selectors import request_membership
 from apps.personas.models import Persona
 
 from . import insights
-from .analytics import bar_chart_svg
 from .models import Channel
 
 
@@ -28,10 +27,6 @@ def insights_page(request):
     )
     for factor in factors:
         factor.label = {"length": _("Twice as long"), "media": _("With media")}.get(factor.label, factor.label)
-    chart = bar_chart_svg(
-        [(f"{f.label} ×{f.factor:.2f}", round((f.factor - 1) * 100)) for f in factors if f.factor > 1],
-        title=_("What raises engagement (percent)"),
-    )
     return render(
         request,
         "publishing/insights.html",
@@ -40,7 +35,7 @@ def insights_page(request):
             "rows": [(c, best[c.pk]) for c in channels],
             "evaluation": model.evaluation,
             "factors": factors,
-            "chart": chart,
+            "shrink": int(insights.SHRINK),
             "min_channel": insights.MIN_CHANNEL_HISTORY,
         },
     )
