@@ -55,7 +55,8 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
 
 
 class AlertPreferenceViewSet(viewsets.GenericViewSet):
-    """Every kind's preference for the requesting person; PUT one kind to change it."""
+    """Every kind's preference for the requesting person; PUT one kind to change it (fields left out
+    keep their value)."""
 
     serializer_class = AlertPreferenceSerializer
     queryset = Preference.objects.none()  # rows are read through selectors.preferences_for
@@ -73,7 +74,14 @@ class AlertPreferenceViewSet(viewsets.GenericViewSet):
         parameters=[OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=Kind.values)],
     )
     def update(self, request, kind=None):
-        data = AlertPreferenceSerializer(data={**request.data, "kind": kind})
+        body = request.data if isinstance(request.data, dict) else {}
+        data = AlertPreferenceSerializer(data={**body, "kind": kind})
         data.is_valid(raise_exception=True)
-        pref = services.preference_set(user=request.user, **data.validated_data)
+        current = selectors.preferences_for(user=request.user)[data.validated_data["kind"]]
+        pref = services.preference_set(
+            user=request.user,
+            kind=current.kind,
+            in_app=data.validated_data.get("in_app", current.in_app),
+            email=data.validated_data.get("email", current.email),
+        )
         return Response(AlertPreferenceSerializer(pref).data)
