@@ -18,7 +18,7 @@ from collections.abc import Iterable
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import F
+from django.db.models import Count, F
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
@@ -31,6 +31,10 @@ from .models import EmailMode, Kind, Notification, Preference
 from .texts import render
 
 log = logging.getLogger(__name__)
+
+# "Right away" stops being right away after this many e-mails to one person within an hour: further
+# events wait for the digest (a channel going down fails every publication queued on it at once).
+IMMEDIATE_PER_HOUR = 5
 
 
 def members_with_capability(*, workspace_id: int, capability: str) -> list:
@@ -69,11 +73,14 @@ def notify(
     for row in same.order_by("read_at", "-last_at"):  # unread first (NULLs first on both backends)
         existing.setdefault(row.recipient_id, row)
     touched, immediate = [], []
+    recent = _recent_immediate(user_ids=[u for u in users if prefs.get(u) and prefs[u].email == EmailMode.IMMEDIATE])
     for user_id in users:
         pref = prefs.get(user_id)
         in_app, email = (pref.in_app, pref.email) if pref else (True, EmailMode.DIGEST)
         if not in_app and email == EmailMode.OFF:
             continue
+        if email == EmailMode.IMMEDIATE and recent.get(user_id, 0) >= IMMEDIATE_PER_HOUR:
+            email = EmailMode.DIGEST
         row = existing.get(user_id)
         if row is not None and (once or row.read_at is None):
             if not once:
@@ -94,9 +101,22 @@ def notify(
         touched.append(row)
         if email == EmailMode.IMMEDIATE:
             immediate.append(row.pk)
+            recent[user_id] = recent.get(user_id, 0) + 1
     if immediate:
         enqueue_on_commit("notifications.send_immediate", notification_ids=immediate)
     return touched
+
+
+def _recent_immediate(*, user_ids: list[int]) -> dict[int, int]:
+    if not user_ids:
+        return {}
+    since = timezone.now() - dt.timedelta(hours=1)
+    rows = (
+        Notification.objects.filter(recipient_id__in=user_ids, email=EmailMode.IMMEDIATE, created_at__gte=since)
+        .values("recipient_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["recipient_id"]: row["n"] for row in rows}
 
 
 def _collapse(*, row: Notification, params: dict, url: str, now: dt.datetime) -> None:

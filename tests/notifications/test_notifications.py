@@ -219,3 +219,20 @@ def test_a_member_who_left_no_longer_sees_the_rows(workspace, members, publisher
     services.publication_problem(publication=_publication(workspace))
     publisher.memberships.all().delete()
     assert unread_count(user=publisher) == 0
+
+
+def test_right_away_turns_into_the_digest_when_events_flood(
+    workspace, members, publisher, django_capture_on_commit_callbacks
+):
+    publisher.email = "pub@example.com"
+    publisher.save()
+    services.preference_set(user=publisher, kind=Kind.PUBLICATION_FAILED, in_app=True, email=EmailMode.IMMEDIATE)
+    with django_capture_on_commit_callbacks(execute=True):
+        for pk in range(1, 31):  # a channel went down with 30 publications queued on it
+            services.publication_problem(publication=_publication(workspace, pk=pk, title=f"Post {pk}"))
+    mine = [m for m in mail.outbox if m.to == ["pub@example.com"]]
+    assert len(mine) == services.IMMEDIATE_PER_HOUR
+    mail.outbox.clear()
+    assert services.digests_send() == 2  # the publisher's 25 others in one e-mail, and the admin's digest
+    [digest] = [m for m in mail.outbox if m.to == ["pub@example.com"]]
+    assert digest.body.count("Post ") == 30 - services.IMMEDIATE_PER_HOUR
