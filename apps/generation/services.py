@@ -22,6 +22,7 @@ from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from apps.core.queue import enqueue_on_commit
 from apps.core.services import audit_log
+from apps.notifications.services import generation_failed
 from apps.personas.selectors import persona_style_match
 from apps.personas.style import style_compare
 from apps.posts.document import document_to_markup, markup_to_document, markup_to_text, render_body
@@ -725,6 +726,15 @@ def generation_mark_failed(*, job_id: int, error: str) -> None:
         status=JobStatus.FAILED, error=error[:2000], finished_at=timezone.now()
     )
     job_event_send(job_id, {"event": "status", "status": JobStatus.FAILED, "error": error})
+    enqueue_on_commit("generation.report_failed", job_id=job_id)
+
+
+def generation_report_failed(*, job_id: int) -> bool:
+    """Tell whoever started a job that failed for good (queued after the failure commits)."""
+    job = GenerationJob.objects.select_related("created_by").filter(pk=job_id, status=JobStatus.FAILED).first()
+    if job is None:
+        return False
+    return bool(generation_failed(job=job))
 
 
 def _stop(*, job, provider, ai_settings, status: str, error: str, text: str) -> None:
@@ -734,6 +744,8 @@ def _stop(*, job, provider, ai_settings, status: str, error: str, text: str) -> 
             status=status, error=error[:2000], result_text=text, finished_at=timezone.now()
         )
         _event_on_commit(job.pk, {"event": "status", "job": job.pk, "status": status, "error": error})
+        if status == JobStatus.FAILED:
+            enqueue_on_commit("generation.report_failed", job_id=job.pk)
 
 
 def _media_produce(*, job, provider, structured: StructuredDraft, clock: list[float]) -> dict:
@@ -994,6 +1006,7 @@ def generation_jobs_reap(*, older_than: dt.timedelta = dt.timedelta(minutes=15),
                     finished_at=timezone.now(),
                     error=_("The worker running this generation stopped, %(n)s times.") % {"n": attempts},
                 )
+                enqueue_on_commit("generation.report_failed", job_id=pk)
                 continue
             moved = GenerationJob.objects.filter(pk=pk, status=JobStatus.RUNNING, started_at__lt=cutoff).update(
                 status=JobStatus.RETRYING, error=_("The worker running this generation stopped; trying again.")

@@ -9,7 +9,13 @@ from celery.exceptions import SoftTimeLimitExceeded
 from django.utils.translation import gettext as _
 
 from .providers.base import ProviderRetryableError
-from .services import generation_jobs_reap, generation_mark_failed, generation_mark_retrying, generation_run
+from .services import (
+    generation_jobs_reap,
+    generation_mark_failed,
+    generation_mark_retrying,
+    generation_report_failed,
+    generation_run,
+)
 
 MAX_RETRIES = 4
 
@@ -54,3 +60,8 @@ def generation_run_task(self, job_id: int, **kwargs) -> None:
 @shared_task(name="generation.reap_stale", acks_late=True, ignore_result=True)
 def generation_reap_task(**kwargs) -> None:
     generation_jobs_reap()
+
+
+@shared_task(name="generation.report_failed", acks_late=True, ignore_result=True, soft_time_limit=60)
+def report_failed(*, job_id: int, **kwargs) -> bool:
+    return generation_report_failed(job_id=job_id)

@@ -1,5 +1,5 @@
-"""Engagement: polling the platforms, per-post/channel/persona summaries, server-rendered SVG charts
-and a best-time-to-post suggestion from the workspace's own history."""
+"""Engagement: polling the platforms, per-post/channel/persona summaries and server-rendered SVG charts
+(the best time to post and the forecast are in insights.py)."""
 
 from __future__ import annotations
 
@@ -134,39 +134,6 @@ WEEKDAYS = [
     gettext_lazy("Saturday"),
     gettext_lazy("Sunday"),
 ]
-MIN_SAMPLES = 5
-
-
-def best_time_for_channel(*, channel, rows: list | None = None) -> dict | None:
-    """The weekday and hour whose publications drew the most engagement on average (at least
-    MIN_SAMPLES publications of history needed), and the next time that slot comes round."""
-    if rows is None:
-        rows = list(publications_with_engagement(workspace=channel.workspace).filter(channel=channel))
-    else:
-        rows = [p for p in rows if p.channel_id == channel.pk]
-    if len(rows) < MIN_SAMPLES:
-        return None
-    slots: dict[tuple[int, int], list[int]] = defaultdict(list)
-    for p in rows:
-        local = timezone.localtime(p.published_at)
-        slots[(local.weekday(), local.hour)].append(_engagement(p))
-    (weekday, hour), values = max(slots.items(), key=lambda kv: (sum(kv[1]) / len(kv[1]), len(kv[1])))
-    now = timezone.localtime()
-    days_ahead = (weekday - now.weekday()) % 7
-    candidate = (now + dt.timedelta(days=days_ahead)).replace(hour=hour, minute=0, second=0, microsecond=0)
-    if candidate <= now:
-        candidate += dt.timedelta(days=7)
-    return {
-        "weekday": weekday,
-        "weekday_name": WEEKDAYS[weekday],
-        "hour": hour,
-        "average": round(sum(values) / len(values), 1),
-        "samples": len(values),
-        "history": len(rows),
-        "next_at": candidate,
-    }
-
-
 # --- SVG charts (server-rendered, no JavaScript needed) ------------------------------------------
 
 

@@ -44,6 +44,11 @@ BACKOFF_BASE = 2.0
 BACKOFF_CAP = 15 * 60.0
 
 
+# Outcomes a person has to hear about, and the task that tells them (apps/publishing/alerts.py).
+PROBLEMS = (AttemptOutcome.FAILED, AttemptOutcome.UNKNOWN)
+REPORT_PROBLEMS = "publishing.report_problems"
+
+
 def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -99,6 +104,7 @@ def dispatch_claim(*, worker: str, limit: int = 50, lease_seconds: int = LEASE_S
                 )
                 for r in lost
             )
+            enqueue_on_commit(REPORT_PROBLEMS, publication_ids=[r[0] for r in lost])
         if claim_ids:
             Publication.objects.filter(pk__in=claim_ids).update(
                 state=PublicationState.CLAIMED,
@@ -272,6 +278,10 @@ def _write_outcomes(outcomes: list[Outcome], *, worker: str) -> None:
         for o in outcomes:
             if o.outcome == AttemptOutcome.FAILED and o.attempt.status_code in (401, 403):
                 Channel.objects.filter(pk=o.publication.channel_id).update(last_error=o.attempt.message[:2000])
+        problems = [o.publication.pk for o in outcomes if o.publication.pk in mine and o.outcome in PROBLEMS]
+        if problems:
+            # Failed or unconfirmed: the people who can act are told (apps/publishing/alerts.py).
+            enqueue_on_commit(REPORT_PROBLEMS, publication_ids=problems)
         published_posts = sorted({o.publication.post_id for o in outcomes if o.outcome == AttemptOutcome.OK})
         if published_posts:
             # Off the delivery path: the post's own state follows a moment later.
@@ -311,6 +321,7 @@ def _deliver_channel_rows(rows: list[Publication], *, worker: str, adapters: dic
         Publication.objects.filter(pk__in=[r.pk for r in rows], claimed_by=worker).update(
             state=PublicationState.FAILED, claimed_until=None, last_error=_("The channel is disabled.")
         )
+        enqueue_on_commit(REPORT_PROBLEMS, publication_ids=[r.pk for r in rows])
         return {r.pk: DeliveryResult.FAILED for r in rows}
     now = timezone.now()
     ready = []

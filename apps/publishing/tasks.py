@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from celery import shared_task
 
+from . import alerts
+
 
 @shared_task(name="publishing.dispatch_tick", acks_late=True, soft_time_limit=60, time_limit=90, ignore_result=True)
 def dispatch_tick(**kwargs) -> int:
@@ -46,3 +48,9 @@ def posts_check_published(post_ids: list[int], **kwargs) -> None:
 
     for post_id in post_ids:
         post_check_all_published(post_id=post_id)
+
+
+@shared_task(name="publishing.report_problems", acks_late=True, soft_time_limit=60, ignore_result=True)
+def report_problems(publication_ids: list[int], **kwargs) -> int:
+    """Tell people about publications that failed or became unconfirmed (queued by the dispatcher)."""
+    return alerts.publications_report_problems(publication_ids=publication_ids)

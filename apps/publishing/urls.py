@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import views
+from . import insights_views, planner_views, views
 
 app_name = "publishing"
 urlpatterns = [
     path("publishing/", views.index, name="index"),
-    path("publishing/calendar/", views.calendar, name="calendar"),
+    path("publishing/calendar/", planner_views.calendar, name="calendar"),
+    path("publishing/calendar/move/", planner_views.calendar_move, name="calendar_move"),
     path("publishing/analytics/", views.analytics, name="analytics"),
+    path("publishing/insights/", insights_views.insights_page, name="insights"),
     path("publishing/channels/new/", views.channel_edit, name="channel_create"),
     path("publishing/channels/<int:pk>/", views.channel_edit, name="channel_edit"),
     path("publishing/channels/<int:pk>/check/", views.channel_check_view, name="channel_check"),

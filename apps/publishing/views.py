@@ -3,7 +3,6 @@ history, the post page's publish panel and the public unsubscribe page."""
 
 from __future__ import annotations
 
-import calendar as pycalendar
 import datetime as dt
 
 from django.contrib import messages
@@ -27,7 +26,7 @@ from apps.core.params import clamp_int, safe_id, safe_int
 from apps.posts.models import Post
 
 from . import analytics as analytics_mod
-from . import selectors, services
+from . import insights, selectors, services
 from .adapters import ADAPTERS
 from .models import Channel, Platform, PublicationState
 from .ratelimit import breaker_state
@@ -103,42 +102,6 @@ def index(request):
 
 
 @login_required
-def calendar(request):
-    workspace = _membership(request).workspace
-    today = timezone.localdate()
-    try:
-        year, month = (int(x) for x in request.GET.get("month", f"{today.year}-{today.month}").split("-"))
-        first = dt.date(year, month, 1)
-    except (ValueError, OverflowError):
-        first = today.replace(day=1)
-    weeks = pycalendar.Calendar(firstweekday=0).monthdatescalendar(first.year, first.month)
-    start = timezone.make_aware(dt.datetime.combine(weeks[0][0], dt.time.min))
-    end = timezone.make_aware(dt.datetime.combine(weeks[-1][-1] + dt.timedelta(days=1), dt.time.min))
-    by_day: dict[dt.date, list] = {}
-    for publication in selectors.calendar_publications(workspace=workspace, start=start, end=end):
-        when = publication.published_at or publication.due_at
-        by_day.setdefault(timezone.localtime(when).date(), []).append(publication)
-    grid = [
-        [{"date": d, "items": by_day.get(d, []), "in_month": d.month == first.month} for d in week] for week in weeks
-    ]
-    prev_month = (first - dt.timedelta(days=1)).replace(day=1)
-    next_month = (first + dt.timedelta(days=32)).replace(day=1)
-    return render(
-        request,
-        "publishing/calendar.html",
-        {
-            "section": "publishing",
-            "grid": grid,
-            "month": first,
-            "today": today,
-            "prev": f"{prev_month.year}-{prev_month.month:02d}",
-            "next": f"{next_month.year}-{next_month.month:02d}",
-            "weekdays": analytics_mod.WEEKDAYS,
-        },
-    )
-
-
-@login_required
 def analytics(request):
     workspace = _membership(request).workspace
     try:
@@ -147,8 +110,8 @@ def analytics(request):
         days = 30
     summary = analytics_mod.analytics_summary(workspace=workspace, days=days)
     channels = list(Channel.objects.filter(workspace=workspace).order_by("name"))
-    history = list(selectors.publications_with_engagement(workspace=workspace))
-    best = [(c, analytics_mod.best_time_for_channel(channel=c, rows=history)) for c in channels]
+    best_by_channel = insights.best_times_for(workspace=workspace, channels=channels)
+    best = [(c, best_by_channel[c.pk]) for c in channels]
     charts = {
         "daily": analytics_mod.line_chart_svg(summary["daily"], title=_("Engagement per day")),
         "post": analytics_mod.bar_chart_svg([(t.label, t.engagement) for t in summary["by_post"]], title=_("By post")),
@@ -375,6 +338,15 @@ def publication_action(request, pk: int, action: str):
     return HttpResponseRedirect(_next_url(request, reverse("publishing:publication", args=[pk])))
 
 
+def _forecast_time(request) -> dt.datetime | None:
+    """The time the panel's form names (for the forecast); None for "now" or anything unreadable."""
+    value = request.POST.get("due_at") or request.GET.get("due_at") or ""
+    try:
+        return _local_input(value) if (request.POST.get("when") or request.GET.get("when")) != "now" else None
+    except ValidationError:
+        return None
+
+
 @login_required
 def publish_panel(request, post_id: int):
     """The publish panel on its own page (the post page includes the same fragment); POST schedules."""
@@ -402,6 +374,7 @@ def publish_panel(request, post_id: int):
             error = _error_text(exc)
     if chosen:
         previews = services.publication_preview(user=request.user, post=post, channels=chosen, overrides=overrides)
+        insights.forecast_previews(previews=previews, post=post, when=_forecast_time(request))
     from .templatetags.publishing_tags import panel_context
 
     context = panel_context(request=request, post=post)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from celery import shared_task
 from django.conf import settings
 
-from . import services
+from . import alerts, services
 
 
 @shared_task(name="sources.tick", ignore_result=True)
@@ -25,3 +25,8 @@ def source_fetch_task(source_id: int, **kwargs) -> None:
 @shared_task(name="sources.fulltext", ignore_result=True, acks_late=True, soft_time_limit=300, time_limit=330)
 def items_fulltext_task(item_ids: list[int], **kwargs) -> None:
     services.items_fetch_fulltext(item_ids=item_ids)
+
+
+@shared_task(name="sources.alert_failing", ignore_result=True, soft_time_limit=120, time_limit=150)
+def sources_alert_failing(**kwargs) -> int:
+    return alerts.sources_report_failing()

@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     # ours
     "apps.core",
     "apps.accounts",
+    "apps.notifications",
     "apps.sources",
     "apps.trends",
     "apps.personas",
@@ -298,6 +299,7 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {"AlertKindEnum": "apps.notifications.models.Kind"},
 }
 
 # --- wagtail --------------------------------------------------------------------------------
@@ -411,6 +413,8 @@ SOURCES_FULLTEXT_PER_FETCH = env_int("SOURCES_FULLTEXT_PER_FETCH", 20)
 SOURCES_ROBOTS_CACHE_SECONDS = env_int("SOURCES_ROBOTS_CACHE_SECONDS", 3600)
 # A watched web page: new links whose articles are fetched per check.
 SOURCES_WEB_PAGE_ARTICLES = env_int("SOURCES_WEB_PAGE_ARTICLES", 15)
+# Notifications: a source that has failed every fetch for this many hours is reported (sources.alert_failing).
+SOURCES_FAILING_ALERT_HOURS = env_int("SOURCES_FAILING_ALERT_HOURS", 6)
 # Publishing: seconds a platform has to answer one request.
 PUBLISHING_HTTP_TIMEOUT = env_float("PUBLISHING_HTTP_TIMEOUT", 15.0)
 

@@ -14,6 +14,8 @@ from .graph import ROOT, app_of, cycles, edges
 FLOORS = {
     "core": 0,
     "accounts": 1,
+    # told about events by the apps above (they call its services); it imports only accounts and core
+    "notifications": 1.5,
     "sources": 2,
     "personas": 2,
     "trends": 3,

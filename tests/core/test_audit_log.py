@@ -80,8 +80,9 @@ def test_query_count_is_flat(client_for, writer, workspace, members, django_asse
         return len(ctx)
 
     few = count()
-    # session, user, current membership, switcher memberships, capability check, count, page, actions, members
-    assert few == 9, few
+    # session, user, current membership, switcher memberships, capability check, count, page, actions, members,
+    # the bell's unread alerts
+    assert few == 10, few
     for n in range(40):
         user = MembershipFactory(workspace=workspace, user=UserFactory(), role="writer").user
         audit_log(actor=user, action=f"post.action{n % 7}", workspace=workspace, target=workspace, data={"n": n})

@@ -44,5 +44,6 @@ def test_dashboard_query_count_is_flat(client_for, writer, members, workspace):
     for n in range(25):
         audit_log(actor=members["editor"], action=f"post.a{n}", workspace=workspace, target=workspace)
     assert count() == before
-    # session, user, membership, switcher memberships, one count per model, recent activity
-    assert before <= 5 + len(DASHBOARD_COUNTS)
+    # session, user, membership, switcher memberships, one count per model, recent activity, the bell's
+    # unread alerts
+    assert before <= 6 + len(DASHBOARD_COUNTS)

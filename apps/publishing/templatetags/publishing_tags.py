@@ -8,9 +8,8 @@ from django.utils import timezone
 from apps.accounts.permissions import membership_for
 from apps.accounts.roles import Capability
 
-from ..analytics import best_time_for_channel
+from ..insights import best_times_for
 from ..models import Channel, Publication
-from ..selectors import publications_with_engagement
 
 register = template.Library()
 
@@ -20,9 +19,9 @@ def panel_context(*, request, post) -> dict:
     if membership is None:  # a guest the post was shared with sees no publishing details
         return {"post": post, "channels": [], "publications": [], "can_publish": False, "request": request}
     channels = list(Channel.objects.filter(workspace_id=post.workspace_id, is_active=True).order_by("name"))
-    history = list(publications_with_engagement(workspace=post.workspace).filter(channel__in=channels))
+    best = best_times_for(workspace=post.workspace, channels=channels)
     for channel in channels:
-        channel.best_time = best_time_for_channel(channel=channel, rows=history)
+        channel.best_time = best[channel.pk]
     return {
         "post": post,
         "channels": channels,

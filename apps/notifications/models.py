@@ -1,0 +1,72 @@
+"""What went wrong, told to the people who can fix it: one row per person and event (repeats of the same
+event collapse into the unread row and count up), and each person's preferences per kind.
+
+Rows store the kind and its parameters, never a rendered sentence: the text is rendered when it is shown
+or e-mailed, in the reader's language (apps.notifications.texts)."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Kind(models.TextChoices):
+    PUBLICATION_FAILED = "publication_failed", _("A publication failed")
+    PUBLICATION_UNCONFIRMED = "publication_unconfirmed", _("A publication is unconfirmed")
+    CHANNEL_RECONNECT = "channel_reconnect", _("A channel needs reconnecting")
+    SOURCE_FAILING = "source_failing", _("A source keeps failing")
+    GENERATION_FAILED = "generation_failed", _("A generation failed")
+
+
+class EmailMode(models.TextChoices):
+    OFF = "off", _("No e-mail")
+    IMMEDIATE = "immediate", _("Right away")
+    DIGEST = "digest", _("In a digest")
+
+
+class Notification(models.Model):
+    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alerts")
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    # What the event is about ("publication:12"): repeats with the same key collapse while unread.
+    key = models.CharField(_("about"), max_length=120)
+    params = models.JSONField(_("parameters"), default=dict, blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    count = models.PositiveIntegerField(_("times"), default=1)
+    in_app = models.BooleanField(_("shown in the app"), default=True)
+    email = models.CharField(_("e-mail"), max_length=10, choices=EmailMode.choices, default=EmailMode.DIGEST)
+    emailed_at = models.DateTimeField(_("e-mailed"), null=True, blank=True)
+    read_at = models.DateTimeField(_("read"), null=True, blank=True)
+    created_at = models.DateTimeField(_("first"), auto_now_add=True)
+    last_at = models.DateTimeField(_("last"), db_index=True)
+
+    class Meta:
+        ordering = ["-last_at", "-id"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["recipient", "read_at", "-last_at"], name="notif_recipient_unread"),
+            models.Index(fields=["recipient", "kind", "key"], name="notif_recipient_key"),
+            models.Index(fields=["email", "emailed_at"], name="notif_email_due"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} → {self.recipient_id}"
+
+
+class Preference(models.Model):
+    """One person's choice for one kind (no row: shown in the app and e-mailed in the digest)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="alert_preferences")
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    in_app = models.BooleanField(_("in the app"), default=True)
+    email = models.CharField(_("e-mail"), max_length=10, choices=EmailMode.choices, default=EmailMode.DIGEST)
+
+    class Meta:
+        verbose_name = _("notification preference")
+        verbose_name_plural = _("notification preferences")
+        constraints = [models.UniqueConstraint(fields=["user", "kind"], name="notifications_preference_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.kind}: {self.in_app}/{self.email}"

@@ -1,0 +1,289 @@
+"""Writes: telling people what went wrong, and e-mailing it (right away or in a digest).
+
+Other apps report events through the functions at the bottom (publication_problem,
+channel_needs_reconnect, source_failing, generation_failed); this app imports none of them (it stands
+just above accounts), so they pass the objects and it reads only plain attributes from them.
+
+Floods are prevented twice: a repeat of an event that is still unread for someone bumps that row's count
+instead of adding a row (and is not e-mailed again right away), and the digest sends one e-mail per
+person per period whatever the number of events."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Count, F
+from django.template.loader import render_to_string
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone, translation
+
+from apps.accounts.models import Membership
+from apps.accounts.roles import ROLE_CAPABILITIES, Capability
+from apps.core.queue import enqueue_on_commit
+
+from .models import EmailMode, Kind, Notification, Preference
+from .texts import render
+
+log = logging.getLogger(__name__)
+
+# "Right away" stops being right away after this many e-mails to one person within an hour: further
+# events wait for the digest (a channel going down fails every publication queued on it at once).
+IMMEDIATE_PER_HOUR = 5
+
+
+def members_with_capability(*, workspace_id: int, capability: str) -> list:
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
+    return [m.user for m in Membership.objects.filter(workspace_id=workspace_id, role__in=roles).select_related("user")]
+
+
+def _preferences(*, user_ids: list[int], kind: str) -> dict[int, Preference]:
+    return {p.user_id: p for p in Preference.objects.filter(user_id__in=user_ids, kind=kind)}
+
+
+@transaction.atomic
+def notify(
+    *,
+    workspace_id: int,
+    recipients: Iterable,
+    kind: str,
+    key: str,
+    params: dict,
+    url: str = "",
+    once: bool = False,
+) -> list[Notification]:
+    """Tell each distinct recipient (who still belongs to the workspace) about one event.
+
+    key names what the event is about ("publication:12"): while a recipient's row for the same kind and
+    key is unread, a repeat updates it and counts up. once=True drops the repeat altogether if any row
+    for that key exists (read or not): for conditions a beat task re-checks every hour."""
+    members = set(Membership.objects.filter(workspace_id=workspace_id).values_list("user_id", flat=True))
+    users = {u.pk: u for u in recipients if u is not None and u.pk in members}
+    if not users:
+        return []
+    prefs = _preferences(user_ids=list(users), kind=kind)
+    now = timezone.now()
+    same = Notification.objects.select_for_update().filter(recipient_id__in=list(users), kind=kind, key=key)
+    existing = {}
+    for row in same.order_by("read_at", "-last_at"):  # unread first (NULLs first on both backends)
+        existing.setdefault(row.recipient_id, row)
+    touched, immediate = [], []
+    recent = _recent_immediate(user_ids=[u for u in users if prefs.get(u) and prefs[u].email == EmailMode.IMMEDIATE])
+    for user_id in users:
+        pref = prefs.get(user_id)
+        in_app, email = (pref.in_app, pref.email) if pref else (True, EmailMode.DIGEST)
+        if not in_app and email == EmailMode.OFF:
+            continue
+        if email == EmailMode.IMMEDIATE and recent.get(user_id, 0) >= IMMEDIATE_PER_HOUR:
+            email = EmailMode.DIGEST
+        row = existing.get(user_id)
+        if row is not None and (once or row.read_at is None):
+            if not once:
+                _collapse(row=row, params=params, url=url, now=now)
+                touched.append(row)
+            continue
+        row = Notification.objects.create(
+            workspace_id=workspace_id,
+            recipient_id=user_id,
+            kind=kind,
+            key=key[:120],
+            params=params,
+            url=url[:500],
+            in_app=in_app,
+            email=email,
+            last_at=now,
+        )
+        touched.append(row)
+        if email == EmailMode.IMMEDIATE:
+            immediate.append(row.pk)
+            recent[user_id] = recent.get(user_id, 0) + 1
+    if immediate:
+        enqueue_on_commit("notifications.send_immediate", notification_ids=immediate)
+    return touched
+
+
+def _recent_immediate(*, user_ids: list[int]) -> dict[int, int]:
+    if not user_ids:
+        return {}
+    since = timezone.now() - dt.timedelta(hours=1)
+    rows = (
+        Notification.objects.filter(recipient_id__in=user_ids, email=EmailMode.IMMEDIATE, created_at__gte=since)
+        .values("recipient_id")
+        .annotate(n=Count("id"))
+    )
+    return {row["recipient_id"]: row["n"] for row in rows}
+
+
+def _collapse(*, row: Notification, params: dict, url: str, now: dt.datetime) -> None:
+    fields = {"count": F("count") + 1, "params": params, "last_at": now}
+    if url:
+        fields["url"] = url[:500]
+    if row.email == EmailMode.DIGEST:
+        # Still happening: the next digest mentions it again (with its count), once.
+        fields["emailed_at"] = None
+    Notification.objects.filter(pk=row.pk).update(**fields)
+    row.refresh_from_db()
+
+
+def notification_mark_read(*, notification: Notification, user) -> Notification:
+    if notification.recipient_id == user.pk and notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    return notification
+
+
+def notifications_mark_all_read(*, user) -> int:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def preference_set(*, user, kind: str, in_app: bool, email: str) -> Preference:
+    if kind not in Kind.values:
+        raise ValueError(f"unknown notification kind {kind!r}")
+    if email not in EmailMode.values:
+        raise ValueError(f"unknown e-mail mode {email!r}")
+    pref, _created = Preference.objects.update_or_create(
+        user=user, kind=kind, defaults={"in_app": in_app, "email": email}
+    )
+    return pref
+
+
+# --- e-mail ------------------------------------------------------------------------------------
+
+
+def _claim(queryset) -> list[Notification]:
+    """Mark the rows as e-mailed before sending (two runs never mail the same row); _unclaim undoes it."""
+    with transaction.atomic():
+        rows = list(queryset.select_for_update(skip_locked=True).select_related("recipient", "workspace"))
+        Notification.objects.filter(pk__in=[r.pk for r in rows]).update(emailed_at=timezone.now())
+    return rows
+
+
+def _unclaim(rows: list[Notification]) -> None:
+    Notification.objects.filter(pk__in=[r.pk for r in rows]).update(emailed_at=None)
+
+
+def _message(*, user, rows: list[Notification], digest: bool) -> EmailMessage:
+    base = settings.SITE_URL.rstrip("/")
+    with translation.override(user.language or settings.LANGUAGE_CODE):
+        items = [{"row": r, "text": render(r), "link": f"{base}{r.url}" if r.url else ""} for r in rows]
+        context = {"user": user, "items": items, "digest": digest, "page": f"{base}/app/notifications/"}
+        subject = render_to_string("notifications/email_subject.txt", context).strip()
+        body = render_to_string("notifications/email_body.txt", context)
+    return EmailMessage(subject=" ".join(subject.split()), body=body, to=[user.email])
+
+
+def _send(rows: list[Notification], *, digest: bool) -> int:
+    by_user: dict[int, list[Notification]] = defaultdict(list)
+    for row in rows:
+        if row.recipient.email:
+            by_user[row.recipient_id].append(row)
+    messages = [_message(user=group[0].recipient, rows=group, digest=digest) for group in by_user.values()]
+    if messages:
+        try:
+            get_connection().send_messages(messages)
+        except Exception:
+            _unclaim(rows)
+            raise
+    return len(messages)
+
+
+def emails_send_immediate(*, notification_ids: list[int]) -> int:
+    """One e-mail per recipient for the rows of one event (several rows of one person: one e-mail)."""
+    rows = _claim(
+        Notification.objects.filter(pk__in=notification_ids, email=EmailMode.IMMEDIATE, emailed_at__isnull=True)
+    )
+    return _send(rows, digest=False)
+
+
+def digests_send(*, limit: int = 5000) -> int:
+    """The digest: for each person, one e-mail listing every event not e-mailed yet (beat task)."""
+    due = Notification.objects.filter(email=EmailMode.DIGEST, emailed_at__isnull=True).order_by("last_at")
+    rows = _claim(due.filter(pk__in=list(due.values_list("pk", flat=True)[:limit])))
+    return _send(rows, digest=True)
+
+
+# --- events other apps report ------------------------------------------------------------------------------
+
+
+def _url(name: str, pk: int) -> str:
+    # Resolved by name: this app imports none of the apps that report to it.
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return ""
+
+
+def _with_creator(users: list, creator) -> list:
+    return [*users, creator] if creator is not None else users
+
+
+def publication_problem(*, publication, unconfirmed: bool = False) -> list[Notification]:
+    """A publication failed (or its send is unconfirmed). Reads publication.pk, .workspace_id,
+    .post.title, .channel.name, .last_error and .created_by; tells the publishers and whoever scheduled it."""
+    kind = Kind.PUBLICATION_UNCONFIRMED if unconfirmed else Kind.PUBLICATION_FAILED
+    users = members_with_capability(workspace_id=publication.workspace_id, capability=Capability.PUBLISH)
+    return notify(
+        workspace_id=publication.workspace_id,
+        recipients=_with_creator(users, publication.created_by),
+        kind=kind,
+        key=f"publication:{publication.pk}",
+        params={
+            "post": publication.post.title,
+            "channel": publication.channel.name,
+            "error": (publication.last_error or "")[:500],
+            "publication": publication.pk,
+        },
+        url=_url("publishing:publication", publication.pk),
+    )
+
+
+def channel_needs_reconnect(*, channel, reason: str = "") -> list[Notification]:
+    """A channel's authorization is gone (refresh refused, 401, revoked): tell whoever may manage
+    channels. Reads channel.pk, .workspace_id and .name. Call it each time it is noticed: while the
+    notification is unread, repeats only count up (no new e-mail)."""
+    return notify(
+        workspace_id=channel.workspace_id,
+        recipients=members_with_capability(workspace_id=channel.workspace_id, capability=Capability.MANAGE_CHANNELS),
+        kind=Kind.CHANNEL_RECONNECT,
+        key=f"channel:{channel.pk}",
+        params={"channel": channel.name, "reason": (reason or "")[:500], "channel_id": channel.pk},
+        url=_url("publishing:channel_edit", channel.pk),
+    )
+
+
+def source_failing(*, source, hours: int, since: dt.datetime | None) -> list[Notification]:
+    """A source has failed every fetch for `hours` hours. Reads source.pk, .workspace_id, .name, .url
+    and .last_error. One notification per failing streak (`since` names the streak)."""
+    streak = since.isoformat() if since else "never"
+    return notify(
+        workspace_id=source.workspace_id,
+        recipients=members_with_capability(workspace_id=source.workspace_id, capability=Capability.MANAGE_SOURCES),
+        kind=Kind.SOURCE_FAILING,
+        key=f"source:{source.pk}:{streak}",
+        params={"source": source.name or source.url, "hours": hours, "error": (source.last_error or "")[:500]},
+        url=_url("sources:detail", source.pk),
+        once=True,
+    )
+
+
+def generation_failed(*, job) -> list[Notification]:
+    """A generation job failed for good. Reads job.pk, .workspace_id, .topic, .error and .created_by
+    (who started it is told; a job nobody started tells the workspace's editors)."""
+    users = (
+        [job.created_by]
+        if job.created_by is not None
+        else members_with_capability(workspace_id=job.workspace_id, capability=Capability.EDIT_ANY)
+    )
+    return notify(
+        workspace_id=job.workspace_id,
+        recipients=users,
+        kind=Kind.GENERATION_FAILED,
+        key=f"generation:{job.pk}",
+        params={"topic": (job.topic or "")[:200], "error": (job.error or "")[:500], "job": job.pk},
+        url=_url("generation:job", job.pk),
+    )
