@@ -46,3 +46,11 @@ def posts_check_published(post_ids: list[int], **kwargs) -> None:
 
     for post_id in post_ids:
         post_check_all_published(post_id=post_id)
+
+
+@shared_task(name="publishing.refresh_tokens", acks_late=True, soft_time_limit=120, time_limit=150, ignore_result=True)
+def refresh_tokens(**kwargs) -> dict:
+    """Renew OAuth access tokens before they expire (a refused renewal marks the channel for reconnecting)."""
+    from .connecting import tokens_refresh_due
+
+    return tokens_refresh_due()

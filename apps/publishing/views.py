@@ -27,9 +27,12 @@ from apps.core.params import clamp_int, safe_id, safe_int
 from apps.posts.models import Post
 
 from . import analytics as analytics_mod
-from . import selectors, services
+from . import connecting, selectors, services
+from . import oauth as oauth_mod
 from .adapters import ADAPTERS
+from .adapters.base import NothingToCheck
 from .models import Channel, Platform, PublicationState
+from .oauth import OAUTH_PLATFORMS, PASSWORD_PLATFORMS
 from .ratelimit import breaker_state
 
 
@@ -206,6 +209,7 @@ def channel_edit(request, pk: int | None = None):
                 "rate_burst": safe_int(request.POST.get("rate_burst"), minimum=1, maximum=10**6),
                 "is_active": request.POST.get("is_active") == "on",
             }
+            created = channel is None
             if channel is None:
                 channel = services.channel_create(
                     user=request.user,
@@ -219,7 +223,9 @@ def channel_edit(request, pk: int | None = None):
                 )
             else:
                 had_credentials = bool(channel.credentials_encrypted)
-                services.channel_update(user=request.user, channel=channel, name=request.POST.get("name"), **kwargs)
+                channel = services.channel_update(
+                    user=request.user, channel=channel, name=request.POST.get("name"), **kwargs
+                )
                 messages.success(request, _("Channel saved."))
                 if had_credentials and not channel.credentials_encrypted:
                     messages.warning(
@@ -229,6 +235,10 @@ def channel_edit(request, pk: int | None = None):
                             "enter them again for the new host."
                         ),
                     )
+            if platform in PASSWORD_PLATFORMS and any(secrets.values()):
+                _validate_password(request, channel)
+            elif created and platform in OAUTH_PLATFORMS and not _has_token(channel):
+                return _connect_redirect(request, channel.pk)  # straight on to the platform's sign-in
             return redirect("publishing:channel_edit", pk=channel.pk)
         except (ValidationError, ValueError, Conflict) as exc:
             error = _error_text(exc)
@@ -249,8 +259,100 @@ def channel_edit(request, pk: int | None = None):
             "adapter": {"label": ADAPTERS[platform].label, "default_rate": ADAPTERS[platform].default_rate},
             "breaker": breaker_state(channel_id=channel.pk) if channel else "",
             "publications": channel.publications.select_related("post").order_by("-due_at")[:20] if channel else [],
+            "connect": _connect_kind(platform),
+            "waiting": channel.publications.filter(state=PublicationState.PENDING).count() if channel else 0,
         },
     )
+
+
+def _has_token(channel) -> bool:
+    return bool(oauth_mod.channel_credentials(channel).get("access_token"))
+
+
+def _connect_kind(platform: str) -> str:
+    if platform in OAUTH_PLATFORMS:
+        return "oauth"
+    if platform in PASSWORD_PLATFORMS:
+        return "password"
+    return ""
+
+
+def _validate_password(request, channel) -> None:
+    """An app password was just saved: prove it against the platform at once and say what happened."""
+    try:
+        account = connecting.connect_password(user=request.user, channel=channel)
+        messages.success(request, _("Connected as %(account)s.") % {"account": account})
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+
+
+OAUTH_SESSION_KEY = "publishing_oauth"
+
+
+@login_required
+@require_POST
+def channel_connect_start(request, pk: int):
+    """Send the person to the platform's sign-in (state + PKCE challenge; the verifier stays here)."""
+    return _connect_redirect(request, pk)
+
+
+def _connect_redirect(request, pk: int):
+    channel = selectors.channel_for_user(user=request.user, pk=pk)
+    redirect_uri = request.build_absolute_uri(reverse("publishing:oauth_callback"))
+    try:
+        url, pending = connecting.connect_start(user=request.user, channel=channel, redirect_uri=redirect_uri)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("publishing:channel_edit", pk=pk)
+    store = dict(request.session.get(OAUTH_SESSION_KEY) or {})
+    # At most a few sign-ins in flight per person (the newest kept).
+    store = dict(sorted(store.items(), key=lambda kv: kv[1].get("started", 0))[-4:])
+    store[pending["state"]] = pending
+    request.session[OAUTH_SESSION_KEY] = store
+    return HttpResponseRedirect(url)
+
+
+@login_required
+def oauth_callback(request):
+    """Where the platform sends the person back: ?code&state, or ?error&state."""
+    store = dict(request.session.get(OAUTH_SESSION_KEY) or {})
+    pending = store.pop(request.GET.get("state", ""), None)
+    request.session[OAUTH_SESSION_KEY] = store
+    try:
+        channel, account = connecting.connect_finish(user=request.user, pending=pending, params=request.GET)
+    except (ValidationError, PermissionDenied, NotFound) as exc:
+        messages.error(request, _error_text(exc))
+        if pending:
+            return redirect("publishing:channel_edit", pk=pending["channel"])
+        return redirect("publishing:index")
+    messages.success(request, _("Account connected: %(account)s.") % {"account": account})
+    return redirect("publishing:channel_edit", pk=channel.pk)
+
+
+@login_required
+@require_POST
+def channel_resume_view(request, pk: int):
+    channel = selectors.channel_for_user(user=request.user, pk=pk)
+    try:
+        connecting.channel_resume(user=request.user, channel=channel)
+        messages.success(request, _("Channel resumed: waiting publications go out now."))
+    except PermissionDenied as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("publishing:channel_edit", pk=pk)
+
+
+@login_required
+@require_POST
+def channel_disconnect_view(request, pk: int):
+    channel = selectors.channel_for_user(user=request.user, pk=pk)
+    try:
+        warning = connecting.channel_disconnect(user=request.user, channel=channel)
+        messages.success(request, _("Disconnected. Publications to this channel wait until it is connected again."))
+        if warning:
+            messages.warning(request, warning)
+    except PermissionDenied as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("publishing:channel_edit", pk=pk)
 
 
 def _display(value) -> str:
@@ -262,8 +364,10 @@ def _display(value) -> str:
 def channel_check_view(request, pk: int):
     channel = selectors.channel_for_user(user=request.user, pk=pk)
     try:
-        account = services.channel_check(user=request.user, channel=channel)
+        account = connecting.channel_check(user=request.user, channel=channel)
         messages.success(request, _("Connection works: %(account)s") % {"account": account})
+    except NothingToCheck as exc:
+        messages.info(request, str(exc))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
     return redirect("publishing:channel_edit", pk=pk)
