@@ -97,6 +97,21 @@ def endpoints_for(channel: Channel, *, credentials: dict | None = None) -> Endpo
     raise OAuthFailure(_("This platform is not connected with OAuth."))
 
 
+def authorize_origin(*, platform: str, config: dict | None) -> str:
+    """Where the sign-in page lives (scheme://host[:port]): the channel page's Content-Security-Policy
+    lets its Connect form lead there (form-action also covers the redirect after the POST)."""
+    if platform == Platform.X:
+        url = settings.PUBLISHING_X_AUTHORIZE_URL
+    elif platform == Platform.LINKEDIN:
+        url = settings.PUBLISHING_LINKEDIN_AUTHORIZE_URL
+    elif platform == Platform.MASTODON:
+        url = str((config or {}).get("base_url") or "")
+    else:
+        return ""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}" if parts.scheme in ("http", "https") and parts.netloc else ""
+
+
 def channel_credentials(channel: Channel) -> dict:
     return credentials_decrypt(token=channel.credentials_encrypted)
 

@@ -218,9 +218,13 @@ def channel_edit(request, pk: int | None = None):
                     platform=platform,
                     **kwargs,
                 )
-                messages.success(
-                    request, _("Channel created. Its credentials are stored encrypted and will not be shown again.")
-                )
+                if any(secrets.values()):
+                    messages.success(
+                        request,
+                        _("Channel created. Its credentials are stored encrypted and will not be shown again."),
+                    )
+                else:
+                    messages.success(request, _("Channel created."))
             else:
                 had_credentials = bool(channel.credentials_encrypted)
                 channel = services.channel_update(
@@ -238,12 +242,14 @@ def channel_edit(request, pk: int | None = None):
             if platform in PASSWORD_PLATFORMS and any(secrets.values()):
                 _validate_password(request, channel)
             elif created and platform in OAUTH_PLATFORMS and not _has_token(channel):
-                return _connect_redirect(request, channel.pk)  # straight on to the platform's sign-in
+                if oauth_mod.authorize_origin(platform=platform, config=None):
+                    return _connect_redirect(request, channel.pk)  # straight on to the platform's sign-in
+                messages.info(request, _("Saved. Now connect the account on your instance."))
             return redirect("publishing:channel_edit", pk=channel.pk)
         except (ValidationError, ValueError, Conflict) as exc:
             error = _error_text(exc)
     values = channel.config if channel else {}
-    return render(
+    response = render(
         request,
         "publishing/channel_form.html",
         {
@@ -263,6 +269,11 @@ def channel_edit(request, pk: int | None = None):
             "waiting": channel.publications.filter(state=PublicationState.PENDING).count() if channel else 0,
         },
     )
+    origin = oauth_mod.authorize_origin(platform=platform, config=channel.config if channel else None)
+    if origin:
+        # The Connect (and "Save and connect") form ends on the platform's sign-in page.
+        response._csp_update = {"form-action": [origin]}
+    return response
 
 
 def _has_token(channel) -> bool:

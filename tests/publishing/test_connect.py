@@ -96,6 +96,11 @@ def test_linkedin_connect_fills_the_author_and_posts(client_for, publisher, post
 def test_mastodon_registers_an_app_on_the_instance_then_connects(client_for, publisher, fake, settings):
     client = client_for(publisher)
     channel, response = create_through_form(client, "mastodon", base_url=fake.url)
+    assert response["Location"] == f"/app/publishing/channels/{channel.pk}/"
+    page = client.get(response["Location"])
+    assert "Connect account" in page.content.decode()
+    assert f"form-action 'self' {fake.url}" in page["Content-Security-Policy"]
+    response = client.post(f"/app/publishing/channels/{channel.pk}/connect/")
     [registration] = fake.oauth.apps_registered
     assert registration["redirect_uris"] == "http://testserver/app/publishing/oauth/callback/"
     assert registration["scopes"] == "read write"
