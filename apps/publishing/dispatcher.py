@@ -291,15 +291,24 @@ def _write_outcomes(outcomes: list[Outcome], *, worker: str) -> None:
         for names, rows in by_fields.items():
             Publication.objects.bulk_update(rows, list(names), batch_size=500)
         PublicationAttempt.objects.bulk_create([o.attempt for o in outcomes if o.publication.pk in mine])
+        reset: set[int] = set()  # channels whose count was just reset: one query per run of successes
         for o in outcomes:
-            if o.publication.pk in mine:
-                health.channel_note_delivery(
-                    channel_id=o.publication.channel_id,
-                    outcome=o.outcome,
-                    status=o.attempt.status_code,
-                    message=o.attempt.message,
-                    reconnect=o.held,
-                )
+            if o.publication.pk not in mine:
+                continue
+            ok = o.outcome == AttemptOutcome.OK
+            if ok and o.publication.channel_id in reset:
+                continue
+            if ok:
+                reset.add(o.publication.channel_id)
+            else:
+                reset.discard(o.publication.channel_id)
+            health.channel_note_delivery(
+                channel_id=o.publication.channel_id,
+                outcome=o.outcome,
+                status=o.attempt.status_code,
+                message=o.attempt.message,
+                reconnect=o.held,
+            )
         published_posts = sorted({o.publication.post_id for o in outcomes if o.outcome == AttemptOutcome.OK})
         if published_posts:
             # Off the delivery path: the post's own state follows a moment later.

@@ -17,7 +17,7 @@ from django.utils import timezone
 from apps.publishing import oauth
 from apps.publishing.connecting import tokens_refresh_due
 from apps.publishing.crypto import credentials_decrypt
-from apps.publishing.dispatcher import dispatch_run
+from apps.publishing.dispatcher import dispatch_batch, dispatch_run
 from apps.publishing.models import Channel, PublicationState
 from apps.publishing.schedule import BEAT_SCHEDULE
 from apps.publishing.services import publication_schedule
@@ -157,7 +157,7 @@ def test_the_platform_checks_the_pkce_verifier(client_for, publisher, fake, oaut
     assert "access_token" not in creds(channel)
 
 
-@pytest.mark.parametrize("fault", ["500", "reset"])
+@pytest.mark.parametrize("fault", ["500", "reset", "timeout", "400", "429"])
 def test_a_failing_token_endpoint_is_reported(client_for, publisher, fake, oauth_settings, fault):
     client = client_for(publisher)
     channel, response = create_through_form(client, "x")
@@ -165,6 +165,13 @@ def test_a_failing_token_endpoint_is_reported(client_for, publisher, fake, oauth
     page = follow_platform(client, response).content.decode()
     assert "The platform refused the sign-in" in page
     assert "access_token" not in creds(channel)
+
+
+def test_only_channel_managers_may_connect(client_for, members, make_channel, fake, oauth_settings):
+    channel = make_channel("x")
+    response = client_for(members["writer"]).post(f"/app/publishing/channels/{channel.pk}/connect/")
+    assert not response["Location"].startswith(fake.url)
+    assert fake.oauth.codes == {} and not [r for r in fake.requests if "oauth2" in r["path"]]
 
 
 def test_no_oauth_app_configured_says_so(client_for, publisher, fake, settings):
@@ -348,3 +355,22 @@ def test_wordpress_application_password_is_validated_on_save(client_for, publish
     assert "You are not currently logged in" in page
     channel.refresh_from_db()
     assert channel.needs_reconnect and "reconnect" in channel.last_error
+
+
+def test_token_endpoint_down_during_a_send_retries_later(client_for, publisher, post, fake, oauth_settings):
+    channel = connected_x(client_for, publisher, fake)
+    fake.oauth.expire_access(creds(channel)["access_token"])
+    fake.inject("/2/oauth2/token", "500")
+    [publication] = publication_schedule(user=publisher, post=post, channels=[channel], due_at=timezone.now())
+    dispatch_batch(worker="w1")
+    publication.refresh_from_db()
+    channel.refresh_from_db()
+    assert (
+        publication.state == PublicationState.PENDING and "Could not renew the access token" in publication.last_error
+    )
+    assert not channel.needs_reconnect  # the authorization may be fine: the platform had trouble
+    publication.next_attempt_at = timezone.now()
+    publication.save(update_fields=["next_attempt_at"])
+    dispatch_run(worker="w1", budget_seconds=5)
+    publication.refresh_from_db()
+    assert publication.state == PublicationState.PUBLISHED
