@@ -167,6 +167,7 @@ def channel_update(
     if new_secrets:
         channel.credentials_encrypted = credentials_encrypt(secrets=new_secrets)
         channel.last_error = ""
+        channel.needs_reconnect = False  # new credentials: its waiting publications may try them
         changed.append("credentials")
     if credentials_expire_at != "unchanged":
         channel.credentials_expire_at = credentials_expire_at

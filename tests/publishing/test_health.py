@@ -204,6 +204,15 @@ def test_pkce_pairs_follow_rfc_7636(_n):
     assert challenge == s256(verifier) and len(challenge) == 43
 
 
+def test_new_credentials_lift_needs_reconnecting(publisher, make_channel):
+    channel = make_channel("x")
+    Channel.objects.filter(pk=channel.pk).update(needs_reconnect=True, last_error="HTTP 401")
+    channel.refresh_from_db()
+    channel_update(user=publisher, channel=channel, secrets={"access_token": "good-token"})
+    channel.refresh_from_db()
+    assert not channel.needs_reconnect and channel.health == "ok"
+
+
 def test_channel_health_order():
     channel = Channel(is_active=True, last_error="x", paused_at=timezone.now(), needs_reconnect=True)
     assert channel.health == "reconnect"

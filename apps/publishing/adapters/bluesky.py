@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import regex
+from django.utils.translation import gettext as _
 
 from ..formatting import URL_RE, grapheme_length
 from ..oauth import credentials_save
@@ -100,7 +101,7 @@ class BlueskyAdapter(Adapter):
 
     def _keep(self, data) -> dict:
         if not isinstance(data, dict) or not data.get("accessJwt"):
-            raise PermanentError("the server answered without a session")
+            raise PermanentError(str(_("The server answered without a session.")))
         session = {k: str(data.get(k, "")) for k in self.SESSION_KEYS}
         self.credentials = {**self.credentials, **session}
         credentials_save(channel=self.channel, credentials=self.credentials)
