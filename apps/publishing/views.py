@@ -191,61 +191,8 @@ def channel_edit(request, pk: int | None = None):
     config_fields, secret_fields = _channel_form_fields(platform)
     error = ""
     if request.method == "POST":
-        config = {}
-        for key in config_fields:
-            value = request.POST.get(f"config_{key}", "").strip()
-            if key == "hashtags":
-                config[key] = [t.strip().lstrip("#") for t in value.replace(",", " ").split() if t.strip()]
-            else:
-                config[key] = value
-        secrets = {key: request.POST.get(f"secret_{key}", "").strip() for key in secret_fields}
         try:
-            expires = _local_input(request.POST.get("credentials_expire_at", ""))
-            kwargs = {
-                "config": config,
-                "secrets": secrets,
-                "credentials_expire_at": expires,
-                "rate_per_minute": safe_int(request.POST.get("rate_per_minute"), minimum=1, maximum=10**6),
-                "rate_burst": safe_int(request.POST.get("rate_burst"), minimum=1, maximum=10**6),
-                "is_active": request.POST.get("is_active") == "on",
-            }
-            created = channel is None
-            if channel is None:
-                channel = services.channel_create(
-                    user=request.user,
-                    workspace=workspace,
-                    name=request.POST.get("name", ""),
-                    platform=platform,
-                    **kwargs,
-                )
-                if any(secrets.values()):
-                    messages.success(
-                        request,
-                        _("Channel created. Its credentials are stored encrypted and will not be shown again."),
-                    )
-                else:
-                    messages.success(request, _("Channel created."))
-            else:
-                had_credentials = bool(channel.credentials_encrypted)
-                channel = services.channel_update(
-                    user=request.user, channel=channel, name=request.POST.get("name"), **kwargs
-                )
-                messages.success(request, _("Channel saved."))
-                if had_credentials and not channel.credentials_encrypted:
-                    messages.warning(
-                        request,
-                        _(
-                            "The address changed, so the stored credentials were removed: "
-                            "enter them again for the new host."
-                        ),
-                    )
-            if platform in PASSWORD_PLATFORMS and any(secrets.values()):
-                _validate_password(request, channel)
-            elif created and platform in OAUTH_PLATFORMS and not _has_token(channel):
-                if oauth_mod.authorize_origin(platform=platform, config=None):
-                    return _connect_redirect(request, channel.pk)  # straight on to the platform's sign-in
-                messages.info(request, _("Saved. Now connect the account on your instance."))
-            return redirect("publishing:channel_edit", pk=channel.pk)
+            return _channel_save(request, channel=channel, workspace=workspace, platform=platform)
         except (ValidationError, ValueError, Conflict) as exc:
             error = _error_text(exc)
     values = channel.config if channel else {}
@@ -274,6 +221,59 @@ def channel_edit(request, pk: int | None = None):
         # The Connect (and "Save and connect") form ends on the platform's sign-in page.
         response._csp_update = {"form-action": [origin]}
     return response
+
+
+def _channel_form_input(request, platform: str) -> dict:
+    config_fields, secret_fields = _channel_form_fields(platform)
+    config = {}
+    for key in config_fields:
+        value = request.POST.get(f"config_{key}", "").strip()
+        if key == "hashtags":
+            config[key] = [t.strip().lstrip("#") for t in value.replace(",", " ").split() if t.strip()]
+        else:
+            config[key] = value
+    return {
+        "config": config,
+        "secrets": {key: request.POST.get(f"secret_{key}", "").strip() for key in secret_fields},
+        "credentials_expire_at": _local_input(request.POST.get("credentials_expire_at", "")),
+        "rate_per_minute": safe_int(request.POST.get("rate_per_minute"), minimum=1, maximum=10**6),
+        "rate_burst": safe_int(request.POST.get("rate_burst"), minimum=1, maximum=10**6),
+        "is_active": request.POST.get("is_active") == "on",
+    }
+
+
+def _channel_save(request, *, channel, workspace, platform: str):
+    """Create or update from the form, then connect: validate a new app password at once, or go on
+    to the platform's sign-in for a new OAuth channel."""
+    kwargs = _channel_form_input(request, platform)
+    given_secrets = any(kwargs["secrets"].values())
+    created = channel is None
+    if created:
+        channel = services.channel_create(
+            user=request.user, workspace=workspace, name=request.POST.get("name", ""), platform=platform, **kwargs
+        )
+        if given_secrets:
+            messages.success(
+                request, _("Channel created. Its credentials are stored encrypted and will not be shown again.")
+            )
+        else:
+            messages.success(request, _("Channel created."))
+    else:
+        had_credentials = bool(channel.credentials_encrypted)
+        channel = services.channel_update(user=request.user, channel=channel, name=request.POST.get("name"), **kwargs)
+        messages.success(request, _("Channel saved."))
+        if had_credentials and not channel.credentials_encrypted:
+            messages.warning(
+                request,
+                _("The address changed, so the stored credentials were removed: enter them again for the new host."),
+            )
+    if platform in PASSWORD_PLATFORMS and given_secrets:
+        _validate_password(request, channel)
+    elif created and platform in OAUTH_PLATFORMS and not _has_token(channel):
+        if oauth_mod.authorize_origin(platform=platform, config=None):
+            return _connect_redirect(request, channel.pk)  # straight on to the platform's sign-in
+        messages.info(request, _("Saved. Now connect the account on your instance."))
+    return redirect("publishing:channel_edit", pk=channel.pk)
 
 
 def _has_token(channel) -> bool:
