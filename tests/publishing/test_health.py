@@ -222,3 +222,14 @@ def test_channel_health_order():
     assert channel.health == "failing"
     channel.is_active = False
     assert channel.health == "disabled"
+
+
+def test_api_resumes_a_paused_channel(api_client_for, publisher, make_channel, members):
+    channel = make_channel("webhook")
+    Channel.objects.filter(pk=channel.pk).update(
+        paused_at=timezone.now(), paused_reason="5 failed", consecutive_failures=5
+    )
+    writer = api_client_for(members["writer"], channel.workspace)
+    assert writer.post(f"/api/v1/publishing/channels/{channel.pk}/resume/").status_code == 403
+    answer = api_client_for(publisher, channel.workspace).post(f"/api/v1/publishing/channels/{channel.pk}/resume/")
+    assert answer.status_code == 200 and answer.json()["paused_at"] is None and answer.json()["health"] == "ok"

@@ -91,6 +91,14 @@ class ChannelViewSet(
             return Response({"ok": None, "account": "", "detail": str(exc)})
         return Response({"ok": True, "account": account})
 
+    @extend_schema(request=None, responses={200: ChannelOutSerializer})
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        """Resume a paused channel: its waiting publications go out on the next tick."""
+        channel = connecting.channel_resume(user=request.user, channel=self.get_object())
+        channel.refresh_from_db()
+        return Response(ChannelOutSerializer(channel).data)
+
 
 class PublicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScopedViewSet):
     serializer_class = PublicationOutSerializer
