@@ -5,9 +5,20 @@ from .models import Channel, EngagementMetric, Publication, PublicationAttempt, 
 
 @admin.register(Channel)
 class ChannelAdmin(admin.ModelAdmin):
-    list_display = ("name", "platform", "workspace", "is_active", "credentials_expire_at", "rate_per_minute")
-    list_filter = ("platform", "is_active")
-    search_fields = ("name",)
+    list_display = (
+        "name",
+        "platform",
+        "workspace",
+        "is_active",
+        "needs_reconnect",
+        "paused_at",
+        "consecutive_failures",
+        "last_error_at",
+        "credentials_expire_at",
+        "rate_per_minute",
+    )
+    list_filter = ("platform", "is_active", "needs_reconnect", ("paused_at", admin.EmptyFieldListFilter))
+    search_fields = ("name", "last_error", "paused_reason")
     # The encrypted credentials are never shown; set them on the channel page or through the API.
     exclude = ("credentials_encrypted",)
 

@@ -29,9 +29,9 @@ from django.utils.translation import gettext as _
 
 from apps.core.queue import enqueue_on_commit
 
-from . import ratelimit
+from . import health, ratelimit
 from .adapters import ADAPTERS, AmbiguousError, PermanentError, RetryableError, adapter_for
-from .adapters.base import http_url_or_empty
+from .adapters.base import AuthorizationGone, http_url_or_empty
 from .http import shared_http
 from .models import AttemptOutcome, Channel, Publication, PublicationAttempt, PublicationState
 
@@ -62,6 +62,17 @@ def backoff_delay(*, attempt: int, retry_after: float | None = None) -> float:
     return delay
 
 
+def due_pending_q(now) -> Q:
+    """Pending rows that are due, except on channels holding their deliveries (paused or needing
+    reconnecting): those wait, untouched, until the channel is resumed or reconnected."""
+    return Q(
+        state=PublicationState.PENDING,
+        next_attempt_at__lte=now,
+        channel__paused_at__isnull=True,
+        channel__needs_reconnect=False,
+    )
+
+
 @dataclass
 class Claimed:
     ids: list[int]
@@ -76,7 +87,7 @@ def dispatch_claim(*, worker: str, limit: int = 50, lease_seconds: int = LEASE_S
         rows = list(
             Publication.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(
-                Q(state=PublicationState.PENDING, next_attempt_at__lte=now)
+                due_pending_q(now)
                 | Q(state__in=[PublicationState.CLAIMED, PublicationState.SENDING], claimed_until__lt=now)
             )
             .order_by("next_attempt_at")
@@ -173,6 +184,7 @@ class Outcome:
     outcome: str
     attempt: PublicationAttempt
     fields: dict
+    held: bool = False  # the channel's authorization is gone: the row waits for a reconnect
 
 
 def _send_one(*, publication: Publication, adapter, worker: str) -> Outcome | None:
@@ -195,8 +207,12 @@ def _send_one(*, publication: Publication, adapter, worker: str) -> Outcome | No
     outcome, status, message = AttemptOutcome.OK, None, ""
     result = None
     retry_after = None
+    held = False
     try:
         result = adapter.send(publication=publication, content=publication.content)
+    except AuthorizationGone as exc:
+        # Refused before anything was written: the row waits for the channel to be reconnected.
+        outcome, status, message, held = AttemptOutcome.RETRY, exc.status, exc.message, True
     except RetryableError as exc:
         outcome, status, message, retry_after = AttemptOutcome.RETRY, exc.status, exc.message, exc.retry_after
     except AmbiguousError as exc:
@@ -210,7 +226,7 @@ def _send_one(*, publication: Publication, adapter, worker: str) -> Outcome | No
         outcome = AttemptOutcome.RETRY if adapter.idempotent else AttemptOutcome.UNKNOWN
     duration_ms = int((time.monotonic() - t0) * 1000)
 
-    if outcome == AttemptOutcome.RETRY and attempt_no >= publication.max_attempts:
+    if outcome == AttemptOutcome.RETRY and attempt_no >= publication.max_attempts and not held:
         outcome = AttemptOutcome.FAILED
         message = _("Gave up after %(n)s attempts: %(m)s") % {"n": attempt_no, "m": message}
 
@@ -226,6 +242,12 @@ def _send_one(*, publication: Publication, adapter, worker: str) -> Outcome | No
             last_error="",
         )
         ratelimit.breaker_success(channel_id=channel.pk)
+    elif held:
+        fields.update(
+            state=PublicationState.PENDING,
+            next_attempt_at=now,
+            last_error=_("Waiting for the channel to be reconnected: %(m)s") % {"m": message},
+        )
     elif outcome == AttemptOutcome.RETRY:
         delay = backoff_delay(attempt=attempt_no, retry_after=retry_after)
         fields.update(
@@ -247,7 +269,7 @@ def _send_one(*, publication: Publication, adapter, worker: str) -> Outcome | No
         message=message[:4000],
         worker=worker,
     )
-    return Outcome(publication=publication, outcome=outcome, attempt=attempt, fields=fields)
+    return Outcome(publication=publication, outcome=outcome, attempt=attempt, fields=fields, held=held)
 
 
 def _write_outcomes(outcomes: list[Outcome], *, worker: str) -> None:
@@ -275,9 +297,24 @@ def _write_outcomes(outcomes: list[Outcome], *, worker: str) -> None:
         for names, rows in by_fields.items():
             Publication.objects.bulk_update(rows, list(names), batch_size=500)
         PublicationAttempt.objects.bulk_create([o.attempt for o in outcomes if o.publication.pk in mine])
+        reset: set[int] = set()  # channels whose count was just reset: one query per run of successes
         for o in outcomes:
-            if o.outcome == AttemptOutcome.FAILED and o.attempt.status_code in (401, 403):
-                Channel.objects.filter(pk=o.publication.channel_id).update(last_error=o.attempt.message[:2000])
+            if o.publication.pk not in mine:
+                continue
+            ok = o.outcome == AttemptOutcome.OK
+            if ok and o.publication.channel_id in reset:
+                continue
+            if ok:
+                reset.add(o.publication.channel_id)
+            else:
+                reset.discard(o.publication.channel_id)
+            health.channel_note_delivery(
+                channel_id=o.publication.channel_id,
+                outcome=o.outcome,
+                status=o.attempt.status_code,
+                message=o.attempt.message,
+                reconnect=o.held,
+            )
         problems = [o.publication.pk for o in outcomes if o.publication.pk in mine and o.outcome in PROBLEMS]
         if problems:
             # Failed or unconfirmed: the people who can act are told (apps/publishing/alerts.py).
@@ -298,12 +335,13 @@ class DeliveryResult(StrEnum):
     SKIPPED = AttemptOutcome.SKIPPED.value
     DELETED = AttemptOutcome.DELETED.value
     RELEASED = "released"  # nothing was done: the row is free again
+    HELD = "held"  # the channel is paused or needs reconnecting: the row waits, untouched
     EMBARGOED = "embargoed"  # not before its embargo time: released until then
     POSTPONED = "postponed"  # over the channel's rate: released, spaced out
     LOST = "lost"  # another worker took the row over meanwhile
 
 
-NOT_HANDLED = (DeliveryResult.POSTPONED, DeliveryResult.EMBARGOED)
+NOT_HANDLED = (DeliveryResult.POSTPONED, DeliveryResult.EMBARGOED, DeliveryResult.HELD)
 
 
 def publication_deliver(*, publication: Publication, worker: str, adapters: dict) -> DeliveryResult:
@@ -323,6 +361,9 @@ def _deliver_channel_rows(rows: list[Publication], *, worker: str, adapters: dic
         )
         enqueue_on_commit(REPORT_PROBLEMS, publication_ids=[r.pk for r in rows])
         return {r.pk: DeliveryResult.FAILED for r in rows}
+    if channel.holds_deliveries:
+        _release_held(rows, worker=worker)
+        return {r.pk: DeliveryResult.HELD for r in rows}
     now = timezone.now()
     ready = []
     for row in rows:
@@ -341,19 +382,40 @@ def _deliver_channel_rows(rows: list[Publication], *, worker: str, adapters: dic
     _release_spaced(back, worker=worker, wait=wait, interval=60.0 / max(1, channel.rate_per_minute))
     results.update({r.pk: DeliveryResult.POSTPONED for r in back})
     deferred: list[Outcome] = []
-    for row in go:
+    for index, row in enumerate(go):
         outcome = _send_one(publication=row, adapter=adapter, worker=worker)
         if outcome is None:
             results[row.pk] = DeliveryResult.LOST
             continue
         results[row.pk] = DeliveryResult(outcome.outcome)
-        if adapter.idempotent:
+        if adapter.idempotent and outcome.outcome == AttemptOutcome.OK:
             # A crash before this is written only means a repeat with the same key: write in bulk.
             deferred.append(outcome)
-        else:
-            _write_outcomes([outcome], worker=worker)
+            continue
+        _write_outcomes([*deferred, outcome], worker=worker)
+        deferred = []
+        if outcome.outcome != AttemptOutcome.OK and _channel_now_held(channel):
+            # That failure paused the channel (or its authorization is gone): the rest wait.
+            rest = go[index + 1 :]
+            _release_held(rest, worker=worker)
+            results.update({r.pk: DeliveryResult.HELD for r in rest})
+            break
     _write_outcomes(deferred, worker=worker)
     return results
+
+
+def _channel_now_held(channel: Channel) -> bool:
+    fresh = Channel.objects.filter(pk=channel.pk).values("paused_at", "needs_reconnect").first() or {}
+    channel.paused_at, channel.needs_reconnect = fresh.get("paused_at"), bool(fresh.get("needs_reconnect"))
+    return channel.holds_deliveries
+
+
+def _release_held(rows: list[Publication], *, worker: str) -> None:
+    """Hand rows of a held channel back as pending, due as they were (no attempt is counted)."""
+    if rows:
+        Publication.objects.filter(
+            pk__in=[r.pk for r in rows], state=PublicationState.CLAIMED, claimed_by=worker
+        ).update(state=PublicationState.PENDING, claimed_until=None)
 
 
 def post_check_all_published(*, post_id: int) -> None:
@@ -403,10 +465,7 @@ def dispatch_run(
         if not handled:
             # Rows held back by a rate limit come due again within seconds: keep going for them.
             soon = timezone.now() + dt.timedelta(seconds=2)
-            if (
-                idle_exit
-                and not Publication.objects.filter(state=PublicationState.PENDING, next_attempt_at__lte=soon).exists()
-            ):
+            if idle_exit and not Publication.objects.filter(due_pending_q(soon)).exists():
                 break
             time.sleep(0.2)
     return total

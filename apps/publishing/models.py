@@ -25,6 +25,14 @@ class Platform(models.TextChoices):
     NEWSLETTER = "newsletter", _("E-mail newsletter")
 
 
+class ChannelHealth(models.TextChoices):
+    OK = "ok", _("ok")
+    FAILING = "failing", _("failing")
+    PAUSED = "paused", _("paused")
+    RECONNECT = "reconnect", _("needs reconnecting")
+    DISABLED = "disabled", _("disabled")
+
+
 class Channel(WorkspaceScopedModel, TimeStampedModel):
     name = models.CharField(_("name"), max_length=120)
     platform = models.CharField(_("platform"), max_length=20, choices=Platform.choices)
@@ -38,6 +46,16 @@ class Channel(WorkspaceScopedModel, TimeStampedModel):
     rate_per_minute = models.PositiveIntegerField(_("sends per minute"), default=60)
     rate_burst = models.PositiveIntegerField(_("burst"), default=10)
     last_error = models.TextField(_("last error"), blank=True)
+    last_error_at = models.DateTimeField(_("last error at"), null=True, blank=True)
+    # The authorization is gone (refresh refused, token revoked): a person must connect the account again.
+    needs_reconnect = models.BooleanField(_("needs reconnecting"), default=False)
+    # Deliveries that failed in a row; at settings.PUBLISHING_PAUSE_AFTER_FAILURES the channel pauses.
+    consecutive_failures = models.PositiveIntegerField(_("failures in a row"), default=0)
+    # A paused channel keeps its publications waiting (pending) until it is resumed.
+    paused_at = models.DateTimeField(_("paused"), null=True, blank=True)
+    paused_reason = models.TextField(_("why paused"), blank=True)
+    last_checked_at = models.DateTimeField(_("last connection test"), null=True, blank=True)
+    last_check_ok = models.BooleanField(_("last test passed"), null=True, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -47,6 +65,23 @@ class Channel(WorkspaceScopedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.get_platform_display()})"
+
+    @property
+    def health(self) -> str:
+        if not self.is_active:
+            return ChannelHealth.DISABLED
+        if self.needs_reconnect:
+            return ChannelHealth.RECONNECT
+        if self.paused_at:
+            return ChannelHealth.PAUSED
+        if self.last_error:
+            return ChannelHealth.FAILING
+        return ChannelHealth.OK
+
+    @property
+    def holds_deliveries(self) -> bool:
+        """Publications wait (stay pending) while the channel is paused or needs reconnecting."""
+        return bool(self.paused_at or self.needs_reconnect)
 
 
 class PublicationState(models.TextChoices):

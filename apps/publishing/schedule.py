@@ -7,5 +7,10 @@ BEAT_SCHEDULE = {
         # A tick that waited longer than the interval is dropped: the next one covers the same rows.
         "options": {"expires": 5.0},
     },
+    "publishing-refresh-tokens": {
+        "task": "publishing.refresh_tokens",
+        "schedule": 5 * 60.0,
+        "options": {"expires": 240},
+    },
     "publishing-poll-metrics": {"task": "publishing.poll_metrics", "schedule": 15 * 60.0, "options": {"expires": 600}},
 }

@@ -10,6 +10,7 @@ from django.utils import timezone
 from apps.accounts.permissions import require_member
 from apps.core.errors import NotFound
 
+from .crypto import credentials_decrypt
 from .models import Channel, EngagementMetric, Publication, PublicationAttempt, PublicationState, Subscriber
 
 EXPIRY_WARNING_DAYS = 7
@@ -40,8 +41,15 @@ def channels_expiring(*, workspace, days: int = EXPIRY_WARNING_DAYS) -> QuerySet
 
 
 def channel_expiry_warning(channel: Channel) -> str:
+    """ "expired", "expiring" or "" for a token a person has to renew (one with a refresh token is
+    renewed by the beat task: it warns by needing reconnecting if that fails)."""
     if channel.credentials_expire_at is None:
         return ""
+    try:
+        if credentials_decrypt(token=channel.credentials_encrypted).get("refresh_token"):
+            return ""
+    except ValueError:
+        pass
     left = channel.credentials_expire_at - timezone.now()
     if left <= dt.timedelta(0):
         return "expired"

@@ -46,8 +46,10 @@ def _clean_config(*, platform: str, config: dict) -> dict:
         raise InvalidInput(_("This channel needs the site's base URL."))
     if platform == Platform.TELEGRAM and not cleaned.get("chat_id"):
         raise InvalidInput(_("A Telegram channel needs a chat id (@channel or numeric id)."))
-    if platform == Platform.LINKEDIN and not cleaned.get("author_urn"):
-        raise InvalidInput(_("A LinkedIn channel needs the author URN (urn:li:person:… or urn:li:organization:…)."))
+    urn = str(cleaned.get("author_urn") or "")
+    if platform == Platform.LINKEDIN and urn and not urn.startswith("urn:li:"):
+        # Empty is fine: connecting the account fills in the member's own URN.
+        raise InvalidInput(_("A LinkedIn author URN looks like urn:li:person:… or urn:li:organization:…."))
     if platform == Platform.BLUESKY and not cleaned.get("handle"):
         raise InvalidInput(_("A Bluesky channel needs the account handle."))
     del cls
@@ -165,6 +167,7 @@ def channel_update(
     if new_secrets:
         channel.credentials_encrypted = credentials_encrypt(secrets=new_secrets)
         channel.last_error = ""
+        channel.needs_reconnect = False  # new credentials: its waiting publications may try them
         changed.append("credentials")
     if credentials_expire_at != "unchanged":
         channel.credentials_expire_at = credentials_expire_at
@@ -190,20 +193,6 @@ def channel_delete(*, user, channel: Channel) -> None:
         raise Conflict(_("This channel is delivering right now; try again in a minute."))
     audit_log(actor=user, action="channel.delete", target=channel)
     channel.delete()
-
-
-def channel_check(*, user, channel: Channel) -> str:
-    """Test the credentials against the platform; returns the account it reaches."""
-    require_capability(user=user, workspace=channel.workspace_id, capability=Capability.MANAGE_CHANNELS)
-    from .adapters import DeliveryError
-
-    try:
-        description = adapter_for(channel).check() or _("Connection works.")
-    except DeliveryError as exc:
-        Channel.objects.filter(pk=channel.pk).update(last_error=exc.message[:2000])
-        raise InvalidInput(exc.message) from exc
-    Channel.objects.filter(pk=channel.pk).update(last_error="")
-    return description
 
 
 # --- rendering --------------------------------------------------------------------------------

@@ -54,3 +54,11 @@ def posts_check_published(post_ids: list[int], **kwargs) -> None:
 def report_problems(publication_ids: list[int], **kwargs) -> int:
     """Tell people about publications that failed or became unconfirmed (queued by the dispatcher)."""
     return alerts.publications_report_problems(publication_ids=publication_ids)
+
+
+@shared_task(name="publishing.refresh_tokens", acks_late=True, soft_time_limit=120, time_limit=150, ignore_result=True)
+def refresh_tokens(**kwargs) -> dict:
+    """Renew OAuth access tokens before they expire (a refused renewal marks the channel for reconnecting)."""
+    from .connecting import tokens_refresh_due
+
+    return tokens_refresh_due()

@@ -26,9 +26,12 @@ from apps.core.params import clamp_int, safe_id, safe_int
 from apps.posts.models import Post
 
 from . import analytics as analytics_mod
-from . import insights, selectors, services
+from . import connecting, insights, selectors, services
+from . import oauth as oauth_mod
 from .adapters import ADAPTERS
+from .adapters.base import NothingToCheck
 from .models import Channel, Platform, PublicationState
+from .oauth import OAUTH_PLATFORMS, PASSWORD_PLATFORMS
 from .ratelimit import breaker_state
 
 
@@ -151,52 +154,12 @@ def channel_edit(request, pk: int | None = None):
     config_fields, secret_fields = _channel_form_fields(platform)
     error = ""
     if request.method == "POST":
-        config = {}
-        for key in config_fields:
-            value = request.POST.get(f"config_{key}", "").strip()
-            if key == "hashtags":
-                config[key] = [t.strip().lstrip("#") for t in value.replace(",", " ").split() if t.strip()]
-            else:
-                config[key] = value
-        secrets = {key: request.POST.get(f"secret_{key}", "").strip() for key in secret_fields}
         try:
-            expires = _local_input(request.POST.get("credentials_expire_at", ""))
-            kwargs = {
-                "config": config,
-                "secrets": secrets,
-                "credentials_expire_at": expires,
-                "rate_per_minute": safe_int(request.POST.get("rate_per_minute"), minimum=1, maximum=10**6),
-                "rate_burst": safe_int(request.POST.get("rate_burst"), minimum=1, maximum=10**6),
-                "is_active": request.POST.get("is_active") == "on",
-            }
-            if channel is None:
-                channel = services.channel_create(
-                    user=request.user,
-                    workspace=workspace,
-                    name=request.POST.get("name", ""),
-                    platform=platform,
-                    **kwargs,
-                )
-                messages.success(
-                    request, _("Channel created. Its credentials are stored encrypted and will not be shown again.")
-                )
-            else:
-                had_credentials = bool(channel.credentials_encrypted)
-                services.channel_update(user=request.user, channel=channel, name=request.POST.get("name"), **kwargs)
-                messages.success(request, _("Channel saved."))
-                if had_credentials and not channel.credentials_encrypted:
-                    messages.warning(
-                        request,
-                        _(
-                            "The address changed, so the stored credentials were removed: "
-                            "enter them again for the new host."
-                        ),
-                    )
-            return redirect("publishing:channel_edit", pk=channel.pk)
+            return _channel_save(request, channel=channel, workspace=workspace, platform=platform)
         except (ValidationError, ValueError, Conflict) as exc:
             error = _error_text(exc)
     values = channel.config if channel else {}
-    return render(
+    response = render(
         request,
         "publishing/channel_form.html",
         {
@@ -212,8 +175,158 @@ def channel_edit(request, pk: int | None = None):
             "adapter": {"label": ADAPTERS[platform].label, "default_rate": ADAPTERS[platform].default_rate},
             "breaker": breaker_state(channel_id=channel.pk) if channel else "",
             "publications": channel.publications.select_related("post").order_by("-due_at")[:20] if channel else [],
+            "connect": _connect_kind(platform),
+            "waiting": channel.publications.filter(state=PublicationState.PENDING).count() if channel else 0,
         },
     )
+    origin = oauth_mod.authorize_origin(platform=platform, config=channel.config if channel else None)
+    if origin:
+        # The Connect (and "Save and connect") form ends on the platform's sign-in page.
+        response._csp_update = {"form-action": [origin]}
+    return response
+
+
+def _channel_form_input(request, platform: str) -> dict:
+    config_fields, secret_fields = _channel_form_fields(platform)
+    config = {}
+    for key in config_fields:
+        value = request.POST.get(f"config_{key}", "").strip()
+        if key == "hashtags":
+            config[key] = [t.strip().lstrip("#") for t in value.replace(",", " ").split() if t.strip()]
+        else:
+            config[key] = value
+    return {
+        "config": config,
+        "secrets": {key: request.POST.get(f"secret_{key}", "").strip() for key in secret_fields},
+        "credentials_expire_at": _local_input(request.POST.get("credentials_expire_at", "")),
+        "rate_per_minute": safe_int(request.POST.get("rate_per_minute"), minimum=1, maximum=10**6),
+        "rate_burst": safe_int(request.POST.get("rate_burst"), minimum=1, maximum=10**6),
+        "is_active": request.POST.get("is_active") == "on",
+    }
+
+
+def _channel_save(request, *, channel, workspace, platform: str):
+    """Create or update from the form, then connect: validate a new app password at once, or go on
+    to the platform's sign-in for a new OAuth channel."""
+    kwargs = _channel_form_input(request, platform)
+    given_secrets = any(kwargs["secrets"].values())
+    created = channel is None
+    if created:
+        channel = services.channel_create(
+            user=request.user, workspace=workspace, name=request.POST.get("name", ""), platform=platform, **kwargs
+        )
+        if given_secrets:
+            messages.success(
+                request, _("Channel created. Its credentials are stored encrypted and will not be shown again.")
+            )
+        else:
+            messages.success(request, _("Channel created."))
+    else:
+        had_credentials = bool(channel.credentials_encrypted)
+        channel = services.channel_update(user=request.user, channel=channel, name=request.POST.get("name"), **kwargs)
+        messages.success(request, _("Channel saved."))
+        if had_credentials and not channel.credentials_encrypted:
+            messages.warning(
+                request,
+                _("The address changed, so the stored credentials were removed: enter them again for the new host."),
+            )
+    if platform in PASSWORD_PLATFORMS and given_secrets:
+        _validate_password(request, channel)
+    elif created and platform in OAUTH_PLATFORMS and not _has_token(channel):
+        if oauth_mod.authorize_origin(platform=platform, config=None):
+            return _connect_redirect(request, channel.pk)  # straight on to the platform's sign-in
+        messages.info(request, _("Saved. Now connect the account on your instance."))
+    return redirect("publishing:channel_edit", pk=channel.pk)
+
+
+def _has_token(channel) -> bool:
+    return bool(oauth_mod.channel_credentials(channel).get("access_token"))
+
+
+def _connect_kind(platform: str) -> str:
+    if platform in OAUTH_PLATFORMS:
+        return "oauth"
+    if platform in PASSWORD_PLATFORMS:
+        return "password"
+    return ""
+
+
+def _validate_password(request, channel) -> None:
+    """An app password was just saved: prove it against the platform at once and say what happened."""
+    try:
+        account = connecting.connect_password(user=request.user, channel=channel)
+        messages.success(request, _("Connected as %(account)s.") % {"account": account})
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+
+
+OAUTH_SESSION_KEY = "publishing_oauth"
+
+
+@login_required
+@require_POST
+def channel_connect_start(request, pk: int):
+    """Send the person to the platform's sign-in (state + PKCE challenge; the verifier stays here)."""
+    return _connect_redirect(request, pk)
+
+
+def _connect_redirect(request, pk: int):
+    channel = selectors.channel_for_user(user=request.user, pk=pk)
+    redirect_uri = request.build_absolute_uri(reverse("publishing:oauth_callback"))
+    try:
+        url, pending = connecting.connect_start(user=request.user, channel=channel, redirect_uri=redirect_uri)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, _error_text(exc))
+        return redirect("publishing:channel_edit", pk=pk)
+    store = dict(request.session.get(OAUTH_SESSION_KEY) or {})
+    # At most a few sign-ins in flight per person (the newest kept).
+    store = dict(sorted(store.items(), key=lambda kv: kv[1].get("started", 0))[-4:])
+    store[pending["state"]] = pending
+    request.session[OAUTH_SESSION_KEY] = store
+    return HttpResponseRedirect(url)
+
+
+@login_required
+def oauth_callback(request):
+    """Where the platform sends the person back: ?code&state, or ?error&state."""
+    store = dict(request.session.get(OAUTH_SESSION_KEY) or {})
+    pending = store.pop(request.GET.get("state", ""), None)
+    request.session[OAUTH_SESSION_KEY] = store
+    try:
+        channel, account = connecting.connect_finish(user=request.user, pending=pending, params=request.GET)
+    except (ValidationError, PermissionDenied, NotFound) as exc:
+        messages.error(request, _error_text(exc))
+        if pending:
+            return redirect("publishing:channel_edit", pk=pending["channel"])
+        return redirect("publishing:index")
+    messages.success(request, _("Account connected: %(account)s.") % {"account": account})
+    return redirect("publishing:channel_edit", pk=channel.pk)
+
+
+@login_required
+@require_POST
+def channel_resume_view(request, pk: int):
+    channel = selectors.channel_for_user(user=request.user, pk=pk)
+    try:
+        connecting.channel_resume(user=request.user, channel=channel)
+        messages.success(request, _("Channel resumed: waiting publications go out now."))
+    except PermissionDenied as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("publishing:channel_edit", pk=pk)
+
+
+@login_required
+@require_POST
+def channel_disconnect_view(request, pk: int):
+    channel = selectors.channel_for_user(user=request.user, pk=pk)
+    try:
+        warning = connecting.channel_disconnect(user=request.user, channel=channel)
+        messages.success(request, _("Disconnected. Publications to this channel wait until it is connected again."))
+        if warning:
+            messages.warning(request, warning)
+    except PermissionDenied as exc:
+        messages.error(request, _error_text(exc))
+    return redirect("publishing:channel_edit", pk=pk)
 
 
 def _display(value) -> str:
@@ -225,8 +338,10 @@ def _display(value) -> str:
 def channel_check_view(request, pk: int):
     channel = selectors.channel_for_user(user=request.user, pk=pk)
     try:
-        account = services.channel_check(user=request.user, channel=channel)
+        account = connecting.channel_check(user=request.user, channel=channel)
         messages.success(request, _("Connection works: %(account)s") % {"account": account})
+    except NothingToCheck as exc:
+        messages.info(request, str(exc))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, _error_text(exc))
     return redirect("publishing:channel_edit", pk=pk)

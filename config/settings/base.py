@@ -417,6 +417,29 @@ SOURCES_WEB_PAGE_ARTICLES = env_int("SOURCES_WEB_PAGE_ARTICLES", 15)
 SOURCES_FAILING_ALERT_HOURS = env_int("SOURCES_FAILING_ALERT_HOURS", 6)
 # Publishing: seconds a platform has to answer one request.
 PUBLISHING_HTTP_TIMEOUT = env_float("PUBLISHING_HTTP_TIMEOUT", 15.0)
+# Publishing: connecting accounts. The OAuth apps registered with X and LinkedIn (Mastodon apps are
+# registered per instance at connect time), and where each platform's OAuth endpoints live (tests and
+# self-hosted gateways point them elsewhere).
+PUBLISHING_X_CLIENT_ID = env_str("PUBLISHING_X_CLIENT_ID", "")
+PUBLISHING_X_CLIENT_SECRET = env_str("PUBLISHING_X_CLIENT_SECRET", "")
+PUBLISHING_X_AUTHORIZE_URL = env_str("PUBLISHING_X_AUTHORIZE_URL", "https://x.com/i/oauth2/authorize")
+PUBLISHING_X_TOKEN_URL = env_str("PUBLISHING_X_TOKEN_URL", "https://api.x.com/2/oauth2/token")
+PUBLISHING_X_REVOKE_URL = env_str("PUBLISHING_X_REVOKE_URL", "https://api.x.com/2/oauth2/revoke")
+PUBLISHING_X_API_URL = env_str("PUBLISHING_X_API_URL", "https://api.x.com")
+PUBLISHING_LINKEDIN_CLIENT_ID = env_str("PUBLISHING_LINKEDIN_CLIENT_ID", "")
+PUBLISHING_LINKEDIN_CLIENT_SECRET = env_str("PUBLISHING_LINKEDIN_CLIENT_SECRET", "")
+PUBLISHING_LINKEDIN_AUTHORIZE_URL = env_str(
+    "PUBLISHING_LINKEDIN_AUTHORIZE_URL", "https://www.linkedin.com/oauth/v2/authorization"
+)
+PUBLISHING_LINKEDIN_TOKEN_URL = env_str(
+    "PUBLISHING_LINKEDIN_TOKEN_URL", "https://www.linkedin.com/oauth/v2/accessToken"
+)
+PUBLISHING_LINKEDIN_REVOKE_URL = env_str("PUBLISHING_LINKEDIN_REVOKE_URL", "https://www.linkedin.com/oauth/v2/revoke")
+PUBLISHING_LINKEDIN_API_URL = env_str("PUBLISHING_LINKEDIN_API_URL", "https://api.linkedin.com")
+# Tokens expiring within this many seconds are refreshed by the beat task.
+PUBLISHING_TOKEN_REFRESH_MARGIN = env_int("PUBLISHING_TOKEN_REFRESH_MARGIN", 15 * 60)
+# A channel whose deliveries failed this many times in a row is paused (0: never).
+PUBLISHING_PAUSE_AFTER_FAILURES = env_int("PUBLISHING_PAUSE_AFTER_FAILURES", 5)
 
 # --- operations: logs, metrics, traces, health, backups -------------------------------------
 # Logs: json (one object a line, production's default) or plain; every line carries the request_id

@@ -90,3 +90,21 @@ def make_channel(workspace, publisher, fake):
         )
 
     return make
+
+
+@pytest.fixture
+def oauth_settings(settings, fake):
+    """X's and LinkedIn's OAuth endpoints and APIs pointed at the local fake platforms."""
+    from .oauth_fakes import LINKEDIN_CLIENT, X_CLIENT
+
+    settings.PUBLISHING_X_CLIENT_ID, settings.PUBLISHING_X_CLIENT_SECRET = X_CLIENT
+    settings.PUBLISHING_X_AUTHORIZE_URL = f"{fake.url}/i/oauth2/authorize"
+    settings.PUBLISHING_X_TOKEN_URL = f"{fake.url}/2/oauth2/token"
+    settings.PUBLISHING_X_REVOKE_URL = f"{fake.url}/2/oauth2/revoke"
+    settings.PUBLISHING_X_API_URL = fake.url
+    settings.PUBLISHING_LINKEDIN_CLIENT_ID, settings.PUBLISHING_LINKEDIN_CLIENT_SECRET = LINKEDIN_CLIENT
+    settings.PUBLISHING_LINKEDIN_AUTHORIZE_URL = f"{fake.url}/oauth/v2/authorization"
+    settings.PUBLISHING_LINKEDIN_TOKEN_URL = f"{fake.url}/oauth/v2/accessToken"
+    settings.PUBLISHING_LINKEDIN_REVOKE_URL = f"{fake.url}/oauth/v2/revoke"
+    settings.PUBLISHING_LINKEDIN_API_URL = fake.url
+    return settings

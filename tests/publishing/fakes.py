@@ -18,6 +18,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import regex
 
+from .oauth_fakes import OAuthServer
+
 URL_RE = re.compile(r"https?://\S+")
 
 
@@ -68,6 +70,8 @@ class FakePlatforms:
         self.tweets: dict[str, dict] = {}
         self.linkedin_posts: dict[str, dict] = {}
         self.valid_tokens = {"good-token"}
+        self.oauth = OAuthServer(self)
+        self.bsky_refresh_jwts: set[str] = set()
         # Media uploads on every platform: id/cid/urn -> {"platform", "data", "mime", "alt", "filename"}.
         self.uploads: dict[str, dict] = {}
         self.max_upload_bytes = 5_000_000
@@ -124,9 +128,12 @@ class FakePlatforms:
                 return self.rfile.read(length) if length else b""
 
             def _send(self, status: int, data=None, headers: dict | None = None):
-                body = b"" if data is None else json.dumps(data).encode()
+                headers = dict(headers or {})
+                body = (
+                    data.encode() if isinstance(data, str) else json.dumps(data).encode() if data is not None else b""
+                )
                 self.send_response(status)
-                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Type", headers.pop("Content-Type", "application/json"))
                 self.send_header("Content-Length", str(len(body)))
                 for k, v in (headers or {}).items():
                     self.send_header(k, str(v))
@@ -383,8 +390,40 @@ def _uploaded(fake: FakePlatforms, key, platform: str) -> bool:
     return bool(upload and upload["platform"] == platform and upload.get("data") is not None)
 
 
+def bluesky_session_route(fake: FakePlatforms, path, headers):
+    """com.atproto.server.refreshSession (Bearer refreshJwt, single use) and getSession ("who am I")."""
+    if path == "/xrpc/com.atproto.server.refreshSession":
+        token = _bearer(headers)
+        if token not in fake.bsky_refresh_jwts:
+            return 400, {"error": "ExpiredToken", "message": "Token has been revoked"}, {}
+        fake.bsky_refresh_jwts.discard(token)
+        fake.bsky_sessions += 1
+        fake.bsky_refresh_jwts.add(f"refresh-{fake.bsky_sessions}")
+        return (
+            200,
+            {
+                "accessJwt": f"jwt-{fake.bsky_sessions}",
+                "refreshJwt": f"refresh-{fake.bsky_sessions}",
+                "did": "did:plc:fake",
+                "handle": "news.bsky.social",
+            },
+            {},
+        )
+    if path == "/xrpc/com.atproto.server.getSession":
+        jwt = _bearer(headers)
+        if not jwt.startswith("jwt-"):
+            return 401, {"error": "AuthenticationRequired", "message": "Authentication Required"}, {}
+        if jwt in fake.bsky_expired_jwts:
+            return 400, {"error": "ExpiredToken", "message": "Token has expired"}, {}
+        return 200, {"handle": "news.bsky.social", "did": "did:plc:fake", "active": True}, {}
+    return None
+
+
 def fake_route(fake: FakePlatforms, method, path, query, payload, headers, raw) -> tuple[int, dict | None, dict]:
     nid = lambda: str(next(fake.ids))  # noqa: E731
+    routed = fake.oauth.route(method, path, query, raw, headers) or bluesky_session_route(fake, path, headers)
+    if routed is not None:
+        return routed
     routed = media_route(fake, method, path, query, payload, headers, raw)
     if routed is not None:
         return routed
@@ -565,6 +604,8 @@ def fake_route(fake: FakePlatforms, method, path, query, payload, headers, raw) 
     if m:
         if m.group(2) != "hooktoken":
             return 401, {"message": "Invalid Webhook Token", "code": 50027}, {}
+        if method == "GET" and not m.group(3):
+            return 200, {"id": m.group(1), "type": 1, "name": "Newsroom hook", "channel_id": "55"}, {}
         if method == "DELETE":
             return (
                 (204, None, {})
@@ -586,11 +627,12 @@ def fake_route(fake: FakePlatforms, method, path, query, payload, headers, raw) 
         if payload.get("password") != "app-pass-1234":
             return 401, {"error": "AuthenticationRequired", "message": "Invalid identifier or password"}, {}
         fake.bsky_sessions += 1
+        fake.bsky_refresh_jwts.add(f"refresh-{fake.bsky_sessions}")
         return (
             200,
             {
                 "accessJwt": f"jwt-{fake.bsky_sessions}",
-                "refreshJwt": "r",
+                "refreshJwt": f"refresh-{fake.bsky_sessions}",
                 "did": "did:plc:fake",
                 "handle": payload["identifier"],
             },

@@ -115,16 +115,31 @@ def test_backoff_grows_with_jitter_and_honours_retry_after():
     assert backoff_delay(attempt=1, retry_after=60) >= 60
 
 
-def test_other_4xx_fail_at_once_with_the_platform_message(post, make_channel, publisher, fake):
-    x = make_channel("x")
+def test_a_refused_token_holds_the_publication_until_the_channel_is_reconnected(post, make_channel, publisher, fake):
+    x = make_channel("x")  # a pasted token: nothing to renew it with
     [publication] = publication_schedule(user=publisher, post=post, channels=[x], due_at=timezone.now())
     fake.inject("/2/tweets", "expired")
     run()
     publication.refresh_from_db()
-    assert publication.state == PublicationState.FAILED
-    assert "expired" in publication.last_error
+    # Nothing was sent: the row waits (pending, marked) instead of failing, and the channel says why.
+    assert publication.state == PublicationState.PENDING
+    assert "expired" in publication.last_error and "reconnect" in publication.last_error
     x.refresh_from_db()
-    assert "expired" in x.last_error  # shown on the channel list
+    assert x.needs_reconnect and "expired" in x.last_error  # shown on the channel list
+    run()
+    assert publication.attempt_log.count() == 1  # held: no new attempt while it needs reconnecting
+
+
+def test_other_4xx_fail_at_once_with_the_platform_message(post, make_channel, publisher, fake):
+    x = make_channel("x")
+    [publication] = publication_schedule(user=publisher, post=post, channels=[x], due_at=timezone.now())
+    fake.inject("/2/tweets", "400")
+    run()
+    publication.refresh_from_db()
+    assert publication.state == PublicationState.FAILED
+    assert "bad request injected" in publication.last_error
+    x.refresh_from_db()
+    assert "bad request injected" in x.last_error and x.consecutive_failures == 1  # shown on the channel list
 
 
 def test_ambiguous_send_on_non_idempotent_platform_becomes_unconfirmed(post, make_channel, publisher, fake):

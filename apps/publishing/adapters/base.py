@@ -14,6 +14,7 @@ from apps.sources.fetching import BlockedAddress, FetchError
 
 from ..formatting import Rendered, add_utm, hashtags_for, plain_length, split_thread
 from ..http import shared_http
+from ..oauth import OAuthFailure, token_refresh
 
 
 def http_url_or_empty(value) -> str:
@@ -54,6 +55,15 @@ class PermanentError(DeliveryError):
 
 class AmbiguousError(DeliveryError):
     """The request may have reached the platform (timeout after sending, connection reset)."""
+
+
+class AuthorizationGone(PermanentError):
+    """The platform refused our credentials and they could not be renewed: nothing was sent, and the
+    channel needs reconnecting (its publications wait for it)."""
+
+
+class NothingToCheck(Exception):
+    """The channel has no outside account to test (our own site)."""
 
 
 @dataclass
@@ -166,6 +176,10 @@ class Adapter:
     config_fields: ClassVar[tuple[str, ...]] = ()
     secret_fields: ClassVar[tuple[str, ...]] = ()
     label: ClassVar[str] = ""
+    # Answers meaning "these credentials are not (or no longer) accepted" (the channel needs reconnecting).
+    auth_statuses: ClassVar[tuple[int, ...]] = ()
+    # Connected with OAuth: a refused access token is renewed once with the refresh token.
+    uses_oauth: ClassVar[bool] = False
 
     def __init__(self, *, channel, credentials: dict, http: httpx.Client | None = None):
         self.channel = channel
@@ -181,24 +195,59 @@ class Adapter:
         return self._http
 
     def request(self, method: str, url: str, *, ok: tuple[int, ...] = (), **kwargs) -> httpx.Response:
+        response = self._request_once(method, url, **kwargs)
+        if response.status_code in self.auth_statuses and self.uses_oauth:
+            # Refused before anything was written: renew the token once and repeat once.
+            try:
+                self.refresh_credentials()
+            except AuthorizationGone as exc:
+                raise AuthorizationGone(
+                    f"HTTP {response.status_code}: {self.error_message(response)}. {exc.message}",
+                    status=response.status_code,
+                ) from exc
+            if "Authorization" in (kwargs.get("headers") or {}):
+                kwargs["headers"] = {**kwargs["headers"], "Authorization": self.authorization()}
+            response = self._request_once(method, url, **kwargs)
+        if response.status_code in ok or (not ok and response.is_success):
+            return response
+        self.raise_for_response(response)
+        return response
+
+    def authorization(self) -> str:
+        return f"Bearer {self.credentials.get('access_token', '')}"
+
+    def refresh_credentials(self) -> None:
+        """Renew the access token (another worker's fresh one is taken as it is)."""
         try:
-            response = self.http.request(method, url, **kwargs)
+            self.credentials = token_refresh(
+                channel_id=self.channel.pk, stale_access_token=self.credentials.get("access_token", "")
+            )
+        except OAuthFailure as exc:
+            if exc.gone:
+                raise AuthorizationGone(exc.message, status=401) from exc
+            raise RetryableError(str(_("Could not renew the access token: %(e)s") % {"e": exc.message})) from exc
+
+    def _request_once(self, method: str, url: str, **kwargs) -> httpx.Response:
+        try:
+            return self.http.request(method, url, **kwargs)
         except BlockedAddress as exc:
             raise PermanentError(exc.message) from exc
         except FetchError as exc:  # the name did not resolve
             raise RetryableError(exc.message) from exc
-        except (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
-            raise RetryableError(f"connection failed: {exc.__class__.__name__}: {exc}") from exc
+        except httpx.ConnectError as exc:
+            raise RetryableError(
+                str(_("connection failed: nothing answered at %(where)s (%(e)s)") % {"where": _where(url), "e": exc})
+            ) from exc
+        except (httpx.ConnectTimeout, httpx.PoolTimeout) as exc:
+            raise RetryableError(
+                str(_("connection failed: %(where)s did not accept the connection in time") % {"where": _where(url)})
+            ) from exc
         except (httpx.ReadTimeout, httpx.WriteTimeout) as exc:
             raise AmbiguousError(f"timed out after the request was sent: {exc.__class__.__name__}") from exc
         except (httpx.RemoteProtocolError, httpx.ReadError, httpx.WriteError) as exc:
             raise AmbiguousError(f"connection lost during the request: {exc.__class__.__name__}: {exc}") from exc
         except httpx.HTTPError as exc:
             raise AmbiguousError(f"{exc.__class__.__name__}: {exc}") from exc
-        if response.status_code in ok or (not ok and response.is_success):
-            return response
-        self.raise_for_response(response)
-        return response
 
     def error_message(self, response: httpx.Response) -> str:
         try:
@@ -217,6 +266,12 @@ class Adapter:
     def raise_for_response(self, response: httpx.Response) -> None:
         status = response.status_code
         message = f"HTTP {status}: {self.error_message(response)}"
+        if status in self.auth_statuses:
+            raise AuthorizationGone(
+                str(_("%(m)s (the platform no longer accepts this channel's authorization: reconnect it)"))
+                % {"m": message},
+                status=status,
+            )
         if status == 429 or status >= 500:
             raise RetryableError(
                 message, status=status, retry_after=parse_retry_after(response.headers.get("Retry-After"))
@@ -345,5 +400,17 @@ class Adapter:
         return None
 
     def check(self) -> str:
-        """Verify the credentials (for the channel page's "test connection"); returns a description."""
-        return ""
+        """A real, harmless request that proves the account works ("who am I"); returns who answered.
+        Raises a DeliveryError saying what happened, or NothingToCheck."""
+        raise NothingToCheck(str(_("This channel has no outside account to test.")))
+
+
+def _where(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    try:
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        port = "?"
+    return f"{parts.hostname or url}:{port}"

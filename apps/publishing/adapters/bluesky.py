@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 
 import regex
+from django.utils.translation import gettext as _
 
 from ..formatting import URL_RE, grapheme_length
+from ..oauth import credentials_save
 from .base import Adapter, Metrics, PermanentError, SendResult
 
 TAG_RE = regex.compile(r"(?<!\S)#([\p{L}\p{N}_]+)")
@@ -57,8 +59,10 @@ class BlueskyAdapter(Adapter):
     max_image_bytes = 1_000_000  # the PDS refuses larger blobs
     config_fields = ("service", "handle")
     secret_fields = ("app_password",)
+    auth_statuses = (401,)
 
     _session: dict | None = None
+    SESSION_KEYS = ("accessJwt", "refreshJwt", "did", "handle")
 
     def count(self, text: str) -> int:
         return grapheme_length(text)
@@ -68,16 +72,40 @@ class BlueskyAdapter(Adapter):
         return (self.config.get("service") or "https://bsky.social").rstrip("/")
 
     def session(self, *, fresh: bool = False) -> dict:
+        """The stored session (kept encrypted with the channel), renewed with refreshSession when its
+        access token expired, or a new one from the app password when the refresh token is gone too."""
+        if self._session is None and not fresh and self.credentials.get("accessJwt"):
+            self._session = {k: self.credentials.get(k, "") for k in self.SESSION_KEYS}
         if self._session is None or fresh:
-            self._session = self.request(
-                "POST",
-                f"{self.service}/xrpc/com.atproto.server.createSession",
-                json={
-                    "identifier": self.config.get("handle", ""),
-                    "password": self.credentials.get("app_password", ""),
-                },
-            ).json()
+            self._session = self._renew()
         return self._session
+
+    def _renew(self) -> dict:
+        refresh = (self._session or {}).get("refreshJwt") or self.credentials.get("refreshJwt")
+        if refresh:
+            try:
+                data = self.request(
+                    "POST",
+                    f"{self.service}/xrpc/com.atproto.server.refreshSession",
+                    headers={"Authorization": f"Bearer {refresh}"},
+                ).json()
+                return self._keep(data)
+            except PermanentError:
+                pass  # the refresh token expired or was revoked: sign in again with the app password
+        data = self.request(
+            "POST",
+            f"{self.service}/xrpc/com.atproto.server.createSession",
+            json={"identifier": self.config.get("handle", ""), "password": self.credentials.get("app_password", "")},
+        ).json()
+        return self._keep(data)
+
+    def _keep(self, data) -> dict:
+        if not isinstance(data, dict) or not data.get("accessJwt"):
+            raise PermanentError(str(_("The server answered without a session.")))
+        session = {k: str(data.get(k, "")) for k in self.SESSION_KEYS}
+        self.credentials = {**self.credentials, **session}
+        credentials_save(channel=self.channel, credentials=self.credentials)
+        return session
 
     def xrpc(self, method: str, nsid: str, *, headers: dict | None = None, **kwargs):
         for fresh in (False, True):
@@ -87,7 +115,7 @@ class BlueskyAdapter(Adapter):
                 return self.request(method, f"{self.service}/xrpc/{nsid}", headers=headers, **kwargs)
             except PermanentError as exc:
                 # An expired access token is refused before anything is written: a new session is safe.
-                if fresh or "ExpiredToken" not in exc.message:
+                if fresh or ("ExpiredToken" not in exc.message and exc.status != 401):
                     raise
         raise AssertionError("unreachable")
 
@@ -165,4 +193,6 @@ class BlueskyAdapter(Adapter):
         )
 
     def check(self):
-        return self.session(fresh=True).get("handle", "")
+        """com.atproto.server.getSession: who the stored session belongs to (renewed if needed)."""
+        data = self.xrpc("GET", "com.atproto.server.getSession").json()
+        return str(data.get("handle", "")) if isinstance(data, dict) else ""

@@ -41,5 +41,10 @@ class DiscordAdapter(Adapter):
             url = f"https://discord.com/channels/{data['guild_id']}/{data['channel_id']}/{data['id']}"
         return SendResult(platform_id=str(data["id"]), url=url)
 
+    def check(self):
+        """GET on an incoming webhook's own URL describes it (nothing is posted)."""
+        data = self.request("GET", self.credentials["webhook_url"]).json()
+        return str(data.get("name") or data.get("id") or "") if isinstance(data, dict) else ""
+
     def delete(self, *, publication):
         self.request("DELETE", f"{self.credentials['webhook_url']}/messages/{publication.platform_id}", ok=(204, 404))

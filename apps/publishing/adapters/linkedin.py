@@ -5,6 +5,8 @@ from __future__ import annotations
 from urllib.parse import quote
 
 import regex
+from django.conf import settings
+from django.utils.translation import gettext as _
 
 from .base import Adapter, Metrics, PermanentError, SendResult
 
@@ -35,26 +37,37 @@ class LinkedInAdapter(Adapter):
     max_image_bytes = 36_152_320  # LinkedIn's images API limit
     config_fields = ("base_url", "author_urn")
     secret_fields = ("access_token",)
+    auth_statuses = (401,)
+    uses_oauth = True
 
     @property
     def base(self) -> str:
-        return (self.config.get("base_url") or "https://api.linkedin.com").rstrip("/")
+        return (self.config.get("base_url") or settings.PUBLISHING_LINKEDIN_API_URL).rstrip("/")
 
     @property
     def headers(self) -> dict:
         return {
-            "Authorization": f"Bearer {self.credentials.get('access_token', '')}",
+            "Authorization": self.authorization(),
             "LinkedIn-Version": API_VERSION,
             "X-Restli-Protocol-Version": "2.0.0",
         }
 
-    def raise_for_response(self, response):
-        if response.status_code == 401:
-            raise PermanentError(
-                f"HTTP 401: {self.error_message(response)} (the access token expired; reconnect the channel)",
-                status=401,
-            )
-        super().raise_for_response(response)
+    @property
+    def author(self) -> str:
+        urn = self.config.get("author_urn") or ""
+        if not urn:
+            raise PermanentError(_("The LinkedIn channel has no author: connect the account or enter the author URN."))
+        return urn
+
+    def whoami(self) -> dict:
+        """OpenID Connect userinfo: who the token belongs to (its `sub` is the member's person id)."""
+        data = self.request("GET", f"{self.base}/v2/userinfo", headers={"Authorization": self.authorization()}).json()
+        sub = str(data.get("sub", "")) if isinstance(data, dict) else ""
+        return {"name": str(data.get("name", "")) if sub else "", "author_urn": f"urn:li:person:{sub}" if sub else ""}
+
+    def check(self):
+        me = self.whoami()
+        return me["name"] or me["author_urn"]
 
     def upload_image(self, image: dict) -> str:
         """Images API: initializeUpload for the author, PUT the bytes to the returned uploadUrl; the image
@@ -64,7 +77,7 @@ class LinkedInAdapter(Adapter):
             "POST",
             f"{self.base}/rest/images",
             params={"action": "initializeUpload"},
-            json={"initializeUploadRequest": {"owner": self.config["author_urn"]}},
+            json={"initializeUploadRequest": {"owner": self.author}},
             headers=self.headers,
         ).json()
         value = answer["value"]
@@ -80,7 +93,7 @@ class LinkedInAdapter(Adapter):
         image = content.get("image")
         image_urn = self.upload(self.upload_image, image) if image else ""
         payload = {
-            "author": self.config["author_urn"],
+            "author": self.author,
             "commentary": little_text((content.get("parts") or [""])[0]),
             "visibility": "PUBLIC",
             "distribution": {

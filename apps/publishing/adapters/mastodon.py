@@ -29,6 +29,8 @@ class MastodonAdapter(Adapter):
     default_rate = (60, 10)
     config_fields = ("base_url", "visibility")
     secret_fields = ("access_token",)
+    auth_statuses = (401,)
+    uses_oauth = True
 
     @property
     def base(self) -> str:
@@ -36,7 +38,7 @@ class MastodonAdapter(Adapter):
 
     @property
     def headers(self) -> dict:
-        return {"Authorization": f"Bearer {self.credentials.get('access_token', '')}"}
+        return {"Authorization": self.authorization()}
 
     def instance_limits(self) -> tuple[int, int, int]:
         """(characters per status, characters counted per URL, largest image in bytes) from the instance."""
@@ -130,6 +132,9 @@ class MastodonAdapter(Adapter):
             replies=int(data.get("replies_count", 0)),
         )
 
-    def check(self):
+    def whoami(self) -> dict:
         data = self.request("GET", f"{self.base}/api/v1/accounts/verify_credentials", headers=self.headers).json()
-        return f"@{data.get('acct', '')}"
+        return {"username": str(data.get("acct", "")) if isinstance(data, dict) else ""}
+
+    def check(self):
+        return f"@{self.whoami()['username']}"

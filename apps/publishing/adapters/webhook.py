@@ -6,6 +6,10 @@ import hashlib
 import hmac
 import json
 import time
+import uuid
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from .base import Adapter, SendResult
 
@@ -65,6 +69,15 @@ class WebhookAdapter(Adapter):
         remote_id = str(data.get("id") or publication.idempotency_key) if isinstance(data, dict) else ""
         url = data.get("url", "") if isinstance(data, dict) else ""
         return SendResult(platform_id=remote_id, url=url or "")
+
+    def check(self):
+        """A signed ping (X-Trendoscope-Event: ping, a fresh Idempotency-Key): the receiver can tell it
+        apart from a publication and verify the signature the same way."""
+        response = self._post(
+            {"event": "ping", "channel": self.channel.name, "sent_at": timezone.now().isoformat()},
+            f"ping-{uuid.uuid4()}",
+        )
+        return _("the receiver answered HTTP %(status)s to a signed ping") % {"status": response.status_code}
 
     def delete(self, *, publication):
         self._post(

@@ -16,6 +16,7 @@ class WordPressAdapter(Adapter):
     default_rate = (30, 5)
     config_fields = ("base_url", "username", "status")
     secret_fields = ("app_password",)
+    auth_statuses = (401,)
 
     def render(self, *, content, override=""):
         from ..formatting import Rendered

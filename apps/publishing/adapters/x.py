@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+
 from ..formatting import X_MAX, x_weighted_length
-from .base import Adapter, Metrics, PermanentError, SendResult
+from .base import Adapter, Metrics, SendResult
 
 
 class XAdapter(Adapter):
@@ -19,25 +21,19 @@ class XAdapter(Adapter):
     max_image_bytes = 5_000_000  # X's limit for images
     config_fields = ("base_url", "username")
     secret_fields = ("access_token",)
+    auth_statuses = (401,)
+    uses_oauth = True
 
     def count(self, text: str) -> int:
         return x_weighted_length(text)
 
     @property
     def base(self) -> str:
-        return (self.config.get("base_url") or "https://api.x.com").rstrip("/")
+        return (self.config.get("base_url") or settings.PUBLISHING_X_API_URL).rstrip("/")
 
     @property
     def headers(self) -> dict:
-        return {"Authorization": f"Bearer {self.credentials.get('access_token', '')}"}
-
-    def raise_for_response(self, response):
-        if response.status_code == 401:
-            raise PermanentError(
-                f"HTTP 401: {self.error_message(response)} (the access token expired or was revoked; reconnect the channel)",
-                status=401,
-            )
-        super().raise_for_response(response)
+        return {"Authorization": self.authorization()}
 
     def upload_image(self, image: dict) -> str:
         """POST /2/media/upload (JSON, base64 media, category tweet_image), then the alt text through
@@ -102,6 +98,10 @@ class XAdapter(Adapter):
             replies=int(m.get("reply_count", 0)),
         )
 
-    def check(self):
+    def whoami(self) -> dict:
         data = self.request("GET", f"{self.base}/2/users/me", headers=self.headers).json()
-        return "@" + data.get("data", {}).get("username", "")
+        user = data.get("data", {}) if isinstance(data, dict) else {}
+        return {"username": str(user.get("username", ""))}
+
+    def check(self):
+        return "@" + self.whoami()["username"]

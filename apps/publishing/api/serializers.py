@@ -26,6 +26,14 @@ class ChannelOutSerializer(serializers.ModelSerializer):
             "expiry_warning",
             "has_credentials",
             "last_error",
+            "last_error_at",
+            "health",
+            "needs_reconnect",
+            "paused_at",
+            "paused_reason",
+            "consecutive_failures",
+            "last_checked_at",
+            "last_check_ok",
             "created_at",
         ]
 

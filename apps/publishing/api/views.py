@@ -14,7 +14,8 @@ from apps.core.errors import NotFound
 from apps.core.params import safe_id
 from apps.posts.models import Post
 
-from .. import selectors, services
+from .. import connecting, selectors, services
+from ..adapters.base import NothingToCheck
 from ..models import Channel, Publication, Subscriber
 from .serializers import (
     AttemptSerializer,
@@ -83,7 +84,20 @@ class ChannelViewSet(
     @extend_schema(request=None, responses={200: dict})
     @action(detail=True, methods=["post"])
     def check(self, request, pk=None):
-        return Response({"ok": True, "account": services.channel_check(user=request.user, channel=self.get_object())})
+        """A real, harmless request to the platform; a failure answers 400 with what happened."""
+        try:
+            account = connecting.channel_check(user=request.user, channel=self.get_object())
+        except NothingToCheck as exc:
+            return Response({"ok": None, "account": "", "detail": str(exc)})
+        return Response({"ok": True, "account": account})
+
+    @extend_schema(request=None, responses={200: ChannelOutSerializer})
+    @action(detail=True, methods=["post"])
+    def resume(self, request, pk=None):
+        """Resume a paused channel: its waiting publications go out on the next tick."""
+        channel = connecting.channel_resume(user=request.user, channel=self.get_object())
+        channel.refresh_from_db()
+        return Response(ChannelOutSerializer(channel).data)
 
 
 class PublicationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScopedViewSet):
