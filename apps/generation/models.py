@@ -213,3 +213,54 @@ class TokenUsage(WorkspaceScopedModel):
     @property
     def total_tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
+
+
+class VideoAspect(models.TextChoices):
+    LANDSCAPE = "16:9", _("Landscape 16:9 (YouTube, web)")
+    PORTRAIT = "9:16", _("Portrait 9:16 (Shorts, Reels, TikTok)")
+    SQUARE = "1:1", _("Square 1:1 (feeds)")
+
+
+def video_upload_to(instance: VideoRender, filename: str) -> str:
+    return f"media/{instance.workspace_id}/video/{filename}"
+
+
+class VideoRender(WorkspaceScopedModel, TimeStampedModel):
+    """One MP4 rendered by ffmpeg from a post's video script (scene title cards + narration), with its
+    WebVTT captions. Rendered by a Celery task that reports its progress on the row."""
+
+    post = models.ForeignKey(
+        "posts.Post", on_delete=models.CASCADE, related_name="video_renders", verbose_name=_("post")
+    )
+    script = models.ForeignKey("posts.MediaAsset", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    aspect = models.CharField(_("aspect"), max_length=8, choices=VideoAspect.choices, default=VideoAspect.LANDSCAPE)
+    status = models.CharField(
+        _("status"), max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
+    )
+    progress = models.FloatField(_("progress"), default=0.0)
+    stage = models.CharField(_("stage"), max_length=120, blank=True)
+    file = models.FileField(_("video"), upload_to=video_upload_to, blank=True, max_length=500)
+    captions = models.FileField(_("captions"), upload_to=video_upload_to, blank=True, max_length=500)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    duration_seconds = models.FloatField(_("duration (s)"), default=0.0)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("video render")
+        verbose_name_plural = _("video renders")
+
+    def __str__(self) -> str:
+        return f"{self.aspect} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES

@@ -205,3 +205,26 @@ def dominant_item_language(*, trend=None, item=None) -> str:
     counts = Counter((i.language or "").split("-")[0].lower() for i in items_for_trend(trend=trend))
     counts.pop("", None)
     return counts.most_common(1)[0][0] if counts else ""
+
+
+def script_for_user(*, user, pk):
+    """A post's video script the user may see (through the post's access), else 404."""
+    from apps.posts.access import require_view
+    from apps.posts.models import MediaAsset, MediaKind
+
+    script = (
+        MediaAsset.objects.filter(pk=pk, kind=MediaKind.VIDEO_SCRIPT, post__isnull=False)
+        .select_related("post", "post__workspace")
+        .first()
+    )
+    if script is None:
+        raise NotFound(_("Video script not found."))
+    require_view(user=user, post=script.post)
+    return script
+
+
+def video_renders_for_script(*, script) -> list:
+    """The renders of a video script the caller already may see, newest first."""
+    from .models import VideoRender
+
+    return list(VideoRender.objects.filter(script=script).order_by("-created_at", "-id")[:12])

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from .providers.base import ProviderRetryableError
 from .services import generation_jobs_reap, generation_mark_failed, generation_mark_retrying, generation_run
+from .services_studio import video_render_mark_failed, video_render_run
 
 MAX_RETRIES = 4
 
@@ -54,3 +55,11 @@ def generation_run_task(self, job_id: int, **kwargs) -> None:
 @shared_task(name="generation.reap_stale", acks_late=True, ignore_result=True)
 def generation_reap_task(**kwargs) -> None:
     generation_jobs_reap()
+
+
+@shared_task(name="generation.render_video", acks_late=True, ignore_result=True, soft_time_limit=900, time_limit=960)
+def video_render_task(render_id: int, **kwargs) -> None:
+    try:
+        video_render_run(render_id=render_id)
+    except SoftTimeLimitExceeded:
+        video_render_mark_failed(render_id=render_id, error=_("The video took too long to render and was stopped."))

@@ -11,5 +11,6 @@ urlpatterns = [
     path("generate/jobs/<int:pk>/accept/", views.refine_decide, {"decision": "accept"}, name="accept"),
     path("generate/jobs/<int:pk>/reject/", views.refine_decide, {"decision": "reject"}, name="reject"),
     path("generate/refine/<int:post_pk>/", views.refine, name="refine"),
+    path("generate/videos/<int:script_pk>/render/", views.video_render, name="video_render"),
     path("generate/settings/", views.ai_settings, name="settings"),
 ]

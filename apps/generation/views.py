@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,15 +19,17 @@ from apps.personas.selectors import personas_for_workspace
 from apps.posts.document import diff_ops, markup_to_html
 
 from .forms import AISettingsForm, GenerateForm, RefineForm
-from .models import AIProviderSettings, JobKind, JobStatus
+from .models import AIProviderSettings, JobKind, JobStatus, VideoAspect
 from .selectors import (
     ai_settings_for,
     job_for_user,
     jobs_for_workspace,
     media_for_job,
     post_for_user,
+    script_for_user,
     usage_cap_left,
     usage_for_month,
+    video_renders_for_script,
 )
 from .services import (
     ai_settings_update,
@@ -36,6 +39,7 @@ from .services import (
     refine_reject,
     refine_start,
 )
+from .services_studio import video_render_start
 
 
 def _workspace(request):
@@ -126,6 +130,7 @@ def job_detail(request, pk: int):
         for suggestion in Suggestion.objects.filter(post_id=job.post_id, pk__in=job.result["suggestions"]):
             suggestions.append((suggestion, diff_ops(suggestion.anchor_quote, suggestion.replacement)))
     media = media_for_job(job=job) if job.kind == JobKind.GENERATE else []
+    videos = [(asset, video_renders_for_script(script=asset)) for asset in media if asset.kind == "video_script"]
     return render(
         request,
         "generation/job.html",
@@ -134,6 +139,8 @@ def job_detail(request, pk: int):
             "status_labels": {value: str(label) for value, label in JobStatus.choices},
             "suggestions": suggestions,
             "media": media,
+            "videos": videos,
+            "aspects": VideoAspect.choices,
             "result_html": markup_to_html(job.result_text) if job.result_text else "",
         },
     )
@@ -219,3 +226,21 @@ def ai_settings(request):
             "cap_left": usage_cap_left(workspace=workspace),
         },
     )
+
+
+@login_required
+@require_POST
+def video_render(request, script_pk: int):
+    """Start an MP4 of a video script (the no-script fallback of the job page's render buttons)."""
+    script = script_for_user(user=request.user, pk=script_pk)
+    try:
+        video_render_start(user=request.user, script=script, aspect=request.POST.get("aspect", VideoAspect.LANDSCAPE))
+        messages.success(request, _("The video is being rendered."))
+    except Conflict as exc:
+        messages.error(request, exc.message)
+    except ValidationError as exc:
+        messages.error(request, " ".join(str(m) for m in exc.messages))
+    back = request.POST.get("next", "")
+    if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False):
+        return redirect(back)
+    return redirect("generation:jobs")

@@ -3,7 +3,16 @@ from __future__ import annotations
 from django.conf import settings
 from rest_framework import serializers
 
-from ..models import AIProviderSettings, DraftFormat, GenerationJob, ProviderKind, RefineAction, TokenUsage
+from ..models import (
+    AIProviderSettings,
+    DraftFormat,
+    GenerationJob,
+    ProviderKind,
+    RefineAction,
+    TokenUsage,
+    VideoAspect,
+    VideoRender,
+)
 from ..services import SETTINGS_FIELDS
 
 
@@ -95,3 +104,43 @@ class TokenUsageSerializer(serializers.ModelSerializer):
     class Meta:
         model = TokenUsage
         fields = ["month", "prompt_tokens", "completion_tokens", "total_tokens", "cost", "jobs"]
+
+
+class VideoRenderSerializer(serializers.ModelSerializer):
+    """A rendered (or rendering) MP4: poll it for status, progress and stage; url and captions_url once done."""
+
+    url = serializers.SerializerMethodField()
+    captions_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = VideoRender
+        fields = [
+            "id",
+            "post",
+            "script",
+            "aspect",
+            "status",
+            "progress",
+            "stage",
+            "error",
+            "url",
+            "captions_url",
+            "width",
+            "height",
+            "duration_seconds",
+            "size",
+            "created_at",
+            "finished_at",
+        ]
+        read_only_fields = fields
+
+    def get_url(self, obj) -> str:
+        return obj.file.url if obj.file else ""
+
+    def get_captions_url(self, obj) -> str:
+        return obj.captions.url if obj.captions else ""
+
+
+class VideoRenderStartSerializer(serializers.Serializer):
+    script = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    aspect = serializers.ChoiceField(choices=VideoAspect.choices, default=VideoAspect.LANDSCAPE)

@@ -5,6 +5,7 @@ from . import views
 
 router = SimpleRouter()
 router.register("generations", views.GenerationViewSet, basename="generation")
+router.register("video-renders", views.VideoRenderViewSet, basename="video-render")
 urlpatterns = [
     path("refinements/", views.RefineView.as_view(), name="refinements"),
     path("ai-settings/", views.AISettingsView.as_view(), name="ai-settings"),

@@ -15,15 +15,17 @@ from apps.accounts.selectors import membership_for_request
 from apps.core.errors import InvalidInput
 from apps.core.params import safe_id
 
-from .. import services
-from ..models import AIProviderSettings, GenerationJob, TokenUsage
-from ..selectors import ai_settings_for, post_for_user
+from .. import services, services_studio
+from ..models import AIProviderSettings, GenerationJob, TokenUsage, VideoRender
+from ..selectors import ai_settings_for, post_for_user, script_for_user
 from .serializers import (
     AISettingsSerializer,
     GenerationJobSerializer,
     GenerationStartSerializer,
     RefineStartSerializer,
     TokenUsageSerializer,
+    VideoRenderSerializer,
+    VideoRenderStartSerializer,
 )
 
 
@@ -136,3 +138,24 @@ class TokenUsageView(APIView):
         workspace = membership_for_request(request).workspace
         rows = TokenUsage.objects.filter(workspace=workspace).order_by("-month")[:24]
         return Response(TokenUsageSerializer(rows, many=True).data)
+
+
+class VideoRenderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceScopedViewSet):
+    """MP4 renders of posts' video scripts (16:9, 9:16, 1:1): start one, then poll it for its progress."""
+
+    serializer_class = VideoRenderSerializer
+    filterset_fields = ["status", "post", "aspect"]
+
+    def base_queryset(self):
+        return VideoRender.objects.order_by("-created_at", "-id")
+
+    @extend_schema(request=VideoRenderStartSerializer, responses={202: VideoRenderSerializer})
+    def create(self, request):
+        data = VideoRenderStartSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        script = script_for_user(user=request.user, pk=data.validated_data["script"])
+        render = services_studio.video_render_start(
+            user=request.user, script=script, aspect=data.validated_data["aspect"]
+        )
+        render.refresh_from_db()
+        return Response(VideoRenderSerializer(render).data, status=status.HTTP_202_ACCEPTED)

@@ -1,0 +1,194 @@
+"""Writes of the content studio beside the drafts: video renders of a post's video script.
+
+Rendering is slow (speech, then ffmpeg): it runs in the `generation.render_video` task, which claims the
+row, writes its progress (stage and share done) as it goes and keeps the MP4 and its WebVTT captions in the
+configured storage (local files or S3)."""
+
+from __future__ import annotations
+
+import logging
+import subprocess
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from apps.core.errors import Conflict, InvalidInput
+from apps.core.queue import enqueue_on_commit
+from apps.core.services import audit_log
+from apps.posts.access import require_edit
+from apps.posts.models import MediaAsset, MediaKind
+
+from .cards import render_card
+from .models import AIProviderSettings, JobStatus, VideoAspect, VideoRender
+from .providers.base import ProviderError, ProviderUnavailable
+from .providers.factory import provider_for_settings
+from .video import ASPECT_SIZES, VideoScene, VideoUnavailable, ffmpeg_binary, render_mp4
+
+logger = logging.getLogger(__name__)
+PROGRESS_STEP = 0.02  # write the share done to the row at most every 2 %
+NARRATION_SHARE = 0.35  # of the progress bar: speech first, then the encode
+
+
+def video_render_start(*, user, script: MediaAsset, aspect: str = VideoAspect.LANDSCAPE) -> VideoRender:
+    """Queue an MP4 of the post's video script in one of the platform shapes."""
+    if script.kind != MediaKind.VIDEO_SCRIPT or script.post is None:
+        raise InvalidInput({"script": [_("Not a video script.")]})
+    require_edit(user=user, post=script.post)
+    if aspect not in VideoAspect.values:
+        raise InvalidInput({"aspect": [_("Choose 16:9, 9:16 or 1:1.")]})
+    if not (script.data or {}).get("scenes"):
+        raise InvalidInput({"script": [_("The video script has no scenes.")]})
+    busy = VideoRender.objects.filter(
+        script=script, aspect=aspect, status__in=[JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.RETRYING]
+    )
+    if busy.exists():
+        raise Conflict(_("This video is already being rendered."))
+    with transaction.atomic():
+        render = VideoRender.objects.create(
+            workspace_id=script.workspace_id,
+            post=script.post,
+            script=script,
+            aspect=aspect,
+            created_by=user,
+            stage=_("Waiting for a worker"),
+        )
+        audit_log(actor=user, action="generation.video_start", target=render, data={"aspect": aspect})
+        enqueue_on_commit("generation.render_video", render.pk)
+    return render
+
+
+def _claim_render(render_id: int) -> VideoRender | None:
+    claimed = VideoRender.objects.filter(pk=render_id, status__in=[JobStatus.QUEUED, JobStatus.RETRYING]).update(
+        status=JobStatus.RUNNING, attempts=F("attempts") + 1, started_at=timezone.now(), progress=0.0
+    )
+    if not claimed:
+        return None
+    return VideoRender.objects.select_related(
+        "post", "post__persona", "script", "workspace", "workspace__ai_settings"
+    ).get(pk=render_id)
+
+
+class _Progress:
+    """Writes the share done to the row when it moved by PROGRESS_STEP (pages poll the row)."""
+
+    def __init__(self, render_id: int) -> None:
+        self.render_id = render_id
+        self.written = -1.0
+
+    def __call__(self, share: float, stage: str | None = None) -> None:
+        share = round(max(0.0, min(0.99, share)), 3)
+        if stage is None and share - self.written < PROGRESS_STEP:
+            return
+        self.written = share
+        update = {"progress": share, "updated_at": timezone.now()}
+        if stage is not None:
+            update["stage"] = stage[:120]
+        VideoRender.objects.filter(pk=self.render_id, status=JobStatus.RUNNING).update(**update)
+
+
+def _settings_of(workspace):
+    try:
+        return workspace.ai_settings
+    except AIProviderSettings.DoesNotExist:  # no settings row: the offline provider
+        return None
+
+
+def _scenes_for(render: VideoRender, progress: _Progress) -> list[VideoScene]:
+    """One title card per scene at the video's size (persona colours), in scene order, with its narration."""
+    data = render.script.data or {}
+    scenes = sorted(data.get("scenes") or [], key=lambda s: int(s.get("number") or 0))
+    size = ASPECT_SIZES[render.aspect]
+    persona = render.post.persona
+    colors = [persona.color] if persona is not None and persona.color else None
+    provider = provider_for_settings(_settings_of(render.workspace))
+    out: list[VideoScene] = []
+    for n, scene in enumerate(scenes):
+        narration = str(scene.get("narration") or "")
+        progress(NARRATION_SHARE * n / max(1, len(scenes)), _("Narrating scene %(n)s") % {"n": n + 1})
+        audio = b""
+        if narration.strip():
+            try:
+                audio = provider.speech(text=narration, language=render.post.language).content
+            except ProviderUnavailable:
+                audio = b""  # a silent scene; the captions still carry the words
+        card = render_card(
+            title=str(scene.get("on_screen_text") or narration[:80] or render.post.title),
+            subtitle=str(scene.get("shot") or ""),
+            size=size,
+            label=_("Scene %(n)s") % {"n": scene.get("number", n + 1)},
+            colors=colors,
+        )
+        out.append(
+            VideoScene(
+                picture=card.png,
+                seconds=float(scene.get("duration_seconds") or 5),
+                narration=audio,
+                caption=narration,
+            )
+        )
+    return out
+
+
+def video_render_run(*, render_id: int) -> VideoRender | None:
+    """Render a claimed video to the end: narration, encode, store. Failures are visible on the row."""
+    render = _claim_render(render_id)
+    if render is None:
+        return None
+    progress = _Progress(render.pk)
+    try:
+        ffmpeg_binary()
+        scenes = _scenes_for(render, progress)
+        progress(NARRATION_SHARE, _("Encoding the video"))
+        mp4, vtt, duration = render_mp4(
+            scenes,
+            size=ASPECT_SIZES[render.aspect],
+            on_progress=lambda share: progress(NARRATION_SHARE + (1 - NARRATION_SHARE) * share),
+        )
+    except VideoUnavailable:
+        return _render_failed(render, _("Video needs ffmpeg, which is not installed on the server."))
+    except (ProviderError, OSError, subprocess.SubprocessError, ValueError) as exc:
+        logger.warning("video render %s failed", render.pk, exc_info=True)
+        detail = getattr(exc, "stderr", "") or str(exc)
+        return _render_failed(render, _("The video could not be rendered: %(error)s") % {"error": str(detail)[:300]})
+    return _render_store(render, mp4=mp4, vtt=vtt, duration=duration)
+
+
+def _render_store(render: VideoRender, *, mp4: bytes, vtt: str, duration: float) -> VideoRender:
+    width, height = ASPECT_SIZES[render.aspect]
+    stem = f"post{render.post_id}-video{render.pk}-{render.aspect.replace(':', 'x')}"
+    render.file.save(f"{stem}.mp4", ContentFile(mp4), save=False)
+    render.captions.save(f"{stem}.vtt", ContentFile(vtt.encode()), save=False)
+    with transaction.atomic():
+        VideoRender.objects.filter(pk=render.pk).update(
+            status=JobStatus.SUCCEEDED,
+            progress=1.0,
+            stage=_("Done"),
+            file=render.file.name,
+            captions=render.captions.name,
+            width=width,
+            height=height,
+            size=len(mp4),
+            duration_seconds=duration,
+            finished_at=timezone.now(),
+            error="",
+        )
+        audit_log(actor=render.created_by, action="generation.video_finish", target=render, data={"bytes": len(mp4)})
+    render.refresh_from_db()
+    return render
+
+
+def _render_failed(render: VideoRender, error: str) -> VideoRender:
+    VideoRender.objects.filter(pk=render.pk).update(
+        status=JobStatus.FAILED, error=error[:2000], stage=_("Failed"), finished_at=timezone.now()
+    )
+    render.refresh_from_db()
+    return render
+
+
+def video_render_mark_failed(*, render_id: int, error: str) -> None:
+    VideoRender.objects.filter(pk=render_id).exclude(status=JobStatus.SUCCEEDED).update(
+        status=JobStatus.FAILED, error=error[:2000], stage=_("Failed"), finished_at=timezone.now()
+    )
