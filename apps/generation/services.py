@@ -735,6 +735,11 @@ def _stop(*, job, provider, ai_settings, status: str, error: str, text: str) -> 
         _event_on_commit(job.pk, {"event": "status", "job": job.pk, "status": status, "error": error})
 
 
+def _persona_colors(persona) -> list[str] | None:
+    """The persona's colour for title cards, or None (the cards then pick one from the title)."""
+    return [persona.color] if persona is not None and persona.color else None
+
+
 def _media_produce(*, job, provider, structured: StructuredDraft, clock: list[float]) -> dict:
     """Images, audio and storyboard stills, produced before the database transaction (they are slow)."""
     media: dict = {"image": None, "audio": None, "audio_unavailable": "", "stills": []}
@@ -749,6 +754,7 @@ def _media_produce(*, job, provider, structured: StructuredDraft, clock: list[fl
                 prompt=prompt,
                 title=structured.title,
                 subtitle=job.persona.name if job.persona else "",
+                colors=_persona_colors(job.persona),
             )
         except ProviderRetryableError:
             raise
@@ -761,6 +767,7 @@ def _media_produce(*, job, provider, structured: StructuredDraft, clock: list[fl
                 subtitle=scene.get("shot", ""),
                 size=(640, 360),
                 label=_("Scene %(n)s · %(s)s s") % {"n": scene["number"], "s": scene["duration_seconds"]},
+                colors=_persona_colors(job.persona),
             )
             media["stills"].append((scene, png))
     if job.options.get("audio") and job.format == DraftFormat.PODCAST_SCRIPT:
@@ -885,7 +892,7 @@ def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, s
                     kind=MediaKind.AUDIO,
                     binary=media["audio"],
                     name=f"{stem}-podcast",
-                    data={"model": media["audio"].model},
+                    data={"model": media["audio"].model, "duration_seconds": media["audio"].duration_seconds},
                 )
                 result["audio"] = audio.pk
                 for alternate in media["audio"].alternates:
@@ -895,7 +902,12 @@ def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, s
                         kind=MediaKind.AUDIO,
                         binary=alternate,
                         name=f"{stem}-podcast",
-                        data={"model": alternate.model, "role": "web", "of": audio.pk},
+                        data={
+                            "model": alternate.model,
+                            "role": "web",
+                            "of": audio.pk,
+                            "duration_seconds": alternate.duration_seconds,
+                        },
                     )
                     result.setdefault("audio_web", web.pk)
                 if media["audio"].note:

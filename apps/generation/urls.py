@@ -12,5 +12,7 @@ urlpatterns = [
     path("generate/jobs/<int:pk>/reject/", views.refine_decide, {"decision": "reject"}, name="reject"),
     path("generate/refine/<int:post_pk>/", views.refine, name="refine"),
     path("generate/videos/<int:script_pk>/render/", views.video_render, name="video_render"),
+    path("podcast/<slug:slug>/feed.xml", views.podcast_feed_view, name="podcast"),
+    path("podcast/<slug:slug>/cover.png", views.podcast_cover_view, name="podcast_cover"),
     path("generate/settings/", views.ai_settings, name="settings"),
 ]

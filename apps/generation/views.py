@@ -5,21 +5,26 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
+from apps.accounts.models import Workspace
 from apps.accounts.permissions import membership_for, require_capability
 from apps.accounts.roles import Capability
 from apps.accounts.selectors import request_membership
 from apps.core.errors import Conflict, NotFound
 from apps.core.params import safe_id
+from apps.personas.models import Persona
 from apps.personas.selectors import personas_for_workspace
 from apps.posts.document import diff_ops, markup_to_html
 
 from .forms import AISettingsForm, GenerateForm, RefineForm
 from .models import AIProviderSettings, JobKind, JobStatus, VideoAspect
+from .podcast import podcast_cover, podcast_episodes, podcast_feed
 from .selectors import (
     ai_settings_for,
     job_for_user,
@@ -244,3 +249,44 @@ def video_render(request, script_pk: int):
     if back and url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=False):
         return redirect(back)
     return redirect("generation:jobs")
+
+
+def _podcast_source(request, slug: str):
+    """The workspace (by slug) and optional persona (?persona=id) of a public podcast feed, else 404."""
+    workspace = Workspace.objects.filter(slug=slug).first()
+    if workspace is None:
+        raise Http404
+    persona = None
+    persona_id = safe_id(request.GET.get("persona"))
+    if request.GET.get("persona") is not None:
+        persona = Persona.objects.filter(workspace=workspace, pk=persona_id).first() if persona_id else None
+        if persona is None:
+            raise Http404
+    return workspace, persona
+
+
+@require_safe
+def podcast_feed_view(request, slug: str):
+    """The workspace's public podcast (RSS 2.0 + iTunes tags): its published posts with audio."""
+    workspace, persona = _podcast_source(request, slug)
+    episodes = podcast_episodes(workspace=workspace, persona=persona)
+    query = f"?persona={persona.pk}" if persona is not None else ""
+    xml = podcast_feed(
+        workspace=workspace,
+        persona=persona,
+        episodes=episodes,
+        absolute=request.build_absolute_uri,
+        feed_url=request.build_absolute_uri(reverse("generation:podcast", args=[slug]) + query),
+        cover_url=request.build_absolute_uri(reverse("generation:podcast_cover", args=[slug]) + query),
+    )
+    response = HttpResponse(xml, content_type="application/rss+xml; charset=utf-8")
+    response["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@require_safe
+def podcast_cover_view(request, slug: str):
+    workspace, persona = _podcast_source(request, slug)
+    response = HttpResponse(podcast_cover(workspace=workspace, persona=persona), content_type="image/png")
+    response["Cache-Control"] = "public, max-age=3600"
+    return response

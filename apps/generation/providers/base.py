@@ -91,6 +91,7 @@ class BinaryResult:
     # Other encodings of the same media (narration: the MP3 beside the WAV) and why one is missing.
     alternates: list[BinaryResult] = field(default_factory=list)
     note: str = ""
+    duration_seconds: float = 0.0  # audio: its length, when known (podcast feeds list it)
 
 
 class Provider(ABC):
@@ -110,9 +111,15 @@ class Provider(ABC):
 
     @abstractmethod
     def image(
-        self, *, prompt: str, title: str, subtitle: str = "", size: tuple[int, int] = (1200, 630)
+        self,
+        *,
+        prompt: str,
+        title: str,
+        subtitle: str = "",
+        size: tuple[int, int] = (1200, 630),
+        colors: list[str] | None = None,
     ) -> BinaryResult:
-        """A featured image (or a storyboard still) for the draft."""
+        """A featured image (or a storyboard still) for the draft; colors: the persona's (hex), if any."""
 
     @abstractmethod
     def speech(self, *, text: str, language: str) -> BinaryResult:

@@ -244,7 +244,13 @@ class OpenAICompatibleProvider(Provider):
         )
 
     def image(
-        self, *, prompt: str, title: str, subtitle: str = "", size: tuple[int, int] = (1200, 630)
+        self,
+        *,
+        prompt: str,
+        title: str,
+        subtitle: str = "",
+        size: tuple[int, int] = (1200, 630),
+        colors: list[str] | None = None,
     ) -> BinaryResult:
         kwargs = {"response_format": "b64_json"} if self.image_model.startswith("dall-e") else {}
         with _Translate():
