@@ -89,6 +89,10 @@ class RefineAction(models.TextChoices):
     PERSONA = "persona", _("In the persona's voice")
     TRANSLATE = "translate", _("Translate")
     GRAMMAR = "grammar", _("Fix grammar")
+    SPLIT = "split", _("Split long sentences")
+    DEDUPE = "dedupe", _("Remove repetition")
+    REORDER = "reorder", _("Lead with the strongest paragraph")
+    CUSTOM = "custom", _("Your instruction")
 
 
 class Decision(models.TextChoices):

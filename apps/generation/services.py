@@ -243,9 +243,16 @@ def _can_edit_post(*, user, post) -> None:
     require_edit(user=user, post=post)
 
 
-def refine_start(*, user, post, action: str, target_language: str = "") -> GenerationJob:
-    """Queue a refinement of the post's current text; its result becomes a suggestion, never an edit."""
+def refine_start(*, user, post, action: str = "", target_language: str = "", instruction: str = "") -> GenerationJob:
+    """Queue a refinement of the post's current text; its result becomes suggestions, never an edit. An
+    instruction in the editor's own words ("add a quote from the second source") is a turn of the post's
+    refine conversation (action "custom"); the earlier turns go with it to the model."""
     _can_edit_post(user=user, post=post)
+    instruction = " ".join((instruction or "").split())[:1000]
+    if instruction and not action:
+        action = RefineAction.CUSTOM
+    if action == RefineAction.CUSTOM and not instruction:
+        raise InvalidInput({"instruction": [_("Say what to change.")]})
     if action not in RefineAction.values:
         raise InvalidInput({"action": [_("Unknown refinement.")]})
     if action == RefineAction.TRANSLATE and target_language not in ("en", "ru"):
@@ -265,7 +272,7 @@ def refine_start(*, user, post, action: str, target_language: str = "") -> Gener
             language=target_language or post.language,
             created_by=user,
             prompt_version=PROMPT_VERSION,
-            options={"base_version": post.version, "target_language": target_language},
+            options={"base_version": post.version, "target_language": target_language, "instruction": instruction},
         )
         audit_log(
             actor=user,
@@ -392,7 +399,11 @@ def _refine_suggestions_create(*, job: GenerationJob, text: str) -> list[int]:
             replacement=replacement[:10_000],
             start=start,
             end=end,
-            note=_("AI refinement: %(action)s") % {"action": job.get_action_display()},
+            note=(
+                _("AI, asked “%(instruction)s”") % {"instruction": job.options["instruction"][:200]}
+                if job.options.get("instruction")
+                else _("AI refinement: %(action)s") % {"action": job.get_action_display()}
+            ),
         )
         ids.append(suggestion.pk)
     return ids
@@ -466,14 +477,31 @@ def _claim(job_id: int, provider: Provider | None) -> tuple[GenerationJob, AIPro
     return job, ai_settings, provider
 
 
+def _refine_history(job: GenerationJob) -> list[str]:
+    """The editor's earlier requests on the same post, oldest first (the conversation so far)."""
+    earlier = GenerationJob.objects.filter(post_id=job.post_id, kind=JobKind.REFINE, pk__lt=job.pk).order_by("-pk")
+    turns = []
+    for options, action in earlier.values_list("options", "action")[:6]:
+        turns.append((options or {}).get("instruction") or str(RefineAction(action).label if action else ""))
+    return [t for t in reversed(turns) if t]
+
+
 def _request_for(job: GenerationJob) -> DraftRequest:
     brief = persona_brief(persona=job.persona)
     if job.kind == JobKind.REFINE:
         title, keywords, material = material_for_job(job=job)
         job._material = material
         text = _markup_of_post(job.post)
+        instruction = job.options.get("instruction", "")
+        history = _refine_history(job) if job.action == RefineAction.CUSTOM else []
         system, user = refine_prompts(
-            action=job.action, persona=brief, target_language=job.options.get("target_language", ""), text=text
+            action=job.action,
+            persona=brief,
+            target_language=job.options.get("target_language", ""),
+            text=text,
+            instruction=instruction,
+            history=history,
+            material=material,
         )
         return DraftRequest(
             kind="refine",
@@ -485,6 +513,8 @@ def _request_for(job: GenerationJob) -> DraftRequest:
             action=job.action,
             text=text,
             target_language=job.options.get("target_language", ""),
+            instruction=instruction,
+            history=history,
             title=job.post.title,
             material=material,
             keywords=keywords,

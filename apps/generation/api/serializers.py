@@ -65,9 +65,36 @@ class GenerationStartSerializer(serializers.Serializer):
 
 
 class RefineStartSerializer(serializers.Serializer):
+    """Either an action (shorter, formal, translate...) or an instruction in the editor's own words."""
+
     post = serializers.IntegerField()
-    action = serializers.ChoiceField(choices=RefineAction.choices)
+    action = serializers.ChoiceField(choices=RefineAction.choices, required=False, allow_blank=True)
+    instruction = serializers.CharField(required=False, allow_blank=True, max_length=1000)
     target_language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False, allow_blank=True)
+
+
+class RefineSuggestionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    quote = serializers.CharField()
+    replacement = serializers.CharField(allow_blank=True)
+    state = serializers.CharField()
+    start = serializers.IntegerField(allow_null=True)
+    end = serializers.IntegerField(allow_null=True)
+
+
+class RefineTurnSerializer(serializers.Serializer):
+    """One turn of a post's refine conversation: what the editor asked and what came back."""
+
+    job = serializers.IntegerField()
+    request = serializers.CharField()
+    action = serializers.CharField()
+    status = serializers.CharField()
+    decision = serializers.CharField(allow_blank=True)
+    answer = serializers.CharField(allow_blank=True)
+    error = serializers.CharField(allow_blank=True)
+    asked_by = serializers.CharField(allow_blank=True)
+    created_at = serializers.DateTimeField()
+    suggestions = RefineSuggestionSerializer(many=True)
 
 
 class AISettingsSerializer(serializers.ModelSerializer):

@@ -4,7 +4,7 @@ the workspace's AI settings and its token usage."""
 from __future__ import annotations
 
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -17,12 +17,13 @@ from apps.core.params import safe_id
 
 from .. import services, services_studio
 from ..models import AIProviderSettings, GenerationJob, TokenUsage, VideoRender
-from ..selectors import ai_settings_for, post_for_user, script_for_user
+from ..selectors import ai_settings_for, post_for_user, refine_conversation, script_for_user
 from .serializers import (
     AISettingsSerializer,
     GenerationJobSerializer,
     GenerationStartSerializer,
     RefineStartSerializer,
+    RefineTurnSerializer,
     TokenUsageSerializer,
     VideoRenderSerializer,
     VideoRenderStartSerializer,
@@ -107,11 +108,21 @@ class RefineView(APIView):
         job = services.refine_start(
             user=request.user,
             post=post,
-            action=data.validated_data["action"],
+            action=data.validated_data.get("action", ""),
             target_language=data.validated_data.get("target_language", ""),
+            instruction=data.validated_data.get("instruction", ""),
         )
         job.refresh_from_db()
         return Response(GenerationJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(parameters=[OpenApiParameter("post", int, required=True)], responses=RefineTurnSerializer(many=True))
+    def get(self, request):
+        """The post's refine conversation, oldest turn first."""
+        post_id = safe_id(request.query_params.get("post"))
+        if post_id is None:
+            raise InvalidInput({"post": [_("Which post?")]})
+        post = post_for_user(user=request.user, pk=post_id)
+        return Response(RefineTurnSerializer(refine_conversation(post=post), many=True).data)
 
 
 class AISettingsView(APIView):

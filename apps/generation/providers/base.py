@@ -64,6 +64,8 @@ class DraftRequest:
     text: str = ""  # refine: the current text
     title: str = ""
     max_tokens: int = 1800
+    instruction: str = ""  # refine "custom": the editor's own words
+    history: list[str] = field(default_factory=list)  # refine: the editor's earlier requests on this post
 
 
 @dataclass

@@ -13,7 +13,7 @@ from apps.posts.document import markup_to_text
 
 from ..audio import encode_mp3, espeak_path, speech_language, synthesize, wav_duration
 from ..cards import SIZES, render_card
-from ..drafting import build_offline_draft, refine_offline
+from ..drafting import build_offline_draft, offline_action_for, refine_offline
 from .base import BinaryResult, DraftRequest, Provider, ProviderUnavailable, StructuredDraft
 
 # The offline engine has no tokenizer; about 4 characters per token is what OpenAI's tokenizers give for English.
@@ -39,8 +39,19 @@ class OfflineProvider(Provider):
                 raise ProviderUnavailable(
                     _("Translation needs an AI model: configure an OpenAI-compatible provider in AI settings.")
                 )
+            action = request.action
+            if action == "custom":
+                action = offline_action_for(request.instruction)
+                if not action:
+                    raise ProviderUnavailable(
+                        _(
+                            "This needs an AI model: configure an OpenAI-compatible provider in AI settings. "
+                            "Without one I can make the text shorter, split long sentences, remove repetition, "
+                            "lead with the strongest paragraph and fix grammar."
+                        )
+                    )
             markup = refine_offline(
-                action=request.action, text=request.text, persona=request.persona, material=request.material
+                action=action, text=request.text, persona=request.persona, material=request.material
             )
         else:
             self._draft = build_offline_draft(
