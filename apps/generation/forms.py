@@ -45,6 +45,12 @@ class AISettingsForm(forms.Form):
     image_model = forms.CharField(label=_("Image model"), max_length=120, required=False)
     speech_model = forms.CharField(label=_("Speech model"), max_length=120, required=False)
     speech_voice = forms.CharField(label=_("Voice"), max_length=40, required=False)
+    transcription_model = forms.CharField(
+        label=_("Speech-to-text model"),
+        max_length=120,
+        required=False,
+        help_text=_("Whisper-compatible (/v1/audio/transcriptions), used for dictation in the editor."),
+    )
     api_key = forms.CharField(
         label=_("API key"),
         required=False,

@@ -28,6 +28,9 @@ class AIProviderSettings(TimeStampedModel):
     image_model = models.CharField(_("image model"), max_length=120, blank=True, default="gpt-image-1")
     speech_model = models.CharField(_("speech model"), max_length=120, blank=True, default="gpt-4o-mini-tts")
     speech_voice = models.CharField(_("voice"), max_length=40, blank=True, default="alloy")
+    transcription_model = models.CharField(
+        _("speech-to-text model"), max_length=120, blank=True, default="whisper-1", help_text=_("For dictation.")
+    )
     api_key_encrypted = models.TextField(blank=True)
     api_key_hint = models.CharField(_("key"), max_length=16, blank=True)
     timeout_seconds = models.PositiveIntegerField(_("timeout (s)"), default=60)

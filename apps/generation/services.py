@@ -64,6 +64,7 @@ SETTINGS_FIELDS = (
     "image_model",
     "speech_model",
     "speech_voice",
+    "transcription_model",
     "timeout_seconds",
     "monthly_token_cap",
     "price_input_per_1k",

@@ -192,3 +192,45 @@ def video_render_mark_failed(*, render_id: int, error: str) -> None:
     VideoRender.objects.filter(pk=render_id).exclude(status=JobStatus.SUCCEEDED).update(
         status=JobStatus.FAILED, error=error[:2000], stage=_("Failed"), finished_at=timezone.now()
     )
+
+
+# --- dictation -----------------------------------------------------------------------------------
+
+MAX_DICTATION_BYTES = 25 * 1024 * 1024  # the OpenAI transcription limit
+DICTATION_TYPES = ("audio/", "video/webm", "application/ogg")  # MediaRecorder's webm may be labelled video/webm
+
+
+def dictation_available(*, workspace) -> tuple[bool, str]:
+    """Whether the workspace's provider can transcribe, and what is needed when it cannot."""
+    provider = provider_for_settings(_settings_of(workspace))
+    if provider.transcription_available():
+        return True, ""
+    try:
+        provider.transcribe(audio=b"", filename="", mime_type="")
+    except ProviderUnavailable as exc:
+        return False, str(exc)
+    return False, ""
+
+
+def dictation_transcribe(*, user, post, audio: bytes, filename: str, mime_type: str, language: str = "") -> str:
+    """The words of a recording made in the editor, transcribed by the workspace's provider
+    (`/v1/audio/transcriptions`); the editor inserts them at the cursor. Nothing is stored."""
+    require_edit(user=user, post=post)
+    if not audio:
+        raise InvalidInput({"audio": [_("The recording is empty.")]})
+    if len(audio) > MAX_DICTATION_BYTES:
+        raise InvalidInput({"audio": [_("The recording is too long (25 MB at most).")]})
+    mime_type = (mime_type or "").split(";")[0].strip().lower()
+    if not mime_type.startswith(DICTATION_TYPES):
+        raise InvalidInput({"audio": [_("Not an audio recording.")]})
+    provider = provider_for_settings(_settings_of(post.workspace))
+    try:
+        text = provider.transcribe(
+            audio=audio, filename=filename or "dictation.webm", mime_type=mime_type, language=language
+        )
+    except ProviderUnavailable as exc:
+        raise Conflict(str(exc)) from exc
+    except ProviderError as exc:
+        raise Conflict(_("The transcription failed: %(error)s") % {"error": str(exc)}) from exc
+    audit_log(actor=user, action="generation.dictation", target=post, data={"bytes": len(audio), "chars": len(text)})
+    return text

@@ -171,3 +171,18 @@ class VideoRenderSerializer(serializers.ModelSerializer):
 class VideoRenderStartSerializer(serializers.Serializer):
     script = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
     aspect = serializers.ChoiceField(choices=VideoAspect.choices, default=VideoAspect.LANDSCAPE)
+
+
+class TranscriptionInputSerializer(serializers.Serializer):
+    post = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    audio = serializers.FileField()
+    language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False, allow_blank=True)
+
+
+class TranscriptionSerializer(serializers.Serializer):
+    text = serializers.CharField(allow_blank=True)
+
+
+class DictationStatusSerializer(serializers.Serializer):
+    available = serializers.BooleanField()
+    reason = serializers.CharField(allow_blank=True)

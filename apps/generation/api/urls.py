@@ -8,6 +8,7 @@ router.register("generations", views.GenerationViewSet, basename="generation")
 router.register("video-renders", views.VideoRenderViewSet, basename="video-render")
 urlpatterns = [
     path("refinements/", views.RefineView.as_view(), name="refinements"),
+    path("transcriptions/", views.TranscriptionView.as_view(), name="transcriptions"),
     path("ai-settings/", views.AISettingsView.as_view(), name="ai-settings"),
     path("token-usage/", views.TokenUsageView.as_view(), name="token-usage"),
     *router.urls,

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -20,11 +21,14 @@ from ..models import AIProviderSettings, GenerationJob, TokenUsage, VideoRender
 from ..selectors import ai_settings_for, post_for_user, refine_conversation, script_for_user
 from .serializers import (
     AISettingsSerializer,
+    DictationStatusSerializer,
     GenerationJobSerializer,
     GenerationStartSerializer,
     RefineStartSerializer,
     RefineTurnSerializer,
     TokenUsageSerializer,
+    TranscriptionInputSerializer,
+    TranscriptionSerializer,
     VideoRenderSerializer,
     VideoRenderStartSerializer,
 )
@@ -170,3 +174,32 @@ class VideoRenderViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Works
         )
         render.refresh_from_db()
         return Response(VideoRenderSerializer(render).data, status=status.HTTP_202_ACCEPTED)
+
+
+class TranscriptionView(APIView):
+    """Dictation: a recording from the editor (MediaRecorder) in, its words out (the provider's
+    Whisper-compatible /v1/audio/transcriptions). GET says whether this workspace can."""
+
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(responses=DictationStatusSerializer)
+    def get(self, request):
+        workspace = membership_for_request(request).workspace
+        available, reason = services_studio.dictation_available(workspace=workspace)
+        return Response(DictationStatusSerializer({"available": available, "reason": reason}).data)
+
+    @extend_schema(request={"multipart/form-data": TranscriptionInputSerializer}, responses=TranscriptionSerializer)
+    def post(self, request):
+        data = TranscriptionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        upload = data.validated_data["audio"]
+        post = post_for_user(user=request.user, pk=data.validated_data["post"])
+        text = services_studio.dictation_transcribe(
+            user=request.user,
+            post=post,
+            audio=upload.read(services_studio.MAX_DICTATION_BYTES + 1),
+            filename=upload.name,
+            mime_type=upload.content_type or "",
+            language=data.validated_data.get("language") or post.language,
+        )
+        return Response(TranscriptionSerializer({"text": text}).data)

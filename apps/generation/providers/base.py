@@ -6,6 +6,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 
 class ProviderError(Exception):
     """The provider refused or failed in a way retrying will not fix (bad key, bad request)."""
@@ -129,3 +131,15 @@ class Provider(ABC):
 
     def speech_available(self) -> bool:
         return True
+
+    def transcribe(self, *, audio: bytes, filename: str, mime_type: str, language: str = "") -> str:
+        """The words spoken in the audio (dictation); raises ProviderUnavailable when this provider cannot."""
+        raise ProviderUnavailable(
+            _(
+                "Dictation needs a speech-to-text model: configure an OpenAI-compatible provider with a "
+                "Whisper-compatible model in AI settings."
+            )
+        )
+
+    def transcription_available(self) -> bool:
+        return False

@@ -162,6 +162,7 @@ class OpenAICompatibleProvider(Provider):
         image_model: str = "",
         speech_model: str = "",
         speech_voice: str = "alloy",
+        transcription_model: str = "whisper-1",
         timeout: float = 60.0,
     ) -> None:
         super().__init__()
@@ -170,6 +171,7 @@ class OpenAICompatibleProvider(Provider):
         self.image_model = image_model or "gpt-image-1"
         self.speech_model = speech_model or "gpt-4o-mini-tts"
         self.speech_voice = speech_voice or "alloy"
+        self.transcription_model = transcription_model
 
     def _messages(self, request: DraftRequest) -> list[dict]:
         return [{"role": "system", "content": request.system_prompt}, {"role": "user", "content": request.user_prompt}]
@@ -304,3 +306,16 @@ class OpenAICompatibleProvider(Provider):
         return BinaryResult(
             content=response.content, mime_type=MIME_BY_FORMAT["mp3"], extension="mp3", model=self.speech_model
         )
+
+    def transcription_available(self) -> bool:
+        return bool(self.transcription_model)
+
+    def transcribe(self, *, audio: bytes, filename: str, mime_type: str, language: str = "") -> str:
+        if not self.transcription_model:
+            raise ProviderUnavailable(_("No speech-to-text model is configured (AI settings)."))
+        extra = {"language": language} if language else {}
+        with _Translate():
+            result = self.client.audio.transcriptions.create(
+                model=self.transcription_model, file=(filename, audio, mime_type), response_format="json", **extra
+            )
+        return (getattr(result, "text", "") or "").strip()
