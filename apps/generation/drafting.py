@@ -574,6 +574,10 @@ OFFLINE_INTENTS = [
 ]
 
 
+# Sentence ends: Latin/Cyrillic punctuation before a space, CJK full stops with or without one.
+SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?…])\s+|(?<=[。！？])\s*")
+
+
 def offline_action_for(instruction: str) -> str:
     """The rule-based action an instruction asks for ("shorter", "split", ...), or "" when it needs a model."""
     text = (instruction or "").lower()
@@ -608,7 +612,10 @@ def split_long_sentences(text: str, *, max_words: int = 20) -> str:
     lines = []
     for line in text.split("\n"):
         if _is_prose(line):
-            line = " ".join(split_sentence(s) for s in re.split(r"(?<=[.!?…])\s+", line.strip()))
+            parts = [p for p in SENTENCE_SPLIT_RE.split(line.strip()) if p]
+            split = [split_sentence(p) for p in parts]
+            if split != parts:
+                line = " ".join(p.strip() for p in split)
         lines.append(line)
     return "\n".join(lines)
 
@@ -622,14 +629,17 @@ def remove_repetition(text: str) -> str:
             lines.append(line)
             continue
         kept = []
-        for sentence in re.split(r"(?<=[.!?…])\s+", line.strip()):
+        sentences = [p for p in SENTENCE_SPLIT_RE.split(line.strip()) if p]
+        for sentence in sentences:
             key = tuple(words_of(sentence))
             if key and key in seen:
                 continue
             seen.add(key)
             kept.append(sentence)
-        if kept:
-            lines.append(" ".join(kept))
+        if len(kept) == len(sentences):
+            lines.append(line)  # nothing dropped: the line as it was (CJK sentences keep their spacing)
+        elif kept:
+            lines.append(" ".join(s.strip() for s in kept))
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
 
 

@@ -49,7 +49,7 @@ async function follow(item, id) {
     const status = item.querySelector("[data-render-status]");
     const stage = item.querySelector("[data-render-stage]");
     const progress = item.querySelector("[data-render-progress]");
-    if (status) { status.textContent = render.status; status.className = `badge status-${render.status}`; }
+    if (status) { status.textContent = render.status_display || render.status; status.className = `badge status-${render.status}`; }
     if (stage) stage.textContent = render.stage || "";
     if (progress) progress.value = render.progress || 0;
     if (FINISHED.has(render.status)) { showFinished(item, render); return render; }
@@ -61,7 +61,7 @@ function newItem(render) {
   return el("li", { class: "video-render", "data-render": render.id, "data-status": render.status },
     el("div", {},
       el("strong", {}, render.aspect), " ",
-      el("span", { class: `badge status-${render.status}`, "data-render-status": true }, render.status), " ",
+      el("span", { class: `badge status-${render.status}`, "data-render-status": true }, render.status_display || render.status), " ",
       el("span", { class: "muted small", "data-render-stage": true }, render.stage || "")),
     el("progress", { max: 1, value: render.progress || 0, "data-render-progress": true, "aria-label": gettext("Rendering progress") }));
 }

@@ -138,6 +138,7 @@ class VideoRenderSerializer(serializers.ModelSerializer):
 
     url = serializers.SerializerMethodField()
     captions_url = serializers.SerializerMethodField()
+    status_display = serializers.CharField(source="get_status_display", read_only=True)
 
     class Meta:
         model = VideoRender
@@ -147,6 +148,7 @@ class VideoRenderSerializer(serializers.ModelSerializer):
             "script",
             "aspect",
             "status",
+            "status_display",
             "progress",
             "stage",
             "error",
