@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AIProviderSettings, GenerationJob, TokenUsage, VideoRender
+from .models import AIProviderSettings, GenerationJob, PostTemplate, TokenUsage, VideoRender
 
 
 @admin.register(AIProviderSettings)
@@ -48,3 +48,11 @@ class VideoRenderAdmin(admin.ModelAdmin):
     search_fields = ["post__title", "error"]
     readonly_fields = [f.name for f in VideoRender._meta.fields]
     list_select_related = ["workspace", "post"]
+
+
+@admin.register(PostTemplate)
+class PostTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "workspace", "kind", "format", "updated_at"]
+    list_filter = ["kind", "format"]
+    search_fields = ["name", "description", "prompt"]
+    list_select_related = ["workspace"]

@@ -271,3 +271,42 @@ class VideoRender(WorkspaceScopedModel, TimeStampedModel):
     @property
     def is_finished(self) -> bool:
         return self.status in FINISHED_STATUSES
+
+
+class TemplateKind(models.TextChoices):
+    LISTICLE = "listicle", _("Listicle")
+    EXPLAINER = "explainer", _("Explainer")
+    BREAKING = "breaking", _("Breaking news")
+    NEWSLETTER = "newsletter", _("Newsletter issue")
+    THREAD = "thread", _("Thread")
+    CUSTOM = "custom", _("Custom")
+
+
+class PostTemplate(WorkspaceScopedModel, TimeStampedModel):
+    """A reusable post structure and drafting prompt of a workspace: picked when generating a draft (the
+    model follows its prompt and structure) or when starting a post by hand (the structure is the body)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=12, choices=TemplateKind.choices, default=TemplateKind.CUSTOM)
+    format = models.CharField(_("format"), max_length=20, choices=DraftFormat.choices, default=DraftFormat.ARTICLE)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    prompt = models.TextField(
+        _("instructions for the AI"), blank=True, help_text=_("How drafts from this template are written.")
+    )
+    structure = models.TextField(
+        _("structure"),
+        blank=True,
+        help_text=_("The skeleton of the post: '## ' headings, '- ' bullets, '> ' quotes, one per line."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("post template")
+        verbose_name_plural = _("post templates")
+        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="generation_template_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -71,7 +71,14 @@ def material_block(material: list[SourceText]) -> str:
 
 
 def draft_prompts(
-    *, fmt: str, persona: PersonaBrief, language: str, title: str, topic: str, material: list[SourceText]
+    *,
+    fmt: str,
+    persona: PersonaBrief,
+    language: str,
+    title: str,
+    topic: str,
+    material: list[SourceText],
+    template: dict | None = None,
 ) -> tuple[str, str]:
     system = (
         persona_block(persona)
@@ -80,7 +87,13 @@ def draft_prompts(
         + f"\nWrite in {LANGUAGE_NAMES.get(language, language)}."
     )
     subject = title or topic
-    user = f"Format: {FORMAT_INSTRUCTIONS.get(fmt, FORMAT_INSTRUCTIONS['article'])}\n\nSubject: {subject}\n\n"
+    user = f"Format: {FORMAT_INSTRUCTIONS.get(fmt, FORMAT_INSTRUCTIONS['article'])}\n\n"
+    if template:
+        user += f"Template “{template.get('name', '')}”: {template.get('prompt', '')}\n"
+        if template.get("structure"):
+            user += "Follow this structure (fill in every part):\n" + template["structure"] + "\n"
+        user += "\n"
+    user += f"Subject: {subject}\n\n"
     user += "Sources:\n" + (material_block(material) if material else "(none: write from the subject alone, no quotes)")
     return system, user
 

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from apps.accounts.permissions import require_member
 from apps.core.errors import NotFound
 
-from .models import AIProviderSettings, GenerationJob, JobKind, JobStatus, TokenUsage
+from .models import AIProviderSettings, GenerationJob, JobKind, JobStatus, PostTemplate, TokenUsage
 from .providers.base import PersonaBrief, SourceText
 
 MAX_ITEMS = 8
@@ -286,3 +286,15 @@ def refine_conversation(*, post, limit: int = 50) -> list[dict]:
             }
         )
     return turns
+
+
+def templates_for_workspace(*, user, workspace) -> QuerySet:
+    require_member(user=user, workspace=workspace)
+    return PostTemplate.objects.in_workspace(workspace).order_by("name")
+
+
+def template_for_user(*, user, pk):
+    template = PostTemplate.objects.visible_to(user).select_related("workspace").filter(pk=pk).first()
+    if template is None:
+        raise NotFound(_("Template not found."))
+    return template

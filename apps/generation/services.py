@@ -52,6 +52,7 @@ from .providers.base import (
 from .providers.factory import provider_for_settings
 from .providers.offline import render_title_card
 from .selectors import dominant_item_language, material_for_job, month_start, persona_brief, usage_cap_left
+from .services_studio import template_snapshot
 from .streaming import cancel_requested, job_event_send, job_events_flush, job_flags_clear, partial_store
 
 logger = logging.getLogger(__name__)
@@ -155,15 +156,19 @@ def generation_start(
     language: str = "",
     with_image: bool = True,
     with_audio: bool = False,
+    template=None,
 ) -> GenerationJob:
-    """Queue a draft from a trend, an item or a free topic, in a persona's voice."""
+    """Queue a draft from a trend, an item or a free topic, in a persona's voice; a post template sets the
+    format, the structure and extra instructions."""
     require_capability(user=user, workspace=workspace, capability=Capability.WRITE)
-    for obj, label in ((persona, "persona"), (trend, "trend"), (item, "item")):
+    for obj, label in ((persona, "persona"), (trend, "trend"), (item, "item"), (template, "template")):
         if obj is not None and obj.workspace_id != workspace.pk:
             raise InvalidInput({label: [_("Not found in this workspace.")]})
     topic = (topic or "").strip()[:500]
     if trend is None and item is None and not topic:
         raise InvalidInput({"topic": [_("Choose a trend or an item, or write a topic.")]})
+    if template is not None:
+        fmt = template.format
     if fmt not in DraftFormat.values:
         raise InvalidInput({"format": [_("Unknown format.")]})
     _check_cap(workspace=workspace)
@@ -183,7 +188,11 @@ def generation_start(
             language=language,
             created_by=user,
             prompt_version=PROMPT_VERSION,
-            options={"image": bool(with_image), "audio": bool(with_audio or fmt == DraftFormat.PODCAST_SCRIPT)},
+            options={
+                "image": bool(with_image),
+                "audio": bool(with_audio or fmt == DraftFormat.PODCAST_SCRIPT),
+                "template": template_snapshot(template),
+            },
         )
         audit_log(
             actor=user,
@@ -524,7 +533,13 @@ def _request_for(job: GenerationJob) -> DraftRequest:
     title, keywords, material = material_for_job(job=job)
     job._material = material
     system, user = draft_prompts(
-        fmt=job.format, persona=brief, language=job.language, title=title, topic=job.topic, material=material
+        fmt=job.format,
+        persona=brief,
+        language=job.language,
+        title=title,
+        topic=job.topic,
+        material=material,
+        template=job.options.get("template") or None,
     )
     return DraftRequest(
         kind=JobKind.GENERATE,

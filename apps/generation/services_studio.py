@@ -15,14 +15,27 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.permissions import require_capability
+from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, InvalidInput
 from apps.core.queue import enqueue_on_commit
 from apps.core.services import audit_log
 from apps.posts.access import require_edit
+from apps.posts.document import markup_to_document
 from apps.posts.models import MediaAsset, MediaKind
+from apps.posts.services import post_create
 
 from .cards import render_card
-from .models import AIProviderSettings, JobStatus, VideoAspect, VideoRender
+from .models import (
+    AIProviderSettings,
+    DraftFormat,
+    JobStatus,
+    PostTemplate,
+    TemplateKind,
+    VideoAspect,
+    VideoRender,
+)
+from .post_templates import STARTERS
 from .providers.base import ProviderError, ProviderUnavailable
 from .providers.factory import provider_for_settings
 from .video import ASPECT_SIZES, VideoScene, VideoUnavailable, ffmpeg_binary, render_mp4
@@ -234,3 +247,109 @@ def dictation_transcribe(*, user, post, audio: bytes, filename: str, mime_type: 
         raise Conflict(_("The transcription failed: %(error)s") % {"error": str(exc)}) from exc
     audit_log(actor=user, action="generation.dictation", target=post, data={"bytes": len(audio), "chars": len(text)})
     return text
+
+
+# --- post templates ------------------------------------------------------------------------------
+
+TEMPLATE_FIELDS = ("name", "kind", "format", "description", "prompt", "structure")
+
+
+def _template_clean(data: dict) -> dict:
+    cleaned = {k: data[k] for k in TEMPLATE_FIELDS if k in data}
+    if "name" in cleaned:
+        cleaned["name"] = " ".join(str(cleaned["name"]).split())[:120]
+        if not cleaned["name"]:
+            raise InvalidInput({"name": [_("A template needs a name.")]})
+    if "kind" in cleaned and cleaned["kind"] not in TemplateKind.values:
+        raise InvalidInput({"kind": [_("Unknown kind.")]})
+    if "format" in cleaned and cleaned["format"] not in DraftFormat.values:
+        raise InvalidInput({"format": [_("Unknown format.")]})
+    for key in ("prompt", "structure"):
+        if key in cleaned:
+            cleaned[key] = str(cleaned[key] or "")[:5000]
+    return cleaned
+
+
+def _template_name_free(*, workspace, name: str, exclude_pk=None) -> None:
+    clash = PostTemplate.objects.filter(workspace=workspace, name__iexact=name).exclude(pk=exclude_pk)
+    if clash.exists():
+        raise InvalidInput({"name": [_("This workspace already has a template with this name.")]})
+
+
+def template_create(*, user, workspace, data: dict) -> PostTemplate:
+    require_capability(user=user, workspace=workspace, capability=Capability.WRITE)
+    cleaned = _template_clean(data)
+    if "name" not in cleaned:
+        raise InvalidInput({"name": [_("A template needs a name.")]})
+    _template_name_free(workspace=workspace, name=cleaned["name"])
+    with transaction.atomic():
+        template = PostTemplate.objects.create(workspace=workspace, created_by=user, **cleaned)
+        audit_log(actor=user, action="template.create", target=template, workspace=workspace)
+    return template
+
+
+def template_update(*, user, template: PostTemplate, data: dict) -> PostTemplate:
+    require_capability(user=user, workspace=template.workspace_id, capability=Capability.WRITE)
+    cleaned = _template_clean(data)
+    if "name" in cleaned:
+        _template_name_free(workspace=template.workspace_id, name=cleaned["name"], exclude_pk=template.pk)
+    for key, value in cleaned.items():
+        setattr(template, key, value)
+    with transaction.atomic():
+        template.save()
+        audit_log(actor=user, action="template.update", target=template, data={"fields": sorted(cleaned)})
+    return template
+
+
+def template_delete(*, user, template: PostTemplate) -> None:
+    require_capability(user=user, workspace=template.workspace_id, capability=Capability.WRITE)
+    with transaction.atomic():
+        audit_log(actor=user, action="template.delete", target=template, data={"name": template.name})
+        template.delete()
+
+
+def templates_add_starters(*, user, workspace) -> list[PostTemplate]:
+    """The starter templates (listicle, explainer, breaking news, newsletter issue, thread) the workspace lacks."""
+    require_capability(user=user, workspace=workspace, capability=Capability.WRITE)
+    have = {n.lower() for n in PostTemplate.objects.filter(workspace=workspace).values_list("name", flat=True)}
+    made = []
+    with transaction.atomic():
+        for starter in STARTERS:
+            name = str(starter["name"])
+            if name.lower() in have:
+                continue
+            made.append(
+                PostTemplate.objects.create(
+                    workspace=workspace,
+                    created_by=user,
+                    **{**starter, "name": name, "description": str(starter["description"])},
+                )
+            )
+        if made:
+            audit_log(actor=user, action="template.starters", target=workspace, workspace=workspace)
+    return made
+
+
+def post_from_template(*, user, template: PostTemplate, title: str = ""):
+    """A new draft post whose body is the template's structure, ready to be written in."""
+    require_capability(user=user, workspace=template.workspace_id, capability=Capability.WRITE)
+    return post_create(
+        workspace=template.workspace,
+        user=user,
+        title=(title or "").strip()[:300] or template.name,
+        body_json=markup_to_document(template.structure or ""),
+        reason=_("Started from the template “%(name)s”") % {"name": template.name},
+    )
+
+
+def template_snapshot(template: PostTemplate | None) -> dict:
+    """What a generation job keeps of its template (provenance; the run reads no other row)."""
+    if template is None:
+        return {}
+    return {
+        "id": template.pk,
+        "name": template.name,
+        "kind": template.kind,
+        "prompt": template.prompt,
+        "structure": template.structure,
+    }

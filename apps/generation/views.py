@@ -22,7 +22,7 @@ from apps.personas.models import Persona
 from apps.personas.selectors import personas_for_workspace
 from apps.posts.document import diff_ops, markup_to_html
 
-from .forms import AISettingsForm, GenerateForm, RefineForm
+from .forms import AISettingsForm, GenerateForm, PostTemplateForm, RefineForm
 from .models import AIProviderSettings, JobKind, JobStatus, VideoAspect
 from .podcast import podcast_cover, podcast_episodes, podcast_feed
 from .selectors import (
@@ -32,6 +32,8 @@ from .selectors import (
     media_for_job,
     post_for_user,
     script_for_user,
+    template_for_user,
+    templates_for_workspace,
     usage_cap_left,
     usage_for_month,
     video_renders_for_script,
@@ -44,7 +46,14 @@ from .services import (
     refine_reject,
     refine_start,
 )
-from .services_studio import video_render_start
+from .services_studio import (
+    post_from_template,
+    template_create,
+    template_delete,
+    template_update,
+    templates_add_starters,
+    video_render_start,
+)
 
 
 def _workspace(request):
@@ -77,7 +86,9 @@ def generate(request):
         "persona": request.GET.get("persona") or (personas[0].pk if len(personas) == 1 else None),
         "topic": request.GET.get("topic", ""),
     }
-    form = GenerateForm(request.POST or None, initial=initial, personas=personas)
+    templates = templates_for_workspace(user=request.user, workspace=workspace)
+    initial["template"] = safe_id(request.GET.get("template"))
+    form = GenerateForm(request.POST or None, initial=initial, personas=personas, templates=templates)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
@@ -92,6 +103,7 @@ def generate(request):
                 language=data["language"],
                 with_image=data["with_image"],
                 with_audio=data["with_audio"],
+                template=data["template"],
             )
         except Conflict as exc:
             form.add_error(None, exc.message)
@@ -290,3 +302,60 @@ def podcast_cover_view(request, slug: str):
     response = HttpResponse(podcast_cover(workspace=workspace, persona=persona), content_type="image/png")
     response["Cache-Control"] = "public, max-age=3600"
     return response
+
+
+@login_required
+def template_list(request):
+    """The workspace's post templates: add, edit, start a post or a draft from one."""
+    workspace = _workspace(request)
+    templates = templates_for_workspace(user=request.user, workspace=workspace)
+    form = PostTemplateForm(request.POST or None)
+    if request.method == "POST":
+        if request.POST.get("starters"):
+            made = templates_add_starters(user=request.user, workspace=workspace)
+            messages.success(request, _("%(n)s starter templates added.") % {"n": len(made)})
+            return redirect("generation:templates")
+        if form.is_valid():
+            try:
+                template_create(user=request.user, workspace=workspace, data=form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Template saved."))
+                return redirect("generation:templates")
+    return render(request, "generation/templates.html", {"templates": templates, "form": form})
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+@login_required
+def template_edit(request, pk: int):
+    template = template_for_user(user=request.user, pk=pk)
+    initial = {f: getattr(template, f) for f in PostTemplateForm.base_fields}
+    form = PostTemplateForm(request.POST or None, initial=initial)
+    if request.method == "POST":
+        if request.POST.get("delete"):
+            template_delete(user=request.user, template=template)
+            messages.success(request, _("Template deleted."))
+            return redirect("generation:templates")
+        if form.is_valid():
+            try:
+                template_update(user=request.user, template=template, data=form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, _("Template saved."))
+                return redirect("generation:templates")
+    return render(request, "generation/template_edit.html", {"template": template, "form": form})
+
+
+@login_required
+@require_POST
+def template_new_post(request, pk: int):
+    """A new post whose body is the template's structure, opened in the editor."""
+    template = template_for_user(user=request.user, pk=pk)
+    post = post_from_template(user=request.user, template=template, title=request.POST.get("title", ""))
+    return redirect("posts:detail", pk=post.pk)

@@ -7,6 +7,7 @@ from ..models import (
     AIProviderSettings,
     DraftFormat,
     GenerationJob,
+    PostTemplate,
     ProviderKind,
     RefineAction,
     TokenUsage,
@@ -62,6 +63,7 @@ class GenerationStartSerializer(serializers.Serializer):
     language = serializers.ChoiceField(choices=settings.LANGUAGES, required=False, allow_blank=True)
     with_image = serializers.BooleanField(default=True)
     with_audio = serializers.BooleanField(default=False)
+    template = serializers.IntegerField(required=False, allow_null=True)
 
 
 class RefineStartSerializer(serializers.Serializer):
@@ -188,3 +190,10 @@ class TranscriptionSerializer(serializers.Serializer):
 class DictationStatusSerializer(serializers.Serializer):
     available = serializers.BooleanField()
     reason = serializers.CharField(allow_blank=True)
+
+
+class PostTemplateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = PostTemplate
+        fields = ["id", "name", "kind", "format", "description", "prompt", "structure", "created_at", "updated_at"]
+        read_only_fields = ["id", "created_at", "updated_at"]

@@ -6,6 +6,7 @@ from . import views
 router = SimpleRouter()
 router.register("generations", views.GenerationViewSet, basename="generation")
 router.register("video-renders", views.VideoRenderViewSet, basename="video-render")
+router.register("post-templates", views.PostTemplateViewSet, basename="post-template")
 urlpatterns = [
     path("refinements/", views.RefineView.as_view(), name="refinements"),
     path("transcriptions/", views.TranscriptionView.as_view(), name="transcriptions"),

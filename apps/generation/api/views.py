@@ -17,13 +17,14 @@ from apps.core.errors import InvalidInput
 from apps.core.params import safe_id
 
 from .. import services, services_studio
-from ..models import AIProviderSettings, GenerationJob, TokenUsage, VideoRender
+from ..models import AIProviderSettings, GenerationJob, PostTemplate, TokenUsage, VideoRender
 from ..selectors import ai_settings_for, post_for_user, refine_conversation, script_for_user
 from .serializers import (
     AISettingsSerializer,
     DictationStatusSerializer,
     GenerationJobSerializer,
     GenerationStartSerializer,
+    PostTemplateSerializer,
     RefineStartSerializer,
     RefineTurnSerializer,
     TokenUsageSerializer,
@@ -76,6 +77,7 @@ class GenerationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Worksp
             language=v.get("language", ""),
             with_image=v["with_image"],
             with_audio=v["with_audio"],
+            template=_in_workspace(PostTemplate, v.get("template"), ws),
         )
         job.refresh_from_db()
         return Response(GenerationJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
@@ -203,3 +205,34 @@ class TranscriptionView(APIView):
             language=data.validated_data.get("language") or post.language,
         )
         return Response(TranscriptionSerializer({"text": text}).data)
+
+
+class PostTemplateViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    mixins.DestroyModelMixin,
+    WorkspaceScopedViewSet,
+):
+    """The workspace's reusable post templates (structure and drafting instructions)."""
+
+    serializer_class = PostTemplateSerializer
+    filterset_fields = ["kind", "format"]
+    search_fields = ["name", "description"]
+
+    def base_queryset(self):
+        return PostTemplate.objects.order_by("name")
+
+    def perform_create(self, serializer):
+        serializer.instance = services_studio.template_create(
+            user=self.request.user, workspace=self.workspace, data=serializer.validated_data
+        )
+
+    def perform_update(self, serializer):
+        serializer.instance = services_studio.template_update(
+            user=self.request.user, template=serializer.instance, data=serializer.validated_data
+        )
+
+    def perform_destroy(self, instance):
+        services_studio.template_delete(user=self.request.user, template=instance)
