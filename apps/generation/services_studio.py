@@ -6,6 +6,7 @@ configured storage (local files or S3)."""
 
 from __future__ import annotations
 
+import io
 import logging
 import subprocess
 
@@ -14,6 +15,7 @@ from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from PIL import Image
 
 from apps.accounts.permissions import require_capability
 from apps.accounts.roles import Capability
@@ -353,3 +355,54 @@ def template_snapshot(template: PostTemplate | None) -> dict:
         "prompt": template.prompt,
         "structure": template.structure,
     }
+
+
+# --- images for a post ---------------------------------------------------------------------------
+
+
+def post_image_generate(*, user, post, prompt: str = "") -> list[MediaAsset]:
+    """An image for the post from the workspace's provider (`/v1/images/generations`, cropped and optimized
+    to the article, square and story sizes), or its title card offline; kept as the post's media. The
+    first is the article size (1200×630), which the editor can make the featured image."""
+    require_edit(user=user, post=post)
+    prompt = " ".join((prompt or "").split())[:1000] or (
+        _("Editorial illustration for an article titled “%(title)s”. No text.") % {"title": post.title}
+    )
+    provider = provider_for_settings(_settings_of(post.workspace))
+    persona = post.persona
+    try:
+        image = provider.image(
+            prompt=prompt,
+            title=post.title,
+            subtitle=persona.name if persona is not None else "",
+            colors=[persona.color] if persona is not None and persona.color else None,
+        )
+    except ProviderError as exc:
+        raise Conflict(_("The image could not be made: %(error)s") % {"error": str(exc)}) from exc
+    assets = []
+    with transaction.atomic():
+        for n, binary in enumerate([image, *image.alternates]):
+            with Image.open(io.BytesIO(binary.content)) as opened:
+                width, height = opened.size
+            asset = MediaAsset(
+                workspace_id=post.workspace_id,
+                post=post,
+                kind=MediaKind.IMAGE,
+                alt_text=binary.alt_text[:500],
+                mime_type=binary.mime_type,
+                size=len(binary.content),
+                data={
+                    "model": binary.model,
+                    "role": "generated" if n == 0 else "generated-variant",
+                    "prompt": prompt,
+                    "width": width,
+                    "height": height,
+                },
+                created_by=user,
+            )
+            suffix = f"{width}x{height}"
+            asset.file.save(f"post{post.pk}-image-{suffix}.{binary.extension}", ContentFile(binary.content), save=False)
+            asset.save()
+            assets.append(asset)
+        audit_log(actor=user, action="generation.image", target=post, data={"media": [a.pk for a in assets]})
+    return assets

@@ -120,6 +120,7 @@ if (root) {
   }
   refresh().catch((error) => showError(error.message));
   setupDictation({ root, postId, showError });
+  setupImages({ postId });
 }
 
 // Dictation: record while the button is pressed on, send the recording for transcription, insert the
@@ -207,4 +208,42 @@ function setupDictation({ root, postId, showError }) {
     button.textContent = gettext("Stop and insert");
     help.textContent = gettext("Recording… press again to stop.");
   });
+}
+
+// Images: ask the provider (or the offline title cards) for an image, show the sizes made, and offer the
+// article-size one as the featured image (chosen in the post's details, saved with the post).
+function setupImages({ postId }) {
+  const button = document.getElementById("image-button");
+  if (!button) return;
+  const promptInput = document.getElementById("image-prompt");
+  const status = document.getElementById("image-status");
+  const results = document.getElementById("image-results");
+  button.addEventListener("click", async () => {
+    button.setAttribute("aria-busy", "true");
+    status.textContent = gettext("Making the image…");
+    try {
+      const images = await request("/api/v1/post-images/", { method: "POST", body: { post: postId, prompt: promptInput.value } });
+      status.textContent = gettext("Added to the post's media.");
+      results.replaceChildren(...images.map((image, n) => el("figure", { "data-image": image.id },
+        el("img", { src: image.url, alt: image.alt_text, width: 160, loading: "lazy" }),
+        el("figcaption", { class: "small" }, `${image.width}×${image.height}`,
+          n === 0 ? el("button", { type: "button", class: "secondary small", onclick: () => useAsFeatured(image) }, gettext("Use as featured image")) : null))));
+    } catch (error) {
+      status.textContent = error.message;
+    } finally {
+      button.setAttribute("aria-busy", "false");
+    }
+  });
+}
+
+function useAsFeatured(image) {
+  const select = document.getElementById("post-media");
+  if (!select) return;
+  if (!select.querySelector(`option[value="${image.id}"]`)) {
+    select.append(el("option", { value: image.id }, image.alt_text || `${image.width}×${image.height}`));
+  }
+  select.value = String(image.id);
+  select.dispatchEvent(new Event("change", { bubbles: true }));
+  const status = document.getElementById("image-status");
+  if (status) status.textContent = gettext("Chosen as the featured image: save the post to keep it.");
 }

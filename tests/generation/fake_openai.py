@@ -87,7 +87,11 @@ class FakeOpenAI:
                     return self._chat(body)
                 if self.path.endswith("/images/generations"):
                     return self._json(
-                        200, {"created": int(time.time()), "data": [{"b64_json": base64.b64encode(_png()).decode()}]}
+                        200,
+                        {
+                            "created": int(time.time()),
+                            "data": [{"b64_json": base64.b64encode(_png(1024, 1024)).decode()}],
+                        },
                     )
                 if self.path.endswith("/audio/transcriptions"):
                     return self._transcription(raw)

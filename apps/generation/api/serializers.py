@@ -197,3 +197,17 @@ class PostTemplateSerializer(serializers.ModelSerializer):
         model = PostTemplate
         fields = ["id", "name", "kind", "format", "description", "prompt", "structure", "created_at", "updated_at"]
         read_only_fields = ["id", "created_at", "updated_at"]
+
+
+class PostImageInputSerializer(serializers.Serializer):
+    post = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    prompt = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+
+
+class PostImageSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    url = serializers.CharField()
+    alt_text = serializers.CharField(allow_blank=True)
+    mime_type = serializers.CharField()
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()

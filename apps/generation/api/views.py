@@ -24,6 +24,8 @@ from .serializers import (
     DictationStatusSerializer,
     GenerationJobSerializer,
     GenerationStartSerializer,
+    PostImageInputSerializer,
+    PostImageSerializer,
     PostTemplateSerializer,
     RefineStartSerializer,
     RefineTurnSerializer,
@@ -236,3 +238,29 @@ class PostTemplateViewSet(
 
     def perform_destroy(self, instance):
         services_studio.template_delete(user=self.request.user, template=instance)
+
+
+class PostImageView(APIView):
+    """An image for a post from the provider's /v1/images/generations (offline: its title card), kept as
+    the post's media in the article, square and story sizes."""
+
+    @extend_schema(request=PostImageInputSerializer, responses={201: PostImageSerializer(many=True)})
+    def post(self, request):
+        data = PostImageInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        post = post_for_user(user=request.user, pk=data.validated_data["post"])
+        assets = services_studio.post_image_generate(
+            user=request.user, post=post, prompt=data.validated_data.get("prompt", "")
+        )
+        rows = [
+            {
+                "id": a.pk,
+                "url": a.file.url,
+                "alt_text": a.alt_text,
+                "mime_type": a.mime_type,
+                "width": a.data.get("width", 0),
+                "height": a.data.get("height", 0),
+            }
+            for a in assets
+        ]
+        return Response(PostImageSerializer(rows, many=True).data, status=status.HTTP_201_CREATED)

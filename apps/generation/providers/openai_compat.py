@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.sources.fetching import BlockedAddress, GuardedTransport
 
+from ..cards import SIZES, image_fit
 from .addresses import AI_ALLOW_SETTING
 from .base import (
     BinaryResult,
@@ -259,11 +260,26 @@ class OpenAICompatibleProvider(Provider):
             result = self.client.images.generate(model=self.image_model, prompt=prompt, size="1024x1024", n=1, **kwargs)
         if not result.data or not result.data[0].b64_json:
             raise ProviderError(_("The provider returned no image."))
-        content = base64.b64decode(result.data[0].b64_json)
+        try:
+            content = base64.b64decode(result.data[0].b64_json)
+            fitted = {other: image_fit(content, other) for other in {tuple(size), *SIZES.values()}}
+        except (ValueError, OSError) as exc:  # not base64, or not an image Pillow reads
+            raise ProviderError(_("The provider returned an image that cannot be read.")) from exc
         alt = self._alt_text(content, prompt)
-        return BinaryResult(
-            content=content, mime_type="image/png", extension="png", alt_text=alt, model=self.image_model
-        )
+        data, mime, ext = fitted[tuple(size)]
+        result = BinaryResult(content=data, mime_type=mime, extension=ext, alt_text=alt, model=self.image_model)
+        for other, (data, mime, ext) in fitted.items():
+            if other != tuple(size):
+                result.alternates.append(
+                    BinaryResult(
+                        content=data,
+                        mime_type=mime,
+                        extension=ext,
+                        alt_text=alt,
+                        model=f"{self.image_model}:{other[0]}x{other[1]}",
+                    )
+                )
+        return result
 
     def _alt_text(self, content: bytes, prompt: str) -> str:
         """Alt text from the model looking at the image; the prompt describes it when that fails."""
