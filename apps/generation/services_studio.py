@@ -217,7 +217,12 @@ DICTATION_TYPES = ("audio/", "video/webm", "application/ogg")  # MediaRecorder's
 
 def dictation_available(*, workspace) -> tuple[bool, str]:
     """Whether the workspace's provider can transcribe, and what is needed when it cannot."""
-    provider = provider_for_settings(_settings_of(workspace))
+    return dictation_status(ai_settings=_settings_of(workspace))
+
+
+def dictation_status(*, ai_settings) -> tuple[bool, str]:
+    """dictation_available for a provider settings row already loaded (None: offline)."""
+    provider = provider_for_settings(ai_settings)
     if provider.transcription_available():
         return True, ""
     try:

@@ -104,9 +104,9 @@ def _bulk(workspace, writer, n):
 
 
 BOARD_QUERIES = 10
-# Includes the details form (personas, trends, members, images) and the publishing panel (2 queries)
-# the publishing app adds to the post page.
-DETAIL_QUERIES = 18
+# Includes the details form (personas, trends, members, images), the publishing panel (2 queries)
+# the publishing app adds to the post page, and the generation app's Ask the AI panel (its AI settings).
+DETAIL_QUERIES = 19
 
 
 @pytest.mark.parametrize("n", [2, 10])

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from apps.posts.access import post_access
 
 from ..selectors import ai_settings_for
-from ..services_studio import dictation_available
+from ..services_studio import dictation_status
 
 register = template.Library()
 
@@ -29,9 +29,11 @@ QUICK_REQUESTS = [
 @register.inclusion_tag("generation/_refine_panel.html", takes_context=True)
 def refine_panel(context, post):
     request = context["request"]
-    access = post_access(user=request.user, post=post)
-    ai = ai_settings_for(workspace=post.workspace)
-    can_dictate, dictation_reason = dictation_available(workspace=post.workspace) if access.can_edit else (False, "")
+    access = context.get("access") or post_access(user=request.user, post=post)  # the post page has it
+    if not access.can_edit:
+        return {"can_edit": False}
+    ai = ai_settings_for(workspace=post.workspace_id)
+    can_dictate, dictation_reason = dictation_status(ai_settings=ai)
     return {
         "post": post,
         "can_edit": access.can_edit,
