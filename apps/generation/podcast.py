@@ -14,6 +14,7 @@ from django.utils import feedgenerator, timezone
 from django.utils.translation import gettext as _
 
 from apps.posts.models import MediaAsset, MediaKind, Post, PostState
+from apps.site.models import ArticlePage
 
 from .cards import render_card
 
@@ -28,6 +29,7 @@ MIME_PREFERENCE = {"audio/mpeg": 0, "audio/mp4": 1, "audio/aac": 2, "audio/ogg":
 class Episode:
     post: Post
     audio: MediaAsset
+    page_url: str = ""  # the post's article on the public site, when it was published there
 
     @property
     def duration(self) -> str:
@@ -54,6 +56,10 @@ def podcast_episodes(*, workspace, persona=None, limit: int = MAX_EPISODES) -> l
         assets = sorted(post.audio_assets, key=lambda a: (MIME_PREFERENCE.get(a.mime_type, 5), a.pk))
         if assets:
             episodes.append(Episode(post=post, audio=assets[0]))
+    pages = ArticlePage.objects.live().public().filter(source_post_id__in=[e.post.pk for e in episodes])
+    urls = {page.source_post_id: page.url for page in pages}
+    for episode in episodes:
+        episode.page_url = urls.get(episode.post.pk) or ""
     return episodes
 
 
@@ -116,7 +122,7 @@ def podcast_feed(*, workspace, persona, episodes: list[Episode], absolute, feed_
         post, audio = episode.post, episode.audio
         feed.add_item(
             title=post.title,
-            link=absolute(f"/?post={post.pk}"),
+            link=absolute(episode.page_url or audio.file.url),
             description=post.excerpt or (post.body_text or "")[:600],
             unique_id=f"trendoscope-post-{post.pk}-audio-{audio.pk}",
             unique_id_is_permalink=False,
