@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import AIProviderSettings, GenerationJob, TokenUsage
+from .models import AIProviderSettings, GenerationJob, PostTemplate, TokenUsage, VideoRender
 
 
 @admin.register(AIProviderSettings)
@@ -38,4 +38,21 @@ class GenerationJobAdmin(admin.ModelAdmin):
 class TokenUsageAdmin(admin.ModelAdmin):
     list_display = ["workspace", "month", "prompt_tokens", "completion_tokens", "cost", "jobs"]
     list_filter = ["month"]
+    list_select_related = ["workspace"]
+
+
+@admin.register(VideoRender)
+class VideoRenderAdmin(admin.ModelAdmin):
+    list_display = ["id", "workspace", "post", "aspect", "status", "progress", "duration_seconds", "size", "created_at"]
+    list_filter = ["status", "aspect"]
+    search_fields = ["post__title", "error"]
+    readonly_fields = [f.name for f in VideoRender._meta.fields]
+    list_select_related = ["workspace", "post"]
+
+
+@admin.register(PostTemplate)
+class PostTemplateAdmin(admin.ModelAdmin):
+    list_display = ["name", "workspace", "kind", "format", "updated_at"]
+    list_filter = ["kind", "format"]
+    search_fields = ["name", "description", "prompt"]
     list_select_related = ["workspace"]

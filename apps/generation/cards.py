@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from django.utils.translation import gettext as _
-from PIL import Image, ImageChops, ImageDraw, ImageFont, features
+from PIL import Image, ImageChops, ImageDraw, ImageFont, ImageOps, features
 
 SIZES = {"article": (1200, 630), "square": (1080, 1080), "story": (1080, 1920)}
 LATIN_FONTS = [
@@ -313,3 +313,19 @@ def _draw_lines(draw, layout: Layout, x: int, y: int, width: int, *, fill) -> No
         dx = (x + width - right) if rtl else (x - left)
         draw.text((dx, y), line, font=layout.font, fill=fill)
         y += layout.line_height
+
+
+def image_fit(content: bytes, size: tuple[int, int], *, quality: int = 85) -> tuple[bytes, str, str]:
+    """A model's image cropped to fill `size` (centre kept), downscaled with Lanczos and optimized: a
+    progressive JPEG, or a PNG when it has transparency. Returns (bytes, mime type, extension)."""
+    with Image.open(io.BytesIO(content)) as source:
+        source.load()
+        has_alpha = source.mode in ("RGBA", "LA") or (source.mode == "P" and "transparency" in source.info)
+        image = source.convert("RGBA" if has_alpha else "RGB")
+    fitted = ImageOps.fit(image, size, method=Image.Resampling.LANCZOS, centering=(0.5, 0.5))
+    out = io.BytesIO()
+    if has_alpha:
+        fitted.save(out, format="PNG", optimize=True)
+        return out.getvalue(), "image/png", "png"
+    fitted.save(out, format="JPEG", quality=quality, optimize=True, progressive=True)
+    return out.getvalue(), "image/jpeg", "jpg"

@@ -555,7 +555,111 @@ def refine_offline(*, action: str, text: str, persona: PersonaBrief, material: l
         if persona.phrases and not any(p.lower() in result.lower() for p in persona.phrases):
             result = result.rstrip() + "\n\n" + persona.phrases[0].capitalize() + ".\n"
         return result
+    if action == "split":
+        return split_long_sentences(text)
+    if action == "dedupe":
+        return remove_repetition(text)
+    if action == "reorder":
+        return lead_with_strongest(text)
     raise ValueError(action)
+
+
+# What an editor's own words ask for, for the rule-based engine (English and Russian). Anything else needs a model.
+OFFLINE_INTENTS = [
+    ("split", r"split|break up|long sentences|разбей|раздели|длинные предложения"),
+    ("dedupe", r"repeat|repetit|duplicate|redundan|повтор|дубл"),
+    ("reorder", r"reorder|rearrange|re-order|move .* (up|first|top)|lead with|strongest|переставь|порядок|в начало"),
+    ("shorter", r"short|trim|cut|concise|brief|tighten|condense|короче|сократи|сжато|кратк"),
+    ("grammar", r"grammar|typo|spelling|punctuation|грамматик|опечат|орфограф|пунктуац"),
+]
+
+
+# Sentence ends: Latin/Cyrillic punctuation before a space, CJK full stops with or without one.
+SENTENCE_SPLIT_RE = re.compile(r"(?<=[.!?…])\s+|(?<=[。！？])\s*")
+
+
+def offline_action_for(instruction: str) -> str:
+    """The rule-based action an instruction asks for ("shorter", "split", ...), or "" when it needs a model."""
+    text = (instruction or "").lower()
+    for action, pattern in OFFLINE_INTENTS:
+        if re.search(pattern, text):
+            return action
+    return ""
+
+
+def _is_prose(line: str) -> bool:
+    return bool(line.strip()) and not re.match(r"^\s*(#|>|[-*•] |\d+[.)] |```)", line)
+
+
+def split_long_sentences(text: str, *, max_words: int = 20) -> str:
+    """Sentences over max_words split at a clause boundary (a semicolon, or a comma before and/but/which...)."""
+    joints = r";\s+|,\s+(?=(?:and|but|so|which|while|because|и|но|а|однако|поэтому|который|которая|которые)\b)"
+
+    def split_sentence(sentence: str) -> str:
+        if len(sentence.split()) <= max_words:
+            return sentence
+        parts = [p.strip() for p in re.split(joints, sentence) if p.strip()]
+        if len(parts) < 2:
+            return sentence
+        out = []
+        for n, part in enumerate(parts):
+            part = part[:1].upper() + part[1:]
+            if n < len(parts) - 1 and part[-1:] not in ".!?…":
+                part += "."
+            out.append(part)
+        return " ".join(out)
+
+    lines = []
+    for line in text.split("\n"):
+        if _is_prose(line):
+            parts = [p for p in SENTENCE_SPLIT_RE.split(line.strip()) if p]
+            split = [split_sentence(p) for p in parts]
+            if split != parts:
+                line = " ".join(p.strip() for p in split)
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def remove_repetition(text: str) -> str:
+    """Sentences said before (the same words, case and punctuation aside) dropped; a paragraph left empty goes."""
+    seen: set[tuple[str, ...]] = set()
+    lines = []
+    for line in text.split("\n"):
+        if not _is_prose(line):
+            lines.append(line)
+            continue
+        kept = []
+        sentences = [p for p in SENTENCE_SPLIT_RE.split(line.strip()) if p]
+        for sentence in sentences:
+            key = tuple(words_of(sentence))
+            if key and key in seen:
+                continue
+            seen.add(key)
+            kept.append(sentence)
+        if len(kept) == len(sentences):
+            lines.append(line)  # nothing dropped: the line as it was (CJK sentences keep their spacing)
+        elif kept:
+            lines.append(" ".join(s.strip() for s in kept))
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip() + "\n"
+
+
+def lead_with_strongest(text: str) -> str:
+    """The paragraph that shares the most content words with the rest of the text moved to the top."""
+    blocks = [b for b in re.split(r"\n\s*\n", text.strip()) if b.strip()]
+    prose = [i for i, b in enumerate(blocks) if _is_prose(b)]
+    if len(prose) < 2:
+        return text
+    words = [set(_content_words(b)) for b in blocks]
+
+    def centrality(i: int) -> int:
+        return sum(len(words[i] & words[j]) for j in prose if j != i)
+
+    best = max(prose, key=lambda i: (centrality(i), -i))
+    if best == prose[0]:
+        return text
+    first = prose[0]
+    order = blocks[:first] + [blocks[best]] + [b for i, b in enumerate(blocks[first:], first) if i != best]
+    return "\n\n".join(order) + "\n"
 
 
 def fix_grammar(text: str) -> str:

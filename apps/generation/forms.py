@@ -4,7 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import DraftFormat, ProviderKind, RefineAction
+from .models import DraftFormat, ProviderKind, RefineAction, TemplateKind
 
 
 class GenerateForm(forms.Form):
@@ -22,10 +22,18 @@ class GenerateForm(forms.Form):
     )
     with_image = forms.BooleanField(label=_("Featured image"), required=False, initial=True)
     with_audio = forms.BooleanField(label=_("Audio (podcast scripts)"), required=False, initial=True)
+    template = forms.ModelChoiceField(
+        label=_("Template"),
+        queryset=None,
+        required=False,
+        empty_label=_("No template"),
+        help_text=_("Sets the structure and the instructions (and the format)."),
+    )
 
-    def __init__(self, *args, personas=None, **kwargs):
+    def __init__(self, *args, personas=None, templates=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["persona"].queryset = personas
+        self.fields["template"].queryset = templates
 
 
 class RefineForm(forms.Form):
@@ -45,6 +53,12 @@ class AISettingsForm(forms.Form):
     image_model = forms.CharField(label=_("Image model"), max_length=120, required=False)
     speech_model = forms.CharField(label=_("Speech model"), max_length=120, required=False)
     speech_voice = forms.CharField(label=_("Voice"), max_length=40, required=False)
+    transcription_model = forms.CharField(
+        label=_("Speech-to-text model"),
+        max_length=120,
+        required=False,
+        help_text=_("Whisper-compatible (/v1/audio/transcriptions), used for dictation in the editor."),
+    )
     api_key = forms.CharField(
         label=_("API key"),
         required=False,
@@ -67,3 +81,20 @@ class AISettingsForm(forms.Form):
         if problem:
             raise forms.ValidationError(problem)
         return value
+
+
+class PostTemplateForm(forms.Form):
+    name = forms.CharField(label=_("Name"), max_length=120)
+    kind = forms.ChoiceField(label=_("Kind"), choices=TemplateKind.choices, initial=TemplateKind.CUSTOM)
+    format = forms.ChoiceField(label=_("Format"), choices=DraftFormat.choices, initial=DraftFormat.ARTICLE)
+    description = forms.CharField(label=_("Description"), max_length=300, required=False)
+    prompt = forms.CharField(
+        label=_("Instructions for the AI"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    structure = forms.CharField(
+        label=_("Structure"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=5000,
+        help_text=_("The skeleton of the post: '## ' headings, '- ' bullets, '> ' quotes, one per line."),
+    )

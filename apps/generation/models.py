@@ -28,6 +28,9 @@ class AIProviderSettings(TimeStampedModel):
     image_model = models.CharField(_("image model"), max_length=120, blank=True, default="gpt-image-1")
     speech_model = models.CharField(_("speech model"), max_length=120, blank=True, default="gpt-4o-mini-tts")
     speech_voice = models.CharField(_("voice"), max_length=40, blank=True, default="alloy")
+    transcription_model = models.CharField(
+        _("speech-to-text model"), max_length=120, blank=True, default="whisper-1", help_text=_("For dictation.")
+    )
     api_key_encrypted = models.TextField(blank=True)
     api_key_hint = models.CharField(_("key"), max_length=16, blank=True)
     timeout_seconds = models.PositiveIntegerField(_("timeout (s)"), default=60)
@@ -89,6 +92,10 @@ class RefineAction(models.TextChoices):
     PERSONA = "persona", _("In the persona's voice")
     TRANSLATE = "translate", _("Translate")
     GRAMMAR = "grammar", _("Fix grammar")
+    SPLIT = "split", _("Split long sentences")
+    DEDUPE = "dedupe", _("Remove repetition")
+    REORDER = "reorder", _("Lead with the strongest paragraph")
+    CUSTOM = "custom", _("Your instruction")
 
 
 class Decision(models.TextChoices):
@@ -213,3 +220,93 @@ class TokenUsage(WorkspaceScopedModel):
     @property
     def total_tokens(self) -> int:
         return self.prompt_tokens + self.completion_tokens
+
+
+class VideoAspect(models.TextChoices):
+    LANDSCAPE = "16:9", _("Landscape 16:9 (YouTube, web)")
+    PORTRAIT = "9:16", _("Portrait 9:16 (Shorts, Reels, TikTok)")
+    SQUARE = "1:1", _("Square 1:1 (feeds)")
+
+
+def video_upload_to(instance: VideoRender, filename: str) -> str:
+    return f"media/{instance.workspace_id}/video/{filename}"
+
+
+class VideoRender(WorkspaceScopedModel, TimeStampedModel):
+    """One MP4 rendered by ffmpeg from a post's video script (scene title cards + narration), with its
+    WebVTT captions. Rendered by a Celery task that reports its progress on the row."""
+
+    post = models.ForeignKey(
+        "posts.Post", on_delete=models.CASCADE, related_name="video_renders", verbose_name=_("post")
+    )
+    script = models.ForeignKey("posts.MediaAsset", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    aspect = models.CharField(_("aspect"), max_length=8, choices=VideoAspect.choices, default=VideoAspect.LANDSCAPE)
+    status = models.CharField(
+        _("status"), max_length=12, choices=JobStatus.choices, default=JobStatus.QUEUED, db_index=True
+    )
+    progress = models.FloatField(_("progress"), default=0.0)
+    stage = models.CharField(_("stage"), max_length=120, blank=True)
+    file = models.FileField(_("video"), upload_to=video_upload_to, blank=True, max_length=500)
+    captions = models.FileField(_("captions"), upload_to=video_upload_to, blank=True, max_length=500)
+    width = models.PositiveIntegerField(default=0)
+    height = models.PositiveIntegerField(default=0)
+    duration_seconds = models.FloatField(_("duration (s)"), default=0.0)
+    size = models.PositiveBigIntegerField(default=0)
+    error = models.TextField(_("error"), blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("video render")
+        verbose_name_plural = _("video renders")
+
+    def __str__(self) -> str:
+        return f"{self.aspect} #{self.pk} ({self.get_status_display()})"
+
+    @property
+    def is_finished(self) -> bool:
+        return self.status in FINISHED_STATUSES
+
+
+class TemplateKind(models.TextChoices):
+    LISTICLE = "listicle", _("Listicle")
+    EXPLAINER = "explainer", _("Explainer")
+    BREAKING = "breaking", _("Breaking news")
+    NEWSLETTER = "newsletter", _("Newsletter issue")
+    THREAD = "thread", _("Thread")
+    CUSTOM = "custom", _("Custom")
+
+
+class PostTemplate(WorkspaceScopedModel, TimeStampedModel):
+    """A reusable post structure and drafting prompt of a workspace: picked when generating a draft (the
+    model follows its prompt and structure) or when starting a post by hand (the structure is the body)."""
+
+    name = models.CharField(_("name"), max_length=120)
+    kind = models.CharField(_("kind"), max_length=12, choices=TemplateKind.choices, default=TemplateKind.CUSTOM)
+    format = models.CharField(_("format"), max_length=20, choices=DraftFormat.choices, default=DraftFormat.ARTICLE)
+    description = models.CharField(_("description"), max_length=300, blank=True)
+    prompt = models.TextField(
+        _("instructions for the AI"), blank=True, help_text=_("How drafts from this template are written.")
+    )
+    structure = models.TextField(
+        _("structure"),
+        blank=True,
+        help_text=_("The skeleton of the post: '## ' headings, '- ' bullets, '> ' quotes, one per line."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("post template")
+        verbose_name_plural = _("post templates")
+        constraints = [models.UniqueConstraint(fields=["workspace", "name"], name="generation_template_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name

@@ -71,7 +71,14 @@ def material_block(material: list[SourceText]) -> str:
 
 
 def draft_prompts(
-    *, fmt: str, persona: PersonaBrief, language: str, title: str, topic: str, material: list[SourceText]
+    *,
+    fmt: str,
+    persona: PersonaBrief,
+    language: str,
+    title: str,
+    topic: str,
+    material: list[SourceText],
+    template: dict | None = None,
 ) -> tuple[str, str]:
     system = (
         persona_block(persona)
@@ -80,12 +87,40 @@ def draft_prompts(
         + f"\nWrite in {LANGUAGE_NAMES.get(language, language)}."
     )
     subject = title or topic
-    user = f"Format: {FORMAT_INSTRUCTIONS.get(fmt, FORMAT_INSTRUCTIONS['article'])}\n\nSubject: {subject}\n\n"
+    user = f"Format: {FORMAT_INSTRUCTIONS.get(fmt, FORMAT_INSTRUCTIONS['article'])}\n\n"
+    if template:
+        user += f"Template “{template.get('name', '')}”: {template.get('prompt', '')}\n"
+        if template.get("structure"):
+            user += "Follow this structure (fill in every part):\n" + template["structure"] + "\n"
+        user += "\n"
+    user += f"Subject: {subject}\n\n"
     user += "Sources:\n" + (material_block(material) if material else "(none: write from the subject alone, no quotes)")
     return system, user
 
 
-def refine_prompts(*, action: str, persona: PersonaBrief, target_language: str, text: str) -> tuple[str, str]:
-    instruction = REFINE_INSTRUCTIONS[action].format(language=LANGUAGE_NAMES.get(target_language, target_language))
+def refine_prompts(
+    *,
+    action: str,
+    persona: PersonaBrief,
+    target_language: str,
+    text: str,
+    instruction: str = "",
+    history: list[str] | None = None,
+    material: list[SourceText] | None = None,
+) -> tuple[str, str]:
     system = persona_block(persona) + "\n\nYou are editing an existing draft. Return only the revised text."
-    return system, f"{instruction}\n\nText:\n{text}"
+    if action != "custom":
+        wanted = REFINE_INSTRUCTIONS[action].format(language=LANGUAGE_NAMES.get(target_language, target_language))
+        return system, f"{wanted}\n\nText:\n{text}"
+    system += (
+        "\nApply exactly the change the editor asks for and keep everything else word for word."
+        "\nKeep the markup ('## ' headings, '> ' quotes, '- ' bullets, [text](url) links)."
+        "\nQuote only from the sources below; never invent quotes, numbers or names."
+    )
+    user = f"The editor asks: {instruction}\n\n"
+    if history:
+        user += "Earlier requests in this conversation (already applied or declined):\n"
+        user += "\n".join(f"- {h}" for h in history[-6:]) + "\n\n"
+    if material:
+        user += "Sources:\n" + material_block(material) + "\n\n"
+    return system, user + f"Text:\n{text}"

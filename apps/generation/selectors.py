@@ -9,11 +9,12 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from apps.accounts.permissions import require_member
 from apps.core.errors import NotFound
 
-from .models import AIProviderSettings, GenerationJob, TokenUsage
+from .models import AIProviderSettings, GenerationJob, JobKind, JobStatus, PostTemplate, TokenUsage
 from .providers.base import PersonaBrief, SourceText
 
 MAX_ITEMS = 8
@@ -205,3 +206,95 @@ def dominant_item_language(*, trend=None, item=None) -> str:
     counts = Counter((i.language or "").split("-")[0].lower() for i in items_for_trend(trend=trend))
     counts.pop("", None)
     return counts.most_common(1)[0][0] if counts else ""
+
+
+def script_for_user(*, user, pk):
+    """A post's video script the user may see (through the post's access), else 404."""
+    from apps.posts.access import require_view
+    from apps.posts.models import MediaAsset, MediaKind
+
+    script = (
+        MediaAsset.objects.filter(pk=pk, kind=MediaKind.VIDEO_SCRIPT, post__isnull=False)
+        .select_related("post", "post__workspace")
+        .first()
+    )
+    if script is None:
+        raise NotFound(_("Video script not found."))
+    require_view(user=user, post=script.post)
+    return script
+
+
+def video_renders_for_script(*, script) -> list:
+    """The renders of a video script the caller already may see, newest first."""
+    from .models import VideoRender
+
+    return list(VideoRender.objects.filter(script=script).order_by("-created_at", "-id")[:12])
+
+
+def _turn_answer(job: GenerationJob, suggestions: list[dict]) -> str:
+    if job.status in (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.RETRYING):
+        return _("Working on it…")
+    if job.status != JobStatus.SUCCEEDED:
+        return job.error or job.get_status_display()
+    if not suggestions:
+        return _("Nothing to change: the text already does that.")
+    return ngettext(
+        "%(n)s suggested change: accept or reject it.",
+        "%(n)s suggested changes: accept or reject each.",
+        len(suggestions),
+    ) % {"n": len(suggestions)}
+
+
+def refine_conversation(*, post, limit: int = 50) -> list[dict]:
+    """The post's refine conversation, oldest first: each request (the editor's words, or the action's name),
+    the answer and the suggestions it produced with their state (the caller checked the post's access)."""
+    from apps.posts.models import Suggestion
+
+    jobs = list(
+        GenerationJob.objects.filter(post=post, kind=JobKind.REFINE)
+        .select_related("created_by")
+        .order_by("-pk")[:limit]
+    )[::-1]
+    wanted = [pk for job in jobs for pk in (job.result or {}).get("suggestions", [])]
+    by_id = {s.pk: s for s in Suggestion.objects.filter(post=post, pk__in=wanted)}
+    turns = []
+    for job in jobs:
+        suggestions = [
+            {
+                "id": s.pk,
+                "quote": s.anchor_quote,
+                "replacement": s.replacement,
+                "state": s.state,
+                "start": s.anchor_start,
+                "end": s.anchor_end,
+            }
+            for s in (by_id.get(pk) for pk in (job.result or {}).get("suggestions", []))
+            if s is not None
+        ]
+        turns.append(
+            {
+                "job": job.pk,
+                "request": (job.options or {}).get("instruction") or job.get_action_display(),
+                "action": job.action,
+                "status": job.status,
+                "decision": job.decision,
+                "answer": _turn_answer(job, suggestions),
+                "error": job.error if job.status == JobStatus.FAILED else "",
+                "asked_by": str(job.created_by) if job.created_by else "",
+                "created_at": job.created_at,
+                "suggestions": suggestions,
+            }
+        )
+    return turns
+
+
+def templates_for_workspace(*, user, workspace) -> QuerySet:
+    require_member(user=user, workspace=workspace)
+    return PostTemplate.objects.in_workspace(workspace).order_by("name")
+
+
+def template_for_user(*, user, pk):
+    template = PostTemplate.objects.visible_to(user).select_related("workspace").filter(pk=pk).first()
+    if template is None:
+        raise NotFound(_("Template not found."))
+    return template

@@ -54,6 +54,7 @@ from .providers.base import (
 from .providers.factory import provider_for_settings
 from .providers.offline import render_title_card
 from .selectors import dominant_item_language, material_for_job, month_start, persona_brief, usage_cap_left
+from .services_studio import template_snapshot
 from .streaming import cancel_requested, job_flags_clear, partial_store
 
 logger = logging.getLogger(__name__)
@@ -66,6 +67,7 @@ SETTINGS_FIELDS = (
     "image_model",
     "speech_model",
     "speech_voice",
+    "transcription_model",
     "timeout_seconds",
     "monthly_token_cap",
     "price_input_per_1k",
@@ -156,15 +158,19 @@ def generation_start(
     language: str = "",
     with_image: bool = True,
     with_audio: bool = False,
+    template=None,
 ) -> GenerationJob:
-    """Queue a draft from a trend, an item or a free topic, in a persona's voice."""
+    """Queue a draft from a trend, an item or a free topic, in a persona's voice; a post template sets the
+    format, the structure and extra instructions."""
     require_capability(user=user, workspace=workspace, capability=Capability.WRITE)
-    for obj, label in ((persona, "persona"), (trend, "trend"), (item, "item")):
+    for obj, label in ((persona, "persona"), (trend, "trend"), (item, "item"), (template, "template")):
         if obj is not None and obj.workspace_id != workspace.pk:
             raise InvalidInput({label: [_("Not found in this workspace.")]})
     topic = (topic or "").strip()[:500]
     if trend is None and item is None and not topic:
         raise InvalidInput({"topic": [_("Choose a trend or an item, or write a topic.")]})
+    if template is not None:
+        fmt = template.format
     if fmt not in DraftFormat.values:
         raise InvalidInput({"format": [_("Unknown format.")]})
     _check_cap(workspace=workspace)
@@ -184,7 +190,11 @@ def generation_start(
             language=language,
             created_by=user,
             prompt_version=PROMPT_VERSION,
-            options={"image": bool(with_image), "audio": bool(with_audio or fmt == DraftFormat.PODCAST_SCRIPT)},
+            options={
+                "image": bool(with_image),
+                "audio": bool(with_audio or fmt == DraftFormat.PODCAST_SCRIPT),
+                "template": template_snapshot(template),
+            },
         )
         audit_log(
             actor=user,
@@ -245,9 +255,16 @@ def _can_edit_post(*, user, post) -> None:
     require_edit(user=user, post=post)
 
 
-def refine_start(*, user, post, action: str, target_language: str = "") -> GenerationJob:
-    """Queue a refinement of the post's current text; its result becomes a suggestion, never an edit."""
+def refine_start(*, user, post, action: str = "", target_language: str = "", instruction: str = "") -> GenerationJob:
+    """Queue a refinement of the post's current text; its result becomes suggestions, never an edit. An
+    instruction in the editor's own words ("add a quote from the second source") is a turn of the post's
+    refine conversation (action "custom"); the earlier turns go with it to the model."""
     _can_edit_post(user=user, post=post)
+    instruction = " ".join((instruction or "").split())[:1000]
+    if instruction and not action:
+        action = RefineAction.CUSTOM
+    if action == RefineAction.CUSTOM and not instruction:
+        raise InvalidInput({"instruction": [_("Say what to change.")]})
     if action not in RefineAction.values:
         raise InvalidInput({"action": [_("Unknown refinement.")]})
     if action == RefineAction.TRANSLATE and target_language not in ("en", "ru"):
@@ -267,7 +284,7 @@ def refine_start(*, user, post, action: str, target_language: str = "") -> Gener
             language=target_language or post.language,
             created_by=user,
             prompt_version=PROMPT_VERSION,
-            options={"base_version": post.version, "target_language": target_language},
+            options={"base_version": post.version, "target_language": target_language, "instruction": instruction},
         )
         audit_log(
             actor=user,
@@ -394,7 +411,11 @@ def _refine_suggestions_create(*, job: GenerationJob, text: str) -> list[int]:
             replacement=replacement[:10_000],
             start=start,
             end=end,
-            note=_("AI refinement: %(action)s") % {"action": job.get_action_display()},
+            note=(
+                _("AI, asked “%(instruction)s”") % {"instruction": job.options["instruction"][:200]}
+                if job.options.get("instruction")
+                else _("AI refinement: %(action)s") % {"action": job.get_action_display()}
+            ),
         )
         ids.append(suggestion.pk)
     return ids
@@ -468,14 +489,31 @@ def _claim(job_id: int, provider: Provider | None) -> tuple[GenerationJob, AIPro
     return job, ai_settings, provider
 
 
+def _refine_history(job: GenerationJob) -> list[str]:
+    """The editor's earlier requests on the same post, oldest first (the conversation so far)."""
+    earlier = GenerationJob.objects.filter(post_id=job.post_id, kind=JobKind.REFINE, pk__lt=job.pk).order_by("-pk")
+    turns = []
+    for options, action in earlier.values_list("options", "action")[:6]:
+        turns.append((options or {}).get("instruction") or str(RefineAction(action).label if action else ""))
+    return [t for t in reversed(turns) if t]
+
+
 def _request_for(job: GenerationJob) -> DraftRequest:
     brief = persona_brief(persona=job.persona)
     if job.kind == JobKind.REFINE:
         title, keywords, material = material_for_job(job=job)
         job._material = material
         text = _markup_of_post(job.post)
+        instruction = job.options.get("instruction", "")
+        history = _refine_history(job) if job.action == RefineAction.CUSTOM else []
         system, user = refine_prompts(
-            action=job.action, persona=brief, target_language=job.options.get("target_language", ""), text=text
+            action=job.action,
+            persona=brief,
+            target_language=job.options.get("target_language", ""),
+            text=text,
+            instruction=instruction,
+            history=history,
+            material=material,
         )
         return DraftRequest(
             kind="refine",
@@ -487,6 +525,8 @@ def _request_for(job: GenerationJob) -> DraftRequest:
             action=job.action,
             text=text,
             target_language=job.options.get("target_language", ""),
+            instruction=instruction,
+            history=history,
             title=job.post.title,
             material=material,
             keywords=keywords,
@@ -495,7 +535,13 @@ def _request_for(job: GenerationJob) -> DraftRequest:
     title, keywords, material = material_for_job(job=job)
     job._material = material
     system, user = draft_prompts(
-        fmt=job.format, persona=brief, language=job.language, title=title, topic=job.topic, material=material
+        fmt=job.format,
+        persona=brief,
+        language=job.language,
+        title=title,
+        topic=job.topic,
+        material=material,
+        template=job.options.get("template") or None,
     )
     return DraftRequest(
         kind=JobKind.GENERATE,
@@ -748,6 +794,11 @@ def _stop(*, job, provider, ai_settings, status: str, error: str, text: str) -> 
             enqueue_on_commit("generation.report_failed", job_id=job.pk)
 
 
+def _persona_colors(persona) -> list[str] | None:
+    """The persona's colour for title cards, or None (the cards then pick one from the title)."""
+    return [persona.color] if persona is not None and persona.color else None
+
+
 def _media_produce(*, job, provider, structured: StructuredDraft, clock: list[float]) -> dict:
     """Images, audio and storyboard stills, produced before the database transaction (they are slow)."""
     media: dict = {"image": None, "audio": None, "audio_unavailable": "", "stills": []}
@@ -762,6 +813,7 @@ def _media_produce(*, job, provider, structured: StructuredDraft, clock: list[fl
                 prompt=prompt,
                 title=structured.title,
                 subtitle=job.persona.name if job.persona else "",
+                colors=_persona_colors(job.persona),
             )
         except ProviderRetryableError:
             raise
@@ -774,6 +826,7 @@ def _media_produce(*, job, provider, structured: StructuredDraft, clock: list[fl
                 subtitle=scene.get("shot", ""),
                 size=(640, 360),
                 label=_("Scene %(n)s · %(s)s s") % {"n": scene["number"], "s": scene["duration_seconds"]},
+                colors=_persona_colors(job.persona),
             )
             media["stills"].append((scene, png))
     if job.options.get("audio") and job.format == DraftFormat.PODCAST_SCRIPT:
@@ -898,7 +951,7 @@ def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, s
                     kind=MediaKind.AUDIO,
                     binary=media["audio"],
                     name=f"{stem}-podcast",
-                    data={"model": media["audio"].model},
+                    data={"model": media["audio"].model, "duration_seconds": media["audio"].duration_seconds},
                 )
                 result["audio"] = audio.pk
                 for alternate in media["audio"].alternates:
@@ -908,7 +961,12 @@ def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, s
                         kind=MediaKind.AUDIO,
                         binary=alternate,
                         name=f"{stem}-podcast",
-                        data={"model": alternate.model, "role": "web", "of": audio.pk},
+                        data={
+                            "model": alternate.model,
+                            "role": "web",
+                            "of": audio.pk,
+                            "duration_seconds": alternate.duration_seconds,
+                        },
                     )
                     result.setdefault("audio_web", web.pk)
                 if media["audio"].note:

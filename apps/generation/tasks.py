@@ -16,6 +16,7 @@ from .services import (
     generation_report_failed,
     generation_run,
 )
+from .services_studio import video_render_mark_failed, video_render_run
 
 MAX_RETRIES = 4
 
@@ -65,3 +66,11 @@ def generation_reap_task(**kwargs) -> None:
 @shared_task(name="generation.report_failed", acks_late=True, ignore_result=True, soft_time_limit=60)
 def report_failed(*, job_id: int, **kwargs) -> bool:
     return generation_report_failed(job_id=job_id)
+
+
+@shared_task(name="generation.render_video", acks_late=True, ignore_result=True, soft_time_limit=900, time_limit=960)
+def video_render_task(render_id: int, **kwargs) -> None:
+    try:
+        video_render_run(render_id=render_id)
+    except SoftTimeLimitExceeded:
+        video_render_mark_failed(render_id=render_id, error=_("The video took too long to render and was stopped."))

@@ -39,6 +39,13 @@ class PersonaForm(forms.Form):
         required=False,
         help_text=_("One rule per line, e.g. “emoji”, “exclamation marks” or “game-changer”."),
     )
+    color = forms.RegexField(
+        label=_("Colour"),
+        regex=r"^#[0-9a-fA-F]{6}$",
+        required=False,
+        widget=forms.TextInput(attrs={"type": "color"}),
+        help_text=_("The persona's badge in lists and the colour of its title cards, video frames and podcast cover."),
+    )
 
 
 class SampleForm(forms.Form):

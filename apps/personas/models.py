@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,13 @@ class Persona(WorkspaceScopedModel, TimeStampedModel):
     topics = models.JSONField(_("topics"), default=list, blank=True)
     rules_always = models.JSONField(_("always"), default=list, blank=True)
     rules_never = models.JSONField(_("never"), default=list, blank=True)
+    color = models.CharField(
+        _("colour"),
+        max_length=7,
+        blank=True,
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("A colour like #1f6feb."))],
+        help_text=_("Used for the persona's badge and its title cards, e.g. #1f6feb."),
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -14,7 +16,18 @@ from apps.core.services import audit_log
 from .models import Persona, PersonaSample, StyleProfile
 from .style import characteristic_phrases, style_measure
 
-PERSONA_FIELDS = ("name", "description", "voice", "audience", "language", "topics", "rules_always", "rules_never")
+PERSONA_FIELDS = (
+    "name",
+    "description",
+    "voice",
+    "audience",
+    "language",
+    "topics",
+    "rules_always",
+    "rules_never",
+    "color",
+)
+COLOR_RE = re.compile(r"^#[0-9a-fA-F]{6}$")
 # Enough text to learn from, not so much that a refresh becomes slow.
 MAX_PROFILE_POSTS = 50
 MAX_SAMPLE_CHARS = 50_000
@@ -33,6 +46,10 @@ def _clean(data: dict) -> dict:
     for key in ("topics", "rules_always", "rules_never"):
         if key in cleaned:
             cleaned[key] = _clean_list(cleaned[key])
+    if "color" in cleaned:
+        cleaned["color"] = str(cleaned["color"] or "").strip().lower()
+        if cleaned["color"] and not COLOR_RE.match(cleaned["color"]):
+            raise InvalidInput({"color": [_("A colour like #1f6feb.")]})
     if "name" in cleaned:
         cleaned["name"] = str(cleaned["name"]).strip()
         if not cleaned["name"]:

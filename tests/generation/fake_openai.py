@@ -9,6 +9,8 @@ import io
 import json
 import threading
 import time
+from email import policy as email_policy
+from email.parser import BytesParser
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 from PIL import Image
@@ -33,6 +35,7 @@ class FakeOpenAI:
 
     def __init__(self, *, draft: str = DEFAULT_DRAFT, token_delay: float = 0.0):
         self.draft = draft
+        self.transcript = "Привет, мир. 世界 👋"
         self.token_delay = token_delay
         self.plan: list[tuple[str, float]] = []  # ("429"|"500"|"slow", seconds)
         self.requests: list[dict] = []
@@ -84,8 +87,14 @@ class FakeOpenAI:
                     return self._chat(body)
                 if self.path.endswith("/images/generations"):
                     return self._json(
-                        200, {"created": int(time.time()), "data": [{"b64_json": base64.b64encode(_png()).decode()}]}
+                        200,
+                        {
+                            "created": int(time.time()),
+                            "data": [{"b64_json": base64.b64encode(_png(1024, 1024)).decode()}],
+                        },
                     )
+                if self.path.endswith("/audio/transcriptions"):
+                    return self._transcription(raw)
                 if self.path.endswith("/audio/speech"):
                     audio = b"ID3\x04\x00\x00\x00\x00\x00\x00" + b"\xff\xfb\x90\x00" * 256
                     self.send_response(200)
@@ -180,6 +189,25 @@ class FakeOpenAI:
                     pass
                 self.close_connection = True
                 return None
+
+            def _transcription(self, raw: bytes):
+                """Whisper-compatible: a multipart form with `file` and `model`; the parts are kept for tests."""
+                message = BytesParser(policy=email_policy.default).parsebytes(
+                    b"Content-Type: " + self.headers.get("Content-Type", "").encode() + b"\r\n\r\n" + raw
+                )
+                parts = {}
+                for part in message.iter_parts():
+                    name = part.get_param("name", header="content-disposition")
+                    parts[name] = {
+                        "filename": part.get_filename(),
+                        "content_type": part.get_content_type(),
+                        "data": part.get_payload(decode=True),
+                    }
+                with fake.lock:
+                    fake.requests[-1]["parts"] = parts
+                if "file" not in parts or not parts["file"]["data"]:
+                    return self._json(400, {"error": {"message": "file is required"}})
+                return self._json(200, {"text": fake.transcript})
 
             def _completion(self, content: str, prompt_tokens: int):
                 completion_tokens = max(1, len(content) // 4)

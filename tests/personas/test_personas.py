@@ -105,3 +105,18 @@ def test_demo_seed_is_idempotent(workspace, members):
     assert Persona.objects.filter(workspace=workspace).count() == 2
     ada = Persona.objects.get(workspace=workspace, name="Ada the Analyst")
     assert ada.samples.count() == 3 and ada.style_profile.word_count > 50
+
+
+def test_persona_colour_is_validated_saved_and_shown(client, workspace, editor):
+    from apps.core.errors import InvalidInput
+    from apps.personas.services import persona_create, persona_update
+
+    persona = persona_create(user=editor, workspace=workspace, data={"name": "Цвет", "color": "#1F6FEB"})
+    assert persona.color == "#1f6feb"
+    with pytest.raises(InvalidInput):
+        persona_update(user=editor, persona=persona, data={"color": "red; background:url(x)"})
+    client.force_login(editor)
+    html = client.get(f"/app/personas/{persona.pk}/").content.decode()
+    assert 'style="background-color: #1f6feb"' in html
+    api = client.patch(f"/api/v1/personas/{persona.pk}/", {"color": "#00aa00"}, content_type="application/json")
+    assert api.status_code == 200 and api.json()["color"] == "#00aa00"

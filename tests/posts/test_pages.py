@@ -105,9 +105,10 @@ def _bulk(workspace, writer, n):
 
 # Every /app/ page also counts the bell's unread alerts (apps/notifications): one query.
 BOARD_QUERIES = 11
-# Includes the details form (personas, trends, members, images) and the publishing panel (2 queries)
-# the publishing app adds to the post page.
-DETAIL_QUERIES = 19
+# Includes the details form (personas, trends, members, images), the publishing panel (2 queries)
+# the publishing app adds to the post page, the generation app's Ask the AI panel (its AI settings)
+# and the bell.
+DETAIL_QUERIES = 20
 
 
 @pytest.mark.parametrize("n", [2, 10])

@@ -6,6 +6,8 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
+from django.utils.translation import gettext as _
+
 
 class ProviderError(Exception):
     """The provider refused or failed in a way retrying will not fix (bad key, bad request)."""
@@ -64,6 +66,8 @@ class DraftRequest:
     text: str = ""  # refine: the current text
     title: str = ""
     max_tokens: int = 1800
+    instruction: str = ""  # refine "custom": the editor's own words
+    history: list[str] = field(default_factory=list)  # refine: the editor's earlier requests on this post
 
 
 @dataclass
@@ -91,6 +95,7 @@ class BinaryResult:
     # Other encodings of the same media (narration: the MP3 beside the WAV) and why one is missing.
     alternates: list[BinaryResult] = field(default_factory=list)
     note: str = ""
+    duration_seconds: float = 0.0  # audio: its length, when known (podcast feeds list it)
 
 
 class Provider(ABC):
@@ -110,9 +115,15 @@ class Provider(ABC):
 
     @abstractmethod
     def image(
-        self, *, prompt: str, title: str, subtitle: str = "", size: tuple[int, int] = (1200, 630)
+        self,
+        *,
+        prompt: str,
+        title: str,
+        subtitle: str = "",
+        size: tuple[int, int] = (1200, 630),
+        colors: list[str] | None = None,
     ) -> BinaryResult:
-        """A featured image (or a storyboard still) for the draft."""
+        """A featured image (or a storyboard still) for the draft; colors: the persona's (hex), if any."""
 
     @abstractmethod
     def speech(self, *, text: str, language: str) -> BinaryResult:
@@ -120,3 +131,15 @@ class Provider(ABC):
 
     def speech_available(self) -> bool:
         return True
+
+    def transcribe(self, *, audio: bytes, filename: str, mime_type: str, language: str = "") -> str:
+        """The words spoken in the audio (dictation); raises ProviderUnavailable when this provider cannot."""
+        raise ProviderUnavailable(
+            _(
+                "Dictation needs a speech-to-text model: configure an OpenAI-compatible provider with a "
+                "Whisper-compatible model in AI settings."
+            )
+        )
+
+    def transcription_available(self) -> bool:
+        return False

@@ -19,5 +19,6 @@ def provider_for_settings(ai_settings) -> Provider:
         image_model=ai_settings.image_model,
         speech_model=ai_settings.speech_model,
         speech_voice=ai_settings.speech_voice,
+        transcription_model=ai_settings.transcription_model,
         timeout=float(ai_settings.timeout_seconds or 60),
     )

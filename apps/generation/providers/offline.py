@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 
 from apps.posts.document import markup_to_text
 
-from ..audio import encode_mp3, espeak_path, speech_language, synthesize
+from ..audio import encode_mp3, espeak_path, speech_language, synthesize, wav_duration
 from ..cards import SIZES, render_card
-from ..drafting import build_offline_draft, refine_offline
+from ..drafting import build_offline_draft, offline_action_for, refine_offline
 from .base import BinaryResult, DraftRequest, Provider, ProviderUnavailable, StructuredDraft
 
 # The offline engine has no tokenizer; about 4 characters per token is what OpenAI's tokenizers give for English.
@@ -39,8 +39,19 @@ class OfflineProvider(Provider):
                 raise ProviderUnavailable(
                     _("Translation needs an AI model: configure an OpenAI-compatible provider in AI settings.")
                 )
+            action = request.action
+            if action == "custom":
+                action = offline_action_for(request.instruction)
+                if not action:
+                    raise ProviderUnavailable(
+                        _(
+                            "This needs an AI model: configure an OpenAI-compatible provider in AI settings. "
+                            "Without one I can make the text shorter, split long sentences, remove repetition, "
+                            "lead with the strongest paragraph and fix grammar."
+                        )
+                    )
             markup = refine_offline(
-                action=request.action, text=request.text, persona=request.persona, material=request.material
+                action=action, text=request.text, persona=request.persona, material=request.material
             )
         else:
             self._draft = build_offline_draft(
@@ -106,7 +117,10 @@ class OfflineProvider(Provider):
             wav, voice = synthesize(text, language=spoken_language)
         except (OSError, subprocess.SubprocessError, ValueError) as exc:
             raise ProviderUnavailable(_("Speech failed: %(error)s") % {"error": str(exc)[:200]}) from exc
-        result = BinaryResult(content=wav, mime_type="audio/wav", extension="wav", model=f"espeak-ng:{voice}")
+        seconds = round(wav_duration(wav), 3)
+        result = BinaryResult(
+            content=wav, mime_type="audio/wav", extension="wav", model=f"espeak-ng:{voice}", duration_seconds=seconds
+        )
         try:
             mp3 = encode_mp3(wav)
         except (OSError, subprocess.SubprocessError) as exc:
@@ -114,7 +128,13 @@ class OfflineProvider(Provider):
             result.note = _("The MP3 for the web could not be made: %(error)s") % {"error": str(exc)[:200]}
         if mp3:
             result.alternates.append(
-                BinaryResult(content=mp3, mime_type="audio/mpeg", extension="mp3", model=f"espeak-ng:{voice}+lame")
+                BinaryResult(
+                    content=mp3,
+                    mime_type="audio/mpeg",
+                    extension="mp3",
+                    model=f"espeak-ng:{voice}+lame",
+                    duration_seconds=seconds,
+                )
             )
         elif not result.note:
             result.note = _(

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from apps.sources.fetching import BlockedAddress, GuardedTransport
 
+from ..cards import SIZES, image_fit
 from .addresses import AI_ALLOW_SETTING
 from .base import (
     BinaryResult,
@@ -162,6 +163,7 @@ class OpenAICompatibleProvider(Provider):
         image_model: str = "",
         speech_model: str = "",
         speech_voice: str = "alloy",
+        transcription_model: str = "whisper-1",
         timeout: float = 60.0,
     ) -> None:
         super().__init__()
@@ -170,6 +172,7 @@ class OpenAICompatibleProvider(Provider):
         self.image_model = image_model or "gpt-image-1"
         self.speech_model = speech_model or "gpt-4o-mini-tts"
         self.speech_voice = speech_voice or "alloy"
+        self.transcription_model = transcription_model
 
     def _messages(self, request: DraftRequest) -> list[dict]:
         return [{"role": "system", "content": request.system_prompt}, {"role": "user", "content": request.user_prompt}]
@@ -244,18 +247,39 @@ class OpenAICompatibleProvider(Provider):
         )
 
     def image(
-        self, *, prompt: str, title: str, subtitle: str = "", size: tuple[int, int] = (1200, 630)
+        self,
+        *,
+        prompt: str,
+        title: str,
+        subtitle: str = "",
+        size: tuple[int, int] = (1200, 630),
+        colors: list[str] | None = None,
     ) -> BinaryResult:
         kwargs = {"response_format": "b64_json"} if self.image_model.startswith("dall-e") else {}
         with _Translate():
             result = self.client.images.generate(model=self.image_model, prompt=prompt, size="1024x1024", n=1, **kwargs)
         if not result.data or not result.data[0].b64_json:
             raise ProviderError(_("The provider returned no image."))
-        content = base64.b64decode(result.data[0].b64_json)
+        try:
+            content = base64.b64decode(result.data[0].b64_json)
+            fitted = {other: image_fit(content, other) for other in {tuple(size), *SIZES.values()}}
+        except (ValueError, OSError) as exc:  # not base64, or not an image Pillow reads
+            raise ProviderError(_("The provider returned an image that cannot be read.")) from exc
         alt = self._alt_text(content, prompt)
-        return BinaryResult(
-            content=content, mime_type="image/png", extension="png", alt_text=alt, model=self.image_model
-        )
+        data, mime, ext = fitted[tuple(size)]
+        result = BinaryResult(content=data, mime_type=mime, extension=ext, alt_text=alt, model=self.image_model)
+        for other, (data, mime, ext) in fitted.items():
+            if other != tuple(size):
+                result.alternates.append(
+                    BinaryResult(
+                        content=data,
+                        mime_type=mime,
+                        extension=ext,
+                        alt_text=alt,
+                        model=f"{self.image_model}:{other[0]}x{other[1]}",
+                    )
+                )
+        return result
 
     def _alt_text(self, content: bytes, prompt: str) -> str:
         """Alt text from the model looking at the image; the prompt describes it when that fails."""
@@ -298,3 +322,16 @@ class OpenAICompatibleProvider(Provider):
         return BinaryResult(
             content=response.content, mime_type=MIME_BY_FORMAT["mp3"], extension="mp3", model=self.speech_model
         )
+
+    def transcription_available(self) -> bool:
+        return bool(self.transcription_model)
+
+    def transcribe(self, *, audio: bytes, filename: str, mime_type: str, language: str = "") -> str:
+        if not self.transcription_model:
+            raise ProviderUnavailable(_("No speech-to-text model is configured (AI settings)."))
+        extra = {"language": language} if language else {}
+        with _Translate():
+            result = self.client.audio.transcriptions.create(
+                model=self.transcription_model, file=(filename, audio, mime_type), response_format="json", **extra
+            )
+        return (getattr(result, "text", "") or "").strip()

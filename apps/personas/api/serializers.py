@@ -28,6 +28,7 @@ class PersonaOutputSerializer(serializers.ModelSerializer):
             "topics",
             "rules_always",
             "rules_never",
+            "color",
             "style_profile",
             "created_at",
             "updated_at",
@@ -51,6 +52,7 @@ class PersonaInputSerializer(serializers.Serializer):
     topics = serializers.ListField(child=serializers.CharField(max_length=300), required=False, max_length=50)
     rules_always = serializers.ListField(child=serializers.CharField(max_length=300), required=False, max_length=50)
     rules_never = serializers.ListField(child=serializers.CharField(max_length=300), required=False, max_length=50)
+    color = serializers.RegexField(r"^#[0-9a-fA-F]{6}$", required=False, allow_blank=True)
 
 
 class SampleSerializer(serializers.ModelSerializer):
