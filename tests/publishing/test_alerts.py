@@ -20,7 +20,7 @@ def _run(capture):
         dispatch_run(worker="w1", budget_seconds=5)
 
 
-def test_a_401_fails_the_publication_and_asks_to_reconnect(
+def test_a_401_holds_the_publication_and_asks_to_reconnect(
     post, make_channel, publisher, writer, fake, django_capture_on_commit_callbacks
 ):
     x = make_channel("x")
@@ -28,13 +28,17 @@ def test_a_401_fails_the_publication_and_asks_to_reconnect(
     fake.inject("/2/tweets", "expired")
     _run(django_capture_on_commit_callbacks)
     publication.refresh_from_db()
-    assert publication.state == PublicationState.FAILED
-    failed = Notification.objects.get(kind=Kind.PUBLICATION_FAILED, recipient=publisher)
-    assert post.title in render(failed).title and "expired" in render(failed).detail
-    assert failed.url == f"/app/publishing/publications/{publication.pk}/"
+    x.refresh_from_db()
+    # The authorization is gone: the publication waits for the reconnect instead of failing.
+    assert x.needs_reconnect and publication.state == PublicationState.PENDING
+    assert not Notification.objects.filter(kind=Kind.PUBLICATION_FAILED).exists()
     reconnect = Notification.objects.get(kind=Kind.CHANNEL_RECONNECT, recipient=publisher)
     assert reconnect.params["channel"] == x.name
+    assert reconnect.url == f"/app/publishing/channels/{x.pk}/"
     assert not Notification.objects.filter(recipient=writer).exists()
+    # Noticed again while the notification is unread: it counts up, no second row.
+    _run(django_capture_on_commit_callbacks)
+    assert Notification.objects.filter(kind=Kind.CHANNEL_RECONNECT, recipient=publisher).count() == 1
 
 
 def test_an_ambiguous_send_is_reported_as_unconfirmed(
