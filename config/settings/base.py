@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     # wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
+    "wagtail.contrib.routable_page",
+    "wagtail.contrib.sitemaps",
     "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
@@ -181,7 +183,7 @@ CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 # Each app lists its periodic tasks in apps/<app>/schedule.py (BEAT_SCHEDULE, no model imports);
 # beat copies them into django-celery-beat's tables.
 CELERY_BEAT_SCHEDULE: dict = {}
-for _label in ("sources", "trends", "personas", "posts", "generation", "collaboration", "publishing"):
+for _label in ("sources", "trends", "personas", "posts", "site", "generation", "collaboration", "publishing"):
     if find_spec(f"apps.{_label}.schedule"):
         CELERY_BEAT_SCHEDULE.update(import_module(f"apps.{_label}.schedule").BEAT_SCHEDULE)
 
@@ -308,7 +310,8 @@ SPECTACULAR_SETTINGS = {
 
 # --- wagtail --------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Trendoscope")
-WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
+# The public address every absolute link is built from; locally it follows PORT (as `make run` serves).
+WAGTAILADMIN_BASE_URL = env_str("SITE_URL", "") or f"http://127.0.0.1:{env_int('PORT', 8000)}"
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = ["csv", "docx", "key", "odt", "pdf", "pptx", "rtf", "txt", "xlsx", "zip"]
 SITE_URL = WAGTAILADMIN_BASE_URL

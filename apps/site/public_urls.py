@@ -1,0 +1,7 @@
+"""Public routes of the site app that sit before Wagtail's catch-all: the short links."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [path("l/<str:code>", views.link_redirect, name="site-link")]
