@@ -16,7 +16,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from .choices import HeadlineTestMethod, HeadlineTestState
-from .feeds import ArticlesAtomFeed, ArticlesRssFeed, sitemap_response
+from .feeds import ArticlesAtomFeed, ArticlesRssFeed
 from .seo import json_ld, news_article
 from .teasers import article_headline, teasers_for, with_visitor_cookie
 
@@ -70,10 +70,6 @@ class HomePage(RoutablePageMixin, Page):
 
     def serve(self, request, *args, **kwargs):
         return with_visitor_cookie(request, super().serve(request, *args, **kwargs))
-
-    @path("sitemap.xml", name="sitemap")
-    def sitemap(self, request):
-        return sitemap_response(request=request, home=self)
 
     @path("feed/rss/", name="rss")
     def rss(self, request):

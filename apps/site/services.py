@@ -102,6 +102,14 @@ def workspace_home(workspace_id: int) -> HomePage | None:
     return HomePage.objects.filter(workspace_id=workspace_id).first()
 
 
+def directory_home(slug: str) -> HomePage | None:
+    """The live site served at SITE_URL/<slug>/."""
+    directory = SiteDirectoryPage.objects.first()
+    if directory is None:
+        return None
+    return HomePage.objects.live().public().child_of(directory).filter(slug=slug).first()
+
+
 def workspace_site_url(workspace_id: int) -> str:
     """Where the workspace's site answers: its own host name, else SITE_URL/<prefix>."""
     home = workspace_home(workspace_id)
@@ -119,7 +127,8 @@ def site_set_hostname(*, user, workspace: Workspace, hostname: str) -> HomePage:
     raw = hostname.strip().lower()
     parsed = urlsplit(raw if "//" in raw else f"//{raw}")
     host = parsed.hostname or ""
-    if raw and (not host or parsed.path not in ("", "/") or any(c in host for c in " /@")):
+    bad = not host or parsed.path not in ("", "/") or parsed.username is not None or " " in host
+    if raw and bad:
         raise InvalidInput(_("Enter a host name such as news.example.com (optionally with :port)."))
     _default_host, default_port = _host_port(settings.SITE_URL)
     port = parsed.port or default_port
@@ -259,5 +268,6 @@ def site_adopt_legacy_tree() -> dict:
             legacy.delete()
         elif not legacy.is_descendant_of(directory):
             Site.objects.filter(root_page=legacy).delete()
-            legacy.move(directory, pos="last-child")
+            # A fresh copy: moving into a node uses its child count, which the moves above changed.
+            legacy.move(SiteDirectoryPage.objects.get(pk=directory.pk), pos="last-child")
     return {"moved": moved, "kept": kept}

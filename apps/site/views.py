@@ -23,6 +23,7 @@ from apps.posts.selectors import post_current_body, post_for_user
 from . import headlines, selectors, services
 from .charts import ctr_chart_svg
 from .choices import HeadlineTestMethod, HeadlineTestState
+from .feeds import sitemap_response
 from .links import clicks_by_channel, link_follow
 from .models import ArticlePage
 
@@ -40,6 +41,14 @@ def link_redirect(request, code: str):
     response = HttpResponseRedirect(target)
     response["Referrer-Policy"] = "no-referrer-when-downgrade"
     return response
+
+
+@require_GET
+def site_sitemap(request, prefix: str):
+    home = services.directory_home(prefix)
+    if home is None:
+        raise Http404
+    return sitemap_response(request=request, home=home)
 
 
 @login_required
