@@ -14,6 +14,7 @@ import pytest
 from django.conf import settings as django_settings
 from wagtail.models import Page, Site
 
+from apps.core.errors import Forbidden
 from apps.posts.models import PostState
 from apps.site.models import ArticleIndexPage, ArticlePage, HomePage, SiteDirectoryPage
 from apps.site.services import (
@@ -126,7 +127,7 @@ def test_own_host_name_gets_its_own_wagtail_site(make_post, publish, workspace, 
     assert response.status_code == 200 and "cafe\u0301" in response.content.decode()
     # The combining accent and the markup-looking text are escaped, not interpreted.
     assert "<b>owners</b>" not in response.content.decode()
-    with pytest.raises(Exception):
+    with pytest.raises(Forbidden):
         site_set_hostname(user=members["writer"], workspace=workspace, hostname="x.example")
     site_set_hostname(user=members["admin"], workspace=workspace, hostname="")
     assert not Site.objects.filter(root_page=home).exists()
