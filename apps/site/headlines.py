@@ -124,6 +124,9 @@ def _apply(*, test: HeadlineTest, variant: HeadlineVariant, confidence: float, a
 def headline_test_apply(*, user, test: HeadlineTest, variant_id: int | None = None) -> HeadlineTest:
     """Apply the leader (or the chosen variant) as the article's title and end the test."""
     require_capability(user=user, workspace=test.workspace_id, capability=Capability.PUBLISH)
+    test = HeadlineTest.objects.get(pk=test.pk)
+    if test.state != HeadlineTestState.RUNNING:
+        raise Conflict(_("This test is over."))
     evaluation = headline_test_evaluate(test=test)
     chosen = evaluation.leader
     if variant_id is not None:
