@@ -278,3 +278,13 @@ def test_the_data_migration_runs_on_a_shared_tree():
     migration = import_module("apps.site.migrations.0003_split_shared_tree_per_workspace")
     migration.split_tree(global_apps, None)  # nothing to do: no shared tree, no error
     assert django_settings.SITE_URL == "http://news.example:8123"
+
+
+def test_publish_panel_shows_the_site_channel_as_a_rendered_page(post, members, client_for):
+    from apps.publishing.models import Channel, Platform
+
+    channel = Channel.objects.create(workspace=post.workspace, name="Our site", platform=Platform.SITE)
+    client = client_for(members["publisher"])
+    html = client.get(f"/app/publishing/posts/{post.pk}/panel/?channels={channel.pk}").content.decode()
+    assert f'<iframe class="site-preview" src="/app/site/preview/{post.pk}/"' in html
+    assert "&lt;p&gt;Реки" not in html  # no HTML source in a <pre>
