@@ -6,10 +6,12 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from wagtail.models import Page, Site
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
 
 from apps.accounts.models import Workspace
 from apps.accounts.permissions import require_capability
@@ -40,11 +42,17 @@ def _host_port(url: str) -> tuple[str, int]:
     return (parts.hostname or "localhost").lower(), parts.port or DEFAULT_PORTS.get(parts.scheme, 80)
 
 
+def _make_root() -> Page:
+    """Wagtail's root page and default locale, as its migrations make them (a flushed database has none)."""
+    Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
+    return Page.add_root(instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)))
+
+
 @transaction.atomic
 def site_ensure_directory() -> SiteDirectoryPage:
     """The default Wagtail Site at SITE_URL's host and port, rooted at the directory of sites."""
     directory = SiteDirectoryPage.objects.first()
-    root = Page.get_first_root_node()
+    root = Page.get_first_root_node() or _make_root()
     if directory is None:
         directory = SiteDirectoryPage(title=settings.WAGTAIL_SITE_NAME, slug="sites")
         root.add_child(instance=directory)
