@@ -13,5 +13,5 @@ class HeadlineTestState(models.TextChoices):
 
 
 class HeadlineTestMethod(models.TextChoices):
-    ZTEST = "ztest", _("Two-proportion z-test")
+    ZTEST = "ztest", _("Two-proportion z-test (sequential: safe to watch)")
     BAYES = "bayes", _("Bayesian beta-binomial")

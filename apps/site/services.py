@@ -42,8 +42,11 @@ def _host_port(url: str) -> tuple[str, int]:
     return (parts.hostname or "localhost").lower(), parts.port or DEFAULT_PORTS.get(parts.scheme, 80)
 
 
-def _make_root() -> Page:
-    """Wagtail's root page and default locale, as its migrations make them (a flushed database has none)."""
+def ensure_root_page() -> Page:
+    """Wagtail's root page (and default locale), as its migrations make them: a flushed database has none."""
+    existing = Page.get_first_root_node()
+    if existing is not None:
+        return existing
     Locale.objects.get_or_create(language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE))
     return Page.add_root(instance=Page(title="Root", slug="root", content_type=ContentType.objects.get_for_model(Page)))
 
@@ -52,7 +55,7 @@ def _make_root() -> Page:
 def site_ensure_directory() -> SiteDirectoryPage:
     """The default Wagtail Site at SITE_URL's host and port, rooted at the directory of sites."""
     directory = SiteDirectoryPage.objects.first()
-    root = Page.get_first_root_node() or _make_root()
+    root = ensure_root_page()
     if directory is None:
         directory = SiteDirectoryPage(title=settings.WAGTAIL_SITE_NAME, slug="sites")
         root.add_child(instance=directory)

@@ -118,6 +118,7 @@ def test_detail(request, pk: int):
             "variant": v,
             "pct": v.rate * 100,
             "p_value": decision.p_values[i],
+            "p_sequential": decision.p_sequential[i],
             "prob_best": decision.prob_best[i],
             "leader": decision.leader == i,
         }

@@ -97,7 +97,7 @@ def test_article_meta_and_ab_test_page(asgi_live_server, page, chromium, setting
     expect(page.locator("svg.ab-chart")).to_be_visible()
     expect(page.locator("tr.leader")).to_contain_text(TITLES["zh"])
     confidence = float(page.locator("[data-testid=confidence]").text_content())
-    assert confidence > 0.99
+    assert confidence > 0.95
     page.screenshot(path=str(ARTIFACTS / "site_ab_test.png"), full_page=True)
     page.get_by_role("button", name="Apply the leader now").click()
     expect(page.locator(".verdict")).to_contain_text("won and is now the article's title")

@@ -19,6 +19,7 @@ from apps.posts.models import PostState
 from apps.site.models import ArticleIndexPage, ArticlePage, HomePage, SiteDirectoryPage
 from apps.site.services import (
     absolute_url,
+    ensure_root_page,
     site_adopt_legacy_tree,
     site_article_url,
     site_ensure_directory,
@@ -241,7 +242,7 @@ def test_preview_is_rendered_as_the_reader_sees_it(post_with_media, client_for, 
 
 def test_shared_tree_of_earlier_versions_is_split_per_workspace(make_post, workspace, other_workspace, client):
     """The layout before sites per workspace: one home page (no workspace) as the default site's root."""
-    root = Page.get_first_root_node()
+    root = ensure_root_page()
     legacy = HomePage(title="Trendoscope", slug="home-site")
     root.add_child(instance=legacy)
     Site.objects.update_or_create(
