@@ -62,7 +62,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('state', models.CharField(choices=[('running', 'Running'), ('finished', 'Winner applied'), ('stopped', 'Stopped')], default='running', max_length=12, verbose_name='state')),
-                ('method', models.CharField(choices=[('ztest', 'Two-proportion z-test'), ('bayes', 'Bayesian beta-binomial')], default='ztest', max_length=8, verbose_name='method')),
+                ('method', models.CharField(choices=[('ztest', 'Two-proportion z-test (sequential: safe to watch)'), ('bayes', 'Bayesian beta-binomial')], default='ztest', max_length=8, verbose_name='method')),
                 ('confidence_level', models.FloatField(default=0.95, verbose_name='confidence required')),
                 ('min_impressions', models.PositiveIntegerField(default=200, verbose_name='minimum views per headline')),
                 ('auto_apply', models.BooleanField(default=True, verbose_name='apply the winner automatically')),
