@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.apps import apps
 from django.db.models import F
+from django.utils.cache import patch_vary_headers
 
 from .bots import request_is_bot
 from .choices import HeadlineTestState
@@ -53,6 +54,9 @@ def visitor_id(request) -> str | None:
 
 
 def with_visitor_cookie(request, response):
+    if getattr(request, "_site_visitor", None) and hasattr(response, "set_cookie"):
+        # The headline depends on the visitor's id: a shared cache must not hand one reader's to another.
+        patch_vary_headers(response, ["Cookie"])
     if getattr(request, "_site_visitor_new", False) and hasattr(response, "set_cookie"):
         response.set_cookie(
             VISITOR_COOKIE,
