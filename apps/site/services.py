@@ -61,6 +61,8 @@ def site_ensure_directory() -> SiteDirectoryPage:
         root.add_child(instance=directory)
     hostname, port = _host_port(settings.SITE_URL)
     site = Site.objects.filter(is_default_site=True).first()
+    if site is not None and (site.hostname, site.port, site.root_page_id) == (hostname, port, directory.pk):
+        return directory  # already right: no write (a Site save clears Wagtail's cached site paths)
     taken = Site.objects.filter(hostname=hostname, port=port).exclude(pk=getattr(site, "pk", None)).exists()
     if site is None:
         site = Site(is_default_site=True, site_name=settings.WAGTAIL_SITE_NAME)
