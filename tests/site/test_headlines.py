@@ -234,3 +234,11 @@ def test_sequential_p_value_is_valid_under_repeated_looks():
         plain_false += plain_hit
     assert seq_false / runs <= 0.06
     assert plain_false / runs >= 0.2
+
+
+def test_the_tick_is_scheduled_and_registered(settings):
+    from celery import current_app
+
+    current_app.loader.import_default_modules()
+    assert settings.CELERY_BEAT_SCHEDULE["site-headline-tests"]["task"] == "site.headline_tests_tick"
+    assert "site.headline_tests_tick" in current_app.tasks
