@@ -288,8 +288,8 @@ def main() -> None:
         "### Redirect overhead per click\n\n"
         f"{args.clicks} requests of each kind through Django's test client (the whole middleware stack with its "
         "request logging, one process), interleaved in blocks of 100; PostgreSQL and Redis local, on a machine "
-        "shared with other jobs (the p95 of even the plain view shows it). A counted click is one committed "
-        "UPDATE."
+        "shared with other jobs (the p95 of even the plain view shows it). A counted click is one UPDATE "
+        "committed with synchronous_commit off (apps.site.links.count_click)."
     )
     body = (
         "\n\n".join([intro, *(_redirect_section(r) for r in redirects)])
