@@ -4,6 +4,8 @@ import pytest
 from django.core.files.base import ContentFile
 
 from apps.posts.models import MediaAsset, MediaKind, Post, PostState
+from apps.publishing import dispatcher
+from apps.publishing import http as publishing_http
 from apps.site.services import site_publish_post
 
 # Real text of several scripts: Cyrillic, CJK, Arabic (right-to-left), an emoji ZWJ sequence and a
@@ -29,6 +31,11 @@ def _site_settings(settings, tmp_path):
     from django.core.cache import cache
 
     cache.clear()
+    # The publishing HTTP client is made once per process with the timeout of that moment (a site test
+    # that runs the dispatcher would leave one behind for the publishing tests' shorter timeout).
+    dispatcher._http = publishing_http._http = None
+    yield
+    dispatcher._http = publishing_http._http = None
 
 
 @pytest.fixture

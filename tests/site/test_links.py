@@ -14,6 +14,7 @@ from hypothesis import settings as hsettings
 from hypothesis import strategies as st
 
 from apps.publishing import dispatcher
+from apps.publishing import http as publishing_http
 from apps.publishing.analytics import analytics_summary
 from apps.publishing.dispatcher import dispatch_run
 from apps.publishing.models import Platform
@@ -50,11 +51,13 @@ ROBOTS = [
 def fake(settings):
     settings.FETCH_ALLOW_PRIVATE_NETWORKS = True
     settings.PUBLISHING_HTTP_TIMEOUT = 2
-    dispatcher._http = None
+    # The publishing HTTP client is made once per process with the timeout of that moment: start and
+    # leave with none, so no later test inherits this one's timeout.
+    dispatcher._http = publishing_http._http = None
     server = FakePlatforms().start()
     yield server
     server.stop()
-    dispatcher._http = None
+    dispatcher._http = publishing_http._http = None
 
 
 @pytest.fixture
