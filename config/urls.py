@@ -7,6 +7,7 @@ from django.views.i18n import JavaScriptCatalog
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
 from wagtail.documents import urls as wagtaildocs_urls
 
 from apps.core.ops_views import metrics_view, readyz
@@ -33,5 +34,9 @@ urlpatterns = [
 urlpatterns += [path("app/", include(module)) for module in app_modules("urls")]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
-# Wagtail serves the public site: keep it last.
-urlpatterns += [path("", include(wagtail_urls))]
+# The public sites' short links and the sitemap of the site the request is for, then Wagtail: keep it last.
+urlpatterns += [
+    path("", include("apps.site.public_urls")),
+    path("sitemap.xml", wagtail_sitemap, name="sitemap"),
+    path("", include(wagtail_urls)),
+]

@@ -5,10 +5,12 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from apps.accounts.permissions import require_member
 from apps.core.errors import NotFound
+from apps.site.links import clicks_subquery
 
 from .crypto import credentials_decrypt
 from .models import Channel, EngagementMetric, Publication, PublicationAttempt, PublicationState, Subscriber
@@ -117,7 +119,8 @@ def publications_with_engagement(*, workspace, since: dt.datetime | None = None)
         m_likes=latest_metric_subquery("likes"),
         m_reposts=latest_metric_subquery("reposts"),
         m_replies=latest_metric_subquery("replies"),
-        m_clicks=latest_metric_subquery("clicks"),
+        # Platforms' own click counts plus the clicks on our tracked short link (apps.site.links).
+        m_clicks=Coalesce(latest_metric_subquery("clicks"), 0) + clicks_subquery(),
     )
 
 

@@ -10,7 +10,6 @@ from dataclasses import asdict
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from apps.accounts.permissions import require_capability
@@ -20,6 +19,8 @@ from apps.core.queue import enqueue_on_commit
 from apps.core.services import audit_log
 from apps.posts.models import Post
 from apps.posts.selectors import post_current_body
+from apps.site.links import track_publication_links
+from apps.site.services import absolute_url, site_article_live_url, site_article_url
 
 from .adapters import ADAPTERS, PostContent, adapter_class, adapter_for
 from .adapters.base import http_url_or_empty
@@ -199,20 +200,14 @@ def channel_delete(*, user, channel: Channel) -> None:
 
 
 def post_public_url(*, post: Post) -> str:
-    """Where the post lives on our site (its ArticlePage), or will live once the site channel runs."""
-    from apps.site.models import ArticleIndexPage, ArticlePage
-
-    page = ArticlePage.objects.filter(source_post_id=post.pk).only("url_path", "path", "depth").first()
-    if page is not None and page.live:
-        url = page.get_full_url()
-        if url:
-            return url
-    if not Channel.objects.filter(workspace_id=post.workspace_id, platform=Platform.SITE, is_active=True).exists():
-        return ""
-    index = ArticleIndexPage.objects.first()
-    base = index.get_full_url() if index is not None else None
-    base = base or settings.SITE_URL.rstrip("/") + "/articles/"
-    return f"{base.rstrip('/')}/{slugify(post.title)[:60] or f'post-{post.pk}'}/"
+    """Where the post lives on its workspace's site (its ArticlePage), or will live once the site channel runs."""
+    live = site_article_live_url(post_id=post.pk)
+    if (
+        live
+        or not Channel.objects.filter(workspace_id=post.workspace_id, platform=Platform.SITE, is_active=True).exists()
+    ):
+        return live
+    return site_article_url(post=post)
 
 
 def post_content(*, post: Post) -> PostContent:
@@ -223,7 +218,7 @@ def post_content(*, post: Post) -> PostContent:
     # Only an image is attached (an audio asset or a video script is not a picture for the platforms).
     if media is not None and media.file and (media.kind == "image" or media.mime_type.startswith("image/")):
         try:
-            image_url = settings.SITE_URL.rstrip("/") + media.file.url
+            image_url = absolute_url(media.file.url)
         except ValueError:
             image_url = ""
         image_alt = media.alt_text
@@ -368,6 +363,18 @@ def publication_schedule(
             raise Conflict(
                 _("%(channel)s already has this post scheduled or published.") % {"channel": channel.name}
             ) from exc
+        # Links go out as the site's tracked short link of this publication (apps.site.links).
+        tracked = track_publication_links(
+            workspace_id=post.workspace_id,
+            post_id=post.pk,
+            publication_id=publication.pk,
+            channel_id=channel.pk,
+            platform=channel.platform,
+            content=frozen,
+        )
+        if tracked is not frozen:
+            publication.content = tracked
+            publication.save(update_fields=["content"])
         audit_log(
             actor=user,
             action="publication.schedule",

@@ -2,4 +2,4 @@ from .services import site_ensure_tree
 
 
 def seed(*, workspace, users):
-    site_ensure_tree()
+    site_ensure_tree(workspace)

@@ -20,7 +20,8 @@ def test_seed_demo_is_idempotent_and_site_serves(client):
     assert Workspace.objects.filter(slug="demo").count() == 1
     assert Membership.objects.filter(workspace__slug="demo").count() == 4
     assert client.get("/").status_code == 200
-    assert client.get("/articles/").status_code == 200
+    # each workspace has its own site, under its slug on the default host
+    assert client.get("/demo/articles/").status_code == 200
     assert client.login(username="admin", password="trendoscope-demo")
     assert client.get("/admin/").status_code == 200
     assert client.get("/cms/").status_code == 200

@@ -16,6 +16,7 @@ from apps.publishing.services import (
     publication_resolve_unconfirmed,
     publication_schedule,
 )
+from apps.site.models import TrackedLink
 
 pytestmark = pytest.mark.django_db
 
@@ -296,6 +297,7 @@ def test_every_platform_end_to_end_through_the_dispatcher(
     assert set(states.values()) == {PublicationState.PUBLISHED}, states
     post.refresh_from_db()
     assert post.state == PostState.PUBLISHED
-    # the link in a social post carries UTM parameters for that platform
+    # the link in a social post is the site's tracked short link, leading on with that platform's UTM
     toot = next(iter(fake.statuses.values()))["content"]
-    assert "utm_source=mastodon" in toot
+    code = toot.rsplit("/l/", 1)[1].split()[0]
+    assert "utm_source=mastodon" in TrackedLink.objects.get(code=code).target_url

@@ -13,6 +13,12 @@ from apps.site.services import site_publish_post
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture(autouse=True)
+def _site_address(settings):
+    # The site's Wagtail Site follows SITE_URL; a platform URL needs a dotted host name.
+    settings.SITE_URL = "http://news.example"
+
+
 def test_site_channel_publishes_an_article_page(
     post, make_channel, publisher, client, django_capture_on_commit_callbacks
 ):

@@ -35,6 +35,8 @@ class Command(BaseCommand):
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.local"),
+            # SITE_URL (when not set) follows PORT: links built by the web server and the worker match --port.
+            "PORT": str(port),
         }
         schedule_file = str(settings.VAR_DIR / "celerybeat-schedule")
         commands = {
