@@ -7,7 +7,6 @@ import pytest
 from django.utils import timezone
 
 from apps.notifications.models import Kind, Notification
-from apps.notifications.texts import render
 from apps.publishing.dispatcher import dispatch_run
 from apps.publishing.models import Publication, PublicationState
 from apps.publishing.services import publication_schedule
