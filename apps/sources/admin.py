@@ -10,7 +10,7 @@ from django.utils.translation import ngettext
 
 from apps.core.services import audit_log
 
-from .models import FetchAttempt, Item, Source, SourceStatus
+from .models import FetchAttempt, FilterRule, Item, Source, SourceStatus
 from .services import CLAIM_LEASE
 
 
@@ -46,12 +46,14 @@ class SourceAdmin(admin.ModelAdmin):
         "workspace",
         "kind",
         "status",
+        "trust",
+        "fulltext",
         "last_fetched_at",
         "next_check_at",
         "item_count",
         "short_error",
     ]
-    list_filter = ["status", "kind", "workspace", ("last_error", admin.EmptyFieldListFilter)]
+    list_filter = ["status", "kind", "trust", "fulltext", "workspace", ("last_error", admin.EmptyFieldListFilter)]
     search_fields = ["name", "url", "site_url", "last_error"]
     list_select_related = ["workspace"]
     readonly_fields = [
@@ -124,12 +126,33 @@ class SourceAdmin(admin.ModelAdmin):
 
 @admin.register(Item)
 class ItemAdmin(admin.ModelAdmin):
-    list_display = ["title", "source", "workspace", "published_at", "language", "sentiment", "duplicate_of"]
-    list_filter = ["language", "source__kind", "workspace", ("duplicate_of", admin.EmptyFieldListFilter)]
-    search_fields = ["title", "canonical_url", "guid", "author"]
+    list_display = [
+        "title",
+        "source",
+        "workspace",
+        "published_at",
+        "language",
+        "engagement",
+        "fulltext_status",
+        "filter_reason",
+        "muted_at",
+        "duplicate_of",
+    ]
+    list_filter = [
+        "language",
+        "source__kind",
+        "fulltext_status",
+        "workspace",
+        ("filtered_by", admin.RelatedOnlyFieldListFilter),
+        ("filter_reason", admin.EmptyFieldListFilter),
+        ("muted_at", admin.EmptyFieldListFilter),
+        ("duplicate_of", admin.EmptyFieldListFilter),
+    ]
+    # "dropped by rule X" is findable: search the reason text
+    search_fields = ["title", "canonical_url", "guid", "author", "filter_reason"]
     list_select_related = ["source", "workspace", "duplicate_of"]
-    raw_id_fields = ["source", "duplicate_of"]
-    readonly_fields = ["fetched_at", "updated_at", "content_hash", "minhash"]
+    raw_id_fields = ["source", "duplicate_of", "filtered_by", "muted_by"]
+    readonly_fields = ["fetched_at", "updated_at", "content_hash", "minhash", "signals", "engagement"]
     date_hierarchy = "published_at"
 
 
@@ -153,3 +176,13 @@ class FetchAttemptAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(FilterRule)
+class FilterRuleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "workspace", "source", "action", "field", "pattern", "enabled", "hits", "created_at"]
+    list_filter = ["action", "field", "enabled", "workspace"]
+    search_fields = ["name", "pattern", "source__name", "source__url"]
+    list_select_related = ["workspace", "source"]
+    raw_id_fields = ["source", "created_by"]
+    readonly_fields = ["hits", "created_at", "updated_at"]

@@ -15,7 +15,9 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 import nh3
 import numpy as np
 
+from .engagement import clean_signals
 from .lexicon import NEGATIONS, RU_NEGATIVE_STEMS, RU_POSITIVE_STEMS, WORDS_EN_NEGATIVE, WORDS_EN_POSITIVE
+from .tokenize import search_tokens, shingle_words
 
 # --- canonical URLs ---------------------------------------------------------------------------
 
@@ -324,6 +326,7 @@ class RawEntry:
     comments: int | None = None
     language: str = ""
     base_url: str = ""
+    signals: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -344,6 +347,8 @@ class NormalizedItem:
     minhash: list[int] = field(default_factory=list)
     score: int | None = None
     comments: int | None = None
+    signals: dict = field(default_factory=dict)
+    search_tokens: str = ""
 
 
 def _safe_url(value: str, base: str = "") -> str:
@@ -383,6 +388,9 @@ def normalize_entry(entry: RawEntry, *, feed_url: str, feed_language: str = "", 
         published = now
     all_words = _NORMALIZE.sub(" ", f"{title} {text}".lower()).split()
     sample = f"{title}. {text[:3000]}"
+    language = detect_language(sample, hint=entry.language or feed_language)
+    # Chinese, Japanese and Korean run words together: shingles come from segmented words instead.
+    shingle_source = shingle_words(title, text, language=language) or all_words[:400]
     return NormalizedItem(
         guid=guid,
         url=url,
@@ -394,10 +402,12 @@ def normalize_entry(entry: RawEntry, *, feed_url: str, feed_language: str = "", 
         content_html=content_html,
         text=text,
         image_url=_safe_url(entry.image_url, base) or first_image(content_html or summary_html),
-        language=detect_language(sample, hint=entry.language or feed_language),
+        language=language,
         sentiment=sentiment_score(sample),
         content_hash=content_hash(title, text, words=all_words),
-        minhash=minhash_signature(all_words[:400]),
+        minhash=minhash_signature(shingle_source),
         score=entry.score,
         comments=entry.comments,
+        signals=clean_signals(entry.signals),
+        search_tokens=search_tokens(title, text, language=language),
     )

@@ -279,6 +279,7 @@ def hn_item_entry(item: dict) -> RawEntry | None:
         score=int(item["score"]) if isinstance(item.get("score"), int) else None,
         comments=int(item["descendants"]) if isinstance(item.get("descendants"), int) else None,
         base_url=discussion,
+        signals={"points": item.get("score"), "comments": item.get("descendants")},
     )
 
 
@@ -306,6 +307,7 @@ def parse_reddit(doc, *, url: str = "") -> ParsedFeed:
                 score=int(data["score"]) if isinstance(data.get("score"), int) else None,
                 comments=int(data["num_comments"]) if isinstance(data.get("num_comments"), int) else None,
                 base_url=permalink,
+                signals={"score": data.get("score"), "comments": data.get("num_comments")},
             )
         )
     return result

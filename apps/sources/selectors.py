@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import NotFound
 
-from .models import FetchAttempt, Item, Source
+from .engagement import velocity
+from .models import TRUST_WEIGHTS, FetchAttempt, FilterRule, Item, Source, SourceKind, SourceStatus
+from .tokenize import needs_segmentation, tokenize
 
 
 def sources_for_workspace(*, workspace) -> QuerySet[Source]:
@@ -28,28 +31,36 @@ def source_for_user(*, user, pk) -> Source:
 
 
 def search_items(*, queryset: QuerySet[Item], q: str) -> QuerySet[Item]:
-    """Full-text search: PostgreSQL search vectors when on PostgreSQL, icontains per word elsewhere."""
+    """Full-text search: PostgreSQL search vectors when on PostgreSQL, icontains per word elsewhere.
+    Chinese, Japanese and Korean queries are segmented the way items are (apps/sources/tokenize.py)."""
     q = q.strip()[:200]
     if not q:
         return queryset
+    segmented = needs_segmentation(q)
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 
         # "simple" keeps words as written, so Russian and English items are searched alike. The match
         # uses the expression of the sources_item_fts GIN index; the rank weighs title above text.
-        query = SearchQuery(q, search_type="websearch", config="simple")
-        weighted = SearchVector("title", weight="A", config="simple") + SearchVector(
-            "text", weight="B", config="simple"
+        if segmented:
+            query = SearchQuery(" ".join(tokenize(q, for_index=False)), search_type="plain", config="simple")
+        else:
+            query = SearchQuery(q, search_type="websearch", config="simple")
+        weighted = (
+            SearchVector("title", weight="A", config="simple")
+            + SearchVector("text", weight="B", config="simple")
+            + SearchVector("search_tokens", weight="B", config="simple")
         )
         return (
-            queryset.annotate(search_vector=SearchVector("title", "text", config="simple"))
+            queryset.annotate(search_vector=SearchVector("title", "text", "search_tokens", config="simple"))
             .filter(search_vector=query)
             .annotate(search_rank=SearchRank(weighted, query))
             .order_by("-search_rank", "-published_at", "-id")
         )
     condition = Q()
-    for word in q.split()[:8]:
-        condition &= Q(title__icontains=word) | Q(text__icontains=word)
+    words = tokenize(q, for_index=False) if segmented else q.split()
+    for word in words[:8]:
+        condition &= Q(title__icontains=word) | Q(text__icontains=word) | Q(search_tokens__icontains=word)
     return queryset.filter(condition)
 
 
@@ -64,9 +75,17 @@ def items_for_workspace(
     until: datetime | None = None,
     include_duplicates: bool = False,
     sentiment: str = "",
+    hidden: str = "",
 ) -> QuerySet[Item]:
-    """The workspace's item stream, newest first; near-duplicates hidden unless asked for."""
-    queryset = Item.objects.filter(workspace=workspace).select_related("source")
+    """The workspace's item stream, newest first; near-duplicates hidden unless asked for. Items a
+    rule dropped and muted stories are left out, or shown alone with hidden="dropped"/"muted"."""
+    queryset = Item.objects.filter(workspace=workspace).select_related("source", "filtered_by")
+    if hidden == "dropped":
+        queryset = queryset.exclude(filter_reason="")
+    elif hidden == "muted":
+        queryset = queryset.filter(muted_at__isnull=False)
+    else:
+        queryset = queryset.filter(filter_reason="", muted_at__isnull=True)
     if source is not None:
         queryset = queryset.filter(source=source)
     if not include_duplicates:
@@ -150,3 +169,118 @@ def workspace_languages(*, workspace) -> list[str]:
         .distinct()
         .order_by("language")
     )
+
+
+def rules_for_workspace(*, workspace) -> QuerySet[FilterRule]:
+    return (
+        FilterRule.objects.filter(workspace=workspace)
+        .select_related("source")
+        .order_by(F("source_id").asc(nulls_first=True), "id")
+    )
+
+
+def rule_for_user(*, user, pk) -> FilterRule:
+    rule = FilterRule.objects.visible_to(user).filter(pk=pk).first()
+    if rule is None:
+        raise NotFound(_("Rule not found."))
+    return rule
+
+
+def dropped_items_for_source(*, source: Source, limit: int = 20) -> list[Item]:
+    """The latest items the rules dropped from this source, with the rule that did it."""
+    return list(
+        Item.objects.filter(source=source)
+        .exclude(filter_reason="")
+        .select_related("filtered_by")
+        .order_by("-fetched_at", "-id")[:limit]
+    )
+
+
+def source_kind_health(*, workspace) -> list[dict]:
+    """Per kind in use: sources, how many are failing or paused, and items in the last 24 hours."""
+    since = timezone.now() - timedelta(hours=24)
+    rows = (
+        Source.objects.filter(workspace=workspace)
+        .values("kind")
+        .annotate(
+            sources=Count("id", distinct=True),
+            failing=Count("id", filter=Q(status=SourceStatus.FAILING), distinct=True),
+            paused=Count("id", filter=Q(status=SourceStatus.PAUSED), distinct=True),
+        )
+        .order_by("kind")
+    )
+    recent = dict(
+        Item.objects.filter(workspace=workspace, fetched_at__gte=since)
+        .values("source__kind")
+        .annotate(n=Count("id"))
+        .values_list("source__kind", "n")
+    )
+    labels = dict(SourceKind.choices)
+    return [
+        {**row, "label": labels.get(row["kind"], row["kind"]), "items_24h": recent.get(row["kind"], 0)} for row in rows
+    ]
+
+
+@dataclass
+class ItemSignal:
+    item_id: int
+    kind: str
+    title: str
+    canonical_url: str
+    published_at: datetime
+    signals: dict
+    engagement: float
+    trust_weight: float
+    velocity: float
+
+
+def item_signals(*, workspace, since: datetime | None = None, item_ids=None, kinds=None) -> list[ItemSignal]:
+    """Engagement of the workspace's visible items (every kind's signals under one vocabulary, a 0..1
+    engagement comparable across kinds, the source's trust weight, and velocity: engagement per hour
+    since publication), strongest velocity first. For trends to weigh clusters by."""
+    now = timezone.now()
+    queryset = Item.objects.filter(workspace=workspace, filter_reason="", muted_at__isnull=True).exclude(signals={})
+    if since is not None:
+        queryset = queryset.filter(published_at__gte=since)
+    if item_ids is not None:
+        queryset = queryset.filter(pk__in=list(item_ids))
+    if kinds:
+        queryset = queryset.filter(source__kind__in=list(kinds))
+    rows = queryset.values_list(
+        "id", "source__kind", "title", "canonical_url", "published_at", "signals", "engagement", "source__trust"
+    )
+    out = [
+        ItemSignal(
+            item_id=pk,
+            kind=kind,
+            title=title,
+            canonical_url=url,
+            published_at=published,
+            signals=signals,
+            engagement=engagement,
+            trust_weight=TRUST_WEIGHTS.get(trust, 1.0),
+            velocity=velocity(engagement, published_at=published, now=now),
+        )
+        for pk, kind, title, url, published, signals, engagement, trust in rows.iterator()
+    ]
+    out.sort(key=lambda s: s.velocity * s.trust_weight, reverse=True)
+    return out
+
+
+def search_trend_terms(*, workspace, since: datetime | None = None) -> list[dict]:
+    """Google Trends search terms seen by the workspace's sources (term, country, traffic, engagement)."""
+    queryset = Item.objects.filter(workspace=workspace, source__kind=SourceKind.GOOGLE_TRENDS, filter_reason="")
+    if since is not None:
+        queryset = queryset.filter(published_at__gte=since)
+    return [
+        {
+            "term": title,
+            "geo": (options or {}).get("geo", ""),
+            "traffic": (signals or {}).get("traffic"),
+            "engagement": engagement,
+            "published_at": published,
+        }
+        for title, options, signals, engagement, published in queryset.order_by("-engagement").values_list(
+            "title", "source__options", "signals", "engagement", "published_at"
+        )
+    ]

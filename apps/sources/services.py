@@ -29,12 +29,28 @@ from apps.core.errors import Conflict, InvalidInput
 from apps.core.queue import enqueue_on_commit
 from apps.core.services import audit_log
 
-from . import dedup
+from . import dedup, kinds
+from .engagement import engagement_score
 from .fetching import FetchError, FetchResult, fetch_url, validate_url_syntax
-from .models import FetchAttempt, FetchOutcome, Item, Source, SourceKind, SourceStatus
-from .normalize import NormalizedItem, RawEntry, normalize_entry
+from .fulltext import fetch_article
+from .models import (
+    FetchAttempt,
+    FetchOutcome,
+    FilterRule,
+    FulltextStatus,
+    Item,
+    RuleAction,
+    RuleField,
+    Source,
+    SourceKind,
+    SourceStatus,
+    SourceTrust,
+)
+from .normalize import NormalizedItem, RawEntry, html_to_text, normalize_entry
 from .parsing import ParsedFeed, ParseError, discover_feeds, hn_item_entry, load_json, parse_bytes, sniff_kind
+from .rules import rule_verdict, rules_for_source, validate_pattern
 from .signals import items_ingested
+from .tokenize import search_tokens
 
 logger = logging.getLogger(__name__)
 
@@ -113,7 +129,17 @@ def _validate_url(url: str) -> str:
 
 
 def source_create(
-    *, user, workspace, url: str, kind: str = "", name: str = "", listing: str = "", fetch: bool = True
+    *,
+    user,
+    workspace,
+    url: str,
+    kind: str = "",
+    name: str = "",
+    listing: str = "",
+    fetch: bool = True,
+    options: dict | None = None,
+    fulltext: bool = False,
+    checked: bool = False,
 ) -> Source:
     """Add one source as given (no network). Known APIs are recognised from their URL."""
     require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_SOURCES)
@@ -122,6 +148,8 @@ def source_create(
     spec = spec or SourceSpec(kind=kind or SourceKind.FEED, url=url, listing=listing)
     if spec.kind not in SourceKind.values:
         raise InvalidInput(_("Unknown source kind: %(kind)s") % {"kind": spec.kind})
+    if spec.kind in KIND_SPECS and not checked:
+        raise InvalidInput(_("Add a source of this kind with its own form."))
     if Source.objects.filter(workspace=workspace, url=spec.url, listing=spec.listing).exists():
         raise Conflict(_("This source is already in the workspace."))
     try:
@@ -132,6 +160,8 @@ def source_create(
                 url=spec.url,
                 listing=spec.listing,
                 name=(name or spec.name)[:255],
+                options=options or {},
+                fulltext=fulltext,
                 created_by=user if getattr(user, "is_authenticated", False) else None,
                 next_check_at=timezone.now(),
             )
@@ -141,6 +171,38 @@ def source_create(
     if fetch:
         _enqueue_fetch(source)
     return source
+
+
+KIND_SPECS = {
+    SourceKind.YOUTUBE: lambda f: kinds.youtube_spec(f.get("target", "")),
+    SourceKind.MASTODON: lambda f: kinds.mastodon_spec(f.get("instance", ""), f.get("mode", ""), f.get("target", "")),
+    SourceKind.BLUESKY: lambda f: kinds.bluesky_spec(f.get("mode", ""), f.get("target", "")),
+    SourceKind.GOOGLE_TRENDS: lambda f: kinds.google_trends_spec(f.get("target", "")),
+    SourceKind.LOBSTERS: lambda f: kinds.lobsters_spec(f.get("target", "")),
+    SourceKind.GITHUB_RELEASES: lambda f: kinds.github_releases_spec(f.get("target", "")),
+    SourceKind.NEWS_SITEMAP: lambda f: kinds.news_sitemap_spec(f.get("target", "")),
+    SourceKind.WEB_PAGE: lambda f: kinds.web_page_spec(f.get("target", "")),
+}
+
+
+def source_add_kind(*, user, workspace, kind: str, fields: dict, name: str = "", fulltext: bool = False) -> Source:
+    """Add a source of one of the newer kinds from its own form's fields (validated per kind, no network)."""
+    require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_SOURCES)
+    builder = KIND_SPECS.get(kind)
+    if builder is None:
+        raise InvalidInput(_("Unknown source kind: %(kind)s") % {"kind": kind})
+    spec = builder(fields)
+    return source_create(
+        user=user,
+        workspace=workspace,
+        url=spec.url,
+        kind=spec.kind,
+        name=name or spec.name,
+        listing=spec.listing,
+        options=spec.options,
+        fulltext=fulltext,
+        checked=True,
+    )
 
 
 @dataclass
@@ -185,10 +247,23 @@ def source_add_by_url(*, user, workspace, url: str, name: str = "") -> AddResult
 
 
 def source_update(
-    *, user, source: Source, name: str | None = None, url: str | None = None, min_interval_seconds: int | None = None
+    *,
+    user,
+    source: Source,
+    name: str | None = None,
+    url: str | None = None,
+    min_interval_seconds: int | None = None,
+    trust: str | None = None,
+    fulltext: bool | None = None,
 ) -> Source:
     require_capability(user=user, workspace=source.workspace_id, capability=Capability.MANAGE_SOURCES)
     changed: dict = {}
+    if trust is not None:
+        if trust not in SourceTrust.values:
+            raise InvalidInput(_("Choose how far the source is trusted."))
+        source.trust = changed["trust"] = trust
+    if fulltext is not None:
+        source.fulltext = changed["fulltext"] = bool(fulltext)
     if name is not None:
         source.name = name[:255]
         changed["name"] = source.name
@@ -389,6 +464,9 @@ class UpsertResult:
     updated: int = 0
     duplicates: int = 0
     url_duplicates: int = 0
+    # rule id -> items it dropped; ids of new items waiting for their article's full text
+    filtered: dict[int, int] = field(default_factory=dict)
+    fulltext_ids: list[int] = field(default_factory=list)
 
 
 @dataclass
@@ -408,6 +486,7 @@ _UPDATE_FIELDS = [
     "summary_html",
     "content_html",
     "text",
+    "search_tokens",
     "image_url",
     "language",
     "sentiment",
@@ -415,8 +494,14 @@ _UPDATE_FIELDS = [
     "minhash",
     "score",
     "comments",
+    "signals",
+    "engagement",
     "updated_at",
 ]
+# Kinds whose items are signals for trends, not stories of their own: not sent with items_ingested.
+SIGNAL_ONLY_KINDS = {SourceKind.GOOGLE_TRENDS}
+# Kinds whose items carry their whole text: no article fetch even when the source asks for full text.
+FULL_CONTENT_KINDS = {SourceKind.WEB_PAGE, SourceKind.GOOGLE_TRENDS}
 
 
 def items_upsert(*, source: Source, entries: list[NormalizedItem]) -> UpsertResult:
@@ -447,10 +532,10 @@ def items_upsert(*, source: Source, entries: list[NormalizedItem]) -> UpsertResu
 def _items_upsert_batch(*, source: Source, entries: list[NormalizedItem], result: UpsertResult) -> UpsertResult:
     now = timezone.now()
     existing = {
-        guid: (pk, chash, score, comments)
-        for guid, pk, chash, score, comments in Item.objects.filter(
+        guid: (pk, chash, score, comments, signals)
+        for guid, pk, chash, score, comments, signals in Item.objects.filter(
             source=source, guid__in=[e.guid for e in entries]
-        ).values_list("guid", "id", "content_hash", "score", "comments")
+        ).values_list("guid", "id", "content_hash", "score", "comments", "signals")
     }
     taken_urls = set(
         Item.objects.filter(
@@ -460,40 +545,27 @@ def _items_upsert_batch(*, source: Source, entries: list[NormalizedItem], result
     )
     rows: list[Item] = []
     new_rows: list[Item] = []
+    rules = rules_for_source(source)
+    wants_fulltext = source.fulltext and source.kind not in FULL_CONTENT_KINDS
     for entry in entries:
         known = existing.get(entry.guid)
         if known is not None:
-            _pk, chash, score, comments = known
-            if chash == entry.content_hash and score == entry.score and comments == entry.comments:
+            _pk, chash, score, comments, signals = known
+            if (chash, score, comments, signals) == (entry.content_hash, entry.score, entry.comments, entry.signals):
                 continue
             result.updated += 1
         elif entry.canonical_url in taken_urls:
             result.url_duplicates += 1
             continue
-        item = Item(
-            workspace_id=source.workspace_id,
-            source=source,
-            guid=entry.guid,
-            url=entry.url,
-            canonical_url=entry.canonical_url,
-            title=entry.title,
-            author=entry.author,
-            published_at=entry.published_at,
-            summary_html=entry.summary_html,
-            content_html=entry.content_html,
-            text=entry.text,
-            image_url=entry.image_url,
-            language=entry.language,
-            sentiment=entry.sentiment,
-            score=entry.score,
-            comments=entry.comments,
-            content_hash=entry.content_hash,
-            minhash=entry.minhash,
-            fetched_at=now,
-            updated_at=now,
-        )
+        item = _item_row(source=source, entry=entry, now=now)
         rows.append(item)
         if known is None:
+            verdict = rule_verdict(rules, entry) if rules else None
+            if verdict is not None:
+                item.filtered_by, item.filter_reason = verdict[0], verdict[1][:500]
+                result.filtered[verdict[0].pk] = result.filtered.get(verdict[0].pk, 0) + 1
+            elif wants_fulltext and entry.url:
+                item.fulltext_status = FulltextStatus.PENDING
             new_rows.append(item)
     if not rows:
         return result
@@ -511,12 +583,66 @@ def _items_upsert_batch(*, source: Source, entries: list[NormalizedItem], result
         for row in new_rows:
             row.pk = ids.get(row.guid)
     new_rows.sort(key=lambda r: r.pk)
+    result.duplicates = _link_near_duplicates(source=source, new_rows=new_rows)
+    result.new_ids = [r.pk for r in new_rows]
+    _keep_fulltext_text(source=source, guids=[r.guid for r in rows if r.guid in existing])
+    _after_insert(source=source, new_rows=new_rows, result=result, now=now)
+    return result
+
+
+def _after_insert(*, source: Source, new_rows: list[Item], result: UpsertResult, now: datetime) -> None:
+    """Counters of the source and the rules, and the signal other apps hear (after commit)."""
+    result.fulltext_ids = [r.pk for r in new_rows if r.fulltext_status == FulltextStatus.PENDING]
+    for rule_id, hits in result.filtered.items():
+        FilterRule.objects.filter(pk=rule_id).update(hits=F("hits") + hits)
+    if result.new_ids:
+        Source.objects.filter(pk=source.pk).update(
+            item_count=F("item_count") + len(result.new_ids), last_new_item_at=now
+        )
+        if source.kind in SIGNAL_ONLY_KINDS:
+            return  # search terms boost trends (selectors.search_trend_terms); they are not stories
+        # items a rule dropped are stored (and findable) but not handed on to trends
+        workspace_id, new_ids = source.workspace_id, [r.pk for r in new_rows if not r.filter_reason]
+        transaction.on_commit(lambda: items_ingested.send(sender=Source, workspace_id=workspace_id, item_ids=new_ids))
+
+
+def _item_row(*, source: Source, entry: NormalizedItem, now: datetime) -> Item:
+    return Item(
+        workspace_id=source.workspace_id,
+        source=source,
+        guid=entry.guid,
+        url=entry.url,
+        canonical_url=entry.canonical_url,
+        title=entry.title,
+        author=entry.author,
+        published_at=entry.published_at,
+        summary_html=entry.summary_html,
+        content_html=entry.content_html,
+        text=entry.text,
+        search_tokens=entry.search_tokens,
+        image_url=entry.image_url,
+        language=entry.language,
+        sentiment=entry.sentiment,
+        score=entry.score,
+        comments=entry.comments,
+        signals=entry.signals,
+        engagement=engagement_score(source.kind, entry.signals),
+        content_hash=entry.content_hash,
+        minhash=entry.minhash,
+        fetched_at=now,
+        updated_at=now,
+    )
+
+
+def _link_near_duplicates(*, source: Source, new_rows: list[Item]) -> int:
+    """Link each new item that nearly repeats an earlier one to it; returns how many were linked.
+    Items a rule dropped take no part (a kept story must never hide behind a dropped one)."""
     links: dict[int, int] = {}
     # The index lock covers only the comparison, not the insert; the refresh inside it may already
     # hold this batch's rows, so duplicates found here are taken out of the index again.
     with dedup.workspace_index(source.workspace_id) as index:
         for row in new_rows:
-            if not row.minhash:
+            if not row.minhash or row.filter_reason:
                 continue
             original = index.find(row.minhash, before=row.pk)
             if original is not None:
@@ -524,19 +650,26 @@ def _items_upsert_batch(*, source: Source, entries: list[NormalizedItem], result
                 index.remove(row.pk)
             else:
                 index.add(row.pk, row.minhash)
-    if links:
-        alive = set(Item.objects.filter(pk__in=set(links.values())).values_list("id", flat=True))
-        dup_rows = [Item(pk=pk, duplicate_of_id=orig) for pk, orig in links.items() if orig in alive]
-        Item.objects.bulk_update(dup_rows, ["duplicate_of"], batch_size=BATCH_SIZE)
-        result.duplicates = len(dup_rows)
-    result.new_ids = [r.pk for r in new_rows]
-    if result.new_ids:
-        Source.objects.filter(pk=source.pk).update(
-            item_count=F("item_count") + len(result.new_ids), last_new_item_at=now
-        )
-        workspace_id, new_ids = source.workspace_id, list(result.new_ids)
-        transaction.on_commit(lambda: items_ingested.send(sender=Source, workspace_id=workspace_id, item_ids=new_ids))
-    return result
+    if not links:
+        return 0
+    alive = set(Item.objects.filter(pk__in=set(links.values())).values_list("id", flat=True))
+    dup_rows = [Item(pk=pk, duplicate_of_id=orig) for pk, orig in links.items() if orig in alive]
+    Item.objects.bulk_update(dup_rows, ["duplicate_of"], batch_size=BATCH_SIZE)
+    return len(dup_rows)
+
+
+def _keep_fulltext_text(*, source: Source, guids: list[str]) -> None:
+    """An updated feed entry must not put its summary back over the article's extracted text."""
+    if not guids:
+        return
+    rows = [
+        Item(pk=pk, text=html_to_text(fulltext_html))
+        for pk, fulltext_html in Item.objects.filter(
+            source=source, guid__in=guids, fulltext_status=FulltextStatus.DONE
+        ).values_list("id", "fulltext_html")
+    ]
+    if rows:
+        Item.objects.bulk_update(rows, ["text"], batch_size=BATCH_SIZE)
 
 
 def normalize_parsed(*, parsed: ParsedFeed, feed_url: str) -> list[NormalizedItem]:
@@ -571,10 +704,25 @@ def _fetch_hacker_news(source: Source) -> tuple[FetchResult, ParsedFeed | None]:
     return listing, ParsedFeed(kind="hacker_news", title=source.name or "Hacker News", entries=entries)
 
 
+# Kinds with a fetch of their own (several requests, or a JSON API): source -> (result, parsed or None).
+KIND_FETCHERS = {
+    SourceKind.HACKER_NEWS: lambda source: _fetch_hacker_news(source),
+    SourceKind.MASTODON: kinds.fetch_json_kind,
+    SourceKind.BLUESKY: kinds.fetch_json_kind,
+    SourceKind.LOBSTERS: kinds.fetch_json_kind,
+    SourceKind.NEWS_SITEMAP: kinds.fetch_news_sitemap,
+}
+
+
 def _fetch_and_parse(source: Source) -> tuple[FetchResult, ParsedFeed | None, bool]:
     """(result, parsed or None when not modified/unchanged, unchanged flag)."""
-    if source.kind == SourceKind.HACKER_NEWS:
-        result, parsed = _fetch_hacker_news(source)
+    fetcher = KIND_FETCHERS.get(source.kind)
+    if fetcher is not None:
+        result, parsed = fetcher(source)
+        return result, parsed, False
+    if source.kind == SourceKind.WEB_PAGE:
+        # an unchanged list page has no new links; a changed one is read link by link
+        result, parsed = kinds.fetch_web_page(source)
         return result, parsed, False
     result = fetch_url(source.url, etag=source.etag, last_modified=source.last_modified)
     if result.not_modified:
@@ -582,7 +730,11 @@ def _fetch_and_parse(source: Source) -> tuple[FetchResult, ParsedFeed | None, bo
     body_hash = hashlib.sha256(result.body).hexdigest()
     if body_hash == source.body_hash:
         return result, None, True
+    if source.kind in (SourceKind.YOUTUBE, SourceKind.GOOGLE_TRENDS):
+        return result, kinds.parse_xml_kind(source, result), False
     parsed = parse_bytes(result.body, url=result.final_url, content_type=result.content_type, kind=source.kind)
+    if source.kind == SourceKind.GITHUB_RELEASES:
+        parsed = kinds.github_release_titles(source, parsed)
     return result, parsed, False
 
 
@@ -612,7 +764,11 @@ def source_ingest_bytes(*, source: Source, body: bytes, content_type: str = "", 
     started_at = timezone.now()
     clock = time.monotonic()
     try:
-        parsed = parse_bytes(body, url=url or source.url, content_type=content_type, kind=source.kind)
+        parsed = kinds.parse_body(source, body, url=url or source.url) or parse_bytes(
+            body, url=url or source.url, content_type=content_type, kind=source.kind
+        )
+        if source.kind == SourceKind.GITHUB_RELEASES:
+            parsed = kinds.github_release_titles(source, parsed)
     except ParseError as exc:
         return _record_failure(source=source, started_at=started_at, clock=clock, exc=exc, reschedule=False)
     result = FetchResult(url=url or source.url, final_url=url or source.url, status=200, body=body)
@@ -644,6 +800,8 @@ def _record_success(
         items = normalize_parsed(parsed=parsed, feed_url=result.final_url)
         found = len(items)
         upsert = items_upsert(source=source, entries=items)
+        if upsert.fulltext_ids:
+            enqueue_on_commit("sources.fulltext", upsert.fulltext_ids)
     outcome = (
         FetchOutcome.NOT_MODIFIED if result.not_modified else FetchOutcome.UNCHANGED if unchanged else FetchOutcome.OK
     )
@@ -812,3 +970,155 @@ def source_for_ingest_command(*, workspace, target: str) -> tuple[Source, bytes 
         defaults={"kind": spec.kind, "name": spec.name, "next_check_at": timezone.now()},
     )
     return source, None
+
+
+# --- full text ----------------------------------------------------------------------------------
+
+
+def items_fetch_fulltext(*, item_ids: list[int], max_wait: float | None = None) -> dict[str, int]:
+    """Fetch and extract the article of each pending item (robots.txt and the per-host rate honoured);
+    the sanitized main text is stored beside the summary and becomes the item's text (what clustering
+    and drafting read). Returns a count per outcome. An item whose host slot did not come up in time
+    stays pending and is queued again."""
+    counts: Counter[str] = Counter()
+    retry: list[int] = []
+    limit = settings.SOURCES_FULLTEXT_PER_FETCH
+    items = Item.objects.filter(pk__in=item_ids, fulltext_status=FulltextStatus.PENDING).order_by("id")[: limit * 5]
+    for item in items:
+        article = fetch_article(item.url, max_wait=max_wait)
+        counts[article.status] += 1
+        if article.status == FulltextStatus.PENDING:
+            retry.append(item.pk)
+            continue
+        updates = {
+            "fulltext_status": article.status,
+            "fulltext_error": article.error[:500],
+            "updated_at": timezone.now(),
+        }
+        if article.status == FulltextStatus.DONE:
+            text = article.text or item.text
+            updates.update(
+                fulltext_html=article.html,
+                text=text,
+                search_tokens=search_tokens(item.title, text, language=item.language),
+            )
+            if not item.image_url and article.image_url.startswith(("http://", "https://")):
+                updates["image_url"] = article.image_url[:2000]
+        Item.objects.filter(pk=item.pk).update(**updates)
+    if retry:
+        enqueue_on_commit("sources.fulltext", retry)
+    return dict(counts)
+
+
+def item_refetch_fulltext(*, user, item: Item) -> Item:
+    require_capability(user=user, workspace=item.workspace_id, capability=Capability.MANAGE_SOURCES)
+    with transaction.atomic():
+        Item.objects.filter(pk=item.pk).update(fulltext_status=FulltextStatus.PENDING, fulltext_error="")
+        item.fulltext_status = FulltextStatus.PENDING
+        audit_log(actor=user, action="item.fulltext", target=item)
+        enqueue_on_commit("sources.fulltext", [item.pk])
+    return item
+
+
+# --- the team's rules; muting a story -------------------------------------------------------------
+
+
+def rule_create(
+    *, user, workspace, action: str, field: str, pattern: str, source: Source | None = None, name: str = ""
+) -> FilterRule:
+    """A keep or drop rule for the workspace or one of its sources; applies to items arriving from now on."""
+    require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_SOURCES)
+    if action not in RuleAction.values:
+        raise InvalidInput(_("Choose whether the rule keeps or drops items."))
+    if field not in RuleField.values:
+        raise InvalidInput(_("Choose what the rule matches on."))
+    if source is not None and source.workspace_id != getattr(workspace, "pk", workspace):
+        raise InvalidInput(_("Source not found."))
+    pattern = validate_pattern(field, pattern)
+    with transaction.atomic():
+        rule = FilterRule.objects.create(
+            workspace_id=getattr(workspace, "pk", workspace),
+            source=source,
+            action=action,
+            field=field,
+            pattern=pattern,
+            name=name[:120],
+            created_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        audit_log(actor=user, action="source.rule_create", target=rule, data={"pattern": pattern, "field": field})
+    return rule
+
+
+def rule_set_enabled(*, user, rule: FilterRule, enabled: bool) -> FilterRule:
+    require_capability(user=user, workspace=rule.workspace_id, capability=Capability.MANAGE_SOURCES)
+    with transaction.atomic():
+        FilterRule.objects.filter(pk=rule.pk).update(enabled=enabled, updated_at=timezone.now())
+        rule.enabled = enabled
+        audit_log(actor=user, action="source.rule_enable" if enabled else "source.rule_disable", target=rule)
+    return rule
+
+
+def rule_delete(*, user, rule: FilterRule) -> None:
+    """Deleting a rule keeps its items dropped (their reason stays readable); restore them one by one."""
+    require_capability(user=user, workspace=rule.workspace_id, capability=Capability.MANAGE_SOURCES)
+    with transaction.atomic():
+        audit_log(actor=user, action="source.rule_delete", target=rule, data={"pattern": rule.pattern})
+        rule.delete()
+
+
+def item_restore(*, user, item: Item) -> Item:
+    """Bring back an item a rule dropped."""
+    require_capability(user=user, workspace=item.workspace_id, capability=Capability.MANAGE_SOURCES)
+    with transaction.atomic():
+        Item.objects.filter(pk=item.pk).update(filtered_by=None, filter_reason="")
+        item.filtered_by, item.filter_reason = None, ""
+        audit_log(actor=user, action="item.restore", target=item)
+    return item
+
+
+def _story_ids(item: Item) -> list[int]:
+    root = item.duplicate_of_id or item.pk
+    return list(Item.objects.filter(Q(pk=root) | Q(duplicate_of_id=root)).values_list("id", flat=True))
+
+
+def item_mute(*, user, item: Item, muted: bool = True) -> int:
+    """Mute (or unmute) a story: the item, its original and every near-duplicate of it."""
+    require_capability(user=user, workspace=item.workspace_id, capability=Capability.MANAGE_SOURCES)
+    ids = _story_ids(item)
+    with transaction.atomic():
+        if muted:
+            count = Item.objects.filter(pk__in=ids).update(muted_at=timezone.now(), muted_by=user)
+        else:
+            count = Item.objects.filter(pk__in=ids).update(muted_at=None, muted_by=None)
+        audit_log(actor=user, action="item.mute" if muted else "item.unmute", target=item, data={"items": len(ids)})
+    return count
+
+
+def rules_apply_recent(*, user, workspace, days: int = 7) -> int:
+    """Run the enabled rules over the visible items of the last `days` days (a new rule otherwise only
+    sees items arriving after it). Returns how many items were dropped."""
+    require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_SOURCES)
+    since = timezone.now() - timedelta(days=max(1, min(days, 90)))
+    dropped: list[Item] = []
+    hits: Counter[int] = Counter()
+    for source in Source.objects.filter(workspace=workspace):
+        rules = rules_for_source(source)
+        if not rules:
+            continue
+        items = Item.objects.filter(source=source, filter_reason="", published_at__gte=since).only(
+            "id", "title", "text", "language", "author", "url", "canonical_url", "guid"
+        )
+        for item in items.iterator(chunk_size=BATCH_SIZE):
+            verdict = rule_verdict(rules, item)
+            if verdict is not None:
+                item.filtered_by, item.filter_reason = verdict[0], verdict[1][:500]
+                hits[verdict[0].pk] += 1
+                dropped.append(item)
+    with transaction.atomic():
+        Item.objects.bulk_update(dropped, ["filtered_by", "filter_reason"], batch_size=BATCH_SIZE)
+        for rule_id, n in hits.items():
+            FilterRule.objects.filter(pk=rule_id).update(hits=F("hits") + n)
+        audit_log(
+            actor=user, action="source.rules_apply", target=None, workspace=workspace, data={"items": len(dropped)}
+        )
+    return len(dropped)

@@ -20,3 +20,8 @@ def sources_tick(**kwargs) -> int:
 def source_fetch_task(source_id: int, **kwargs) -> None:
     # Fetch and parse errors are recorded by the service and rescheduled with backoff; no Celery retry.
     services.source_fetch(source_id=source_id)
+
+
+@shared_task(name="sources.fulltext", ignore_result=True, acks_late=True, soft_time_limit=300, time_limit=330)
+def items_fulltext_task(item_ids: list[int], **kwargs) -> None:
+    services.items_fetch_fulltext(item_ids=item_ids)

@@ -10,6 +10,10 @@ urlpatterns = [
     path("sources/opml/import/", views.opml_import, name="opml_import"),
     path("sources/items/", views.item_list, name="items"),
     path("sources/items/<int:pk>/", views.item_detail, name="item"),
+    path("sources/items/<int:pk>/<str:action>/", views.item_action, name="item_action"),
+    path("sources/rules/", views.rule_list, name="rules"),
+    path("sources/rules/apply/", views.rules_apply, name="rules_apply"),
+    path("sources/rules/<int:pk>/<str:action>/", views.rule_action, name="rule_action"),
     path("sources/<int:pk>/", views.source_detail, name="detail"),
     path("sources/<int:pk>/<str:action>/", views.source_action, name="action"),
 ]

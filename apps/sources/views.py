@@ -22,7 +22,15 @@ from apps.accounts.selectors import request_membership
 from apps.core.errors import Conflict, NotFound
 
 from . import selectors, services
-from .forms import AddSourceForm, ChooseFeedForm, ItemFilterForm, OpmlImportForm, SourceSettingsForm
+from .forms import (
+    KIND_FORMS,
+    AddSourceForm,
+    ChooseFeedForm,
+    ItemFilterForm,
+    OpmlImportForm,
+    RuleForm,
+    SourceSettingsForm,
+)
 from .models import SourceStatus
 from .opml import build_opml
 
@@ -44,13 +52,41 @@ def _error_text(exc: Exception) -> str:
     return str(exc)
 
 
+def _add_kind(request, workspace, kind_forms: dict):
+    """POST of one of the per-kind add forms: the added source's page, or None (errors on the form)."""
+    kind = request.POST.get("kind", "")
+    form = KIND_FORMS[kind](request.POST, prefix=kind)
+    kind_forms[kind] = form
+    if not form.is_valid():
+        return None
+    try:
+        source = services.source_add_kind(
+            user=request.user,
+            workspace=workspace,
+            kind=kind,
+            fields=form.fields_for_service(),
+            name=form.cleaned_data["name"],
+            fulltext=form.cleaned_data["fulltext"],
+        )
+    except (Conflict, ValidationError) as exc:
+        form.add_error(None, _error_text(exc))
+        return None
+    messages.success(request, _("Added %(name)s. Its first fetch is on its way.") % {"name": source})
+    return redirect("sources:detail", pk=source.pk)
+
+
 @login_required
 def source_list(request):
     workspace = _workspace(request)
     can_manage = _can_manage(request, workspace)
-    form = AddSourceForm(request.POST or None)
+    kind_forms = {kind: form_class(prefix=kind) for kind, form_class in KIND_FORMS.items()}
+    if request.method == "POST" and request.POST.get("kind") in KIND_FORMS:
+        response = _add_kind(request, workspace, kind_forms)
+        if response is not None:
+            return response
+    form = AddSourceForm(request.POST if request.method == "POST" and "kind" not in request.POST else None)
     candidates: list[dict] = []
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         try:
             result = services.source_add_by_url(
                 user=request.user, workspace=workspace, url=form.cleaned_data["url"], name=form.cleaned_data["name"]
@@ -78,6 +114,9 @@ def source_list(request):
             "can_manage": can_manage,
             "counts": counts,
             "chart": selectors.items_per_day(workspace=workspace, days=30),
+            "kind_forms": list(kind_forms.values()),
+            "open_kind": request.POST.get("kind", "") if request.method == "POST" else "",
+            "kind_health": selectors.source_kind_health(workspace=workspace),
         },
     )
 
@@ -111,7 +150,13 @@ def source_detail(request, pk: int):
     source = selectors.source_for_user(user=request.user, pk=pk)
     can_manage = _can_manage(request, source.workspace_id)
     settings_form = SourceSettingsForm(
-        request.POST or None, initial={"name": source.name, "min_interval_seconds": source.min_interval_seconds}
+        request.POST or None,
+        initial={
+            "name": source.name,
+            "min_interval_seconds": source.min_interval_seconds,
+            "trust": source.trust,
+            "fulltext": source.fulltext,
+        },
     )
     if request.method == "POST" and settings_form.is_valid():
         try:
@@ -132,6 +177,10 @@ def source_detail(request, pk: int):
             "attempts": selectors.attempts_for_source(source=source, limit=25),
             "items": items,
             "chart": selectors.items_per_day(workspace=source.workspace, source=source, days=30),
+            "dropped": selectors.dropped_items_for_source(source=source),
+            "rules": [
+                r for r in selectors.rules_for_workspace(workspace=source.workspace) if r.source_id in (None, source.pk)
+            ],
         },
     )
 
@@ -219,6 +268,7 @@ def item_list(request):
         since=since,
         include_duplicates=bool(filters.get("duplicates")),
         sentiment=filters.get("sentiment") or "",
+        hidden=filters.get("hidden") or "",
     )
     page = Paginator(items, 30).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -236,5 +286,90 @@ def item_detail(request, pk: int):
             "item": item,
             "duplicates": selectors.item_duplicates(item=item),
             "original": item.duplicate_of,
+            "can_manage": _can_manage(request, item.workspace_id),
         },
     )
+
+
+ITEM_ACTIONS = {
+    "mute": (lambda user, item: services.item_mute(user=user, item=item), gettext_lazy("Story muted.")),
+    "unmute": (
+        lambda user, item: services.item_mute(user=user, item=item, muted=False),
+        gettext_lazy("Story visible again."),
+    ),
+    "restore": (lambda user, item: services.item_restore(user=user, item=item), gettext_lazy("Item restored.")),
+    "fulltext": (
+        lambda user, item: services.item_refetch_fulltext(user=user, item=item),
+        gettext_lazy("Fetching the article's full text."),
+    ),
+}
+
+
+@login_required
+@require_POST
+def item_action(request, pk: int, action: str):
+    item = selectors.item_for_user(request.user, pk)
+    if action not in ITEM_ACTIONS:
+        raise NotFound(_("Not found."))
+    service, message = ITEM_ACTIONS[action]
+    service(request.user, item)
+    messages.success(request, message)
+    return redirect("sources:item", pk=item.pk)
+
+
+@login_required
+def rule_list(request):
+    """The team's rules: every source's and the workspace's, with how many items each dropped."""
+    workspace = _workspace(request)
+    sources = list(selectors.sources_for_workspace(workspace=workspace).only("id", "name", "url"))
+    form = RuleForm(request.POST or None, sources=sources, initial={"source": request.GET.get("source")})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        source = next((s for s in sources if s.pk == data.get("source")), None)
+        try:
+            services.rule_create(
+                user=request.user,
+                workspace=workspace,
+                action=data["action"],
+                field=data["field"],
+                pattern=data["pattern"],
+                source=source,
+                name=data["name"],
+            )
+        except ValidationError as exc:
+            form.add_error("pattern", _error_text(exc))
+        else:
+            messages.success(request, _("Rule added. It applies to items arriving from now on."))
+            return redirect("sources:rules")
+    return render(
+        request,
+        "sources/rules.html",
+        {
+            "rules": selectors.rules_for_workspace(workspace=workspace),
+            "form": form,
+            "can_manage": _can_manage(request, workspace),
+        },
+    )
+
+
+@login_required
+@require_POST
+def rules_apply(request):
+    count = services.rules_apply_recent(user=request.user, workspace=_workspace(request), days=7)
+    messages.success(request, _("The rules dropped %(n)s items of the last 7 days.") % {"n": count})
+    return redirect("sources:rules")
+
+
+@login_required
+@require_POST
+def rule_action(request, pk: int, action: str):
+    rule = selectors.rule_for_user(user=request.user, pk=pk)
+    if action == "delete":
+        services.rule_delete(user=request.user, rule=rule)
+        messages.success(request, _("Rule deleted. Items it dropped stay dropped; restore them from their page."))
+    elif action in ("enable", "disable"):
+        services.rule_set_enabled(user=request.user, rule=rule, enabled=action == "enable")
+        messages.success(request, _("Rule enabled.") if action == "enable" else _("Rule disabled."))
+    else:
+        raise NotFound(_("Not found."))
+    return redirect("sources:rules")

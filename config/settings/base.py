@@ -399,6 +399,18 @@ ACCESS_RECHECK_SECONDS = env_float("ACCESS_RECHECK_SECONDS", 30.0)
 # Sources: due sources claimed per beat tick, and fetches at once against one host.
 SOURCES_TICK_BATCH = env_int("SOURCES_TICK_BATCH", 200)
 SOURCES_PER_HOST_CONCURRENCY = env_int("SOURCES_PER_HOST_CONCURRENCY", 2)
+# Where the services behind the newer source kinds answer (tests point them at local servers).
+SOURCES_YOUTUBE_FEED_URL = env_str("SOURCES_YOUTUBE_FEED_URL", "https://www.youtube.com/feeds/videos.xml")
+SOURCES_BLUESKY_APPVIEW = env_str("SOURCES_BLUESKY_APPVIEW", "https://public.api.bsky.app")
+SOURCES_GOOGLE_TRENDS_URL = env_str("SOURCES_GOOGLE_TRENDS_URL", "https://trends.google.com/trending/rss")
+SOURCES_GITHUB_URL = env_str("SOURCES_GITHUB_URL", "https://github.com")
+# Full text: seconds between two article fetches from one host (robots.txt Crawl-delay may ask for
+# more, up to 60 s), articles fetched per source and fetch, and how long robots.txt answers are kept.
+SOURCES_FULLTEXT_HOST_INTERVAL = env_float("SOURCES_FULLTEXT_HOST_INTERVAL", 2.0)
+SOURCES_FULLTEXT_PER_FETCH = env_int("SOURCES_FULLTEXT_PER_FETCH", 20)
+SOURCES_ROBOTS_CACHE_SECONDS = env_int("SOURCES_ROBOTS_CACHE_SECONDS", 3600)
+# A watched web page: new links whose articles are fetched per check.
+SOURCES_WEB_PAGE_ARTICLES = env_int("SOURCES_WEB_PAGE_ARTICLES", 15)
 # Publishing: seconds a platform has to answer one request.
 PUBLISHING_HTTP_TIMEOUT = env_float("PUBLISHING_HTTP_TIMEOUT", 15.0)
 

@@ -7,6 +7,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, unquote
 
 import pytest
 
@@ -27,6 +28,8 @@ class Route:
 class FeedServer:
     def __init__(self):
         self.routes: dict[str, Route] = {}
+        # path (without query) -> handler(query dict, headers) -> Route: a protocol speaking server
+        self.handlers: dict[str, object] = {}
         self.requests: list[tuple[str, dict[str, str]]] = []
         server = self
 
@@ -39,6 +42,10 @@ class FeedServer:
             def do_GET(self):
                 server.requests.append((self.path, {k.lower(): v for k, v in self.headers.items()}))
                 route = server.routes.get(self.path)
+                path, _sep, query = self.path.partition("?")
+                path = unquote(path)
+                if route is None and path in server.handlers:
+                    route = server.handlers[path](parse_qs(query), {k.lower(): v for k, v in self.headers.items()})
                 if route is None:
                     self.send_response(404)
                     self.send_header("Content-Length", "0")
@@ -101,6 +108,10 @@ class FeedServer:
 
     def add(self, path: str, body: bytes = b"", **kwargs) -> str:
         self.routes[path] = Route(body=body, **kwargs)
+        return self.url(path)
+
+    def handle(self, path: str, handler) -> str:
+        self.handlers[path] = handler
         return self.url(path)
 
     def stop(self):

@@ -22,6 +22,11 @@ class ItemFilter(django_filters.FilterSet):
     )
     duplicate_of = django_filters.NumberFilter(field_name="duplicate_of_id")
     q = django_filters.CharFilter(method="filter_q", help_text="full-text search in title and text")
+    hidden = django_filters.ChoiceFilter(
+        method="filter_hidden",
+        choices=[("dropped", "dropped"), ("muted", "muted")],
+        help_text="dropped: only items a filter rule dropped; muted: only muted stories (both hidden by default)",
+    )
 
     class Meta:
         model = Item
@@ -33,10 +38,17 @@ class ItemFilter(django_filters.FilterSet):
         wants = self.form.cleaned_data.get("duplicates") if hasattr(self.form, "cleaned_data") else None
         if not wants and not self.form.cleaned_data.get("duplicate_of"):
             queryset = queryset.filter(duplicate_of__isnull=True)
+        if not self.form.cleaned_data.get("hidden"):
+            queryset = queryset.filter(filter_reason="", muted_at__isnull=True)
         return queryset
 
     def filter_duplicates(self, queryset, name, value):
         return queryset
+
+    def filter_hidden(self, queryset, name, value):
+        if value == "dropped":
+            return queryset.exclude(filter_reason="")
+        return queryset.filter(muted_at__isnull=False)
 
     def filter_sentiment(self, queryset, name, value):
         return {

@@ -6,7 +6,7 @@ from rest_framework import serializers
 
 from apps.core.uploads import max_upload_size
 
-from ..models import FetchAttempt, Item, Source, SourceKind
+from ..models import FetchAttempt, Item, Source, SourceKind, SourceTrust
 from ..opml import MAX_OPML_BYTES
 
 
@@ -24,6 +24,9 @@ class SourceSerializer(serializers.ModelSerializer):
             "site_url",
             "description",
             "listing",
+            "options",
+            "trust",
+            "fulltext",
             "status",
             "interval_seconds",
             "min_interval_seconds",
@@ -41,18 +44,31 @@ class SourceSerializer(serializers.ModelSerializer):
 
 
 class SourceCreateSerializer(serializers.Serializer):
-    url = serializers.CharField(max_length=2000)
+    url = serializers.CharField(max_length=2000, required=False, allow_blank=True, default="")
     name = serializers.CharField(max_length=255, required=False, allow_blank=True, default="")
     kind = serializers.ChoiceField(choices=SourceKind.choices, required=False, allow_blank=True, default="")
     discover = serializers.BooleanField(
         default=True, help_text="Fetch the URL first: a web page's feeds are discovered, a feed's title is read."
     )
+    fields = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, max_length=2000),
+        required=False,
+        default=dict,
+        help_text=(
+            "For youtube, mastodon, bluesky, google_trends, lobsters, github_releases, news_sitemap and "
+            "web_page: the kind's own fields (target; mastodon also instance and mode; bluesky mode). "
+            "url is then ignored."
+        ),
+    )
+    fulltext = serializers.BooleanField(default=False, help_text="Fetch each new item's article and extract its text.")
 
 
 class SourceUpdateSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=255, required=False, allow_blank=True)
     url = serializers.CharField(max_length=2000, required=False)
     min_interval_seconds = serializers.IntegerField(required=False, min_value=60, max_value=86400)
+    trust = serializers.ChoiceField(choices=SourceTrust.choices, required=False)
+    fulltext = serializers.BooleanField(required=False)
 
 
 class FeedCandidateSerializer(serializers.Serializer):
@@ -102,6 +118,13 @@ class ItemSerializer(serializers.ModelSerializer):
             "sentiment",
             "score",
             "comments",
+            "signals",
+            "engagement",
+            "fulltext_html",
+            "fulltext_status",
+            "filtered_by",
+            "filter_reason",
+            "muted_at",
             "content_hash",
             "duplicate_of",
             "duplicate_count",

@@ -55,7 +55,19 @@ class SourceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.Des
         data = SourceCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        if values["discover"] and not values["kind"]:
+        if values["kind"] in services.KIND_SPECS:
+            fields = values["fields"] or ({"target": values["url"]} if values["url"] else {})
+            source = services.source_add_kind(
+                user=request.user,
+                workspace=self.workspace,
+                kind=values["kind"],
+                fields=fields,
+                name=values["name"],
+                fulltext=values["fulltext"],
+            )
+        elif not values["url"]:
+            raise ValidationError({"url": [_("Enter a URL.")]})
+        elif values["discover"] and not values["kind"]:
             result = services.source_add_by_url(
                 user=request.user, workspace=self.workspace, url=values["url"], name=values["name"]
             )
