@@ -15,11 +15,13 @@ Trust (trusted 1.5, noisy 0.5) multiplies both an item's weight in the decayed s
 from __future__ import annotations
 
 import datetime as dt
+import json
 import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
+from django.db import connection
 
 from apps.sources.engagement import KIND_WEIGHTS, velocity
 from apps.sources.models import TRUST_WEIGHTS, Source, SourceTrust
@@ -128,15 +130,18 @@ def _search_matches(*, workspace_id: int, index: dict[int, int], now: dt.datetim
             terms[words] = term  # the same search in several countries: its strongest
     if not terms or not index:
         return {}
-    # Candidates through one word of each term (its longest), or its first letters when a Latin word may
-    # spell a trend's word in another alphabet ("moskva" for "Москва"); then every word is checked.
-    by_word: dict[str, list[dict]] = defaultdict(list)
-    by_start: dict[str, list[dict]] = defaultdict(list)
-    for words, term in terms.items():
-        key = max(sorted(words), key=len)
-        by_word[key].append(term)
-        if key.isascii() and len(key) >= MIN_SPELLED:
-            by_start[key[:MIN_SPELLED]].append(term)
+    # Each trend counts, per term, how many of the term's words it has (an inverted index of the terms' words);
+    # a term whose Latin word may spell a trend's word in another alphabet ("moskva" for "Москва") is checked
+    # in full through its first letters.
+    listed = list(terms.values())
+    sizes = [len(term_words(t["term"])) for t in listed]
+    by_word: dict[str, list[int]] = defaultdict(list)
+    by_start: dict[str, set[int]] = defaultdict(set)
+    for k, term in enumerate(listed):
+        for word in term_words(term["term"]):
+            by_word[word].append(k)
+            if word.isascii() and len(word) >= MIN_SPELLED:
+                by_start[word[:MIN_SPELLED]].add(k)
     out: dict[int, list[dict]] = {}
     rows = Trend.objects.filter(workspace_id=workspace_id, status=TrendStatus.ACTIVE).values_list(
         "id", "title", "keywords"
@@ -147,11 +152,19 @@ def _search_matches(*, workspace_id: int, index: dict[int, int], now: dt.datetim
             continue
         text = " ".join([title, *map(str, keywords or [])])
         words, latin = trend_words(text)
-        candidates = [t for w in words for t in by_word.get(w, ())]
-        candidates += [t for s in latin for t in by_start.get(s[:MIN_SPELLED], ())]
-        found = list({id(t): t for t in candidates if matches(t["term"], text)}.values())
+        hits: dict[int, int] = defaultdict(int)
+        for word in words:
+            for k in by_word.get(word, ()):
+                hits[k] += 1
+        found = {k for k, count in hits.items() if count == sizes[k]}
+        for spelled in latin:
+            found |= {
+                k
+                for k in by_start.get(spelled[:MIN_SPELLED], ())
+                if k not in found and matches(listed[k]["term"], text)
+            }
         if found:
-            out[n] = found
+            out[n] = [listed[k] for k in sorted(found)]
     return out
 
 
@@ -165,14 +178,24 @@ def signals_store(*, workspace_id: int, boost: SignalBoost | None, trend_ids: np
     if not details or boost is None or trend_ids is None:
         return 0
     position = {int(tid): n for n, tid in enumerate(trend_ids.tolist())}
+    ids = list(details)
+    engagement = [_finite(boost.engagement[position[tid]]) for tid in ids]
+    search = [_finite(boost.search[position[tid]]) for tid in ids]
+    if connection.vendor == "postgresql":  # one statement (bulk_update's CASE per row costs seconds at 10k)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                """
+                UPDATE trends_trend AS t
+                   SET signals = u.signals::jsonb, engagement_factor = u.engagement, search_factor = u.search
+                  FROM unnest(%s::bigint[], %s::text[], %s::float8[], %s::float8[]) AS u(id, signals, engagement, search)
+                 WHERE t.id = u.id
+                """,
+                [ids, [json.dumps(details[tid], ensure_ascii=False) for tid in ids], engagement, search],
+            )
+        return len(ids)
     rows = [
-        Trend(
-            pk=tid,
-            signals=detail,
-            engagement_factor=_finite(boost.engagement[position[tid]]),
-            search_factor=_finite(boost.search[position[tid]]),
-        )
-        for tid, detail in details.items()
+        Trend(pk=tid, signals=details[tid], engagement_factor=e, search_factor=f)
+        for tid, e, f in zip(ids, engagement, search, strict=True)
     ]
     Trend.objects.bulk_update(rows, ["signals", "engagement_factor", "search_factor"], batch_size=500)
     return len(rows)
