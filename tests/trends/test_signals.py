@@ -19,6 +19,7 @@ from apps.trends.clustering.terms import matches, term_words
 from apps.trends.models import Trend, TrendItem
 from apps.trends.rising import compact, traffic_label, why_rising
 from apps.trends.services import items_assign_to_trends, trend_settings_for, trends_rank
+from tests.conftest import ARTIFACTS, browser_login
 
 _n = itertools.count(1)
 
@@ -216,3 +217,19 @@ def test_compact_numbers_are_short(value):
 def test_why_rising_survives_junk():
     assert why_rising(None) == [] and why_rising({"top": [{"kind": "x"}], "search": ["bad"]}) == []
     assert why_rising({"top": [{"kind": "reddit", "signal": "score", "value": 1}]}) == ["1 upvote on Reddit"]
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_trend_page_in_chromium_says_why_it_is_rising(asgi_live_server, page, members, workspace, signalled):
+    trends_rank(workspace_id=workspace.pk, broadcast=False)
+    outage = _trend(signalled["outage"][0])
+    browser_login(page, asgi_live_server.url, "writer")
+    page.goto(f"{asgi_live_server.url}/app/trends/{outage.pk}/")
+    panel = page.locator("section.why-rising")
+    assert panel.get_attribute("aria-labelledby") == "why-rising-h"
+    reasons = panel.locator("li").all_inner_texts()
+    assert "320 HN points" in reasons and "1.2k reposts on Bluesky" in reasons
+    page.screenshot(path=str(ARTIFACTS / "trend-why-rising.png"), full_page=True)
+    page.goto(f"{asgi_live_server.url}/app/trends/")
+    assert "320 HN points" in page.locator(f".trend-row[data-trend-id='{outage.pk}'] .trend-why").inner_text()
