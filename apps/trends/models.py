@@ -7,6 +7,8 @@ from django.utils.translation import gettext_lazy as _
 
 from apps.core.models import TimeStampedModel, WorkspaceScopedModel
 
+from .rising import why_rising
+
 
 class TrendStatus(models.TextChoices):
     ACTIVE = "active", _("Active")
@@ -62,6 +64,11 @@ class Trend(WorkspaceScopedModel, TimeStampedModel):
     # Mean of the members' embeddings (float32 bytes) over `embedded_count` members; empty when off.
     embedding = models.BinaryField(_("embedding"), blank=True, default=b"")
     embedded_count = models.PositiveIntegerField(_("embedded items"), default=0)
+    # What the sources' engagement signals and Google searches add to the score (see services/signals.py), and
+    # which of them moved it: {"top": [{"kind", "signal", "value", "items"}], "search": [{"term", "traffic", "geo"}]}.
+    engagement_factor = models.FloatField(_("engagement factor"), default=1.0)
+    search_factor = models.FloatField(_("search factor"), default=1.0)
+    signals = models.JSONField(_("signals"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-score"]
@@ -74,6 +81,11 @@ class Trend(WorkspaceScopedModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def why_rising(self) -> list[str]:
+        """The signals that moved the trend, as phrases ("320 HN points", "Google searches 50K+ for …")."""
+        return why_rising(self.signals)
 
 
 class TrendItem(models.Model):
@@ -162,6 +174,14 @@ class TrendSettings(models.Model):
     )
     velocity_weight = models.FloatField(_("velocity weight"), default=1.0)
     diversity_weight = models.FloatField(_("diversity weight"), default=0.5)
+    signal_weight = models.FloatField(
+        _("engagement weight"),
+        default=1.0,
+        help_text=_("How much the sources' engagement (points, reposts, views…) per hour lifts a trend."),
+    )
+    search_weight = models.FloatField(
+        _("search weight"), default=0.5, help_text=_("How much a matching Google Trends search term lifts a trend.")
+    )
     # {"<source id>": weight}; unlisted sources weigh 1.
     source_weights = models.JSONField(_("source weights"), default=dict, blank=True)
     similarity_threshold = models.FloatField(_("similarity threshold"), default=0.25)

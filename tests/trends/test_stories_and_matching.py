@@ -127,3 +127,23 @@ def test_single_item_trend_has_no_page_but_a_story_has(writer, workspace, make_s
     client = client_for(writer)
     assert client.get(f"/app/trends/{lone_trend.pk}/").status_code == 404
     assert client.get(f"/app/trends/{story.pk}/").status_code == 200
+
+
+def test_single_item_trend_is_404_in_the_api_and_unlisted_but_its_item_is_found(
+    writer, workspace, make_source, make_item, api_client_for
+):
+    source = make_source(workspace, "Wire")
+    lone = make_item(source, "Съезд пчеловодов в Казани 🐝", "Пчеловоды собрались в Казани.")
+    pair = _story(workspace, make_source, make_item, COPILOT)
+    items_assign_to_trends(workspace_id=workspace.pk, item_ids=[lone.pk] + [i.pk for i in pair])
+    trends_rank(workspace_id=workspace.pk, broadcast=False)
+    lone_trend = TrendItem.objects.get(item=lone).trend
+    story = TrendItem.objects.get(item=pair[0]).trend
+    client = api_client_for(writer, workspace)
+    for suffix in ("", "items/", "history/"):
+        assert client.get(f"/api/v1/trends/{lone_trend.pk}/{suffix}").status_code == 404, suffix
+        assert client.get(f"/api/v1/trends/{story.pk}/{suffix}").status_code == 200, suffix
+    listed = {t["id"] for t in client.get("/api/v1/trends/?window=30d").json()["results"]}
+    assert story.pk in listed and lone_trend.pk not in listed
+    found = client.get("/api/v1/items/", {"q": "пчеловодов"})
+    assert found.status_code == 200 and lone.pk in {i["id"] for i in found.json()["results"]}

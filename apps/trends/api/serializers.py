@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from apps.trends.models import Topic, Trend, TrendItem, TrendSettings, TrendSnapshot
@@ -12,11 +13,31 @@ class TopicSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "slug"]
 
 
+class TrendSignalSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="source kind, e.g. hacker_news, bluesky")
+    signal = serializers.CharField(help_text="points, comments, reposts, likes, views, …")
+    value = serializers.IntegerField(help_text="summed over the trend's items of that kind")
+    items = serializers.IntegerField(help_text="how many of the trend's items reported it")
+
+
+class TrendSearchTermSerializer(serializers.Serializer):
+    term = serializers.CharField()
+    traffic = serializers.IntegerField(allow_null=True, help_text="Google's approximate daily searches")
+    geo = serializers.CharField(help_text="country code of the Google Trends source")
+
+
+class TrendSignalsSerializer(serializers.Serializer):
+    top = TrendSignalSerializer(many=True)
+    search = TrendSearchTermSerializer(many=True)
+
+
 class TrendSerializer(serializers.ModelSerializer):
     topics = TopicSerializer(many=True, read_only=True)
     url = serializers.SerializerMethodField()
     generate_url = serializers.SerializerMethodField()
     sparkline = serializers.SerializerMethodField()
+    why_rising = serializers.ListField(child=serializers.CharField(), read_only=True)
+    signals = serializers.SerializerMethodField()
 
     class Meta:
         model = Trend
@@ -33,6 +54,10 @@ class TrendSerializer(serializers.ModelSerializer):
             "decay",
             "velocity",
             "diversity",
+            "engagement_factor",
+            "search_factor",
+            "signals",
+            "why_rising",
             "rate_last_hour",
             "item_count",
             "duplicate_count",
@@ -53,6 +78,12 @@ class TrendSerializer(serializers.ModelSerializer):
 
     def get_generate_url(self, obj: Trend) -> str:
         return f"/app/generate/?trend={obj.pk}"
+
+    @extend_schema_field(TrendSignalsSerializer)
+    def get_signals(self, obj: Trend) -> dict:
+        """Which signals moved the trend at the last ranking tick (empty lists: none)."""
+        stored = obj.signals if isinstance(obj.signals, dict) else {}
+        return {"top": list(stored.get("top") or []), "search": list(stored.get("search") or [])}
 
     def get_sparkline(self, obj: Trend) -> list[float]:
         return [round(v, 4) for v in self.context.get("sparklines", {}).get(obj.pk, [])]
@@ -103,6 +134,8 @@ class TrendSettingsSerializer(serializers.ModelSerializer):
             "baseline_rate",
             "velocity_weight",
             "diversity_weight",
+            "signal_weight",
+            "search_weight",
             "source_weights",
             "similarity_threshold",
             "merge_threshold",
@@ -115,6 +148,8 @@ class TrendSettingsInputSerializer(serializers.Serializer):
     baseline_rate = serializers.FloatField(required=False)
     velocity_weight = serializers.FloatField(required=False)
     diversity_weight = serializers.FloatField(required=False)
+    signal_weight = serializers.FloatField(required=False)
+    search_weight = serializers.FloatField(required=False)
     source_weights = serializers.DictField(child=serializers.FloatField(), required=False)
     similarity_threshold = serializers.FloatField(required=False)
     merge_threshold = serializers.FloatField(required=False)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins
 from rest_framework.decorators import action
@@ -45,6 +45,10 @@ class TrendViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, WorkspaceSc
             queryset = selectors.trends_filtered(
                 queryset=queryset, filters=selectors.TrendFilters.from_params(self.request.query_params)
             )
+        elif self.detail:
+            # As on the pages: a single item is no story and has no trend of its own (404); its item is found
+            # as an item. A merged trend stays readable so clients can follow merged_into.
+            queryset = queryset.filter(selectors.STORY | Q(merged_into__isnull=False))
         return queryset
 
     @extend_schema(parameters=FILTER_PARAMS)

@@ -1,4 +1,4 @@
-"""Ranking: score = decay x velocity x diversity, computed for all of a workspace's trends at once with
+"""Ranking: score = decay x velocity x diversity x engagement x search, computed for all of a workspace's trends at once with
 numpy and written back in one statement; snapshots keep the history for sparklines and timelines."""
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from apps.trends import events
 from apps.trends.models import Trend, TrendItem, TrendSettings, TrendSnapshot, TrendStatus
 
 from .assignment import trend_settings_for
+from .signals import signal_boost, signals_store, source_trust_weights
 
 SNAPSHOT_KEEP_DAYS = 30
 BROADCAST_TOP = 20
@@ -96,8 +97,11 @@ def trends_rank(
             weights_by_source = {
                 safe_id(k): float(v) for k, v in (settings.source_weights or {}).items() if safe_id(k) is not None
             }
+            trust = source_trust_weights(workspace_id=workspace_id)
             source_weight = np.fromiter(
-                (weights_by_source.get(r[2], 1.0) for r in rows), dtype=np.float64, count=len(rows)
+                (weights_by_source.get(r[2], 1.0) * trust.get(r[2], 1.0) for r in rows),
+                dtype=np.float64,
+                count=len(rows),
             )
             codes: dict[str, int] = {}
             domain_code = np.fromiter(
@@ -111,13 +115,19 @@ def trends_rank(
                 n_trends=unique_ids.size,
                 settings=settings,
             )
+            boost = signal_boost(
+                workspace_id=workspace_id, trend_ids=unique_ids, settings=settings, horizon=horizon, now=now
+            )
+            score = score * boost.factor  # x engagement x search (services/signals.py)
             _bulk_update_scores(unique_ids, score, decay, velocity, diversity, last_hour, now)
             outcome.ranked = int(unique_ids.size)
             if snapshot:
                 outcome.snapshots = _insert_snapshots(unique_ids, score, items, last_hour, now)
             new_scores = dict(zip(unique_ids.tolist(), score.tolist(), strict=True))
+            signals_store(workspace_id=workspace_id, boost=boost, trend_ids=unique_ids)
         else:
             new_scores = {}
+            signals_store(workspace_id=workspace_id, boost=None)
         stale = [tid for tid in previous if tid not in new_scores]
         if stale:
             outcome.zeroed = Trend.objects.filter(pk__in=stale).update(

@@ -23,6 +23,8 @@ EDITABLE = {
     "baseline_rate": (0.01, 1000.0),
     "velocity_weight": (0.0, 10.0),
     "diversity_weight": (0.0, 10.0),
+    "signal_weight": (0.0, 10.0),
+    "search_weight": (0.0, 10.0),
     "similarity_threshold": (0.05, 0.95),
     "merge_threshold": (0.1, 0.99),
     "window_hours": (1, 24 * 30),
