@@ -5,6 +5,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from .models import DraftFormat, ProviderKind, RefineAction, TemplateKind
+from .providers import base_url_error
 
 
 class GenerateForm(forms.Form):
@@ -74,8 +75,6 @@ class AISettingsForm(forms.Form):
     price_output_per_1k = forms.DecimalField(label=_("Price per 1K output tokens"), min_value=0, decimal_places=6)
 
     def clean_base_url(self) -> str:
-        from .providers import base_url_error
-
         value = self.cleaned_data.get("base_url") or ""
         problem = base_url_error(value)
         if problem:

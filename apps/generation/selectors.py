@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 from django.apps import apps as django_apps
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from apps.accounts.permissions import require_member
 from apps.core.errors import NotFound
+from apps.personas.style import STOPWORDS, words_of
+from apps.posts.access import require_view
+from apps.posts.models import MediaAsset, MediaKind, Post, Suggestion
+from apps.sources.models import Item
 
-from .models import AIProviderSettings, GenerationJob, JobKind, JobStatus, PostTemplate, TokenUsage
+from .models import AIProviderSettings, GenerationJob, JobKind, JobStatus, PostTemplate, TokenUsage, VideoRender
 from .providers.base import PersonaBrief, SourceText
 
 MAX_ITEMS = 8
@@ -68,8 +74,6 @@ def _trend_item_model():
 
 def items_for_trend(*, trend, limit: int = MAX_ITEMS) -> list:
     """The trend's items, strongest first (empty until the trends app links items to trends)."""
-    from apps.sources.models import Item
-
     model = _trend_item_model()
     if model is None:
         return []
@@ -85,8 +89,6 @@ def items_for_trend(*, trend, limit: int = MAX_ITEMS) -> list:
 
 
 def source_text_for_item(item) -> SourceText:
-    from django.utils.html import strip_tags
-
     text = item.text or strip_tags(item.content_html or item.summary_html or "")
     source = getattr(item, "source", None)
     return SourceText(
@@ -122,11 +124,6 @@ def material_for_job(*, job: GenerationJob) -> tuple[str, list[str], list[Source
 def items_for_topic(*, workspace_id: int, topic: str, limit: int = 5) -> list:
     """Recent items of the workspace whose title mentions the topic's words: a free topic still gets
     sources to quote when the newsroom has covered it."""
-    from django.db.models import Q
-
-    from apps.personas.style import STOPWORDS, words_of
-    from apps.sources.models import Item
-
     words = [w for w in words_of(topic) if w not in STOPWORDS and len(w) > 3][:6]
     if not words:
         return []
@@ -165,9 +162,6 @@ def persona_brief(*, persona) -> PersonaBrief:
 
 def post_for_user(*, user, pk):
     """The post if the user may see it (workspace membership or a share), else 404."""
-    from apps.posts.access import require_view
-    from apps.posts.models import Post
-
     post = Post.objects.filter(pk=pk).select_related("persona", "workspace", "trend").first()
     if post is None:
         raise NotFound(_("Post not found."))
@@ -197,8 +191,6 @@ def media_for_job(*, job: GenerationJob) -> list:
 
 def dominant_item_language(*, trend=None, item=None) -> str:
     """The language most of a trend's items are in (their stored language), or the item's own."""
-    from collections import Counter
-
     if item is not None:
         return (item.language or "").split("-")[0].lower()
     if trend is None:
@@ -210,9 +202,6 @@ def dominant_item_language(*, trend=None, item=None) -> str:
 
 def script_for_user(*, user, pk):
     """A post's video script the user may see (through the post's access), else 404."""
-    from apps.posts.access import require_view
-    from apps.posts.models import MediaAsset, MediaKind
-
     script = (
         MediaAsset.objects.filter(pk=pk, kind=MediaKind.VIDEO_SCRIPT, post__isnull=False)
         .select_related("post", "post__workspace")
@@ -226,8 +215,6 @@ def script_for_user(*, user, pk):
 
 def video_renders_for_script(*, script) -> list:
     """The renders of a video script the caller already may see, newest first."""
-    from .models import VideoRender
-
     return list(VideoRender.objects.filter(script=script).order_by("-created_at", "-id")[:12])
 
 
@@ -248,8 +235,6 @@ def _turn_answer(job: GenerationJob, suggestions: list[dict]) -> str:
 def refine_conversation(*, post, limit: int = 50) -> list[dict]:
     """The post's refine conversation, oldest first: each request (the editor's words, or the action's name),
     the answer and the suggestions it produced with their state (the caller checked the post's access)."""
-    from apps.posts.models import Suggestion
-
     jobs = list(
         GenerationJob.objects.filter(post=post, kind=JobKind.REFINE)
         .select_related("created_by")

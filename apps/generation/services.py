@@ -25,8 +25,11 @@ from apps.core.services import audit_log
 from apps.notifications.services import generation_failed
 from apps.personas.selectors import persona_style_match
 from apps.personas.style import style_compare
+from apps.posts.access import require_edit
 from apps.posts.document import document_to_markup, markup_to_document, markup_to_text, render_body
-from apps.posts.models import SuggestionState
+from apps.posts.models import MediaAsset, MediaKind, Post, Suggestion, SuggestionState
+from apps.posts.selectors import post_current_body
+from apps.posts.services import post_create, suggestion_accept, suggestion_create, suggestion_reject
 
 from .crypto import secret_encrypt
 from .events import job_event_send, job_events_flush
@@ -44,6 +47,7 @@ from .models import (
 from .prompts import PROMPT_VERSION, draft_prompts, refine_prompts
 from .providers import base_url_error, base_url_origin
 from .providers.base import (
+    BinaryResult,
     DraftRequest,
     Provider,
     ProviderError,
@@ -250,8 +254,6 @@ def generation_cancel(*, user, job: GenerationJob) -> GenerationJob:
 
 
 def _can_edit_post(*, user, post) -> None:
-    from apps.posts.access import require_edit
-
     require_edit(user=user, post=post)
 
 
@@ -298,8 +300,6 @@ def refine_start(*, user, post, action: str = "", target_language: str = "", ins
 
 
 def _refine_suggestions(job: GenerationJob):
-    from apps.posts.models import Suggestion
-
     return Suggestion.objects.filter(post_id=job.post_id, pk__in=job.result.get("suggestions", [])).order_by("pk")
 
 
@@ -317,8 +317,6 @@ def _refine_decision_update(job: GenerationJob, *, user) -> None:
 def refine_decide(*, user, job: GenerationJob, accept: bool, suggestion_id: int | None = None) -> GenerationJob:
     """Accept or reject one of the refinement's suggestions, or all that are still pending. Accepting
     goes through the posts app's suggestion service, so each change becomes a revision of the post."""
-    from apps.posts.services import suggestion_accept, suggestion_reject
-
     if job.kind != JobKind.REFINE or job.post is None:
         raise InvalidInput({"job": [_("Not a refinement.")]})
     if job.status != JobStatus.SUCCEEDED or job.decision != Decision.PENDING:
@@ -350,8 +348,6 @@ def refine_reject(*, user, job: GenerationJob, suggestion_id: int | None = None)
 
 def _post_create_from_draft(*, job: GenerationJob, draft: StructuredDraft, featured=None):
     """The Post and its first Revision for a finished draft (posts.services.post_create)."""
-    from apps.posts.services import post_create
-
     return post_create(
         workspace=job.workspace,
         user=job.created_by,
@@ -370,10 +366,6 @@ def _post_create_from_draft(*, job: GenerationJob, draft: StructuredDraft, featu
 def _refine_suggestions_create(*, job: GenerationJob, text: str) -> list[int]:
     """Turn the refined text into suggestions on the post, one per changed block (paragraph, heading,
     list item), so the editor accepts or rejects each change; the post itself is not touched."""
-    from apps.posts.models import Post
-    from apps.posts.selectors import post_current_body
-    from apps.posts.services import suggestion_create
-
     post = Post.objects.get(pk=job.post_id)
     # The text as it is now (the live document when it is edited live): the offsets below point into it.
     old_blocks = post_current_body(post=post)[2].split("\n")
@@ -423,8 +415,6 @@ def _refine_suggestions_create(*, job: GenerationJob, text: str) -> list[int]:
 
 def _markup_of_post(post) -> str:
     """The post as it is now (the live document when edited live), as draft markup."""
-    from apps.posts.selectors import post_current_body
-
     doc, _html, text = post_current_body(post=post)
     return document_to_markup(doc) or text
 
@@ -843,8 +833,6 @@ def _media_produce(*, job, provider, structured: StructuredDraft, clock: list[fl
 
 
 def _asset_create(*, job, post, kind: str, binary=None, name: str = "", alt_text: str = "", data=None):
-    from apps.posts.models import MediaAsset
-
     asset = MediaAsset(
         workspace_id=job.workspace_id,
         post=post,
@@ -862,10 +850,6 @@ def _asset_create(*, job, post, kind: str, binary=None, name: str = "", alt_text
 
 
 def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, started: float, text: str) -> None:
-    from apps.posts.models import MediaKind
-
-    from .providers.base import BinaryResult
-
     items_cited = [
         {"id": m.item_id, "title": m.title, "url": m.url, "source": m.source_name}
         for m in (_request_material(job))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -21,6 +22,7 @@ from apps.core.params import safe_id
 from apps.personas.models import Persona
 from apps.personas.selectors import personas_for_workspace
 from apps.posts.document import diff_ops, markup_to_html
+from apps.posts.models import Suggestion
 
 from .forms import AISettingsForm, GenerateForm, PostTemplateForm, RefineForm
 from .models import AIProviderSettings, JobKind, JobStatus, VideoAspect
@@ -64,8 +66,6 @@ def _scoped(model_path: str, user, pk):
     """A trend or item of the user's workspaces, or None (the trends/sources apps may still be empty)."""
     if not pk:
         return None
-    from django.apps import apps
-
     model = apps.get_model(*model_path.split("."))
     obj = model.objects.filter(workspace__memberships__user=user, pk=pk).first()
     if obj is None:
@@ -142,8 +142,6 @@ def job_detail(request, pk: int):
     job = job_for_user(user=request.user, pk=pk)
     suggestions = []
     if job.kind == JobKind.REFINE and job.result.get("suggestions"):
-        from apps.posts.models import Suggestion
-
         for suggestion in Suggestion.objects.filter(post_id=job.post_id, pk__in=job.result["suggestions"]):
             suggestions.append((suggestion, diff_ops(suggestion.anchor_quote, suggestion.replacement)))
     media = media_for_job(job=job) if job.kind == JobKind.GENERATE else []

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.checks import Warning as CheckWarning
 from django.db import DatabaseError
+from django.utils import timezone
+
+from .models import Channel
+from .selectors import EXPIRY_WARNING_DAYS
 
 
 def check_expiring_credentials(app_configs=None, **kwargs):
-    import datetime as dt
-
-    from django.utils import timezone
-
-    from .models import Channel
-    from .selectors import EXPIRY_WARNING_DAYS
-
     try:
         expiring = list(
             Channel.objects.filter(

@@ -34,6 +34,7 @@ from .adapters import ADAPTERS, AmbiguousError, PermanentError, RetryableError, 
 from .adapters.base import AuthorizationGone, http_url_or_empty
 from .http import shared_http
 from .models import AttemptOutcome, Channel, Publication, PublicationAttempt, PublicationState
+from .posts_bridge import post_mark_published
 
 log = logging.getLogger(__name__)
 
@@ -419,8 +420,6 @@ def _release_held(rows: list[Publication], *, worker: str) -> None:
 
 
 def post_check_all_published(*, post_id: int) -> None:
-    from .posts_bridge import post_mark_published
-
     states = set(Publication.objects.filter(post_id=post_id).values_list("state", flat=True))
     if PublicationState.PUBLISHED in states and states <= {
         PublicationState.PUBLISHED,

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from apps.posts.models import PostState
+from apps.posts.signals import post_transitioned
+
+from . import services
 
 WITHDRAWN = {PostState.DRAFT, PostState.IN_REVIEW, PostState.CHANGES_REQUESTED, PostState.ARCHIVED}
 
@@ -10,8 +13,6 @@ WITHDRAWN = {PostState.DRAFT, PostState.IN_REVIEW, PostState.CHANGES_REQUESTED, 
 def _on_post_transitioned(sender, *, post=None, user=None, action=None, to_state=None, options=None, **kwargs):
     if post is None:
         return
-    from . import services
-
     if action == "unpublish":
         # Unpublishing the post takes it off every platform that can delete, and stops what is pending.
         services.publications_withdraw_for_post(post_id=post.pk, delete_published=True, reason="post unpublished")
@@ -25,6 +26,4 @@ def _on_post_transitioned(sender, *, post=None, user=None, action=None, to_state
 
 
 def connect() -> None:
-    from apps.posts.signals import post_transitioned
-
     post_transitioned.connect(_on_post_transitioned, dispatch_uid="publishing.follow_post_workflow")

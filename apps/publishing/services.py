@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 import mimetypes
+import socket
+import time
 from dataclasses import asdict
+from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.core import signing
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -21,10 +26,13 @@ from apps.posts.models import Post
 from apps.posts.selectors import post_current_body
 from apps.site.links import track_publication_links
 from apps.site.services import absolute_url, site_article_live_url, site_article_url
+from apps.sources.fetching import address_is_blocked
 
-from .adapters import ADAPTERS, PostContent, adapter_class, adapter_for
+from .adapters import ADAPTERS, DeliveryError, PostContent, adapter_class, adapter_for
 from .adapters.base import http_url_or_empty
+from .adapters.newsletter import UNSUBSCRIBE_SALT
 from .crypto import credentials_encrypt
+from .dispatcher import post_check_all_published
 from .formatting import Rendered
 from .models import AttemptOutcome, Channel, Platform, Publication, PublicationAttempt, PublicationState, Subscriber
 from .posts_bridge import SCHEDULABLE_STATES, post_mark_scheduled
@@ -63,8 +71,6 @@ HOST_CONFIG_KEYS = ("url", "base_url", "service")
 
 def _config_hosts(config: dict) -> dict[str, tuple]:
     """Scheme, host and port of each address in a channel's settings."""
-    from urllib.parse import urlsplit
-
     hosts = {}
     for key in HOST_CONFIG_KEYS:
         value = str((config or {}).get(key) or "").strip()
@@ -80,11 +86,6 @@ def _config_hosts(config: dict) -> dict[str, tuple]:
 def _refuse_private_host(url: str) -> None:
     """Channels are configured by workspace members: do not let one point our workers at internal
     addresses (unless private networks are allowed, as in development)."""
-    import socket
-    from urllib.parse import urlsplit
-
-    from apps.sources.fetching import address_is_blocked
-
     if getattr(settings, "FETCH_ALLOW_PRIVATE_NETWORKS", False):
         return
     host = urlsplit(url).hostname or ""
@@ -255,8 +256,6 @@ def post_content(*, post: Post) -> PostContent:
 
 
 def _render_one(*, channel: Channel, content: PostContent, override: str) -> Rendered:
-    from .adapters import DeliveryError
-
     try:
         return adapter_for(channel).render(content=content, override=override)
     except DeliveryError as exc:
@@ -464,8 +463,6 @@ def publication_resolve_unconfirmed(*, user, publication: Publication, delivered
     publication.save()
     audit_log(actor=user, action="publication.resolve", target=publication, data={"delivered": delivered})
     if delivered:
-        from .dispatcher import post_check_all_published
-
         transaction.on_commit(lambda: post_check_all_published(post_id=publication.post_id))
     else:
         _kick_dispatcher_if_due(publication.next_attempt_at)
@@ -491,10 +488,6 @@ def publication_unpublish(*, user, publication: Publication) -> Publication:
 
 def publication_delete_remote(*, publication_id: int) -> None:
     """Worker side of unpublish: delete on the platform, log the attempt, mark the row."""
-    import time
-
-    from .adapters import DeliveryError
-
     publication = Publication.objects.select_related("channel").filter(pk=publication_id).first()
     if publication is None or publication.state != PublicationState.PUBLISHED:
         return
@@ -564,8 +557,6 @@ def publications_default_for_post(*, post_id: int, user, due_at: dt.datetime) ->
 @transaction.atomic
 def subscriber_add(*, user, workspace, email: str, name: str = "") -> Subscriber:
     require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_CHANNELS)
-    from django.core.validators import validate_email
-
     email = (email or "").strip().lower()
     try:
         validate_email(email)
@@ -588,10 +579,6 @@ def subscriber_remove(*, user, subscriber: Subscriber) -> None:
 @transaction.atomic
 def subscriber_unsubscribe(*, token: str) -> Subscriber:
     """The signed link from a newsletter: no login, the signature is the authority."""
-    from django.core import signing
-
-    from .adapters.newsletter import UNSUBSCRIBE_SALT
-
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
     except signing.BadSignature as exc:

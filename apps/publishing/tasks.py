@@ -5,13 +5,16 @@ from __future__ import annotations
 from celery import shared_task
 
 from . import alerts
+from .adapters import PermanentError
+from .analytics import metrics_poll_due
+from .connecting import tokens_refresh_due
+from .dispatcher import dispatch_run, post_check_all_published
+from .services import publication_delete_remote
 
 
 @shared_task(name="publishing.dispatch_tick", acks_late=True, soft_time_limit=60, time_limit=90, ignore_result=True)
 def dispatch_tick(**kwargs) -> int:
     """The beat tick: deliver whatever is due (claims with SKIP LOCKED, so ticks may overlap safely)."""
-    from .dispatcher import dispatch_run
-
     return dispatch_run(budget_seconds=45.0)
 
 
@@ -25,9 +28,6 @@ def dispatch_tick(**kwargs) -> int:
     ignore_result=True,
 )
 def unpublish_publication(publication_id: int, **kwargs) -> None:
-    from .adapters import PermanentError
-    from .services import publication_delete_remote
-
     try:
         publication_delete_remote(publication_id=publication_id)
     except PermanentError:
@@ -36,16 +36,12 @@ def unpublish_publication(publication_id: int, **kwargs) -> None:
 
 @shared_task(name="publishing.poll_metrics", acks_late=True, soft_time_limit=240, time_limit=300, ignore_result=True)
 def poll_metrics(**kwargs) -> int:
-    from .analytics import metrics_poll_due
-
     return metrics_poll_due()
 
 
 @shared_task(name="publishing.posts_check_published", acks_late=True, soft_time_limit=120, ignore_result=True)
 def posts_check_published(post_ids: list[int], **kwargs) -> None:
     """Mark posts published once every one of their publications has gone out."""
-    from .dispatcher import post_check_all_published
-
     for post_id in post_ids:
         post_check_all_published(post_id=post_id)
 
@@ -59,6 +55,4 @@ def report_problems(publication_ids: list[int], **kwargs) -> int:
 @shared_task(name="publishing.refresh_tokens", acks_late=True, soft_time_limit=120, time_limit=150, ignore_result=True)
 def refresh_tokens(**kwargs) -> dict:
     """Renew OAuth access tokens before they expire (a refused renewal marks the channel for reconnecting)."""
-    from .connecting import tokens_refresh_due
-
     return tokens_refresh_due()

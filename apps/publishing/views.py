@@ -7,6 +7,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -30,9 +31,11 @@ from . import connecting, insights, selectors, services
 from . import oauth as oauth_mod
 from .adapters import ADAPTERS
 from .adapters.base import NothingToCheck
-from .models import Channel, Platform, PublicationState
+from .adapters.newsletter import UNSUBSCRIBE_SALT
+from .models import Channel, Platform, PublicationState, Subscriber
 from .oauth import OAUTH_PLATFORMS, PASSWORD_PLATFORMS
 from .ratelimit import breaker_state
+from .templatetags.publishing_tags import panel_context
 
 
 def _membership(request):
@@ -490,8 +493,6 @@ def publish_panel(request, post_id: int):
     if chosen:
         previews = services.publication_preview(user=request.user, post=post, channels=chosen, overrides=overrides)
         insights.forecast_previews(previews=previews, post=post, when=_forecast_time(request))
-    from .templatetags.publishing_tags import panel_context
-
     context = panel_context(request=request, post=post)
     context.update({"previews": previews, "chosen_ids": chosen_ids, "error": error, "section": "publishing"})
     template = "publishing/_publish_panel.html" if request.GET.get("fragment") else "publishing/panel_page.html"
@@ -501,11 +502,6 @@ def publish_panel(request, post_id: int):
 @csrf_exempt
 def unsubscribe(request, token: str):
     """GET shows a confirmation (mail scanners follow links); POST unsubscribes (also RFC 8058 one-click)."""
-    from django.core import signing
-
-    from .adapters.newsletter import UNSUBSCRIBE_SALT
-    from .models import Subscriber
-
     try:
         data = signing.loads(token, salt=UNSUBSCRIBE_SALT)
         subscriber = Subscriber.objects.select_related("workspace").get(pk=data.get("s"), workspace_id=data.get("w"))

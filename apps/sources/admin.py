@@ -12,6 +12,7 @@ from apps.core.services import audit_log
 
 from .models import FetchAttempt, FilterRule, Item, Source, SourceStatus
 from .services import CLAIM_LEASE
+from .tasks import source_fetch_task
 
 
 class FetchAttemptInline(admin.TabularInline):
@@ -84,8 +85,6 @@ class SourceAdmin(admin.ModelAdmin):
     # scheduling layer directly (the admin is an operator tool) rather than the member-checked services.
     @admin.action(description=_("Fetch now"))
     def fetch_now(self, request, queryset):
-        from .tasks import source_fetch_task
-
         now = timezone.now()
         claimed = []
         with transaction.atomic():

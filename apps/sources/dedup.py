@@ -14,6 +14,7 @@ from datetime import timedelta
 import numpy as np
 from django.utils import timezone
 
+from .models import Item
 from .normalize import NUM_PERM
 
 # 16 bands of 4 rows: pairs above ~0.5 estimated similarity become candidates
@@ -96,8 +97,6 @@ _lock = threading.Lock()
 def workspace_index(workspace_id: int) -> Iterator[NearDuplicateIndex]:
     """The workspace's index of recent original items (not themselves duplicates), up to date with
     the database, held exclusively for the block (so two batches in one process see each other)."""
-    from .models import Item
-
     with _lock:
         index = _cache.get(workspace_id)
         if index is None or time.monotonic() - index.built_at > REBUILD_SECONDS:

@@ -15,6 +15,8 @@ from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit
 import nh3
 import numpy as np
 
+from apps.core.language import detect_language as detect
+
 from .engagement import clean_signals
 from .lexicon import NEGATIONS, RU_NEGATIVE_STEMS, RU_POSITIVE_STEMS, WORDS_EN_NEGATIVE, WORDS_EN_POSITIVE
 from .tokenize import search_tokens, shingle_words
@@ -205,8 +207,6 @@ _WORD = re.compile(r"\w+", re.UNICODE)
 def detect_language(text: str, *, hint: str = "") -> str:
     """A two-letter language code (py3langid, see apps/core/language.py). Falls back to the feed's
     declared language (hint) when the text says too little."""
-    from apps.core.language import detect_language as detect
-
     return detect(text, hint=hint)
 
 

@@ -47,6 +47,7 @@ from .models import (
     SourceTrust,
 )
 from .normalize import NormalizedItem, RawEntry, html_to_text, normalize_entry
+from .opml import parse_opml
 from .parsing import ParsedFeed, ParseError, discover_feeds, hn_item_entry, load_json, parse_bytes, sniff_kind
 from .rules import rule_verdict, rules_for_source, validate_pattern
 from .signals import items_ingested
@@ -936,8 +937,6 @@ def source_release_stale_claims(*, now: datetime | None = None) -> int:
 
 def opml_import(*, user, workspace, data: bytes) -> tuple[list[Source], list[str]]:
     """Add every feed of an OPML file; returns (created sources, skipped URLs with reasons)."""
-    from .opml import parse_opml
-
     require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_SOURCES)
     created: list[Source] = []
     skipped: list[str] = []

@@ -14,6 +14,7 @@ from ..models import (
     VideoAspect,
     VideoRender,
 )
+from ..providers import base_url_error
 from ..services import SETTINGS_FIELDS
 
 
@@ -119,8 +120,6 @@ class AISettingsSerializer(serializers.ModelSerializer):
         read_only_fields = ["has_key", "api_key_hint", "updated_at"]
 
     def validate_base_url(self, value: str) -> str:
-        from ..providers import base_url_error
-
         problem = base_url_error(value or "")
         if problem:
             raise serializers.ValidationError(problem)

@@ -15,6 +15,9 @@ from apps.accounts.api.scoping import WorkspaceScopedViewSet
 from apps.accounts.selectors import membership_for_request
 from apps.core.errors import InvalidInput
 from apps.core.params import safe_id
+from apps.personas.models import Persona
+from apps.sources.models import Item
+from apps.trends.models import Trend
 
 from .. import services, services_studio
 from ..models import AIProviderSettings, GenerationJob, PostTemplate, TokenUsage, VideoRender
@@ -60,10 +63,6 @@ class GenerationViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Worksp
 
     @extend_schema(request=GenerationStartSerializer, responses={202: GenerationJobSerializer})
     def create(self, request):
-        from apps.personas.models import Persona
-        from apps.sources.models import Item
-        from apps.trends.models import Trend
-
         data = GenerationStartSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         v = data.validated_data

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ..crypto import credentials_decrypt
 from .base import (
     Adapter,
     AmbiguousError,
@@ -45,8 +46,6 @@ def adapter_class(platform: str) -> type[Adapter]:
 
 
 def adapter_for(channel, *, http=None) -> Adapter:
-    from ..crypto import credentials_decrypt
-
     return ADAPTERS[channel.platform](
         channel=channel, credentials=credentials_decrypt(token=channel.credentials_encrypted), http=http
     )

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..formatting import Rendered
+from ..models import Subscriber
 from .base import Adapter, AmbiguousError, RetryableError, SendResult
 
 UNSUBSCRIBE_SALT = "publishing.unsubscribe"
@@ -38,8 +39,6 @@ class NewsletterAdapter(Adapter):
         return Rendered(parts=[override or content.html or content.text], limit=0, lengths=[], errors=errors)
 
     def send(self, *, publication, content):
-        from ..models import Subscriber
-
         subject = f"{self.config.get('subject_prefix', '')} {content.get('title', '')}".strip()
         sent = int(publication.result.get("sent", 0))
         last_id = int(publication.result.get("last_id", 0))

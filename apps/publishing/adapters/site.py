@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from apps.site.services import site_publish_post, site_unpublish_post
+
+from ..formatting import Rendered
 from .base import Adapter, SendResult
 
 
@@ -16,14 +19,10 @@ class SiteAdapter(Adapter):
     default_rate = (600, 100)
 
     def render(self, *, content, override=""):
-        from ..formatting import Rendered
-
         errors = [] if content.title.strip() else [_("A page needs a title.")]
         return Rendered(parts=[content.html or content.text], limit=0, lengths=[], errors=errors, media=[])
 
     def send(self, *, publication, content):
-        from apps.site.services import site_publish_post
-
         page = site_publish_post(
             post_id=publication.post_id,
             title=content.get("title", ""),
@@ -36,6 +35,4 @@ class SiteAdapter(Adapter):
         return SendResult(platform_id=str(page.pk), url=page.full_url or "")
 
     def delete(self, *, publication):
-        from apps.site.services import site_unpublish_post
-
         site_unpublish_post(post_id=publication.post_id)

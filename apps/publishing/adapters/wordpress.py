@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from ..formatting import Rendered
 from .base import Adapter, Metrics, SendResult
 
 
@@ -19,8 +20,6 @@ class WordPressAdapter(Adapter):
     auth_statuses = (401,)
 
     def render(self, *, content, override=""):
-        from ..formatting import Rendered
-
         errors = [] if content.title.strip() else [_("A WordPress post needs a title.")]
         errors += self.media_errors(content)
         media = [content.image_url] if content.image_url else []
