@@ -65,3 +65,11 @@ def test_every_task_queued_by_name_is_registered():
     assert names, "no service queues a task by name?"
     missing = sorted(name for name in names if name not in current_app.tasks)
     assert not missing, f"queued but not registered: {missing}"
+
+
+def test_our_modules_are_imported_at_the_top_of_the_file():
+    """An import of a project module inside a function hides a circle or a slow start. The only place
+    for one is an AppConfig.ready() hook: Django imports the receivers, checks and schema extensions
+    there once every app is loaded."""
+    inside = sorted({(e.source, e.line) for e in edges() if e.in_body and not e.source.endswith(".apps")})
+    assert inside == []
