@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -49,31 +50,40 @@ def _env(work: Path, port: int) -> dict:
 
 
 def _time_make_run(clone: Path, work: Path, log: Path) -> float:
-    """Seconds from `make run` to the first healthy /healthz; stops everything afterwards."""
+    """Seconds from `make run` to the first healthy /healthz; stops everything afterwards. The log's
+    lines carry the seconds since the start (where the time goes)."""
     port = _free_port()
     started = time.monotonic()
-    with log.open("ab") as out:
-        proc = subprocess.Popen(
-            ["make", "run"],
-            cwd=clone,
-            env=_env(work, port),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+    proc = subprocess.Popen(
+        ["make", "run"],
+        cwd=clone,
+        env=_env(work, port),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+    def copy() -> None:
+        with log.open("ab") as out:
+            for line in proc.stdout:
+                out.write(f"{time.monotonic() - started:7.1f} ".encode() + line)
+
+    copier = threading.Thread(target=copy, daemon=True)
+    copier.start()
+    try:
+        while not _healthy(port):
+            if proc.poll() is not None or time.monotonic() - started > TIMEOUT:
+                raise RuntimeError(f"make run in {clone} did not answer; see {log}")
+            time.sleep(0.2)
+        return time.monotonic() - started
+    finally:
+        os.killpg(proc.pid, signal.SIGINT)
         try:
-            while not _healthy(port):
-                if proc.poll() is not None or time.monotonic() - started > TIMEOUT:
-                    raise RuntimeError(f"make run in {clone} did not answer; see {log}")
-                time.sleep(0.2)
-            return time.monotonic() - started
-        finally:
-            os.killpg(proc.pid, signal.SIGINT)
-            try:
-                proc.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(proc.pid, signal.SIGKILL)
-                proc.wait()
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        copier.join(timeout=5)
 
 
 def measure(commit: str, work: Path) -> tuple[float, float]:
@@ -107,7 +117,8 @@ def main() -> None:
         "| | fresh clone → /healthz | restart → /healthz |\n| --- | ---: | ---: |\n"
         f"| baseline `{args.baseline}` (pip, compilemessages, migrate + seed_demo + devserver) "
         f"| {old_fresh:.1f} s | {old_restart:.1f} s |\n"
-        f"| `{candidate}` (uv, msgfmt on changed catalogues, one devserver --prepare) "
+        f"| `{candidate}` (uv, installs side by side, msgfmt on changed catalogues, one process: "
+        "devserver --prepare with uvicorn in it) "
         f"| {new_fresh:.1f} s | {new_restart:.1f} s |\n"
         f"| ratio new / old | {new_fresh / old_fresh:.2f} | {new_restart / old_restart:.2f} |\n\n"
         "Embedded default (SQLite, no Redis), CELERY_CONCURRENCY=1; both clones in one run, baseline first. "

@@ -3,6 +3,8 @@ from importlib.util import find_spec
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static as static_url
 from django.urls import include, path
 from django.views.decorators.cache import cache_page
 from django.views.i18n import JavaScriptCatalog
@@ -28,6 +30,8 @@ APP_PAGES = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    # Browsers ask for /favicon.ico on every page, the public site's too: answer with the app's icon.
+    path("favicon.ico", lambda request: HttpResponsePermanentRedirect(static_url("favicon.svg")), name="favicon"),
     path("readyz", readyz, name="readyz"),
     path("metrics", metrics_view, name="metrics"),
     path("admin/", admin.site.urls),

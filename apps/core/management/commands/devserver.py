@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
+import threading
 import time
 
+import uvicorn
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -71,18 +72,6 @@ def process_commands(*, host, port, concurrency) -> dict[str, list[str]]:
     }
 
 
-def wait_for_port(host: str, port: int, process: subprocess.Popen, timeout: float) -> bool:
-    """True once host:port accepts a connection; False when the process ended or the time ran out."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline and process.poll() is None:
-        try:
-            with socket.create_connection((host, port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.1)
-    return False
-
-
 class Command(BaseCommand):
     help = "Run uvicorn (HTTP + websockets), a Celery worker and Celery beat together."
 
@@ -113,43 +102,72 @@ class Command(BaseCommand):
         call_command("seed_demo", if_missing=not pending)
 
     def serve(self, *, host, port, concurrency) -> None:
+        """uvicorn runs in this process (the Django start-up already paid for), the worker and beat as
+        children once it listens: three more Django start-ups would otherwise compete with the web server
+        for the CPU before /healthz can answer."""
         commands = process_commands(host=host, port=port, concurrency=concurrency)
+        commands.pop("web")
         env = {
             **os.environ,
             "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "config.settings.local"),
         }
-        # The web server first: the worker and beat (three more Django start-ups) would otherwise compete
-        # with it for the CPU before /healthz can answer.
-        processes = {"web": subprocess.Popen(commands.pop("web"), env=env)}
-        wait_for_port(host, int(port), processes["web"], WEB_READY_TIMEOUT)
-        processes.update({name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()})
-        self.stdout.write(self.style.SUCCESS(f"Trendoscope is running on http://{host}:{port}/  (Ctrl-C stops it)"))
-
-        stopping = False
-
-        def stop(*_args):
-            nonlocal stopping
-            stopping = True
-
-        signal.signal(signal.SIGINT, stop)
-        signal.signal(signal.SIGTERM, stop)
+        server = uvicorn.Server(
+            uvicorn.Config(
+                "config.asgi:application",
+                host=host,
+                port=int(port),
+                log_level="info",
+                ws_max_size=settings.COLLAB_MAX_FRAME_BYTES,
+                ws_per_message_deflate=False,
+            )
+        )
+        processes: dict[str, subprocess.Popen] = {}
+        failed = threading.Event()
+        supervisor = threading.Thread(
+            target=self.supervise, args=(server, commands, env, processes, failed), daemon=True
+        )
+        supervisor.start()
         try:
-            while not stopping:
-                ended = [name for name, proc in processes.items() if proc.poll() is not None]
-                if ended:
-                    self.stderr.write(f"{', '.join(ended)} stopped; stopping the rest.")
-                    break
-                time.sleep(0.5)
+            server.run()  # until SIGINT / SIGTERM (uvicorn's handlers) or the supervisor's should_exit
+        except KeyboardInterrupt:
+            pass  # uvicorn re-raises the Ctrl-C it shut down on: a normal stop
         finally:
-            for proc in processes.values():
-                if proc.poll() is None:
-                    proc.send_signal(signal.SIGTERM)
-            deadline = time.monotonic() + 10
-            for proc in processes.values():
-                try:
-                    proc.wait(timeout=max(0.1, deadline - time.monotonic()))
-                except subprocess.TimeoutExpired:
-                    proc.kill()
-        codes = [proc.returncode for proc in processes.values()]
-        if not stopping and any(codes):
+            server.should_exit = True
+            supervisor.join(timeout=WEB_READY_TIMEOUT)
+            stop_processes(processes)
+        if failed.is_set():
             raise SystemExit(1)
+
+    def supervise(self, server, commands, env, processes, failed) -> None:
+        """Start the worker and beat once the web server listens; stop the server if one of them ends."""
+        deadline = time.monotonic() + WEB_READY_TIMEOUT
+        while not server.started and not server.should_exit and time.monotonic() < deadline:
+            time.sleep(0.05)
+        if server.should_exit or not server.started:
+            return
+        processes.update({name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()})
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Trendoscope is running on http://{server.config.host}:{server.config.port}/  (Ctrl-C stops it)"
+            )
+        )
+        while not server.should_exit:
+            ended = [name for name, proc in processes.items() if proc.poll() is not None]
+            if ended:
+                self.stderr.write(f"{', '.join(ended)} stopped; stopping the rest.")
+                failed.set()
+                server.should_exit = True
+                return
+            time.sleep(0.5)
+
+
+def stop_processes(processes: dict[str, subprocess.Popen]) -> None:
+    for proc in processes.values():
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + 10
+    for proc in processes.values():
+        try:
+            proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            proc.kill()
