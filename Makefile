@@ -21,10 +21,12 @@ help:
 	@echo "make lint   ruff check + format check"
 
 $(STAMP): requirements/base.txt requirements/local.txt
-	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	($(BIN)/python -m pip install --quiet --disable-pip-version-check uv==$(UV_VERSION) \
-		&& $(BIN)/uv pip install --quiet --python $(BIN)/python -r requirements/local.txt) \
-		|| $(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/local.txt
+	@# No pip in the new venv (ensurepip is slow): the system pip puts uv in it, uv installs the rest and pip.
+	test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV)
+	($(PYTHON) -m pip --python $(BIN)/python install --quiet --disable-pip-version-check uv==$(UV_VERSION) \
+		&& $(BIN)/uv pip install --quiet --python $(BIN)/python pip -r requirements/local.txt) \
+		|| ($(BIN)/python -m ensurepip --default-pip >/dev/null \
+		&& $(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/local.txt)
 	touch $(STAMP)
 
 $(FRONT_STAMP): $(FRONT_SOURCES)

@@ -2,10 +2,10 @@
 
 Both the baseline (a commit before the faster start: pip, compilemessages, three Django start-ups) and
 this checkout are cloned into a temporary folder and measured in the same run, one after the other, on
-the embedded default (SQLite, no Redis). pip's and npm's caches are whatever this machine has; uv gets
-an empty cache of its own (UV_CACHE_DIR), so the new figure includes uv's downloads.
+the embedded default (SQLite, no Redis). pip's, uv's and npm's caches are whatever this machine has
+(--cold-uv gives uv an empty one, so the new figure includes uv's downloads).
 
-    python -m benchmarks.bench_first_start [--baseline COMMIT] [--candidate COMMIT]
+    python -m benchmarks.bench_first_start [--baseline COMMIT] [--candidate COMMIT] [--cold-uv] [--keep]
 """
 
 from __future__ import annotations
@@ -26,6 +26,7 @@ from benchmarks._common import ROOT, record
 
 BASELINE = "981b3fc"  # main before issue 19's faster start
 TIMEOUT = 1200.0
+COLD_UV = False  # --cold-uv: give uv an empty cache (pip keeps the machine's, so that favours pip)
 
 
 def _free_port() -> int:
@@ -45,7 +46,9 @@ def _healthy(port: int) -> bool:
 def _env(work: Path, port: int) -> dict:
     drop = {"DATABASE_URL", "REDIS_URL", "CELERY_BROKER_URL", "VIRTUAL_ENV", "DJANGO_SETTINGS_MODULE", "CI"}
     env = {k: v for k, v in os.environ.items() if k not in drop}
-    env.update(PORT=str(port), CELERY_CONCURRENCY="1", UV_CACHE_DIR=str(work / "uv-cache"), PYTHONUNBUFFERED="1")
+    env.update(PORT=str(port), CELERY_CONCURRENCY="1", PYTHONUNBUFFERED="1")
+    if COLD_UV:
+        env["UV_CACHE_DIR"] = str(work / "uv-cache")
     return env
 
 
@@ -102,7 +105,11 @@ def main() -> None:
     parser.add_argument("--baseline", default=BASELINE)
     parser.add_argument("--candidate", default="HEAD")
     parser.add_argument("--keep", action="store_true", help="keep the temporary clones")
+    parser.add_argument("--cold-uv", action="store_true", help="an empty uv cache (pip keeps the machine's)")
     args = parser.parse_args()
+    global COLD_UV
+    COLD_UV = args.cold_uv
+    uv_cache = "an empty uv cache" if COLD_UV else "uv's cache as the machine has it (~/.cache/uv)"
     candidate = subprocess.run(
         ["git", "rev-parse", "--short", args.candidate], cwd=ROOT, capture_output=True, text=True, check=True
     ).stdout.strip()
@@ -122,7 +129,7 @@ def main() -> None:
         f"| {new_fresh:.1f} s | {new_restart:.1f} s |\n"
         f"| ratio new / old | {new_fresh / old_fresh:.2f} | {new_restart / old_restart:.2f} |\n\n"
         "Embedded default (SQLite, no Redis), CELERY_CONCURRENCY=1; both clones in one run, baseline first. "
-        "pip and npm caches as the machine has them; uv starts from an empty cache. "
+        f"pip and npm caches as the machine has them; {uv_cache}. Logs with per-line timestamps: --keep. "
         "Goal (issue 19): fresh ≤ half of the baseline, restart ≤ 10 s."
     )
     record("first_start", "python -m benchmarks.bench_first_start", body)

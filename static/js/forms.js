@@ -47,7 +47,7 @@
       field.setAttribute("aria-describedby", [field.getAttribute("aria-describedby"), out.id].filter(Boolean).join(" "));
       field.insertAdjacentElement("afterend", out);
       const update = () => {
-        const used = [...field.value].length;
+        const used = field.value.length; // UTF-16 units, as maxlength counts
         out.textContent = interpolate(t("%(used)s / %(limit)s characters"), { used, limit });
         out.classList.toggle("near", used >= limit * 0.9 && used < limit);
         out.classList.toggle("full", used >= limit);

@@ -12,11 +12,11 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from django.core.management import call_command
 from django.urls import Resolver404, resolve
 
 from apps.accounts.demo import DEFAULT_PASSWORD
 from tests.conftest import ARTIFACTS, browser_login
+from tests.ux.demo import seed_demo
 
 ROOT = Path(__file__).resolve().parents[2]
 AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
@@ -34,7 +34,7 @@ pytestmark = [
 
 @pytest.fixture
 def demo(asgi_live_server):
-    call_command("seed_demo", quiet=True)
+    seed_demo()
     return asgi_live_server.url
 
 
