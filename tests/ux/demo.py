@@ -1,7 +1,7 @@
 """The demo workspace for the page-walking browser tests (tests/a11y, tests/ux)."""
 
-from django.core.management import call_command
 from django.conf import settings
+from django.core.management import call_command
 from wagtail.models import Locale, Page
 
 
