@@ -212,6 +212,26 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
     onSelectionUpdate: () => updateSelectionHint(),
   });
   titleInput && titleInput.addEventListener("input", markDirty);
+
+  // Word count and reading time (about 230 words a minute), words found by the browser's own word
+  // segmenter in the post's language, so Chinese or Japanese text counts words, not spaces.
+  const counter = document.getElementById("word-count");
+  const segmenter = window.Intl && Intl.Segmenter ? new Intl.Segmenter((document.getElementById("post-language") || {}).value || document.documentElement.lang || undefined, { granularity: "word" }) : null;
+  const countWords = (text) => (segmenter
+    ? [...segmenter.segment(text)].filter((part) => part.isWordLike).length
+    : text.split(/\s+/).filter(Boolean).length);
+  const ngettext = window.ngettext || ((one, many, n) => (n === 1 ? one : many));
+  const fmt = (template, values) => template.replace(/%\((\w+)\)s/g, (_m, key) => values[key]);
+  function updateCount() {
+    if (!counter) return;
+    const words = countWords(editor.getText());
+    const minutes = Math.max(1, Math.round(words / 230));
+    counter.textContent = words
+      ? `${fmt(ngettext("%(n)s word", "%(n)s words", words), { n: words })} · ${fmt(ngettext("about %(m)s minute to read", "about %(m)s minutes to read", minutes), { m: minutes })}`
+      : gettext("No words yet");
+  }
+  editor.on("update", updateCount);
+  updateCount();
   const details = document.getElementById("post-details");
   details && details.addEventListener("input", markDirty);
   details && details.addEventListener("change", markDirty);

@@ -229,3 +229,14 @@ def test_audit_log_in_words_in_the_readers_language(demo, chromium):
             page.screenshot(path=str(ARTIFACTS / f"ux-audit-{language}-1366.png"), full_page=True)
         finally:
             context.close()
+
+
+def test_word_count_and_reading_time_in_the_editor(demo, page):
+    base, draft = demo["url"], demo["draft"]
+    _login(page, base)
+    page.goto(f"{base}/app/posts/{draft.pk}/")
+    counter = page.locator("#word-count")
+    page.locator("#editor .ProseMirror, #editor [contenteditable]").first.click()
+    page.keyboard.type("One two three четыре")
+    expect(counter).to_contain_text("4 words")
+    expect(counter).to_contain_text("about 1 minute to read")
