@@ -176,7 +176,9 @@ def test_editor_shortcuts_save_and_comment(demo, page):
     base, draft = demo["url"], demo["draft"]
     _login(page, base)
     page.goto(f"{base}/app/posts/{draft.pk}/")
-    page.locator("#editor .ProseMirror, #editor [contenteditable]").first.click()
+    surface = page.locator("#editor .ProseMirror")
+    expect(surface).to_have_attribute("contenteditable", "true")  # the live document has synced
+    surface.click()
     page.keyboard.type("Ünïcødé حرف text")
     page.keyboard.press("Control+s")
     expect(page.locator("#save-status")).not_to_have_text("Version 1")
@@ -236,7 +238,9 @@ def test_word_count_and_reading_time_in_the_editor(demo, page):
     _login(page, base)
     page.goto(f"{base}/app/posts/{draft.pk}/")
     counter = page.locator("#word-count")
-    page.locator("#editor .ProseMirror, #editor [contenteditable]").first.click()
+    surface = page.locator("#editor .ProseMirror")
+    expect(surface).to_have_attribute("contenteditable", "true")  # the live document has synced
+    surface.click()
     page.keyboard.type("One two three четыре")
     expect(counter).to_contain_text("4 words")
     expect(counter).to_contain_text("about 1 minute to read")
