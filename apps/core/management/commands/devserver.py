@@ -18,6 +18,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.migrations.executor import MigrationExecutor
 
 WEB_READY_TIMEOUT = 60.0
+WORKER_DELAY = 5.0  # seconds the worker and beat wait for the web server's first request
 
 
 def websocket_options() -> list[str]:
@@ -139,12 +140,18 @@ class Command(BaseCommand):
             raise SystemExit(1)
 
     def supervise(self, server, commands, env, processes, failed) -> None:
-        """Start the worker and beat once the web server listens; stop the server if one of them ends."""
+        """Start the worker and beat once the web server listens (and has answered a first request, or
+        WORKER_DELAY passed); stop the server if one of them ends."""
         deadline = time.monotonic() + WEB_READY_TIMEOUT
         while not server.started and not server.should_exit and time.monotonic() < deadline:
             time.sleep(0.05)
         if server.should_exit or not server.started:
             return
+        # Let the first request (a browser, a /healthz probe) be answered before three more Django
+        # start-ups take the CPU; a few seconds at most.
+        deadline = time.monotonic() + WORKER_DELAY
+        while not server.should_exit and server.server_state.total_requests == 0 and time.monotonic() < deadline:
+            time.sleep(0.05)
         processes.update({name: subprocess.Popen(cmd, env=env) for name, cmd in commands.items()})
         self.stdout.write(
             self.style.SUCCESS(
