@@ -11,8 +11,32 @@ DEMO_APPS = ["site", "sources", "personas", "trends", "posts", "publishing"]
 DEFAULT_PASSWORD = "trendoscope-demo"
 
 
+def demo_password() -> str:
+    return os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+
+
+def demo_users():
+    """(workspace, {role: user}) when the demo workspace already has a member for every role, else None."""
+    workspace = Workspace.objects.filter(slug="demo").first()
+    if workspace is None:
+        return None
+    memberships = Membership.objects.filter(workspace=workspace, user__username__in=[r.value for r in Role])
+    users = {m.user.username: m.user for m in memberships.select_related("user")}
+    if set(users) != {r.value for r in Role}:
+        return None
+    return workspace, {role.value: users[role.value] for role in Role}
+
+
+def login_table(users: dict, password: str) -> str:
+    """The demo-login block: a heading over each of its three columns."""
+    rows = [("role", "username", "password")] + [(role, user.username, password) for role, user in users.items()]
+    widths = [max(len(row[i]) for row in rows) for i in range(2)]
+    lines = ["Demo logins:"] + [f"  {r[0]:<{widths[0]}}  {r[1]:<{widths[1]}}  {r[2]}" for r in rows]
+    return "\n".join(lines)
+
+
 def seed_accounts(*, password: str | None = None):
-    password = password or os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+    password = password or demo_password()
     workspace, _ = Workspace.objects.update_or_create(
         slug="demo", defaults={"name": "Demo Newsroom", "description": "A sample editorial team."}
     )

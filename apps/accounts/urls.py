@@ -16,5 +16,6 @@ urlpatterns = [
     path("invitations/", views.invitations, name="invitations"),
     path("invitations/<int:pk>/answer/", views.invitation_answer, name="invitation_answer"),
     path("account/tokens/", views.api_tokens, name="tokens"),
+    path("shortcuts/", views.keyboard_shortcuts, name="shortcuts"),
     path("account/tokens/<int:pk>/revoke/", views.api_token_revoke, name="token_revoke"),
 ]

@@ -223,6 +223,12 @@ def dashboard(request):
 
 
 @login_required
+def keyboard_shortcuts(request):
+    """What the keyboard does in the editor and on the board (linked from both and the sidebar)."""
+    return render(request, "accounts/shortcuts.html", {"workspace_optional": True})
+
+
+@login_required
 def audit_log_page(request, default_action: str = ""):
     """The workspace's one audit log, filtered by action (exact or prefix) and actor, 50 entries a
     page; the posts section opens it on the posts' actions (default_action="post.")."""

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, F, Prefetch, Q, QuerySet, Window
+from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.db import connection
+from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
@@ -84,8 +86,29 @@ def posts_for_user(
     if tag := filters.get("tag"):
         queryset = queryset.filter(tags__contains=[str(tag)])
     if search := (filters.get("search") or filters.get("q") or "").strip():
-        queryset = queryset.filter(Q(title__icontains=search) | Q(body_text__icontains=search))
+        queryset = text_search(queryset, search[:200])
     return queryset.select_related(*LIST_RELATED).only(*LIST_FIELDS).order_by("-updated_at", "-id")
+
+
+# PostgreSQL text-search configuration per post language; others use "simple" (no stemming).
+SEARCH_CONFIGS = {"en": "english", "ru": "russian"}
+
+
+def text_search(queryset: QuerySet[Post], search: str) -> QuerySet[Post]:
+    """Posts whose title or text match: on PostgreSQL full-text search in each post's own language
+    (so "publishing" finds "published", "статьи" finds "статья"), plus a plain substring match; on
+    SQLite the substring match alone."""
+    plain = Q(title__icontains=search) | Q(body_text__icontains=search)
+    if connection.vendor != "postgresql":
+        return queryset.filter(plain)
+    config = Case(
+        *[When(language=code, then=Value(name)) for code, name in SEARCH_CONFIGS.items()],
+        default=Value("simple"),
+        output_field=CharField(),
+    )
+    vector = SearchVector("title", weight="A", config=config) + SearchVector("body_text", weight="B", config=config)
+    query = SearchQuery(search, config=config, search_type="websearch")
+    return queryset.annotate(_search=vector).filter(Q(_search=query) | plain)
 
 
 def post_for_user(*, user, pk: Any, for_update: bool = False) -> Post:

@@ -188,11 +188,12 @@ def post_transition(request, pk: int, action: str):
         kwargs["publish_at"] = request.POST.get("publish_at", "")
     try:
         post = services.post_transition(post=post, user=request.user, action=action, **kwargs)
-        messages.success(request, _("Now: %(state)s.") % {"state": post.get_state_display()})
+        messages.success(request, _("Done: the post is now %(state)s.") % {"state": post.get_state_display()})
     except PermissionDenied as exc:
-        messages.error(request, str(exc) or _("You may not do this."))
+        messages.error(request, _("Not moved: %(reason)s") % {"reason": str(exc) or _("your role may not do this.")})
     except (Conflict, ValidationError) as exc:
-        messages.error(request, exc.message if isinstance(exc, Conflict) else "; ".join(exc.messages))
+        reason = exc.message if isinstance(exc, Conflict) else "; ".join(exc.messages)
+        messages.error(request, _("Not moved: %(reason)s") % {"reason": reason})
     return HttpResponseRedirect(reverse("posts:detail", args=[pk]))
 
 

@@ -212,6 +212,26 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
     onSelectionUpdate: () => updateSelectionHint(),
   });
   titleInput && titleInput.addEventListener("input", markDirty);
+
+  // Word count and reading time (about 230 words a minute), words found by the browser's own word
+  // segmenter in the post's language, so Chinese or Japanese text counts words, not spaces.
+  const counter = document.getElementById("word-count");
+  const segmenter = window.Intl && Intl.Segmenter ? new Intl.Segmenter((document.getElementById("post-language") || {}).value || document.documentElement.lang || undefined, { granularity: "word" }) : null;
+  const countWords = (text) => (segmenter
+    ? [...segmenter.segment(text)].filter((part) => part.isWordLike).length
+    : text.split(/\s+/).filter(Boolean).length);
+  const ngettext = window.ngettext || ((one, many, n) => (n === 1 ? one : many));
+  const fmt = (template, values) => template.replace(/%\((\w+)\)s/g, (_m, key) => values[key]);
+  function updateCount() {
+    if (!counter) return;
+    const words = countWords(editor.getText());
+    const minutes = Math.max(1, Math.round(words / 230));
+    counter.textContent = words
+      ? `${fmt(ngettext("%(n)s word", "%(n)s words", words), { n: words })} · ${fmt(ngettext("about %(m)s minute to read", "about %(m)s minutes to read", minutes), { m: minutes })}`
+      : gettext("No words yet");
+  }
+  editor.on("update", updateCount);
+  updateCount();
   const details = document.getElementById("post-details");
   details && details.addEventListener("input", markDirty);
   details && details.addEventListener("change", markDirty);
@@ -263,8 +283,24 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
     });
   }
   saveButton && saveButton.addEventListener("click", () => save());
+  // Keyboard shortcuts (listed on /app/shortcuts/): Ctrl+S saves, Ctrl+Enter submits for review (or
+  // posts the comment being written), Ctrl+Alt+M starts a comment on the selection; Ctrl+B / Ctrl+I
+  // are the editor's own bold and italic.
   document.addEventListener("keydown", (event) => {
-    if ((event.ctrlKey || event.metaKey) && event.key === "s") { event.preventDefault(); save(); }
+    const mod = event.ctrlKey || event.metaKey;
+    if (!mod) return;
+    const key = event.key.toLowerCase();
+    if (key === "s" && !event.altKey) { event.preventDefault(); save(); return; }
+    if (key === "enter") {
+      const inComment = document.activeElement && document.activeElement.id === "comment-body";
+      const target = inComment ? document.getElementById("comment-button") : document.querySelector('.workflow-form[data-action="submit"] button');
+      if (target) { event.preventDefault(); target.click(); }
+      return;
+    }
+    if (event.altKey && (key === "m" || event.code === "KeyM")) {
+      const box = document.getElementById("comment-body");
+      if (box) { event.preventDefault(); updateSelectionHint(); box.focus(); }
+    }
   });
   window.addEventListener("beforeunload", (event) => { if (dirty) { event.preventDefault(); event.returnValue = ""; } });
 
@@ -292,19 +328,16 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
     form.addEventListener("submit", async (event) => {
       event.preventDefault();
       if (dirty && !(await save())) return;
-      const body = {};
-      const note = form.querySelector("[name=note]");
-      const when = form.querySelector("[name=publish_at]");
-      if (note && note.value) body.note = note.value;
-      if (when && when.value) body.publish_at = new Date(when.value).toISOString();
-      try {
-        await api(`/api/v1/posts/${config.postId}/transitions/${form.dataset.action}/`, { method: "POST", body });
-        dirty = false;
-        window.location.reload();
-      } catch (error) {
-        setStatus(error.message);
-        window.alert(error.message);
+      const when = form.querySelector("input[type=datetime-local][name=publish_at]");
+      if (when && when.value) {
+        // The browser's time zone, not the server's: send the moment as ISO 8601 with its offset.
+        when.removeAttribute("name");
+        form.append(Object.assign(document.createElement("input"), { type: "hidden", name: "publish_at", value: new Date(when.value).toISOString() }));
       }
+      // The page's own form post: the server moves the post and says what happened (or why not) in a
+      // message at the top of the reloaded page.
+      dirty = false;
+      HTMLFormElement.prototype.submit.call(form);
     });
   }
 

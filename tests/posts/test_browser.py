@@ -84,7 +84,7 @@ def test_edit_review_revise_approve_history(fresh_channel_layer, asgi_live_serve
         expect(editor_page.locator(".revision-row")).to_have_count(3)
         expect(editor_page.locator(".revisions")).to_contain_text("Added a conclusion")
         expect(editor_page.locator("#diff ins")).to_contain_text(re.compile("conclusion"))
-        expect(editor_page.locator(".activity")).to_contain_text("post.approve")
+        expect(editor_page.locator(".activity")).to_contain_text("Approved a post")  # the action in words, not its code
         editor_page.screenshot(path=str(ARTIFACTS / "posts_history.png"), full_page=True)
     finally:
         editor_context.close()

@@ -6,7 +6,7 @@ from importlib.util import find_spec
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from apps.accounts.demo import DEMO_APPS, seed_accounts
+from apps.accounts.demo import DEMO_APPS, demo_password, demo_users, login_table, seed_accounts
 
 
 class Command(BaseCommand):
@@ -17,16 +17,23 @@ class Command(BaseCommand):
             "--password", default=None, help="Password for the demo users (default: DEMO_PASSWORD or a fixed demo one)."
         )
         parser.add_argument("--quiet", action="store_true")
+        parser.add_argument(
+            "--if-missing",
+            action="store_true",
+            help="Leave an existing demo workspace as it is (a restart of make run); still print the logins.",
+        )
 
-    def handle(self, *args, password=None, quiet=False, **options):
-        with transaction.atomic():
-            workspace, users, password = seed_accounts(password=password)
-            for label in DEMO_APPS:
-                if find_spec(f"apps.{label}.demo"):
-                    import_module(f"apps.{label}.demo").seed(workspace=workspace, users=users)
-        if quiet:
-            return
-        self.stdout.write(self.style.SUCCESS(f"Demo workspace: {workspace.name} ({workspace.slug})"))
-        self.stdout.write("Demo logins (username / password):")
-        for role, user in users.items():
-            self.stdout.write(f"  {role:<10} {user.username:<16} {password}")
+    def handle(self, *args, password=None, quiet=False, if_missing=False, **options):
+        existing = demo_users() if if_missing else None
+        if existing:
+            workspace, users = existing
+            password = password or demo_password()
+        else:
+            with transaction.atomic():
+                workspace, users, password = seed_accounts(password=password)
+                for label in DEMO_APPS:
+                    if find_spec(f"apps.{label}.demo"):
+                        import_module(f"apps.{label}.demo").seed(workspace=workspace, users=users)
+        if not quiet:
+            self.stdout.write(self.style.SUCCESS(f"Demo workspace: {workspace.name} ({workspace.slug})"))
+            self.stdout.write(login_table(users, password))
