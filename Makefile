@@ -73,7 +73,7 @@ format:
 
 messages: $(STAMP)
 	$(MANAGE) makemessages -l ru --ignore=.venv --ignore=frontend --ignore=node_modules --ignore=var
-	$(MANAGE) makemessages -d djangojs -l ru --ignore=.venv --ignore=static --ignore=node_modules --ignore=var --ignore=benchmarks --ignore=tests
+	$(MANAGE) makemessages -d djangojs -l ru --ignore=.venv --ignore=static/dist --ignore=node_modules --ignore=var --ignore=benchmarks --ignore=tests
 	$(MANAGE) compilemessages --ignore=.venv --ignore=frontend
 
 clean:

@@ -15,6 +15,7 @@ from wagtail.documents import urls as wagtaildocs_urls
 from apps.core.ops_views import metrics_view, readyz
 from apps.core.views import healthz
 from apps.core.wiring import app_modules
+from apps.generation.views import podcast_feed_view
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
@@ -41,6 +42,8 @@ if settings.DEBUG:
 # The public sites' short links and the sitemap of the site the request is for, then Wagtail: keep it last.
 urlpatterns += [
     path("", include("apps.site.public_urls")),
+    # Each workspace's podcast (its published audio posts) beside its site: /<workspace-slug>/podcast.xml.
+    path("<slug:slug>/podcast.xml", podcast_feed_view, name="public_podcast"),
     path("sitemap.xml", wagtail_sitemap, name="sitemap"),
     path("", include(wagtail_urls)),
 ]

@@ -126,7 +126,7 @@ def test_detail(request, pk: int):
     ]
     chart = ctr_chart_svg(
         [(v.headline, v.impressions, v.clicks) for v in evaluation.variants],
-        title=_("Click-through per headline, with 95 % intervals"),
+        title=_("Click-through per headline, with 95-percent intervals"),
     )
     context = {
         "section": "site",

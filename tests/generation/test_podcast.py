@@ -146,3 +146,13 @@ def test_a_generated_podcast_episode_reaches_the_feed(
     asset = MediaAsset.objects.get(post_id=job.post_id, file__endswith=path.rsplit("/", 1)[-1])
     assert int(enclosure.length) == asset.file.size
     assert entry.itunes_duration and entry.itunes_duration != "0:00:00"
+
+
+def test_the_podcast_is_on_the_public_site_beside_the_articles(client, workspace, episodes):
+    from django.urls import reverse
+
+    url = reverse("public_podcast", args=[workspace.slug])
+    assert url == f"/{workspace.slug}/podcast.xml"
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"].startswith("application/rss+xml")
+    assert feedparser.parse(response.content).entries
