@@ -61,7 +61,7 @@ def membership_for_request(request: HttpRequest) -> Membership:
     Never a guess: otherwise NoWorkspace (no workspace, or a browser with no choice yet) or, for an API
     client, WorkspaceRequired (a 400 listing the workspaces to choose from). Cached on the request."""
     user = request.user
-    if not isinstance(user, User) or not user.is_authenticated:
+    if not isinstance(user, User):  # anonymous
         raise NotFound(_("Not found."))
     cached: tuple[int, Membership] | None = getattr(request, "_trendoscope_membership", None)
     if cached is not None and cached[0] == user.pk:
