@@ -29,6 +29,8 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # Not a field: apps.accounts.permissions caches the user's memberships by workspace id on the object.
+    _membership_cache: dict[int, Membership | None]
 
     class Meta:
         verbose_name = _("user")

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 
+from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import Exists, Q, QuerySet
 from django.db.models.expressions import Combinable
 from django.db.models.functions import Lower
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.request import Request
@@ -45,7 +47,7 @@ def membership_for_workspace_ref(*, user: User, ref: str | int) -> Membership:
     return membership
 
 
-def _is_browser_session(request) -> bool:
+def _is_browser_session(request: HttpRequest) -> bool:
     """A browser's cookie session (pages, and the API called by our scripts) may rely on the session's
     choice and the stored default; API clients (bearer or headless session tokens) must name one."""
     if isinstance(request, Request):
@@ -53,15 +55,15 @@ def _is_browser_session(request) -> bool:
     return True
 
 
-def membership_for_request(request) -> Membership:
+def membership_for_request(request: HttpRequest) -> Membership:
     """The membership the request works in: the X-Workspace header (404 for a foreign one); else the
     user's only workspace; else, for a browser session, the session's choice or the user's stored default.
     Never a guess: otherwise NoWorkspace (no workspace, or a browser with no choice yet) or, for an API
     client, WorkspaceRequired (a 400 listing the workspaces to choose from). Cached on the request."""
     user = request.user
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):  # anonymous
         raise NotFound(_("Not found."))
-    cached = getattr(request, "_trendoscope_membership", None)
+    cached: tuple[int, Membership] | None = getattr(request, "_trendoscope_membership", None)
     if cached is not None and cached[0] == user.pk:
         return cached[1]
     header = request.META.get(HEADER)
@@ -71,33 +73,35 @@ def membership_for_request(request) -> Membership:
         memberships = list(memberships_for_user(user=user))
         if not memberships:
             raise NoWorkspace()
-        membership = memberships[0] if len(memberships) == 1 else _chosen_membership(request, memberships)
-    request._trendoscope_membership = (user.pk, membership)
+        membership = memberships[0] if len(memberships) == 1 else _chosen_membership(request, user, memberships)
+    request._trendoscope_membership = (user.pk, membership)  # type: ignore[attr-defined]  # a per-request cache
     return membership
 
 
-def _chosen_membership(request, memberships: list[Membership]) -> Membership:
+def _chosen_membership(request: HttpRequest, user: User, memberships: list[Membership]) -> Membership:
     """Of several workspaces, the one this browser session chose (or the user's default)."""
     if not _is_browser_session(request):
         raise WorkspaceRequired(memberships)
     by_id = {m.workspace_id: m for m in memberships}
     chosen = request.session.get(SESSION_KEY) if hasattr(request, "session") else None
-    membership = by_id.get(chosen or 0) or by_id.get(request.user.default_workspace_id or 0)
+    membership = by_id.get(chosen or 0) or by_id.get(user.default_workspace_id or 0)
     if membership is None:
         raise NoWorkspace(_("Choose the workspace to work in."))
     return membership
 
 
-def request_membership(request) -> Membership:
+def request_membership(request: HttpRequest) -> Membership:
     """For pages: the membership the middleware found, or NoWorkspace (pages under /app/ then show the
     onboarding page: create a workspace, accept an invitation, or choose one)."""
-    membership = getattr(request, "membership", None)
+    membership: Membership | None = getattr(request, "membership", None)
     if membership is None:
         raise NoWorkspace()
     return membership
 
 
-def membership_for_socket(*, user: User, ref: str | None, session=None, by_token: bool = False) -> Membership:
+def membership_for_socket(
+    *, user: User, ref: str | None, session: SessionBase | None = None, by_token: bool = False
+) -> Membership:
     """The websocket counterpart of membership_for_request: `?workspace=` (id or slug), else the only
     workspace, else (browser sessions) the session's choice or the stored default. NoWorkspace for none
     or a foreign one, WorkspaceRequired when an API client must name one."""

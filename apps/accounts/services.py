@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import transaction
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.text import slugify
@@ -193,13 +194,17 @@ def membership_remove(*, actor: User, workspace: Workspace, user: User) -> None:
         user_set_default_workspace(user=user, workspace=None)
 
 
-def workspace_switch(*, request, ref: str | int) -> Membership:
+def workspace_switch(*, request: HttpRequest, ref: str | int) -> Membership:
     """Work in another of the user's workspaces, in this session and (the stored default) the next."""
-    membership = membership_for_workspace_ref(user=request.user, ref=ref)
+    user = request.user
+    if not isinstance(user, User):
+        raise NotFound(_("Not found."))
+    membership = membership_for_workspace_ref(user=user, ref=ref)
     request.session[SESSION_KEY] = membership.workspace_id
-    user_set_default_workspace(user=request.user, workspace=membership.workspace)
-    request.membership, request.workspace = membership, membership.workspace
-    request._trendoscope_membership = (request.user.pk, membership)
+    user_set_default_workspace(user=user, workspace=membership.workspace)
+    # What WorkspaceMiddleware and membership_for_request hang on the request (HttpRequest declares none).
+    request.membership, request.workspace = membership, membership.workspace  # type: ignore[attr-defined]
+    request._trendoscope_membership = (user.pk, membership)  # type: ignore[attr-defined]
     return membership
 
 

@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Count
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.posts.access import post_access
 from apps.posts.models import Post
 
 from .conf import collab_setting
 from .models import DocumentCheckpoint, DocumentUpdate
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -23,7 +28,7 @@ class RoomAccess:
     read_only_reason: str = ""
 
 
-def room_access_for(*, user, post_id: int) -> RoomAccess | None:
+def room_access_for(*, user: User | AnonymousUser, post_id: int) -> RoomAccess | None:
     """The one place that decides room access (None = the user must not learn the post exists).
 
     It defers to the posts app's rules (apps.posts.access.post_access): the workspace role (writers
@@ -67,7 +72,7 @@ def presence_color(user_id: int) -> str:
     return PRESENCE_COLORS[user_id % len(PRESENCE_COLORS)]
 
 
-def document_status(*, post_id: int) -> dict:
+def document_status(*, post_id: int) -> dict[str, Any]:
     checkpoint = DocumentCheckpoint.objects.filter(post_id=post_id).values_list("size", flat=True).first() or 0
     pending = DocumentUpdate.objects.filter(post_id=post_id).count()
     return {

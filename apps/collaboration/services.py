@@ -14,11 +14,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from pycrdt import Doc
 
-from apps.core.errors import Forbidden
+from apps.accounts.models import User
+from apps.core.errors import Forbidden, NotFound
 from apps.core.queue import enqueue
 from apps.posts.document import render_body
 from apps.posts.document.ydoc import doc_apply_change, doc_replace_with_json, doc_to_json
-from apps.posts.models import Post
+from apps.posts.models import Post, Revision
 from apps.posts.services.posts import post_update
 
 from .conf import collab_setting
@@ -45,7 +46,7 @@ def _seed(*, post_id: int) -> bytes:
         return state
 
 
-def document_build(*, post_id: int) -> Doc:
+def document_build(*, post_id: int) -> Doc[Any]:
     """The post's shared document as the log holds it (checkpoint + every later row)."""
     checkpoint, rows = document_rows(post_id=post_id)
     if checkpoint is None and not rows:
@@ -96,7 +97,7 @@ def document_compact(*, post_id: int, min_age_seconds: float | None = None) -> i
     return len(rows)
 
 
-def _last_editor(*, post_id: int):
+def _last_editor(*, post_id: int) -> User | None:
     update = (
         DocumentUpdate.objects.filter(post_id=post_id, user__isnull=False)
         .select_related("user")
@@ -106,7 +107,7 @@ def _last_editor(*, post_id: int):
     return update.user if update else None
 
 
-def document_snapshot(*, post_id: int, reason: str = "", user=None):
+def document_snapshot(*, post_id: int, reason: str = "", user: User | None = None) -> Revision | None:
     """Save the live document into the post (and so a new Revision) when it differs from the saved
     body. Returns the Revision made, or None when nothing changed."""
     post = Post.objects.filter(pk=post_id).first()
@@ -117,6 +118,9 @@ def document_snapshot(*, post_id: int, reason: str = "", user=None):
     if cleaned == post.body_json:
         return None
     user = user or _last_editor(post_id=post_id) or post.author
+    if user is None:  # the author's account is gone and no live edit names anyone
+        logger.warning("snapshot of post %s skipped: nobody to record it as", post_id)
+        return None
     reasons = {
         "idle": _("Live editing (snapshot when everyone left)"),
         "activity": _("Live editing (periodic snapshot)"),
@@ -134,7 +138,7 @@ def document_snapshot(*, post_id: int, reason: str = "", user=None):
             # At a workflow change the snapshot records what the reviewer saw: no new review for it.
             reopen_review=reason != "transition",
         )
-    except Forbidden:
+    except (Forbidden, NotFound):  # NotFound: they left the workspace and no longer even see the post
         logger.warning("snapshot of post %s skipped: %s may no longer edit it", post_id, user)
         return None
     DocumentCheckpoint.objects.filter(post_id=post_id).update(snapshot_at=timezone.now())
@@ -151,7 +155,9 @@ def _broadcast_update(post_id: int, update: bytes) -> None:
         logger.warning("could not notify live rooms of post %s", post_id, exc_info=True)
 
 
-def document_apply_json(*, post_id: int, body_json: dict, base_json: dict | None = None, user=None) -> bytes | None:
+def document_apply_json(
+    *, post_id: int, body_json: dict[str, Any], base_json: dict[str, Any] | None = None, user: User | None = None
+) -> bytes | None:
     """Bring a change made outside the live editor into the shared document, as a new forward edit:
     written to the log, then sent to the rooms that have the post open. With `base_json` (the
     document the change was made from) only what changed from base to body is applied, so whatever
@@ -176,7 +182,12 @@ def document_apply_json(*, post_id: int, body_json: dict, base_json: dict | None
 
 
 def on_post_saved(
-    *, post: Post, user=None, body_changed: bool = True, base_json: dict | None = None, **_kwargs
+    *,
+    post: Post,
+    user: User | None = None,
+    body_changed: bool = True,
+    base_json: dict[str, Any] | None = None,
+    **_kwargs: object,
 ) -> None:
     """A save from outside the live editor (revision restore, suggestion accepted, API edit) reaches
     the live document as a forward edit of what it changed; saves that left the text alone are skipped."""
@@ -192,14 +203,14 @@ def on_post_saved(
     )
 
 
-def document_live_body(*, post_id: int) -> dict | None:
+def document_live_body(*, post_id: int) -> dict[str, Any] | None:
     """The live document as ProseMirror JSON, or None when the post was never opened live."""
     if not DocumentCheckpoint.objects.filter(post_id=post_id).exists():
         return None
     return doc_to_json(document_build(post_id=post_id))
 
 
-def on_post_transitioned(*, post: Post, **_kwargs) -> None:
+def on_post_transitioned(*, post: Post, **_kwargs: object) -> None:
     # Already after the workflow change committed (a post_transitioned receiver).
     if DocumentCheckpoint.objects.filter(post_id=post.pk).exists():
         enqueue("collaboration.snapshot_post", post.pk, reason="transition")

@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Self, TypeVar
+
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+if TYPE_CHECKING:  # for annotations only: core imports no app at run time
+    from django.contrib.auth.models import AnonymousUser
 
-class WorkspaceQuerySet(models.QuerySet):
-    def in_workspace(self, workspace) -> WorkspaceQuerySet:
+    from apps.accounts.models import User, Workspace
+
+_M = TypeVar("_M", bound=models.Model)
+
+
+class WorkspaceQuerySet(models.QuerySet[_M]):
+    def in_workspace(self, workspace: Workspace | int) -> Self:
         return self.filter(workspace=workspace)
 
-    def visible_to(self, user) -> WorkspaceQuerySet:
+    def visible_to(self, user: User | AnonymousUser) -> Self:
         """Rows of every workspace the user belongs to (never other workspaces')."""
         if not getattr(user, "is_authenticated", False):
             return self.none()

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, TypedDict
+
 from django.apps import apps
 from django.db.models import Q, QuerySet
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry
+
+if TYPE_CHECKING:  # for annotations only: core imports no app at run time
+    from django_stubs_ext import StrOrPromise
+
+    from apps.accounts.models import Membership, Workspace
 
 # (app label, model name, key) — counted for the current workspace when the model exists.
 DASHBOARD_COUNTS = [
@@ -30,6 +37,19 @@ DASHBOARD_LABELS = {
 RECENT_ACTIVITY = 10
 
 
+class DashboardStat(TypedDict):
+    key: str
+    label: StrOrPromise
+    value: int
+    url: str | None
+
+
+class DashboardSummary(TypedDict):
+    counts: dict[str, int]
+    stats: list[DashboardStat]
+    recent_activity: list[AuditEntry]
+
+
 def _url(name: str) -> str | None:
     try:
         return reverse(name)
@@ -37,17 +57,17 @@ def _url(name: str) -> str | None:
         return None
 
 
-def dashboard_summary(*, membership) -> dict:
+def dashboard_summary(*, membership: Membership) -> DashboardSummary:
     """counts: {key: n} (kept for callers), stats: [{key, label, value, url}] for the template (a dict key
     named "items" would shadow dict.items in a template), recent_activity: the newest audit entries."""
-    counts = {}
+    counts: dict[str, int] = {}
     for app_label, model_name, key in DASHBOARD_COUNTS:
         try:
             model = apps.get_model(app_label, model_name)
         except LookupError:
             continue
         counts[key] = model.objects.filter(workspace=membership.workspace).count()
-    stats = [
+    stats: list[DashboardStat] = [
         {"key": key, "label": DASHBOARD_LABELS[key][0], "value": value, "url": _url(DASHBOARD_LABELS[key][1])}
         for key, value in counts.items()
     ]
@@ -55,11 +75,13 @@ def dashboard_summary(*, membership) -> dict:
     return {"counts": counts, "stats": stats, "recent_activity": list(recent)}
 
 
-def audit_entries_for_workspace(*, workspace):
+def audit_entries_for_workspace(*, workspace: Workspace) -> QuerySet[AuditEntry]:
     return AuditEntry.objects.filter(workspace=workspace).select_related("actor", "target_type")
 
 
-def audit_entries_filtered(*, workspace, action: str = "", actor_id: int | None = None) -> QuerySet[AuditEntry]:
+def audit_entries_filtered(
+    *, workspace: Workspace, action: str = "", actor_id: int | None = None
+) -> QuerySet[AuditEntry]:
     """The workspace's audit log, newest first; `action` matches exactly or as a prefix ("post." or "post")."""
     queryset = audit_entries_for_workspace(workspace=workspace)
     if action:
@@ -70,7 +92,7 @@ def audit_entries_filtered(*, workspace, action: str = "", actor_id: int | None 
     return queryset
 
 
-def audit_actions_for_workspace(*, workspace) -> list[str]:
+def audit_actions_for_workspace(*, workspace: Workspace) -> list[str]:
     """The distinct actions recorded in the workspace (for the filter menu)."""
     return list(
         AuditEntry.objects.filter(workspace=workspace).order_by("action").values_list("action", flat=True).distinct()

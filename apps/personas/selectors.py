@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import Count, QuerySet
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User, Workspace
 from apps.accounts.permissions import require_member
 from apps.core.errors import NotFound
 
@@ -12,7 +13,7 @@ from .models import Persona, PersonaSample, StyleProfile
 from .style import style_compare
 
 
-def personas_for_workspace(*, user, workspace) -> QuerySet[Persona, Persona]:
+def personas_for_workspace(*, user: User, workspace: Workspace) -> QuerySet[Persona, Persona]:
     require_member(user=user, workspace=workspace)
     personas: QuerySet[Persona, Persona] = Persona.objects.in_workspace(workspace)
     return (
@@ -20,7 +21,7 @@ def personas_for_workspace(*, user, workspace) -> QuerySet[Persona, Persona]:
     )
 
 
-def persona_for_user(*, user, pk) -> Persona:
+def persona_for_user(*, user: User, pk: int | str) -> Persona:
     """The persona if it belongs to one of the user's workspaces, else 404."""
     persona = Persona.objects.visible_to(user).select_related("workspace").filter(pk=pk).first()
     if persona is None:

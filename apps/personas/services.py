@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User, Workspace
 from apps.accounts.permissions import require_capability
 from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, InvalidInput
@@ -33,7 +36,7 @@ MAX_PROFILE_POSTS = 50
 MAX_SAMPLE_CHARS = 50_000
 
 
-def _clean_list(value) -> list[str]:
+def _clean_list(value: str | Iterable[object] | None) -> list[str]:
     if value is None:
         return []
     if isinstance(value, str):
@@ -41,7 +44,7 @@ def _clean_list(value) -> list[str]:
     return [str(v).strip()[:300] for v in value if str(v).strip()][:50]
 
 
-def _clean(data: dict) -> dict:
+def _clean(data: dict[str, Any]) -> dict[str, Any]:
     cleaned = {k: v for k, v in data.items() if k in PERSONA_FIELDS}
     for key in ("topics", "rules_always", "rules_never"):
         if key in cleaned:
@@ -57,7 +60,7 @@ def _clean(data: dict) -> dict:
     return cleaned
 
 
-def persona_create(*, user, workspace, data: dict) -> Persona:
+def persona_create(*, user: User, workspace: Workspace, data: dict[str, Any]) -> Persona:
     require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_PERSONAS)
     cleaned = _clean(data)
     if Persona.objects.filter(workspace=workspace, name=cleaned.get("name", "")).exists():
@@ -68,7 +71,7 @@ def persona_create(*, user, workspace, data: dict) -> Persona:
     return persona
 
 
-def persona_update(*, user, persona: Persona, data: dict) -> Persona:
+def persona_update(*, user: User, persona: Persona, data: dict[str, Any]) -> Persona:
     require_capability(user=user, workspace=persona.workspace_id, capability=Capability.MANAGE_PERSONAS)
     cleaned = _clean(data)
     if "name" in cleaned and (
@@ -86,14 +89,16 @@ def persona_update(*, user, persona: Persona, data: dict) -> Persona:
     return persona
 
 
-def persona_delete(*, user, persona: Persona) -> None:
+def persona_delete(*, user: User, persona: Persona) -> None:
     require_capability(user=user, workspace=persona.workspace_id, capability=Capability.MANAGE_PERSONAS)
     with transaction.atomic():
         audit_log(actor=user, action="persona.delete", target=persona)
         persona.delete()
 
 
-def persona_sample_add(*, user, persona: Persona, text: str, title: str = "", source_url: str = "") -> PersonaSample:
+def persona_sample_add(
+    *, user: User, persona: Persona, text: str, title: str = "", source_url: str = ""
+) -> PersonaSample:
     require_capability(user=user, workspace=persona.workspace_id, capability=Capability.MANAGE_PERSONAS)
     text = (text or "").strip()
     if not text:
@@ -109,7 +114,7 @@ def persona_sample_add(*, user, persona: Persona, text: str, title: str = "", so
     return sample
 
 
-def persona_sample_delete(*, user, sample: PersonaSample) -> None:
+def persona_sample_delete(*, user: User, sample: PersonaSample) -> None:
     persona = sample.persona
     require_capability(user=user, workspace=persona.workspace_id, capability=Capability.MANAGE_PERSONAS)
     with transaction.atomic():
@@ -143,7 +148,7 @@ def persona_style_learn(*, persona: Persona) -> StyleProfile:
     return profile
 
 
-def persona_style_relearn(*, user, persona: Persona) -> StyleProfile:
+def persona_style_relearn(*, user: User, persona: Persona) -> StyleProfile:
     require_capability(user=user, workspace=persona.workspace_id, capability=Capability.MANAGE_PERSONAS)
     with transaction.atomic():
         profile = persona_style_learn(persona=persona)

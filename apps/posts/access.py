@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.contrib.auth.models import AnonymousUser
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Membership
+from apps.accounts.models import Membership, User
 from apps.accounts.permissions import membership_for
 from apps.accounts.roles import Capability
 from apps.core.errors import Forbidden, NotFound
@@ -89,12 +90,12 @@ class PostAccess:
         }
 
 
-def post_access(*, user, post: Post) -> PostAccess:
+def post_access(*, user: User | AnonymousUser, post: Post) -> PostAccess:
     cache = post.__dict__.setdefault("_access_cache", {})
     key = getattr(user, "pk", None)
     if key in cache:
         return cache[key]
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):  # anonymous
         access = PostAccess(post=post, membership=None, share_level=None, is_owner=False)
     else:
         membership = membership_for(user=user, workspace=post.workspace_id)
@@ -114,21 +115,21 @@ def post_access(*, user, post: Post) -> PostAccess:
     return access
 
 
-def require_view(*, user, post: Post) -> PostAccess:
+def require_view(*, user: User | AnonymousUser, post: Post) -> PostAccess:
     access = post_access(user=user, post=post)
     if not access.can_view:
         raise NotFound(_("Not found."))
     return access
 
 
-def require_comment(*, user, post: Post) -> PostAccess:
+def require_comment(*, user: User | AnonymousUser, post: Post) -> PostAccess:
     access = require_view(user=user, post=post)
     if not access.can_comment:
         raise Forbidden(_("This post is shared with you to view only: you cannot comment on it."))
     return access
 
 
-def require_edit(*, user, post: Post) -> PostAccess:
+def require_edit(*, user: User | AnonymousUser, post: Post) -> PostAccess:
     access = require_view(user=user, post=post)
     if not access.can_edit:
         if post.state == PostState.ARCHIVED:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchVector
 from django.db import connection
@@ -12,7 +13,7 @@ from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, V
 from django.db.models.functions import RowNumber
 from django.utils.translation import gettext as _
 
-from apps.accounts.models import Membership
+from apps.accounts.models import Membership, User, Workspace
 from apps.accounts.permissions import membership_for
 from apps.core.errors import NotFound
 from apps.core.models import AuditEntry
@@ -22,6 +23,7 @@ from . import hooks
 from .access import PostAccess, require_view, share_level_from_codenames
 from .document import Diff, diff_texts, render_body
 from .models import (
+    Approval,
     Comment,
     EmailShare,
     Notification,
@@ -45,18 +47,22 @@ LIST_FIELDS = (
 )  # fmt: skip
 
 
-def shared_post_ids(*, user) -> QuerySet:
+def shared_post_ids(*, user: User) -> QuerySet[PostUserObjectPermission, Any]:
     return PostUserObjectPermission.objects.filter(user=user, permission__codename="view_shared_post").values(
         "content_object_id"
     )
 
 
 def posts_for_user(
-    *, user, workspace, filters: dict[str, Any] | None = None, membership: Membership | None = None
+    *,
+    user: User | AnonymousUser,
+    workspace: Workspace,
+    filters: dict[str, Any] | None = None,
+    membership: Membership | None = None,
 ) -> QuerySet[Post]:
     """The posts of the workspace (for its members) plus those shared with the user, filtered by
     state, assignee ("me", "none" or an id), author, persona, trend, tag and a text search."""
-    if not getattr(user, "is_authenticated", False):
+    if not isinstance(user, User):  # anonymous
         return Post.objects.none()
     if membership is not None and membership.user_id == user.pk and membership.workspace_id == workspace.pk:
         member = True  # the request already looked it up
@@ -111,7 +117,7 @@ def text_search(queryset: QuerySet[Post], search: str) -> QuerySet[Post]:
     return queryset.annotate(_search=vector).filter(Q(_search=query) | plain)
 
 
-def post_for_user(*, user, pk: Any, for_update: bool = False) -> Post:
+def post_for_user(*, user: User | AnonymousUser, pk: Any, for_update: bool = False) -> Post:
     """The post if the user may see it; 404 otherwise (outsiders never learn that it exists)."""
     try:
         pk = int(pk)
@@ -127,7 +133,7 @@ def post_for_user(*, user, pk: Any, for_update: bool = False) -> Post:
     return post
 
 
-def post_access_for(*, user, post: Post) -> PostAccess:
+def post_access_for(*, user: User | AnonymousUser, post: Post) -> PostAccess:
     return require_view(user=user, post=post)
 
 
@@ -145,8 +151,8 @@ class BoardColumn:
 
 def board_columns(
     *,
-    user,
-    workspace,
+    user: User | AnonymousUser,
+    workspace: Workspace,
     filters: dict[str, Any] | None = None,
     per_column: int = 50,
     membership: Membership | None = None,
@@ -215,7 +221,7 @@ def comment_threads(*, post: Post, include_resolved: bool = True) -> QuerySet[Co
     return queryset
 
 
-def comment_for_user(*, user, post: Post, pk: Any) -> Comment:
+def comment_for_user(*, user: User | AnonymousUser, post: Post, pk: Any) -> Comment:
     require_view(user=user, post=post)
     comment = (
         Comment.objects.select_related("post", "parent", "author").filter(post=post, pk=pk).first()
@@ -234,7 +240,7 @@ def suggestions_for_post(*, post: Post, state: str | None = None) -> QuerySet[Su
     return queryset
 
 
-def suggestion_for_user(*, user, post: Post, pk: Any) -> Suggestion:
+def suggestion_for_user(*, user: User | AnonymousUser, post: Post, pk: Any) -> Suggestion:
     require_view(user=user, post=post)
     suggestion = (
         Suggestion.objects.select_related("post", "author").filter(post=post, pk=pk).first()
@@ -253,11 +259,11 @@ def audit_for_post(*, post: Post, limit: int = 200) -> list[AuditEntry]:
     )
 
 
-def post_shares(*, post: Post) -> list[dict]:
+def post_shares(*, post: Post) -> list[dict[str, Any]]:
     """Who the post is shared with and at which level: people shared with by username, then the
     e-mail shares by address (each "invited", whether or not the address has an account)."""
     rows = PostUserObjectPermission.objects.filter(content_object=post).select_related("user", "permission")
-    by_user: dict[int, dict] = {}
+    by_user: dict[int, dict[str, Any]] = {}
     for row in rows:
         entry = by_user.setdefault(row.user_id, {"user": row.user, "codenames": set()})
         entry["codenames"].add(row.permission.codename)
@@ -265,7 +271,7 @@ def post_shares(*, post: Post) -> list[dict]:
     # whether or not the address has an account.
     email_shares = list(EmailShare.objects.filter(post=post).order_by("email", "pk"))
     reached = {share.user_id for share in email_shares if share.user_id is not None}
-    out = []
+    out: list[dict[str, Any]] = []
     for user_id, entry in by_user.items():
         level = share_level_from_codenames(entry["codenames"])
         if level and user_id not in reached:
@@ -278,35 +284,35 @@ def post_shares(*, post: Post) -> list[dict]:
     return out
 
 
-def notifications_for_user(*, user, unread_only: bool = False) -> QuerySet[Notification]:
+def notifications_for_user(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
     queryset = Notification.objects.filter(recipient=user).select_related("actor", "post")
     if unread_only:
         queryset = queryset.filter(read_at__isnull=True)
     return queryset
 
 
-def unread_notification_count(*, user) -> int:
+def unread_notification_count(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-def posts_settings(*, workspace) -> PostsSettings:
+def posts_settings(*, workspace: Workspace) -> PostsSettings:
     return PostsSettings.objects.filter(workspace=workspace).first() or PostsSettings(workspace=workspace)
 
 
-def approvals_for_round(*, post: Post) -> list:
+def approvals_for_round(*, post: Post) -> list[Approval]:
     return list(post.approvals.filter(review_round=post.review_round).select_related("user"))
 
 
-def post_live_document(*, post: Post) -> dict | None:
+def post_live_document(*, post: Post) -> dict[str, Any] | None:
     """The post's text as its live shared document holds it now, or None if it has none."""
     for hook in hooks.get_hooks("live_body"):
-        live = hook(post=post)
+        live: dict[str, Any] | None = hook(post=post)
         if live is not None:
             return live
     return None
 
 
-def post_current_body(*, post: Post) -> tuple[dict, str, str]:
+def post_current_body(*, post: Post) -> tuple[dict[str, Any], str, str]:
     """The post's body (document, HTML, plain text) as it is now: the live shared document when
     people edit it live (the saved body catches up only at snapshots), else the saved body."""
     live = post_live_document(post=post)

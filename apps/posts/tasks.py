@@ -11,7 +11,7 @@ from .models import Notification
 
 
 @shared_task(name="posts.send_notification_emails", acks_late=True, soft_time_limit=100, time_limit=120)
-def send_notification_emails(*, notification_ids: list[int], **kwargs) -> int:
+def send_notification_emails(*, notification_ids: list[int], **kwargs: object) -> int:
     base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
     messages = []
     for row in Notification.objects.filter(pk__in=notification_ids).select_related("recipient", "post"):

@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from apps.accounts.models import User, Workspace
 from apps.accounts.permissions import require_member
 from apps.core.errors import NotFound
 from apps.personas.models import Persona
@@ -33,7 +36,7 @@ class TrendFilters:
     q: str = ""
 
     @classmethod
-    def from_params(cls, params) -> TrendFilters:
+    def from_params(cls, params: Mapping[str, Any]) -> TrendFilters:
         window = params.get("window") or DEFAULT_WINDOW
         return cls(
             topic=(params.get("topic") or "").strip()[:80],
@@ -52,7 +55,9 @@ def workspaces_with_active_trends() -> list[int]:
     )
 
 
-def trends_for_workspace(*, workspace, filters: TrendFilters | None = None, now: dt.datetime | None = None) -> QuerySet:
+def trends_for_workspace(
+    *, workspace: Workspace, filters: TrendFilters | None = None, now: dt.datetime | None = None
+) -> QuerySet[Trend]:
     """Active trends of the workspace, best first, filtered by topic, language and time window."""
     return trends_filtered(queryset=Trend.objects.filter(workspace=workspace), filters=filters, now=now)
 
@@ -63,8 +68,8 @@ STORY = Q(item_count__gte=2) | Q(source_count__gte=2)
 
 
 def trends_filtered(
-    *, queryset: QuerySet, filters: TrendFilters | None = None, now: dt.datetime | None = None
-) -> QuerySet:
+    *, queryset: QuerySet[Trend], filters: TrendFilters | None = None, now: dt.datetime | None = None
+) -> QuerySet[Trend]:
     """Narrow an already workspace-scoped queryset to active trends matching the filters, best first."""
     filters = filters or TrendFilters()
     now = now or timezone.now()
@@ -99,11 +104,11 @@ def sparkline_series(*, trend_ids: list[int], points: int = SPARKLINE_POINTS) ->
     return {tid: list(reversed(values)) for tid, values in series.items()}
 
 
-def topics_for_workspace(*, workspace) -> QuerySet:
+def topics_for_workspace(*, workspace: Workspace) -> QuerySet[Topic]:
     return Topic.objects.filter(workspace=workspace).order_by("name")
 
 
-def trend_languages(*, workspace) -> list[str]:
+def trend_languages(*, workspace: Workspace) -> list[str]:
     return sorted(
         set(
             Trend.objects.filter(STORY, workspace=workspace, status=TrendStatus.ACTIVE)
@@ -115,7 +120,7 @@ def trend_languages(*, workspace) -> list[str]:
     )
 
 
-def trend_for_user(*, user, pk: int) -> Trend:
+def trend_for_user(*, user: User, pk: int) -> Trend:
     """The trend if the user belongs to its workspace; 404 otherwise (outsiders learn nothing). A trend that is
     not a story (one item from one source, see STORY) has no page either: its item is found as an item. A
     merged trend is returned so the page can send the reader on to the trend it joined."""
@@ -128,7 +133,7 @@ def trend_for_user(*, user, pk: int) -> Trend:
     return trend
 
 
-def trend_items(*, trend: Trend) -> QuerySet:
+def trend_items(*, trend: Trend) -> QuerySet[TrendItem]:
     return (
         TrendItem.objects.filter(trend=trend)
         .select_related("item__source")
@@ -168,8 +173,9 @@ def trend_items_by_source(*, trend: Trend, limit: int = 500) -> list[SourceGroup
     groups: OrderedDict[int, SourceGroup] = OrderedDict()
     for ti in trend_items(trend=trend)[:limit]:
         item = ti.item
-        item.trend_similarity = ti.similarity
-        item.trend_counted = ti.counted
+        # Shown by the trend page beside each item (Item declares no such fields).
+        item.trend_similarity = ti.similarity  # type: ignore[attr-defined]
+        item.trend_counted = ti.counted  # type: ignore[attr-defined]
         group = groups.get(item.source_id)
         if group is None:
             group = groups[item.source_id] = SourceGroup(item.source_id, str(item.source), [], 0)
@@ -201,11 +207,11 @@ def trend_item_timeline(*, trend: Trend, buckets: int = 48) -> list[tuple[dt.dat
     return [(start + dt.timedelta(seconds=step * n), c) for n, c in enumerate(counts)]
 
 
-def personas_for_workspace(*, workspace) -> QuerySet:
+def personas_for_workspace(*, workspace: Workspace) -> QuerySet[Persona]:
     return Persona.objects.filter(workspace=workspace).order_by("name")
 
 
-def persona_for_user(*, user, workspace, pk) -> Persona:
+def persona_for_user(*, user: User, workspace: Workspace, pk: int | str) -> Persona:
     persona = Persona.objects.filter(workspace=workspace, pk=pk).first()
     if persona is None:
         raise NotFound("Not found.")
@@ -227,7 +233,7 @@ def _trend_text(trend: Trend) -> str:
     return ". ".join(part for part in (trend.title, keywords, (trend.summary or "")[:400]) if part)
 
 
-def _persona_matches(persona: Persona, trends: list[Trend], workspace) -> dict[int, list[str]]:
+def _persona_matches(persona: Persona, trends: list[Trend], workspace: Workspace) -> dict[int, list[str]]:
     """trend id -> what of the persona it matched (topic names, or "sample: <title>"); unmatched trends absent."""
 
     topics = [str(t).strip() for t in (persona.topics or []) if str(t).strip()][:50]
@@ -262,7 +268,9 @@ def _persona_matches(persona: Persona, trends: list[Trend], workspace) -> dict[i
     return out
 
 
-def trends_to_write_next(*, workspace, persona: Persona | None = None, limit: int = 20, window_hours: int = 72) -> list:
+def trends_to_write_next(
+    *, workspace: Workspace, persona: Persona | None = None, limit: int = 20, window_hours: int = 72
+) -> list[Trend]:
     """Rising stories (trends of at least two items or two sources) that have no post yet, best score first;
     for a persona, only those that match its topics or samples by meaning (embeddings; see TOPIC_MATCH) or name
     one of its topics. Rising: items in the last hour, or a velocity factor above 1."""
@@ -277,11 +285,11 @@ def trends_to_write_next(*, workspace, persona: Persona | None = None, limit: in
         .prefetch_related(Prefetch("topics", queryset=Topic.objects.only("id", "name", "slug", "keywords")))
         .order_by("-score")[:500]
     )
-    rising = [t for t in candidates if t.rate_last_hour > 0 or t.velocity > 1.0]
+    rising: list[Trend] = [t for t in candidates if t.rate_last_hour > 0 or t.velocity > 1.0]
     if persona is None:
         return rising[:limit]
     matches = _persona_matches(persona, list(rising), workspace)
-    out = []
+    out: list[Trend] = []
     for trend in rising:
         if trend.pk in matches:
             trend.matched_words = matches[trend.pk]  # type: ignore[attr-defined]  # shown by the API

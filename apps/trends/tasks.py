@@ -21,7 +21,7 @@ ASSIGN_BATCH = 1000
     soft_time_limit=240,
     time_limit=300,
 )
-def trends_assign_items(workspace_id: int, item_ids: list[int], **kwargs) -> int:
+def trends_assign_items(workspace_id: int, item_ids: list[int], **kwargs: object) -> int:
     assigned = 0
     for start in range(0, len(item_ids), ASSIGN_BATCH):
         outcome = services.items_assign_to_trends(
@@ -34,12 +34,12 @@ def trends_assign_items(workspace_id: int, item_ids: list[int], **kwargs) -> int
 
 
 @shared_task(name="trends.rank_workspace", ignore_result=True, acks_late=True, soft_time_limit=120, time_limit=150)
-def trends_rank_workspace(workspace_id: int, **kwargs) -> int:
+def trends_rank_workspace(workspace_id: int, **kwargs: object) -> int:
     return services.trends_rank(workspace_id=workspace_id).ranked
 
 
 @shared_task(name="trends.rank_all", ignore_result=True)
-def trends_rank_all(**kwargs) -> int:
+def trends_rank_all(**kwargs: object) -> int:
     ids = workspaces_with_active_trends()
     for workspace_id in ids:
         trends_rank_workspace.delay(workspace_id)
@@ -47,5 +47,5 @@ def trends_rank_all(**kwargs) -> int:
 
 
 @shared_task(name="trends.prune_snapshots", ignore_result=True)
-def trends_prune_snapshots(**kwargs) -> int:
+def trends_prune_snapshots(**kwargs: object) -> int:
     return services.trend_snapshots_prune()

@@ -168,3 +168,24 @@ def test_render_body_and_the_live_document_agree_on_every_regression():
     for doc in REGRESSIONS:
         _clean, _html, text = render_body(body_json=doc)
         assert document_to_text(doc_to_json(doc_from_json(document_clean(doc)))) == text
+
+
+def test_a_snapshot_whose_last_editor_left_the_workspace_is_skipped(workspace, writer, editor):
+    """The last editor no longer sees the post (their membership went): the snapshot is skipped with a
+    warning, as for one who may still read but not edit, instead of failing with NotFound."""
+    post = post_create(workspace=workspace, user=writer, title="Left", body_json=RUSSIAN)
+    document_load(post_id=post.pk)
+    type_live(post, _doc("Текст того, кто ушёл."), user=editor)
+    editor.memberships.all().delete()
+    assert document_snapshot(post_id=post.pk, reason="idle") is None
+    post.refresh_from_db()
+    assert post.body_text == RUSSIAN_TEXT
+
+
+def test_a_snapshot_with_no_one_to_record_it_as_is_skipped(workspace, writer):
+    """A post whose author account is gone and whose live edits carry no user: nothing to save it as."""
+    post = post_create(workspace=workspace, user=writer, title="Orphan", body_json=RUSSIAN)
+    document_load(post_id=post.pk)
+    type_live(post, _doc("Правка без автора."))
+    Post.objects.filter(pk=post.pk).update(author=None)
+    assert document_snapshot(post_id=post.pk, reason="idle") is None

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.core.errors import Forbidden, InvalidInput
 from apps.core.services import audit_log
 
@@ -41,14 +43,14 @@ def resolve_anchor(
     return None
 
 
-def clean_relative(relative) -> dict | None:
+def clean_relative(relative: object) -> dict[str, Any] | None:
     try:
         return anchor_relative_clean(relative)
     except ValueError as exc:
         raise InvalidInput({"relative": [_("Not a place in the live document: %(error)s") % {"error": exc}]}) from exc
 
 
-def mentioned_users(*, post: Post, body: str) -> list:
+def mentioned_users(*, post: Post, body: str) -> list[User]:
     """Members (or people the post is shared with) named as @username who can see the post."""
     names = {name.rstrip(".") for name in MENTION.findall(body or "")}
     if not names:
@@ -57,7 +59,7 @@ def mentioned_users(*, post: Post, body: str) -> list:
     return [user for user in users if post_access(user=user, post=post).can_view]
 
 
-def _notify_mentions(*, comment: Comment, post: Post, user, mentions: list) -> None:
+def _notify_mentions(*, comment: Comment, post: Post, user: User, mentions: list[User]) -> None:
     if mentions:
         comment.mentions.add(*mentions)
         notify(
@@ -83,14 +85,14 @@ def _clean_body(body: str) -> str:
 def comment_create(
     *,
     post: Post,
-    user,
+    user: User,
     body: str,
     start: int | None = None,
     end: int | None = None,
     quote: str | None = None,
     prefix: str = "",
     suffix: str = "",
-    relative: dict | None = None,
+    relative: dict[str, Any] | None = None,
 ) -> Comment:
     """Open a thread, anchored to a range of the text (by offsets or by quote, and where it sits in
     the live document when the editor says so) or on the whole post."""
@@ -119,7 +121,7 @@ def comment_create(
 
 
 @transaction.atomic
-def comment_reply(*, thread: Comment, user, body: str) -> Comment:
+def comment_reply(*, thread: Comment, user: User, body: str) -> Comment:
     post = thread.post
     require_comment(user=user, post=post)
     if thread.parent is not None:
@@ -143,14 +145,14 @@ def comment_reply(*, thread: Comment, user, body: str) -> Comment:
     return reply
 
 
-def _require_own_or_editor(*, comment: Comment, user) -> None:
+def _require_own_or_editor(*, comment: Comment, user: User) -> None:
     access = require_comment(user=user, post=comment.post)
     if comment.author_id != user.pk and not access.can_edit:
         raise Forbidden(_("Only the comment's author or someone who can edit the post can change it."))
 
 
 @transaction.atomic
-def comment_update(*, comment: Comment, user, body: str) -> Comment:
+def comment_update(*, comment: Comment, user: User, body: str) -> Comment:
     access = require_comment(user=user, post=comment.post)
     if comment.author_id != user.pk:
         raise Forbidden(_("Only the author can edit a comment."))
@@ -162,7 +164,7 @@ def comment_update(*, comment: Comment, user, body: str) -> Comment:
 
 
 @transaction.atomic
-def comment_delete(*, comment: Comment, user) -> None:
+def comment_delete(*, comment: Comment, user: User) -> None:
     _require_own_or_editor(comment=comment, user=user)
     audit_log(actor=user, action="comment.delete", target=comment.post, data={"comment": comment.pk})
     events.comment_event(comment, "deleted")
@@ -170,7 +172,7 @@ def comment_delete(*, comment: Comment, user) -> None:
 
 
 @transaction.atomic
-def comment_resolve(*, comment: Comment, user) -> Comment:
+def comment_resolve(*, comment: Comment, user: User) -> Comment:
     require_comment(user=user, post=comment.post)
     thread = comment.parent or comment
     if thread.resolved_at is None:
@@ -183,7 +185,7 @@ def comment_resolve(*, comment: Comment, user) -> Comment:
 
 
 @transaction.atomic
-def comment_reopen(*, comment: Comment, user) -> Comment:
+def comment_reopen(*, comment: Comment, user: User) -> Comment:
     post = comment.post
     require_comment(user=user, post=post)
     thread = comment.parent or comment

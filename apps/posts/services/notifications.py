@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.accounts.models import Membership
+from apps.accounts.models import Membership, User
 from apps.accounts.roles import ROLE_CAPABILITIES
 from apps.core.queue import enqueue_on_commit
 
@@ -15,12 +15,14 @@ from .. import events
 from ..models import Notification, Post
 
 
-def members_with_capability(*, workspace_id: int, capability: str) -> list:
+def members_with_capability(*, workspace_id: int, capability: str) -> list[User]:
     roles = [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
     return [m.user for m in Membership.objects.filter(workspace_id=workspace_id, role__in=roles).select_related("user")]
 
 
-def notify(*, recipients: Iterable, actor, post: Post, kind: str, message: str) -> list[Notification]:
+def notify(
+    *, recipients: Iterable[User | None], actor: User | None, post: Post, kind: str, message: str
+) -> list[Notification]:
     """One notification per distinct recipient (never the actor), e-mailed once the change commits."""
     seen: set[int] = set()
     rows = []
@@ -49,12 +51,12 @@ def notify(*, recipients: Iterable, actor, post: Post, kind: str, message: str) 
     return created
 
 
-def notification_mark_read(*, notification: Notification, user) -> Notification:
+def notification_mark_read(*, notification: Notification, user: User) -> Notification:
     if notification.recipient_id == user.pk and notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return notification
 
 
-def notifications_mark_all_read(*, user) -> int:
+def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())

@@ -14,10 +14,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from guardian.shortcuts import assign_perm, remove_perm
 
+from apps.accounts.models import User, Workspace
 from apps.accounts.permissions import membership_for, require_capability, require_member
 from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, Forbidden, InvalidInput
 from apps.core.services import audit_log
+from apps.personas.models import Persona
+from apps.trends.models import Trend
 
 from .. import events
 from ..access import ALL_SHARE_CODENAMES, SHARE_PERMISSIONS, forget_access, require_edit, require_view
@@ -52,7 +55,7 @@ REVIEWED_FIELDS = ("title", "body_json", "excerpt")
 REVIEWED_STATES = (PostState.APPROVED, PostState.SCHEDULED)
 
 
-def check_assignee_change(*, post: Post, user, assignee_id: int | None) -> None:
+def check_assignee_change(*, post: Post, user: User, assignee_id: int | None) -> None:
     """Only members of the workspace may change the assignee: anyone else (a guest editor with a
     per-post share) gets one Forbidden whatever the id, so the answer tells nothing about who is a
     member. Sending the current assignee back unchanged is fine."""
@@ -62,7 +65,14 @@ def check_assignee_change(*, post: Post, user, assignee_id: int | None) -> None:
         raise Forbidden(_("Only members of the workspace can change the assignee."))
 
 
-def _check_related(*, workspace_id: int, persona=None, trend=None, featured_media=None, assignee=None) -> None:
+def _check_related(
+    *,
+    workspace_id: int,
+    persona: Persona | None = None,
+    trend: Trend | None = None,
+    featured_media: MediaAsset | None = None,
+    assignee: User | None = None,
+) -> None:
     for obj, label in ((persona, _("persona")), (trend, _("trend")), (featured_media, _("featured media"))):
         if obj is not None and obj.workspace_id != workspace_id:
             raise InvalidInput({label: [_("Not found in this workspace.")]})
@@ -70,7 +80,7 @@ def _check_related(*, workspace_id: int, persona=None, trend=None, featured_medi
         raise InvalidInput({"assignee": [_("The assignee must be a member of this workspace.")]})
 
 
-def _revision_from(post: Post, *, user, reason: str) -> Revision:
+def _revision_from(post: Post, *, user: User, reason: str) -> Revision:
     last = post.revisions.order_by("-number").values_list("number", flat=True).first() or 0
     return Revision.objects.create(
         post=post,
@@ -98,7 +108,13 @@ def _relocate_anchors(post: Post) -> None:
 
 
 def _after_save(
-    post: Post, *, user, revision: Revision | None, kind: str, body_changed: bool, base_json: dict | None = None
+    post: Post,
+    *,
+    user: User,
+    revision: Revision | None,
+    kind: str,
+    body_changed: bool,
+    base_json: dict[str, Any] | None = None,
 ) -> None:
     events.post_saved(post, revision=revision)
     events.post_changed(post)
@@ -118,18 +134,18 @@ def _after_save(
 @transaction.atomic
 def post_create(
     *,
-    workspace,
-    user,
+    workspace: Workspace,
+    user: User,
     title: str,
-    body_json: dict | None = None,
+    body_json: dict[str, Any] | None = None,
     body_html: str | None = None,
     excerpt: str | None = None,
     tags: list[str] | None = None,
     language: str | None = None,
-    persona=None,
-    trend=None,
+    persona: Persona | None = None,
+    trend: Trend | None = None,
     featured_media: MediaAsset | None = None,
-    assignee=None,
+    assignee: User | None = None,
     due_at: datetime | None = None,
     reason: str = "",
 ) -> Post:
@@ -174,7 +190,7 @@ def post_create(
     return post
 
 
-def _clean_tags(tags: list) -> list[str]:
+def _clean_tags(tags: object) -> list[str]:
     if not isinstance(tags, list):
         raise InvalidInput({"tags": [_("Tags must be a list of words.")]})
     out: list[str] = []
@@ -189,7 +205,7 @@ def _clean_tags(tags: list) -> list[str]:
 def post_update(
     *,
     post: Post,
-    user,
+    user: User,
     expected_version: int | None,
     title: Any = UNSET,
     body_json: Any = UNSET,
@@ -317,7 +333,7 @@ def post_update(
     return locked
 
 
-def _review_reopened(post: Post, *, user, from_state: str, fields: list[str]) -> None:
+def _review_reopened(post: Post, *, user: User, from_state: str, fields: list[str]) -> None:
     """An approved or scheduled post changed: it is in review again (a new round), and whatever was
     scheduled for it is withdrawn by the receivers of post_transitioned."""
     audit_log(
@@ -350,7 +366,7 @@ def _review_reopened(post: Post, *, user, from_state: str, fields: list[str]) ->
 
 
 @transaction.atomic
-def revision_restore(*, post: Post, user, revision: Revision) -> Revision:
+def revision_restore(*, post: Post, user: User, revision: Revision) -> Revision:
     """Make a new revision with an old revision's content (history is never rewritten)."""
     require_edit(user=user, post=post)
     if revision.post_id != post.pk:
@@ -383,7 +399,7 @@ def revision_restore(*, post: Post, user, revision: Revision) -> Revision:
 # --- sharing -------------------------------------------------------------------------------------
 
 
-def _grant(*, post: Post, target_user, level: str) -> None:
+def _grant(*, post: Post, target_user: User, level: str) -> None:
     for codename in ALL_SHARE_CODENAMES:
         remove_perm(f"posts.{codename}", target_user, post)
     for codename in SHARE_PERMISSIONS[ShareLevel(level)]:
@@ -391,13 +407,13 @@ def _grant(*, post: Post, target_user, level: str) -> None:
     forget_access(post)
 
 
-def _revoke(*, post: Post, target_user) -> None:
+def _revoke(*, post: Post, target_user: User) -> None:
     for codename in ALL_SHARE_CODENAMES:
         remove_perm(f"posts.{codename}", target_user, post)
     forget_access(post)
 
 
-def _notify_shared(*, post: Post, user, target_user, level: str) -> None:
+def _notify_shared(*, post: Post, user: User, target_user: User, level: str) -> None:
     notify(
         recipients=[target_user],
         actor=user,
@@ -408,7 +424,7 @@ def _notify_shared(*, post: Post, user, target_user, level: str) -> None:
     )
 
 
-def _require_can_share(*, post: Post, user, level: str | None = None) -> None:
+def _require_can_share(*, post: Post, user: User, level: str | None = None) -> None:
     access = require_view(user=user, post=post)
     if not access.can_share:
         raise Forbidden(_("Only the post's author, editors and admins can share this post."))
@@ -417,7 +433,7 @@ def _require_can_share(*, post: Post, user, level: str | None = None) -> None:
 
 
 @transaction.atomic
-def post_share(*, post: Post, user, target_user, level: str) -> str:
+def post_share(*, post: Post, user: User, target_user: User, level: str) -> str:
     """Share the post with one person as viewer, commenter or editor (replacing an earlier share)."""
     _require_can_share(post=post, user=user, level=level)
     if target_user is None or not target_user.is_active:
@@ -430,7 +446,7 @@ def post_share(*, post: Post, user, target_user, level: str) -> str:
     return level
 
 
-def _verified_owner(email: str):
+def _verified_owner(email: str) -> User | None:
     """The active user whose verified address this is, or None."""
     from allauth.account.models import EmailAddress
 
@@ -439,11 +455,12 @@ def _verified_owner(email: str):
         .select_related("user")
         .first()
     )
-    return row.user if row is not None else None
+    owner: User | None = row.user if row is not None else None  # allauth has no type hints
+    return owner
 
 
 @transaction.atomic
-def post_share_by_email(*, post: Post, user, email: str, level: str) -> EmailShare:
+def post_share_by_email(*, post: Post, user: User, email: str, level: str) -> EmailShare:
     """Share by e-mail address: always recorded as an e-mail share listed by the address (the same row
     whether or not it has an account). The user whose verified address it is gets access now; an
     address nobody has verified yet gets it when someone verifies it (email_share_claim)."""
@@ -468,7 +485,7 @@ def post_share_by_email(*, post: Post, user, email: str, level: str) -> EmailSha
 
 
 @transaction.atomic
-def email_share_claim(*, user, email: str) -> int:
+def email_share_claim(*, user: User, email: str) -> int:
     """`user` verified `email`: the e-mail shares to it that nobody claimed yet become theirs (what
     invitations to an unknown address do after signup). Returns how many were claimed."""
     if user is None or not user.is_active:
@@ -497,20 +514,20 @@ def email_share_claim(*, user, email: str) -> int:
 
 
 @transaction.atomic
-def email_share_remove(*, post: Post, user, share_id) -> None:
+def email_share_remove(*, post: Post, user: User, share_id: int | str | None) -> None:
     """Stop an e-mail share: the row goes, and so does whatever access it gave. An unknown id is a
     no-op (the same answer for every id)."""
     _require_can_share(post=post, user=user)
     share = EmailShare.objects.select_for_update().filter(post=post, pk=share_id).first() if share_id else None
     if share is None:
         return
-    if share.user_id is not None:
+    if share.user is not None:
         _revoke(post=post, target_user=share.user)
     audit_log(actor=user, action="post.unshare_email", target=post, data={"email": share.email})
     share.delete()
 
 
-def post_share_by_login(*, post: Post, user, login: str, level: str):
+def post_share_by_login(*, post: Post, user: User, login: str, level: str) -> User | None:
     """Share by username or e-mail address. An address is recorded as an e-mail share (post_share_by_email),
     the same whether or not it has an account, so sharing reveals nothing; returns the user shared with,
     or None for an address."""
@@ -526,7 +543,7 @@ def post_share_by_login(*, post: Post, user, login: str, level: str):
 
 
 @transaction.atomic
-def post_unshare(*, post: Post, user, target_user) -> None:
+def post_unshare(*, post: Post, user: User, target_user: User) -> None:
     """Stop sharing with a person, also through the e-mail shares that reached them."""
     _require_can_share(post=post, user=user)
     _revoke(post=post, target_user=target_user)
@@ -534,7 +551,7 @@ def post_unshare(*, post: Post, user, target_user) -> None:
     audit_log(actor=user, action="post.unshare", target=post, data={"user": target_user.pk})
 
 
-def user_by_login(login: str):
+def user_by_login(login: str) -> User | None:
     """The active user with this username or e-mail (for the share form), or None."""
     user_model = get_user_model()
     login = (login or "").strip()
@@ -550,7 +567,7 @@ def user_by_login(login: str):
 
 
 @transaction.atomic
-def posts_settings_update(*, workspace, user, required_approvals: int) -> PostsSettings:
+def posts_settings_update(*, workspace: Workspace, user: User, required_approvals: int) -> PostsSettings:
     require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_WORKSPACE)
     if required_approvals not in (1, 2):
         raise InvalidInput({"required_approvals": [_("Choose one or two approvals.")]})

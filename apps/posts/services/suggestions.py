@@ -3,10 +3,13 @@ or rejected by someone who can edit the post."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.core.errors import Conflict, Forbidden, InvalidInput
 from apps.core.services import audit_log
 
@@ -25,7 +28,7 @@ from .posts import post_update
 def suggestion_create(
     *,
     post: Post,
-    user,
+    user: User,
     replacement: str,
     start: int | None = None,
     end: int | None = None,
@@ -33,7 +36,7 @@ def suggestion_create(
     prefix: str = "",
     suffix: str = "",
     note: str = "",
-    relative: dict | None = None,
+    relative: dict[str, Any] | None = None,
 ) -> Suggestion:
     require_comment(user=user, post=post)
     relative = clean_relative(relative)
@@ -62,7 +65,7 @@ def suggestion_create(
     return suggestion
 
 
-def _decide_check(*, suggestion: Suggestion, user) -> None:
+def _decide_check(*, suggestion: Suggestion, user: User) -> None:
     access = require_view(user=user, post=suggestion.post)
     if not access.can_decide_suggestions:
         raise Forbidden(_("Only people who can edit this post can accept or reject suggestions."))
@@ -71,7 +74,7 @@ def _decide_check(*, suggestion: Suggestion, user) -> None:
 
 
 @transaction.atomic
-def suggestion_accept(*, suggestion: Suggestion, user) -> Suggestion:
+def suggestion_accept(*, suggestion: Suggestion, user: User) -> Suggestion:
     """Apply the replacement to the current text (a new revision) and close the suggestion."""
     _decide_check(suggestion=suggestion, user=user)
     post = Post.objects.select_for_update().get(pk=suggestion.post_id)
@@ -109,7 +112,7 @@ def suggestion_accept(*, suggestion: Suggestion, user) -> Suggestion:
 
 
 @transaction.atomic
-def suggestion_reject(*, suggestion: Suggestion, user, note: str = "") -> Suggestion:
+def suggestion_reject(*, suggestion: Suggestion, user: User, note: str = "") -> Suggestion:
     _decide_check(suggestion=suggestion, user=user)
     suggestion = Suggestion.objects.select_for_update().get(pk=suggestion.pk)
     if suggestion.state != SuggestionState.PENDING:

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User
 from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, Forbidden, InvalidInput
 from apps.core.services import audit_log
@@ -33,7 +34,7 @@ from .notifications import members_with_capability, notify
 from .posts import required_approvals_for
 
 
-def _check(*, post: Post, user, action: str) -> tuple[PostAccess, Transition]:
+def _check(*, post: Post, user: User, action: str) -> tuple[PostAccess, Transition]:
     transition = TRANSITIONS.get(action)
     if transition is None:
         raise InvalidInput({"action": [_("Unknown workflow action: %(action)s.") % {"action": action[:40]}]})
@@ -45,19 +46,19 @@ def _check(*, post: Post, user, action: str) -> tuple[PostAccess, Transition]:
     return access, transition
 
 
-def _people(post: Post) -> list:
+def _people(post: Post) -> list[User]:
     return [user for user in (post.author, post.assignee) if user is not None]
 
 
 def _apply(
     *,
     post: Post,
-    user,
+    user: User,
     action: str,
     note: str = "",
-    options: dict | None = None,
-    mutate: Callable[[Post], dict] | None = None,
-    recipients: Callable[[Post], list] | None = None,
+    options: dict[str, Any] | None = None,
+    mutate: Callable[[Post], dict[str, Any]] | None = None,
+    recipients: Callable[[Post], list[User]] | None = None,
     message: Any = None,
 ) -> Post:
     access, transition = _check(post=post, user=user, action=action)
@@ -113,12 +114,12 @@ def _apply(
     return locked
 
 
-def post_submit(*, post: Post, user, note: str = "") -> Post:
-    def mutate(p: Post) -> dict:
+def post_submit(*, post: Post, user: User, note: str = "") -> Post:
+    def mutate(p: Post) -> dict[str, Any]:
         p.review_round += 1
         return {"round": p.review_round}
 
-    def reviewers(p: Post) -> list:
+    def reviewers(p: Post) -> list[User]:
         return members_with_capability(workspace_id=p.workspace_id, capability=Capability.REVIEW) + _people(p)
 
     return _apply(
@@ -132,7 +133,7 @@ def post_submit(*, post: Post, user, note: str = "") -> Post:
     )
 
 
-def post_approve(*, post: Post, user, note: str = "") -> Post:
+def post_approve(*, post: Post, user: User, note: str = "") -> Post:
     """Approve; in a workspace that requires two approvals the post stays in review until a second,
     different reviewer approves the same review round."""
     access, _transition = _check(post=post, user=user, action="approve")
@@ -145,7 +146,7 @@ def post_approve(*, post: Post, user, note: str = "") -> Post:
         raise Forbidden(_("You cannot approve your own post; ask another editor."))
     required = required_approvals_for(workspace_id=post.workspace_id)
 
-    def mutate(p: Post) -> dict:
+    def mutate(p: Post) -> dict[str, Any]:
         try:
             with transaction.atomic():
                 Approval.objects.create(post=p, user=user, review_round=p.review_round, note=note)
@@ -156,7 +157,7 @@ def post_approve(*, post: Post, user, note: str = "") -> Post:
             return {"_state": PostState.IN_REVIEW, "approvals": count, "required": required}
         return {"approvals": count, "required": required}
 
-    def recipients(p: Post) -> list:
+    def recipients(p: Post) -> list[User]:
         people = _people(p)
         if p.state == PostState.APPROVED:
             people += members_with_capability(workspace_id=p.workspace_id, capability=Capability.PUBLISH)
@@ -173,7 +174,7 @@ def post_approve(*, post: Post, user, note: str = "") -> Post:
     )
 
 
-def post_request_changes(*, post: Post, user, note: str = "") -> Post:
+def post_request_changes(*, post: Post, user: User, note: str = "") -> Post:
     return _apply(
         post=post,
         user=user,
@@ -194,10 +195,10 @@ def _parse_when(value: Any) -> datetime:
     return when
 
 
-def post_schedule(*, post: Post, user, publish_at: Any = None, note: str = "") -> Post:
+def post_schedule(*, post: Post, user: User, publish_at: Any = None, note: str = "") -> Post:
     when = _parse_when(publish_at)
 
-    def mutate(p: Post) -> dict:
+    def mutate(p: Post) -> dict[str, Any]:
         p.scheduled_at = when
         return {"publish_at": when.isoformat()}
 
@@ -212,8 +213,8 @@ def post_schedule(*, post: Post, user, publish_at: Any = None, note: str = "") -
     )
 
 
-def post_publish(*, post: Post, user, note: str = "") -> Post:
-    def mutate(p: Post) -> dict:
+def post_publish(*, post: Post, user: User, note: str = "") -> Post:
+    def mutate(p: Post) -> dict[str, Any]:
         p.published_at = timezone.now()
         p.scheduled_at = None
         return {}
@@ -223,8 +224,8 @@ def post_publish(*, post: Post, user, note: str = "") -> Post:
     )
 
 
-def post_unpublish(*, post: Post, user, note: str = "") -> Post:
-    def mutate(p: Post) -> dict:
+def post_unpublish(*, post: Post, user: User, note: str = "") -> Post:
+    def mutate(p: Post) -> dict[str, Any]:
         p.published_at = None
         p.scheduled_at = None
         return {}
@@ -239,12 +240,12 @@ def post_unpublish(*, post: Post, user, note: str = "") -> Post:
     )
 
 
-def post_archive(*, post: Post, user, note: str = "") -> Post:
+def post_archive(*, post: Post, user: User, note: str = "") -> Post:
     return _apply(post=post, user=user, action="archive", note=note, message=_("%(user)s archived “%(title)s”."))
 
 
-def post_back_to_draft(*, post: Post, user, note: str = "") -> Post:
-    def mutate(p: Post) -> dict:
+def post_back_to_draft(*, post: Post, user: User, note: str = "") -> Post:
+    def mutate(p: Post) -> dict[str, Any]:
         p.scheduled_at = None
         return {}
 
@@ -270,7 +271,7 @@ ACTIONS: dict[str, Callable[..., Post]] = {
 }
 
 
-def post_transition(*, post: Post, user, action: str, **kwargs: Any) -> Post:
+def post_transition(*, post: Post, user: User, action: str, **kwargs: Any) -> Post:
     """Run the named workflow action (the API's POST /posts/{id}/transitions/{action}/)."""
     function = ACTIONS.get(action)
     if function is None:

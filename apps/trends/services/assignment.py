@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 from urllib.parse import urlsplit
 
+import numpy as np
 from django.db import connection, transaction
 from django.db.models import Count, F, Max, Min, Q, Window
 from django.db.models.functions import RowNumber
@@ -88,7 +89,9 @@ ANCHOR_THRESHOLD = 0.2
 ANCHOR_TERMS = 32
 
 
-def item_embeddings(*, workspace_id: int, item_ids: list[int], settings: TrendSettings | None = None) -> dict:
+def item_embeddings(
+    *, workspace_id: int, item_ids: list[int], settings: TrendSettings | None = None
+) -> dict[int, np.ndarray]:
     """The items' stored embeddings from the workspace's provider, computing and storing the missing
     ones (item id -> unit float32 vector). A provider that fails leaves the items without (words only)."""
     settings = settings or trend_settings_for(workspace_id=workspace_id)
@@ -115,7 +118,7 @@ def item_embeddings(*, workspace_id: int, item_ids: list[int], settings: TrendSe
     return {k: v for k, v in stored.items() if v is not None}
 
 
-def _store_item_embeddings(item_ids: list[int], model: str, matrix) -> None:
+def _store_item_embeddings(item_ids: list[int], model: str, matrix: np.ndarray) -> None:
     """Upsert the items' vectors: one INSERT ... SELECT FROM unnest ... ON CONFLICT on PostgreSQL (a
     bulk_create of 1,000 rows costs more in building and parsing its SQL than the database spends on it)."""
     blobs = [embeddings.to_bytes(matrix[n]) for n in range(len(item_ids))]
@@ -179,7 +182,7 @@ def domain_of(url: str) -> str:
     return host[4:] if host.startswith("www.") else host
 
 
-def _timestamp(moment) -> float:
+def _timestamp(moment: dt.datetime | None) -> float:
     return moment.timestamp() if moment is not None else 0.0
 
 
@@ -310,9 +313,9 @@ def items_assign_to_trends(*, workspace_id: int, item_ids: list[int]) -> Assignm
         trends_refresh(workspace_id=workspace_id, trend_ids=sorted(touched), centroids=centroids, df=df)
         _save_embeddings(
             {
-                resolve(k): (clusterer.clusters[k].dense_mean(), clusterer.clusters[k].dense_n)
+                resolve(k): (mean, clusterer.clusters[k].dense_n)
                 for k in result.touched
-                if k in clusterer.clusters and clusterer.clusters[k].dense_n
+                if k in clusterer.clusters and (mean := clusterer.clusters[k].dense_mean()) is not None
             }
         )
         settings.document_frequencies = df.to_bytes()
@@ -415,7 +418,7 @@ REFRESHED_FIELDS = [
 ]
 
 
-def _save_embeddings(rows: dict[int, tuple]) -> None:
+def _save_embeddings(rows: dict[int, tuple[np.ndarray, int]]) -> None:
     """Store the touched trends' mean embeddings (one UPDATE ... FROM unnest on PostgreSQL)."""
     if not rows:
         return

@@ -159,7 +159,8 @@ def _scored_items(*, workspace_id: int, horizon: dt.datetime, now: dt.datetime) 
                 """,
                 [workspace_id, horizon, now, TrendStatus.ACTIVE.value],
             )
-            return cursor.fetchall()
+            rows: list[tuple[int, float, int, str]] = cursor.fetchall()
+            return rows
     return [
         (tid, published.timestamp(), source_id, domain)
         for tid, published, source_id, domain in TrendItem.objects.filter(
@@ -172,7 +173,9 @@ def _scored_items(*, workspace_id: int, horizon: dt.datetime, now: dt.datetime) 
     ]
 
 
-def _insert_snapshots(ids, score, items, last_hour, now) -> int:
+def _insert_snapshots(
+    ids: np.ndarray, score: np.ndarray, items: np.ndarray, last_hour: np.ndarray, now: dt.datetime
+) -> int:
     """One INSERT ... SELECT FROM unnest(...) on PostgreSQL (counts copied from the trend rows); bulk_create elsewhere."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
@@ -185,7 +188,8 @@ def _insert_snapshots(ids, score, items, last_hour, now) -> int:
                 """,
                 [now, ids.tolist(), score.tolist(), last_hour.tolist()],
             )
-            return cursor.rowcount
+            inserted: int = cursor.rowcount
+            return inserted
     counts = dict(Trend.objects.filter(pk__in=ids.tolist()).values_list("id", "item_count"))
     sources = dict(Trend.objects.filter(pk__in=ids.tolist()).values_list("id", "source_count"))
     TrendSnapshot.objects.bulk_create(
@@ -205,7 +209,15 @@ def _insert_snapshots(ids, score, items, last_hour, now) -> int:
     return len(ids)
 
 
-def _bulk_update_scores(ids, score, decay, velocity, diversity, last_hour, now) -> None:
+def _bulk_update_scores(
+    ids: np.ndarray,
+    score: np.ndarray,
+    decay: np.ndarray,
+    velocity: np.ndarray,
+    diversity: np.ndarray,
+    last_hour: np.ndarray,
+    now: dt.datetime,
+) -> None:
     """One UPDATE ... FROM unnest(...) on PostgreSQL; bulk_update elsewhere."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:

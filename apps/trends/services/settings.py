@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from apps.accounts.models import User, Workspace
 from apps.accounts.permissions import require_capability
 from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, InvalidInput
@@ -31,10 +33,10 @@ EDITABLE = {
 }
 
 
-def trend_settings_update(*, user, workspace, **changes) -> TrendSettings:
+def trend_settings_update(*, user: User, workspace: Workspace, **changes: Any) -> TrendSettings:
     require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_SOURCES)
     errors: dict[str, str] = {}
-    clean: dict = {}
+    clean: dict[str, Any] = {}
     for name, value in changes.items():
         if value is None:
             continue
@@ -68,7 +70,7 @@ def trend_settings_update(*, user, workspace, **changes) -> TrendSettings:
     return settings
 
 
-def topic_create(*, user, workspace, name: str, keywords: list[str] | None = None) -> Topic:
+def topic_create(*, user: User, workspace: Workspace, name: str, keywords: list[str] | None = None) -> Topic:
     require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_SOURCES)
     name = (name or "").strip()
     if not name:
@@ -84,7 +86,7 @@ def topic_create(*, user, workspace, name: str, keywords: list[str] | None = Non
     return topic
 
 
-def topic_delete(*, user, topic: Topic) -> None:
+def topic_delete(*, user: User, topic: Topic) -> None:
     require_capability(user=user, workspace=topic.workspace, capability=Capability.MANAGE_SOURCES)
     with transaction.atomic():
         audit_log(actor=user, action="trends.topic_deleted", target=topic)
