@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
@@ -12,11 +12,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..formatting import Rendered
-from ..models import Subscriber
+from ..models import Publication, Subscriber
 from .base import Adapter, AmbiguousError, PostContent, RetryableError, SendResult
-
-if TYPE_CHECKING:
-    from ..models import Publication
 
 UNSUBSCRIBE_SALT = "publishing.unsubscribe"
 BATCH = 50
