@@ -14,21 +14,28 @@ import datetime as dt
 import logging
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
-from django.db.models import Count, F
+from django.db.models import Count, F, QuerySet
 from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
-from apps.accounts.models import Membership
+from apps.accounts.models import Membership, User
 from apps.accounts.roles import ROLE_CAPABILITIES, Capability
 from apps.core.queue import enqueue_on_commit
 
 from .models import EmailMode, Kind, Notification, Preference
 from .texts import render
+
+if TYPE_CHECKING:
+    # The reporting apps stand above this one: their models are named for the type checker only.
+    from apps.generation.models import GenerationJob
+    from apps.publishing.models import Channel, Publication
+    from apps.sources.models import Source
 
 log = logging.getLogger(__name__)
 
@@ -37,7 +44,7 @@ log = logging.getLogger(__name__)
 IMMEDIATE_PER_HOUR = 5
 
 
-def members_with_capability(*, workspace_id: int, capability: str) -> list:
+def members_with_capability(*, workspace_id: int, capability: str) -> list[User]:
     roles = [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
     return [m.user for m in Membership.objects.filter(workspace_id=workspace_id, role__in=roles).select_related("user")]
 
@@ -50,10 +57,10 @@ def _preferences(*, user_ids: list[int], kind: str) -> dict[int, Preference]:
 def notify(
     *,
     workspace_id: int,
-    recipients: Iterable,
+    recipients: Iterable[User | None],
     kind: str,
     key: str,
-    params: dict,
+    params: dict[str, Any],
     url: str = "",
     once: bool = False,
 ) -> list[Notification]:
@@ -69,9 +76,9 @@ def notify(
     prefs = _preferences(user_ids=list(users), kind=kind)
     now = timezone.now()
     same = Notification.objects.select_for_update().filter(recipient_id__in=list(users), kind=kind, key=key)
-    existing = {}
-    for row in same.order_by("read_at", "-last_at"):  # unread first (NULLs first on both backends)
-        existing.setdefault(row.recipient_id, row)
+    existing: dict[int, Notification] = {}
+    for earlier in same.order_by("read_at", "-last_at"):  # unread first (NULLs first on both backends)
+        existing.setdefault(earlier.recipient_id, earlier)
     touched, immediate = [], []
     recent = _recent_immediate(user_ids=[u for u in users if prefs.get(u) and prefs[u].email == EmailMode.IMMEDIATE])
     for user_id in users:
@@ -130,18 +137,18 @@ def _collapse(*, row: Notification, params: dict, url: str, now: dt.datetime) ->
     row.refresh_from_db()
 
 
-def notification_mark_read(*, notification: Notification, user) -> Notification:
+def notification_mark_read(*, notification: Notification, user: User) -> Notification:
     if notification.recipient_id == user.pk and notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
     return notification
 
 
-def notifications_mark_all_read(*, user) -> int:
+def notifications_mark_all_read(*, user: User) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
 
 
-def preference_set(*, user, kind: str, in_app: bool, email: str) -> Preference:
+def preference_set(*, user: User, kind: str, in_app: bool, email: str) -> Preference:
     if kind not in Kind.values:
         raise ValueError(f"unknown notification kind {kind!r}")
     if email not in EmailMode.values:
@@ -155,7 +162,7 @@ def preference_set(*, user, kind: str, in_app: bool, email: str) -> Preference:
 # --- e-mail ------------------------------------------------------------------------------------
 
 
-def _claim(queryset) -> list[Notification]:
+def _claim(queryset: QuerySet[Notification]) -> list[Notification]:
     """Mark the rows as e-mailed before sending (two runs never mail the same row); _unclaim undoes it."""
     with transaction.atomic():
         rows = list(queryset.select_for_update(skip_locked=True).select_related("recipient", "workspace"))
@@ -167,7 +174,7 @@ def _unclaim(rows: list[Notification]) -> None:
     Notification.objects.filter(pk__in=[r.pk for r in rows]).update(emailed_at=None)
 
 
-def _message(*, user, rows: list[Notification], digest: bool) -> EmailMessage:
+def _message(*, user: User, rows: list[Notification], digest: bool) -> EmailMessage:
     base = settings.SITE_URL.rstrip("/")
     with translation.override(user.language or settings.LANGUAGE_CODE):
         items = [{"row": r, "text": render(r), "link": f"{base}{r.url}" if r.url else ""} for r in rows]
@@ -218,11 +225,11 @@ def _url(name: str, pk: int) -> str:
         return ""
 
 
-def _with_creator(users: list, creator) -> list:
+def _with_creator(users: list[User], creator: User | None) -> list[User]:
     return [*users, creator] if creator is not None else users
 
 
-def publication_problem(*, publication, unconfirmed: bool = False) -> list[Notification]:
+def publication_problem(*, publication: Publication, unconfirmed: bool = False) -> list[Notification]:
     """A publication failed (or its send is unconfirmed). Reads publication.pk, .workspace_id,
     .post.title, .channel.name, .last_error and .created_by; tells the publishers and whoever scheduled it."""
     kind = Kind.PUBLICATION_UNCONFIRMED if unconfirmed else Kind.PUBLICATION_FAILED
@@ -242,7 +249,7 @@ def publication_problem(*, publication, unconfirmed: bool = False) -> list[Notif
     )
 
 
-def channel_needs_reconnect(*, channel, reason: str = "") -> list[Notification]:
+def channel_needs_reconnect(*, channel: Channel, reason: str = "") -> list[Notification]:
     """A channel's authorization is gone (refresh refused, 401, revoked): tell whoever may manage
     channels. Reads channel.pk, .workspace_id and .name. Call it each time it is noticed: while the
     notification is unread, repeats only count up (no new e-mail)."""
@@ -256,7 +263,7 @@ def channel_needs_reconnect(*, channel, reason: str = "") -> list[Notification]:
     )
 
 
-def source_failing(*, source, hours: int, since: dt.datetime | None) -> list[Notification]:
+def source_failing(*, source: Source, hours: int, since: dt.datetime | None) -> list[Notification]:
     """A source has failed every fetch for `hours` hours. Reads source.pk, .workspace_id, .name, .url
     and .last_error. One notification per failing streak (`since` names the streak)."""
     streak = since.isoformat() if since else "never"
@@ -271,7 +278,7 @@ def source_failing(*, source, hours: int, since: dt.datetime | None) -> list[Not
     )
 
 
-def generation_failed(*, job) -> list[Notification]:
+def generation_failed(*, job: GenerationJob) -> list[Notification]:
     """A generation job failed for good. Reads job.pk, .workspace_id, .topic, .error and .created_by
     (who started it is told; a job nobody started tells the workspace's editors)."""
     users = (

@@ -5,6 +5,7 @@ sentences, so a Russian reader sees Russian whatever the language of whoever cau
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -12,7 +13,10 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from .models import Kind, Notification
 
-TITLES = {
+if TYPE_CHECKING:
+    from django_stubs_ext import StrPromise
+
+TITLES: dict[str, StrPromise] = {
     Kind.PUBLICATION_FAILED: gettext_lazy("“%(post)s” could not be published to %(channel)s"),
     Kind.PUBLICATION_UNCONFIRMED: gettext_lazy(
         "“%(post)s” may or may not have reached %(channel)s: check the platform and decide"

@@ -95,7 +95,7 @@ def analytics_summary(*, workspace, days: int = 30) -> dict:
         keys = {
             "post": (p.post_id, p.post.title),
             "channel": (p.channel_id, p.channel.name),
-            "persona": (p.post.persona_id or 0, p.post.persona.name if p.post.persona_id else _("No persona")),
+            "persona": (p.post.persona_id or 0, p.post.persona.name if p.post.persona is not None else _("No persona")),
         }
         for kind, (key, label) in keys.items():
             totals = groups[kind].setdefault(key, Totals(label=label))

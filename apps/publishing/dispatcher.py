@@ -30,7 +30,7 @@ from django.utils.translation import gettext as _
 from apps.core.queue import enqueue_on_commit
 
 from . import health, ratelimit
-from .adapters import ADAPTERS, AmbiguousError, PermanentError, RetryableError, adapter_for
+from .adapters import ADAPTERS, Adapter, AmbiguousError, PermanentError, RetryableError, SendResult, adapter_for
 from .adapters.base import AuthorizationGone, http_url_or_empty
 from .http import shared_http
 from .models import AttemptOutcome, Channel, Publication, PublicationAttempt, PublicationState
@@ -188,7 +188,7 @@ class Outcome:
     held: bool = False  # the channel's authorization is gone: the row waits for a reconnect
 
 
-def _send_one(*, publication: Publication, adapter, worker: str) -> Outcome | None:
+def _send_one(*, publication: Publication, adapter: Adapter, worker: str) -> Outcome | None:
     """Send one claimed row; returns the outcome to write (None if the row was taken from us)."""
     channel = publication.channel
     attempt_no = publication.attempts + 1
@@ -206,7 +206,7 @@ def _send_one(*, publication: Publication, adapter, worker: str) -> Outcome | No
     started = timezone.now()
     t0 = time.monotonic()
     outcome, status, message = AttemptOutcome.OK, None, ""
-    result = None
+    result: SendResult | None = None
     retry_after = None
     held = False
     try:
@@ -234,6 +234,7 @@ def _send_one(*, publication: Publication, adapter, worker: str) -> Outcome | No
     now = timezone.now()
     fields: dict = {"attempts": attempt_no, "claimed_until": None, "result": publication.result, "updated_at": now}
     if outcome == AttemptOutcome.OK:
+        assert result is not None  # OK only when adapter.send returned
         fields.update(
             state=PublicationState.PUBLISHED,
             platform_id=result.platform_id[:500],
@@ -406,8 +407,9 @@ def _deliver_channel_rows(rows: list[Publication], *, worker: str, adapters: dic
 
 
 def _channel_now_held(channel: Channel) -> bool:
-    fresh = Channel.objects.filter(pk=channel.pk).values("paused_at", "needs_reconnect").first() or {}
-    channel.paused_at, channel.needs_reconnect = fresh.get("paused_at"), bool(fresh.get("needs_reconnect"))
+    fresh = Channel.objects.filter(pk=channel.pk).values("paused_at", "needs_reconnect").first()
+    channel.paused_at = fresh["paused_at"] if fresh else None
+    channel.needs_reconnect = bool(fresh["needs_reconnect"]) if fresh else False
     return channel.holds_deliveries
 
 

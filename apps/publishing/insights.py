@@ -188,7 +188,7 @@ def ridge_fit(samples: list[Sample]) -> Ridge:
     u, d, vt = np.linalg.svd(xs, full_matrices=False)
     uty = u.T @ (y - intercept)
     n = len(samples)
-    best = None
+    best: tuple[float, float, np.ndarray] | None = None
     for penalty in PENALTIES:
         shrink = d / (d**2 + penalty)
         coef = vt.T @ (shrink * uty)
@@ -197,6 +197,7 @@ def ridge_fit(samples: list[Sample]) -> Ridge:
         gcv = n * rss / max(n - df, 1e-9) ** 2
         if best is None or gcv < best[0]:
             best = (gcv, penalty, coef)
+    assert best is not None  # PENALTIES is not empty
     _, penalty, coef = best
     return Ridge(design=design, mean=mean, scale=scale, coef=coef, intercept=intercept, penalty=penalty)
 

@@ -33,8 +33,8 @@ def publications() -> Iterable[Metric]:
         .annotate(oldest=Min("due_at"))
         .order_by()
     )
-    for row in open_due:
-        overdue.add_metric([row["channel__platform"]], max(0.0, (now - row["oldest"]).total_seconds()))
+    for due in open_due:
+        overdue.add_metric([due["channel__platform"]], max(0.0, (now - due["oldest"]).total_seconds()))
     lateness = GaugeMetricFamily(
         f"{PREFIX}_publication_lateness_seconds",
         "Largest lateness (published - due) of publications sent in the last hour, by channel kind.",
@@ -46,7 +46,7 @@ def publications() -> Iterable[Metric]:
         .annotate(worst=Max(F("published_at") - F("due_at")))
         .order_by()
     )
-    for row in recent:
-        worst = row["worst"]
-        lateness.add_metric([row["channel__platform"]], max(0.0, worst.total_seconds()) if worst else 0.0)
+    for sent in recent:
+        worst = sent["worst"]
+        lateness.add_metric([sent["channel__platform"]], max(0.0, worst.total_seconds()) if worst else 0.0)
     yield from (by_state, overdue, lateness)

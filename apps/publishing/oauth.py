@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlencode, urlsplit
 
 import httpx
@@ -24,6 +25,9 @@ from apps.sources.fetching import BlockedAddress, FetchError, GuardedTransport
 
 from .crypto import credentials_decrypt, credentials_encrypt
 from .models import Channel, Platform
+
+if TYPE_CHECKING:
+    from httpx._client import UseClientDefault
 
 OAUTH_PLATFORMS = (Platform.X, Platform.LINKEDIN, Platform.MASTODON)
 # Platforms connected with a password made for us (validated against the platform on save).
@@ -148,7 +152,9 @@ GONE_ERRORS = ("invalid_grant", "invalid_client", "unauthorized_client", "invali
 
 def _post_form(endpoints: Endpoints, url: str, form: dict) -> httpx.Response:
     """POST a form to a token or revocation endpoint, authenticating the client as the platform wants."""
-    data, auth = dict(form), None
+    data = dict(form)
+    # No client authentication header: the client's default, which is none.
+    auth: tuple[str, str] | UseClientDefault = httpx.USE_CLIENT_DEFAULT
     if endpoints.auth_method == "client_secret_basic":
         auth = (endpoints.client_id, endpoints.client_secret)
     else:

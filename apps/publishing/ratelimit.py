@@ -53,7 +53,7 @@ def client() -> redis.Redis | None:
 class _LocalBuckets:
     """Process-local fallback when no Redis is configured (single-process `make run`)."""
 
-    def __init__(self):
+    def __init__(self) -> None:
         self.state: dict[str, tuple[float, float]] = {}
 
     def take(self, key: str, rate: float, burst: float, count: int) -> tuple[int, float]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, TypedDict
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -15,10 +16,25 @@ from apps.site.links import clicks_subquery
 from .crypto import credentials_decrypt
 from .models import Channel, EngagementMetric, Publication, PublicationAttempt, PublicationState, Subscriber
 
+if TYPE_CHECKING:
+    from django_stubs_ext import WithAnnotations
+
+    from apps.accounts.models import User, Workspace
+
 EXPIRY_WARNING_DAYS = 7
 
 
-def channels_for(*, user, workspace) -> QuerySet[Channel]:
+class Engagement(TypedDict):
+    """The latest measured numbers `publications_with_engagement` puts on each publication."""
+
+    m_views: int | None
+    m_likes: int | None
+    m_reposts: int | None
+    m_replies: int | None
+    m_clicks: int
+
+
+def channels_for(*, user: User, workspace: Workspace) -> QuerySet[Channel]:
     require_member(user=user, workspace=workspace)
     return Channel.objects.filter(workspace=workspace).annotate(
         pending_count=Count("publications", filter=Q(publications__state=PublicationState.PENDING)),
@@ -28,14 +44,14 @@ def channels_for(*, user, workspace) -> QuerySet[Channel]:
     )
 
 
-def channel_for_user(*, user, pk) -> Channel:
-    channel = Channel.objects.visible_to(user).filter(pk=pk).first()
+def channel_for_user(*, user: User, pk: int) -> Channel:
+    channel: Channel | None = Channel.objects.visible_to(user).filter(pk=pk).first()
     if channel is None:
         raise NotFound("Not found.")
     return channel
 
 
-def channels_expiring(*, workspace, days: int = EXPIRY_WARNING_DAYS) -> QuerySet[Channel]:
+def channels_expiring(*, workspace: Workspace, days: int = EXPIRY_WARNING_DAYS) -> QuerySet[Channel]:
     """Channels whose token expires within `days` (or already has)."""
     return Channel.objects.filter(
         workspace=workspace, is_active=True, credentials_expire_at__lte=timezone.now() + dt.timedelta(days=days)
@@ -61,7 +77,12 @@ def channel_expiry_warning(channel: Channel) -> str:
 
 
 def publications_for(
-    *, user, workspace, state: str | None = None, channel_id=None, post_id=None
+    *,
+    user: User,
+    workspace: Workspace,
+    state: str | None = None,
+    channel_id: int | None = None,
+    post_id: int | None = None,
 ) -> QuerySet[Publication]:
     require_member(user=user, workspace=workspace)
     queryset = Publication.objects.filter(workspace=workspace).select_related("channel", "post")
@@ -74,8 +95,10 @@ def publications_for(
     return queryset
 
 
-def publication_for_user(*, user, pk) -> Publication:
-    publication = Publication.objects.visible_to(user).select_related("channel", "post").filter(pk=pk).first()
+def publication_for_user(*, user: User, pk: int) -> Publication:
+    publication: Publication | None = (
+        Publication.objects.visible_to(user).select_related("channel", "post").filter(pk=pk).first()
+    )
     if publication is None:
         raise NotFound("Not found.")
     return publication
@@ -85,7 +108,7 @@ def publication_attempts(*, publication: Publication) -> QuerySet[PublicationAtt
     return publication.attempt_log.all()
 
 
-def publications_needing_attention(*, workspace) -> QuerySet[Publication]:
+def publications_needing_attention(*, workspace: Workspace) -> QuerySet[Publication]:
     return (
         Publication.objects.filter(
             workspace=workspace, state__in=[PublicationState.FAILED, PublicationState.UNCONFIRMED]
@@ -95,7 +118,7 @@ def publications_needing_attention(*, workspace) -> QuerySet[Publication]:
     )
 
 
-def calendar_publications(*, workspace, start: dt.datetime, end: dt.datetime) -> QuerySet[Publication]:
+def calendar_publications(*, workspace: Workspace, start: dt.datetime, end: dt.datetime) -> QuerySet[Publication]:
     return (
         Publication.objects.filter(workspace=workspace, due_at__gte=start, due_at__lt=end)
         .exclude(state=PublicationState.CANCELLED)
@@ -104,13 +127,15 @@ def calendar_publications(*, workspace, start: dt.datetime, end: dt.datetime) ->
     )
 
 
-def latest_metric_subquery(field: str):
+def latest_metric_subquery(field: str) -> Subquery:
     return Subquery(
         EngagementMetric.objects.filter(publication=OuterRef("pk")).order_by("-measured_at").values(field)[:1]
     )
 
 
-def publications_with_engagement(*, workspace, since: dt.datetime | None = None) -> QuerySet[Publication]:
+def publications_with_engagement(
+    *, workspace: Workspace, since: dt.datetime | None = None
+) -> QuerySet[WithAnnotations[Publication, Engagement]]:
     queryset = Publication.objects.filter(workspace=workspace, state=PublicationState.PUBLISHED)
     if since is not None:
         queryset = queryset.filter(published_at__gte=since)
@@ -124,6 +149,6 @@ def publications_with_engagement(*, workspace, since: dt.datetime | None = None)
     )
 
 
-def subscribers_for(*, user, workspace) -> QuerySet[Subscriber]:
+def subscribers_for(*, user: User, workspace: Workspace) -> QuerySet[Subscriber]:
     require_member(user=user, workspace=workspace)
     return Subscriber.objects.filter(workspace=workspace)

@@ -8,6 +8,7 @@ import mimetypes
 import socket
 import time
 from dataclasses import asdict
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -36,6 +37,9 @@ from .dispatcher import post_check_all_published
 from .formatting import Rendered
 from .models import AttemptOutcome, Channel, Platform, Publication, PublicationAttempt, PublicationState, Subscriber
 from .posts_bridge import SCHEDULABLE_STATES, post_mark_scheduled
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User, Workspace
 
 # --- channels ---------------------------------------------------------------------------------
 
@@ -90,7 +94,7 @@ def _refuse_private_host(url: str) -> None:
         return
     host = urlsplit(url).hostname or ""
     try:
-        addresses = {info[4][0] for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)}
+        addresses = {str(info[4][0]) for info in socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)}
     except (socket.gaierror, UnicodeError):
         return  # unresolvable now: the send will fail and say so
     if any(address_is_blocked(ip) for ip in addresses):
@@ -100,8 +104,8 @@ def _refuse_private_host(url: str) -> None:
 @transaction.atomic
 def channel_create(
     *,
-    user,
-    workspace,
+    user: User,
+    workspace: Workspace,
     name: str,
     platform: str,
     config: dict | None = None,
@@ -138,7 +142,7 @@ def channel_create(
 @transaction.atomic
 def channel_update(
     *,
-    user,
+    user: User,
     channel: Channel,
     name: str | None = None,
     config: dict | None = None,
@@ -189,7 +193,7 @@ def channel_update(
 
 
 @transaction.atomic
-def channel_delete(*, user, channel: Channel) -> None:
+def channel_delete(*, user: User, channel: Channel) -> None:
     require_capability(user=user, workspace=channel.workspace_id, capability=Capability.MANAGE_CHANNELS)
     if channel.publications.filter(state__in=[PublicationState.CLAIMED, PublicationState.SENDING]).exists():
         raise Conflict(_("This channel is delivering right now; try again in a minute."))
@@ -223,8 +227,8 @@ def post_content(*, post: Post) -> PostContent:
         except ValueError:
             image_url = ""
         image_alt = media.alt_text
-        image_name = media.file.name
-        image_mime = media.mime_type or mimetypes.guess_type(media.file.name)[0] or "application/octet-stream"
+        image_name = media.file.name or ""
+        image_mime = media.mime_type or mimetypes.guess_type(image_name)[0] or "application/octet-stream"
         image_size = media.size
         if not image_size:
             try:
@@ -232,9 +236,9 @@ def post_content(*, post: Post) -> PostContent:
             except OSError:
                 image_size = 0
     author = ""
-    if post.persona_id:
+    if post.persona is not None:
         author = post.persona.name
-    elif post.author_id:
+    elif post.author is not None:
         author = post.author.get_full_name() or post.author.get_username()
     # What goes out is the text as it is now, also when it is edited live and not yet snapshotted.
     _doc, html, text = post_current_body(post=post)
@@ -267,7 +271,9 @@ def _render_one(*, channel: Channel, content: PostContent, override: str) -> Ren
         return Rendered(parts=[], limit=0, lengths=[], errors=[str(exc)])
 
 
-def publication_preview(*, user, post: Post, channels: list[Channel], overrides: dict | None = None) -> list[dict]:
+def publication_preview(
+    *, user: User, post: Post, channels: list[Channel], overrides: dict | None = None
+) -> list[dict]:
     """Every channel's version of the post, as it would be sent; nothing is written."""
     require_capability(user=user, workspace=post.workspace_id, capability=Capability.VIEW)
     content = post_content(post=post)
@@ -289,7 +295,7 @@ def _kick_dispatcher_if_due(due: dt.datetime) -> None:
 @transaction.atomic
 def publication_schedule(
     *,
-    user,
+    user: User,
     post: Post,
     channels: list[Channel],
     due_at: dt.datetime | None = None,
@@ -395,7 +401,7 @@ def _locked(publication: Publication) -> Publication:
 
 
 @transaction.atomic
-def publication_cancel(*, user, publication: Publication) -> Publication:
+def publication_cancel(*, user: User, publication: Publication) -> Publication:
     require_capability(user=user, workspace=publication.workspace_id, capability=Capability.PUBLISH)
     publication = _locked(publication)
     if publication.state in (PublicationState.CLAIMED, PublicationState.SENDING):
@@ -410,7 +416,7 @@ def publication_cancel(*, user, publication: Publication) -> Publication:
 
 @transaction.atomic
 def publication_reschedule(
-    *, user, publication: Publication, due_at: dt.datetime, not_before: dt.datetime | None | str = "unchanged"
+    *, user: User, publication: Publication, due_at: dt.datetime, not_before: dt.datetime | None | str = "unchanged"
 ) -> Publication:
     """Move a pending publication (or send a failed one again) at a new time; also sets or lifts an embargo."""
     require_capability(user=user, workspace=publication.workspace_id, capability=Capability.PUBLISH)
@@ -444,7 +450,9 @@ def publication_reschedule(
 
 
 @transaction.atomic
-def publication_resolve_unconfirmed(*, user, publication: Publication, delivered: bool, url: str = "") -> Publication:
+def publication_resolve_unconfirmed(
+    *, user: User, publication: Publication, delivered: bool, url: str = ""
+) -> Publication:
     """A person checked the platform: the unclear send either arrived (published) or did not (send again)."""
     require_capability(user=user, workspace=publication.workspace_id, capability=Capability.PUBLISH)
     publication = _locked(publication)
@@ -470,7 +478,7 @@ def publication_resolve_unconfirmed(*, user, publication: Publication, delivered
 
 
 @transaction.atomic
-def publication_unpublish(*, user, publication: Publication) -> Publication:
+def publication_unpublish(*, user: User, publication: Publication) -> Publication:
     """Ask the platform to delete the published item (queued; the attempt is logged)."""
     require_capability(user=user, workspace=publication.workspace_id, capability=Capability.PUBLISH)
     publication = _locked(publication)
@@ -540,7 +548,7 @@ def publications_withdraw_for_post(*, post_id: int, delete_published: bool, reas
     return count
 
 
-def publications_default_for_post(*, post_id: int, user, due_at: dt.datetime) -> list[Publication]:
+def publications_default_for_post(*, post_id: int, user: User, due_at: dt.datetime) -> list[Publication]:
     """A post scheduled in its workflow with no channels chosen goes to the workspace's site channel(s)."""
     post = Post.objects.filter(pk=post_id).first()
     if post is None or Publication.objects.filter(post_id=post_id).exclude(state=PublicationState.CANCELLED).exists():
@@ -555,7 +563,7 @@ def publications_default_for_post(*, post_id: int, user, due_at: dt.datetime) ->
 
 
 @transaction.atomic
-def subscriber_add(*, user, workspace, email: str, name: str = "") -> Subscriber:
+def subscriber_add(*, user: User, workspace: Workspace, email: str, name: str = "") -> Subscriber:
     require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_CHANNELS)
     email = (email or "").strip().lower()
     try:
@@ -570,7 +578,7 @@ def subscriber_add(*, user, workspace, email: str, name: str = "") -> Subscriber
 
 
 @transaction.atomic
-def subscriber_remove(*, user, subscriber: Subscriber) -> None:
+def subscriber_remove(*, user: User, subscriber: Subscriber) -> None:
     require_capability(user=user, workspace=subscriber.workspace_id, capability=Capability.MANAGE_CHANNELS)
     audit_log(actor=user, action="subscriber.remove", target=subscriber)
     subscriber.delete()

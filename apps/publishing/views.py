@@ -185,7 +185,8 @@ def channel_edit(request, pk: int | None = None):
     origin = oauth_mod.authorize_origin(platform=platform, config=channel.config if channel else None)
     if origin:
         # The Connect (and "Save and connect") form ends on the platform's sign-in page.
-        response._csp_update = {"form-action": [origin]}
+        # django-csp reads this per-response attribute (HttpResponse's stubs do not know it).
+        response._csp_update = {"form-action": [origin]}  # type: ignore[attr-defined]
     return response
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib.sitemaps import views as sitemap_views
 from django.contrib.syndication.views import Feed
-from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed, SyndicationFeed
 from django.utils.html import strip_tags
 from wagtail.contrib.sitemaps import Sitemap
 
@@ -30,7 +30,7 @@ def sitemap_response(*, request, home):
 
 
 class ArticlesRssFeed(Feed):
-    feed_type = Rss201rev2Feed
+    feed_type: type[SyndicationFeed] = Rss201rev2Feed
 
     def __init__(self, *, home):
         super().__init__()

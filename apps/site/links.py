@@ -117,9 +117,11 @@ def clicks_subquery(publication_ref: str = "pk"):
 
 
 def clicks_for_publications(publication_ids: list[int]) -> dict[int, int]:
-    return dict(TrackedLink.objects.filter(publication_id__in=publication_ids).values_list("publication_id", "clicks"))
+    rows = TrackedLink.objects.filter(publication_id__in=publication_ids).values_list("publication_id", "clicks")
+    return {publication_id: clicks for publication_id, clicks in rows if publication_id is not None}
 
 
-def clicks_by_channel(*, workspace_id: int) -> dict[int, int]:
+def clicks_by_channel(*, workspace_id: int) -> dict[int | None, int]:
+    """Tracked clicks per channel id (None: links made without a channel)."""
     rows = TrackedLink.objects.filter(workspace_id=workspace_id).values("channel_id").annotate(n=Sum("clicks"))
     return {r["channel_id"]: r["n"] or 0 for r in rows.order_by()}

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from wagtail.coreutils import get_supported_content_language_variant
 from wagtail.models import Locale, Page, Site
 
-from apps.accounts.models import Workspace
+from apps.accounts.models import User, Workspace
 from apps.accounts.permissions import require_capability
 from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, InvalidInput
@@ -54,7 +54,7 @@ def ensure_root_page() -> Page:
 @transaction.atomic
 def site_ensure_directory() -> SiteDirectoryPage:
     """The default Wagtail Site at SITE_URL's host and port, rooted at the directory of sites."""
-    directory = SiteDirectoryPage.objects.first()
+    directory: SiteDirectoryPage | None = SiteDirectoryPage.objects.first()
     root = ensure_root_page()
     if directory is None:
         directory = SiteDirectoryPage(title=settings.WAGTAIL_SITE_NAME, slug="sites")
@@ -89,7 +89,7 @@ def _unique_child_slug(parent: Page, base: str, *, exclude_pk: int | None = None
 def site_ensure_for_workspace(workspace: Workspace) -> ArticleIndexPage:
     """Create (once) the workspace's home page and its "articles" index; returns the index."""
     directory = site_ensure_directory()
-    home = HomePage.objects.filter(workspace=workspace).first()
+    home: HomePage | None = HomePage.objects.filter(workspace=workspace).first()
     if home is None:
         home = HomePage(
             title=workspace.name,
@@ -98,7 +98,7 @@ def site_ensure_for_workspace(workspace: Workspace) -> ArticleIndexPage:
             workspace=workspace,
         )
         directory.add_child(instance=home)
-    index = ArticleIndexPage.objects.child_of(home).first()
+    index: ArticleIndexPage | None = ArticleIndexPage.objects.child_of(home).first()
     if index is None:
         index = ArticleIndexPage(title=_("Articles"), slug="articles")
         home.add_child(instance=index)
@@ -112,7 +112,8 @@ def site_ensure_tree(workspace: Workspace | None = None) -> ArticleIndexPage | N
 
 
 def workspace_home(workspace_id: int) -> HomePage | None:
-    return HomePage.objects.filter(workspace_id=workspace_id).first()
+    home: HomePage | None = HomePage.objects.filter(workspace_id=workspace_id).first()
+    return home
 
 
 def directory_home(slug: str) -> HomePage | None:
@@ -120,7 +121,8 @@ def directory_home(slug: str) -> HomePage | None:
     directory = SiteDirectoryPage.objects.first()
     if directory is None:
         return None
-    return HomePage.objects.live().public().child_of(directory).filter(slug=slug).first()
+    home: HomePage | None = HomePage.objects.live().public().child_of(directory).filter(slug=slug).first()
+    return home
 
 
 def workspace_site_url(workspace_id: int) -> str:
@@ -132,11 +134,11 @@ def workspace_site_url(workspace_id: int) -> str:
 
 
 @transaction.atomic
-def site_set_hostname(*, user, workspace: Workspace, hostname: str) -> HomePage:
+def site_set_hostname(*, user: User, workspace: Workspace, hostname: str) -> HomePage:
     """Give the workspace's site a host name of its own (a Wagtail Site for it), or take it away ("")."""
     require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_WORKSPACE)
     site_ensure_for_workspace(workspace)
-    home = HomePage.objects.select_for_update().get(workspace=workspace)
+    home: HomePage = HomePage.objects.select_for_update().get(workspace=workspace)
     raw = hostname.strip().lower()
     parsed = urlsplit(raw if "//" in raw else f"//{raw}")
     host = parsed.hostname or ""
@@ -195,7 +197,7 @@ def site_publish_post(
     featured image (with alt text) and its audio are taken from the post when not given."""
     post = Post.objects.select_related("workspace", "featured_media").get(pk=post_id)
     index = site_ensure_for_workspace(post.workspace)
-    page = ArticlePage.objects.select_for_update().filter(source_post_id=post_id).first()
+    page: ArticlePage | None = ArticlePage.objects.select_for_update().filter(source_post_id=post_id).first()
     if page is None:
         page = ArticlePage(title=title, slug=_article_slug(index, title, post_id), source_post_id=post_id)
         index.add_child(instance=page)
@@ -237,8 +239,9 @@ def site_article_live_url(*, post_id: int) -> str:
 def site_article_url(*, post: Post) -> str:
     """Where the post lives on its workspace's site, or will live once published there."""
     page = ArticlePage.objects.filter(source_post_id=post.pk).first()
-    if page is not None and page.live and page.get_full_url():
-        return page.get_full_url()
+    live_url: str | None = page.get_full_url() if page is not None and page.live else None
+    if live_url:
+        return live_url
     home = workspace_home(post.workspace_id)
     index = ArticleIndexPage.objects.child_of(home).first() if home is not None else None
     if index is None:

@@ -42,7 +42,7 @@ class Decision:
     significant: bool  # confidence reached the required level (and every arm had its minimum views)
     p_values: list[float | None]  # fixed-horizon z-test: leader vs each arm (None for the leader itself)
     prob_best: list[float]  # Bayes: each arm's chance to be the best
-    p_sequential: list[float | None] | None = None  # always-valid (mSPRT) p-values, leader vs each arm
+    p_sequential: list[float | None]  # always-valid (mSPRT) p-values, leader vs each arm
 
 
 def z_test(a: Arm, b: Arm) -> float:

@@ -10,6 +10,7 @@ import hashlib
 import re
 import secrets
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from django.apps import apps
 from django.db.models import F
@@ -17,6 +18,9 @@ from django.utils.cache import patch_vary_headers
 
 from .bots import request_is_bot
 from .choices import HeadlineTestState
+
+if TYPE_CHECKING:
+    from .models import HeadlineTest, HeadlineVariant
 
 VISITOR_COOKIE = "tv_id"
 VISITOR_MAX_AGE = 365 * 24 * 3600
@@ -69,8 +73,8 @@ def with_visitor_cookie(request, response):
     return response
 
 
-def _running_tests(page_ids: list[int]) -> dict[int, list]:
-    """page id -> its running test's variants in order."""
+def _running_tests(page_ids: list[int]) -> dict[int, tuple[HeadlineTest, list[HeadlineVariant]]]:
+    """page id -> its running test and the test's variants in order."""
     if not page_ids:
         return {}
     test_model = apps.get_model("site", "HeadlineTest")

@@ -163,7 +163,8 @@ def test_action(request, pk: int, action: str):
 
 @login_required
 @xframe_options_sameorigin
-@csp_replace({"frame-ancestors": [SELF]})
+# django-csp types its decorators for views that take only the request.
+@csp_replace({"frame-ancestors": [SELF]})  # type: ignore[arg-type]
 def preview(request, post_id: int):
     """The post as a reader will see it on the site (the site's own template and style), from its
     current text; shown in a frame on the publish panel."""
@@ -177,8 +178,8 @@ def preview(request, post_id: int):
         excerpt=post.excerpt,
         body=html,
         tags=list(post.tags or []),
-        author_name=(post.persona.name if post.persona_id else "")
-        or (post.author.get_full_name() if post.author_id else ""),
+        author_name=(post.persona.name if post.persona is not None else "")
+        or (post.author.get_full_name() if post.author is not None else ""),
         featured_image_url=media["image_url"],
         featured_image_alt=media["image_alt"],
         audio_url=media["audio_url"],

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
+import httpx
+
 from ..crypto import credentials_decrypt
 from .base import (
     Adapter,
@@ -24,6 +28,9 @@ from .webhook import WebhookAdapter
 from .wordpress import WordPressAdapter
 from .x import XAdapter
 
+if TYPE_CHECKING:
+    from ..models import Channel
+
 ADAPTERS: dict[str, type[Adapter]] = {
     cls.platform: cls
     for cls in (
@@ -45,7 +52,7 @@ def adapter_class(platform: str) -> type[Adapter]:
     return ADAPTERS[platform]
 
 
-def adapter_for(channel, *, http=None) -> Adapter:
+def adapter_for(channel: Channel, *, http: httpx.Client | None = None) -> Adapter:
     return ADAPTERS[channel.platform](
         channel=channel, credentials=credentials_decrypt(token=channel.credentials_encrypted), http=http
     )

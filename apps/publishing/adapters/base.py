@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import email.utils
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 import httpx
 from django.utils.translation import gettext_lazy as _
@@ -16,22 +17,27 @@ from ..formatting import Rendered, add_utm, hashtags_for, plain_length, split_th
 from ..http import shared_http
 from ..oauth import OAuthFailure, token_refresh
 
+if TYPE_CHECKING:
+    from ..models import Channel, Publication
 
-def http_url_or_empty(value) -> str:
+T = TypeVar("T")
+
+
+def http_url_or_empty(value: object) -> str:
     """A platform's link as we store and render it: an absolute http(s) URL of at most 1,000
     characters, or "" (a `javascript:` or `data:` link from a platform's answer or a person's
     input must never become an <a href>)."""
     from django.core.exceptions import ValidationError
     from django.core.validators import URLValidator
 
-    value = str(value or "").strip()
-    if not value or len(value) > 1000:
+    url = str(value or "").strip()
+    if not url or len(url) > 1000:
         return ""
     try:
-        URLValidator(schemes=["http", "https"])(value)
+        URLValidator(schemes=["http", "https"])(url)
     except ValidationError:
         return ""
-    return value
+    return url
 
 
 class DeliveryError(Exception):
@@ -100,7 +106,7 @@ class PostContent:
     author: str = ""
     post_id: int = 0
 
-    def image(self) -> dict | None:
+    def image(self) -> dict[str, Any] | None:
         """The featured image as frozen into a publication's content (uploading adapters read it)."""
         if not self.image_url:
             return None
@@ -124,7 +130,7 @@ def downscale_image(*, data: bytes, max_bytes: int) -> tuple[bytes, str]:
     from PIL import Image, UnidentifiedImageError
 
     try:
-        image = Image.open(io.BytesIO(data))
+        image: Image.Image = Image.open(io.BytesIO(data))
         image.load()
     except (UnidentifiedImageError, OSError) as exc:
         raise PermanentError(str(_("The image cannot be read to make it smaller: %(e)s") % {"e": exc})) from exc
@@ -145,7 +151,7 @@ def downscale_image(*, data: bytes, max_bytes: int) -> tuple[bytes, str]:
         width, height = image.size
         if max(width, height) <= 64:
             raise PermanentError(str(_("The image cannot be made small enough for this platform.")))
-        image = image.resize((max(1, int(width * 0.75)), max(1, int(height * 0.75))), Image.LANCZOS)
+        image = image.resize((max(1, int(width * 0.75)), max(1, int(height * 0.75))), Image.Resampling.LANCZOS)
 
 
 def parse_retry_after(value: str | None) -> float | None:
@@ -181,7 +187,7 @@ class Adapter:
     # Connected with OAuth: a refused access token is renewed once with the refresh token.
     uses_oauth: ClassVar[bool] = False
 
-    def __init__(self, *, channel, credentials: dict, http: httpx.Client | None = None):
+    def __init__(self, *, channel: Channel, credentials: dict[str, Any], http: httpx.Client | None = None) -> None:
         self.channel = channel
         self.config = channel.config or {}
         self.credentials = credentials
@@ -194,7 +200,7 @@ class Adapter:
             self._http = shared_http()
         return self._http
 
-    def request(self, method: str, url: str, *, ok: tuple[int, ...] = (), **kwargs) -> httpx.Response:
+    def request(self, method: str, url: str, *, ok: tuple[int, ...] = (), **kwargs: Any) -> httpx.Response:
         response = self._request_once(method, url, **kwargs)
         if response.status_code in self.auth_statuses and self.uses_oauth:
             # Refused before anything was written: renew the token once and repeat once.
@@ -227,7 +233,7 @@ class Adapter:
                 raise AuthorizationGone(exc.message, status=401) from exc
             raise RetryableError(str(_("Could not renew the access token: %(e)s") % {"e": exc.message})) from exc
 
-    def _request_once(self, method: str, url: str, **kwargs) -> httpx.Response:
+    def _request_once(self, method: str, url: str, **kwargs: Any) -> httpx.Response:
         try:
             return self.http.request(method, url, **kwargs)
         except BlockedAddress as exc:
@@ -292,7 +298,7 @@ class Adapter:
             ]
         return []
 
-    def image_data(self, image: dict) -> tuple[bytes, str]:
+    def image_data(self, image: dict[str, Any]) -> tuple[bytes, str]:
         """The image's bytes and MIME type, read from storage (or fetched from its URL) and, where the
         platform has a size limit, downscaled to fit it."""
         from django.core.files.storage import default_storage
@@ -311,7 +317,7 @@ class Adapter:
             data, mime = downscale_image(data=data, max_bytes=self.max_image_bytes)
         return data, mime
 
-    def upload(self, func, *args, **kwargs):
+    def upload(self, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
         """Run an upload step. An upload creates nothing anyone can see, so an unknown outcome (timeout,
         reset) is safe to repeat: it becomes a retry, never `unconfirmed`."""
         try:
@@ -322,7 +328,7 @@ class Adapter:
             ) from exc
 
     @staticmethod
-    def image_filename(image: dict, mime: str) -> str:
+    def image_filename(image: dict[str, Any], mime: str) -> str:
         import mimetypes
         import os
 
@@ -390,14 +396,18 @@ class Adapter:
         return Rendered(parts=parts, limit=limit, lengths=[self.count(p) for p in parts], errors=errors, media=media)
 
     # --- the platform calls
-    def send(self, *, publication, content: dict) -> SendResult:
+    def send(self, *, publication: Publication, content: dict[str, Any]) -> SendResult:
         raise NotImplementedError
 
-    def delete(self, *, publication) -> None:
+    def delete(self, *, publication: Publication) -> None:
         raise PermanentError(str(_("This platform does not allow deleting through its API.")))
 
-    def metrics(self, *, publication) -> Metrics | None:
+    def metrics(self, *, publication: Publication) -> Metrics | None:
         return None
+
+    def whoami(self) -> dict[str, str]:
+        """Who the credentials belong to (the OAuth platforms answer; `username`, `name`, `author_urn`)."""
+        raise NotImplementedError
 
     def check(self) -> str:
         """A real, harmless request that proves the account works ("who am I"); returns who answered.
@@ -409,6 +419,7 @@ def _where(url: str) -> str:
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
+    port: int | str
     try:
         port = parts.port or (443 if parts.scheme == "https" else 80)
     except ValueError:

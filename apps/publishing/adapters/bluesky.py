@@ -4,13 +4,18 @@ records (300 graphemes, link and hashtag facets with UTF-8 byte offsets, threads
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING, Any
 
+import httpx
 import regex
 from django.utils.translation import gettext as _
 
 from ..formatting import URL_RE, grapheme_length
 from ..oauth import credentials_save
 from .base import Adapter, Metrics, PermanentError, SendResult
+
+if TYPE_CHECKING:
+    from ..models import Publication
 
 TAG_RE = regex.compile(r"(?<!\S)#([\p{L}\p{N}_]+)")
 
@@ -99,7 +104,7 @@ class BlueskyAdapter(Adapter):
         ).json()
         return self._keep(data)
 
-    def _keep(self, data) -> dict:
+    def _keep(self, data: object) -> dict[str, str]:
         if not isinstance(data, dict) or not data.get("accessJwt"):
             raise PermanentError(str(_("The server answered without a session.")))
         session = {k: str(data.get(k, "")) for k in self.SESSION_KEYS}
@@ -107,7 +112,7 @@ class BlueskyAdapter(Adapter):
         credentials_save(channel=self.channel, credentials=self.credentials)
         return session
 
-    def xrpc(self, method: str, nsid: str, *, headers: dict | None = None, **kwargs):
+    def xrpc(self, method: str, nsid: str, *, headers: dict[str, str] | None = None, **kwargs: Any) -> httpx.Response:
         for fresh in (False, True):
             session = self.session(fresh=fresh)
             headers = {**(headers or {}), "Authorization": f"Bearer {session['accessJwt']}"}
@@ -119,14 +124,14 @@ class BlueskyAdapter(Adapter):
                     raise
         raise AssertionError("unreachable")
 
-    def error_message(self, response):
+    def error_message(self, response: httpx.Response) -> str:
         try:
             data = response.json()
             return f"{data.get('error', '')}: {data.get('message', '')}".strip(": ")
         except ValueError:
             return response.text[:300]
 
-    def upload_image(self, image: dict) -> dict:
+    def upload_image(self, image: dict[str, Any]) -> dict:
         """com.atproto.repo.uploadBlob with the raw bytes (downscaled under the 1,000,000-byte blob limit),
         then an app.bsky.embed.images embed with the alt text."""
         data, mime = self.image_data(image)
@@ -137,7 +142,7 @@ class BlueskyAdapter(Adapter):
             entry["aspectRatio"] = {"width": size[0], "height": size[1]}
         return {"$type": "app.bsky.embed.images", "images": [entry]}
 
-    def send(self, *, publication, content):
+    def send(self, *, publication: Publication, content: dict[str, Any]) -> SendResult:
         posts: list[dict] = list(publication.result.get("posts", []))
         did = self.session()["did"]
         image = content.get("image")
@@ -171,7 +176,7 @@ class BlueskyAdapter(Adapter):
             platform_id=first, url=f"https://bsky.app/profile/{handle}/post/{rkey}", extra={"posts": posts}
         )
 
-    def delete(self, *, publication):
+    def delete(self, *, publication: Publication) -> None:
         did = self.session()["did"]
         for post in reversed(publication.result.get("posts") or [{"uri": publication.platform_id}]):
             self.xrpc(
@@ -180,7 +185,7 @@ class BlueskyAdapter(Adapter):
                 json={"repo": did, "collection": "app.bsky.feed.post", "rkey": post["uri"].rsplit("/", 1)[1]},
             )
 
-    def metrics(self, *, publication):
+    def metrics(self, *, publication: Publication) -> Metrics | None:
         data = self.xrpc("GET", "app.bsky.feed.getPosts", params={"uris": publication.platform_id}).json()
         posts = data.get("posts") or []
         if not posts:
@@ -192,7 +197,7 @@ class BlueskyAdapter(Adapter):
             replies=int(post.get("replyCount", 0)),
         )
 
-    def check(self):
+    def check(self) -> str:
         """com.atproto.server.getSession: who the stored session belongs to (renewed if needed)."""
         data = self.xrpc("GET", "com.atproto.server.getSession").json()
         return str(data.get("handle", "")) if isinstance(data, dict) else ""

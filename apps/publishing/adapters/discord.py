@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
 from .base import Adapter, PermanentError, RetryableError, SendResult
+
+if TYPE_CHECKING:
+    from ..models import Publication
 
 
 class DiscordAdapter(Adapter):
@@ -15,7 +22,7 @@ class DiscordAdapter(Adapter):
     secret_fields = ("webhook_url",)
     config_fields = ("username",)
 
-    def raise_for_response(self, response):
+    def raise_for_response(self, response: httpx.Response) -> None:
         try:
             data = response.json()
         except ValueError:
@@ -28,7 +35,7 @@ class DiscordAdapter(Adapter):
             )
         raise PermanentError(message, status=response.status_code)
 
-    def send(self, *, publication, content):
+    def send(self, *, publication: Publication, content: dict[str, Any]) -> SendResult:
         payload = {"content": (content.get("parts") or [""])[0], "allowed_mentions": {"parse": []}}
         if self.config.get("username"):
             payload["username"] = self.config["username"]
@@ -41,10 +48,10 @@ class DiscordAdapter(Adapter):
             url = f"https://discord.com/channels/{data['guild_id']}/{data['channel_id']}/{data['id']}"
         return SendResult(platform_id=str(data["id"]), url=url)
 
-    def check(self):
+    def check(self) -> str:
         """GET on an incoming webhook's own URL describes it (nothing is posted)."""
         data = self.request("GET", self.credentials["webhook_url"]).json()
         return str(data.get("name") or data.get("id") or "") if isinstance(data, dict) else ""
 
-    def delete(self, *, publication):
+    def delete(self, *, publication: Publication) -> None:
         self.request("DELETE", f"{self.credentials['webhook_url']}/messages/{publication.platform_id}", ok=(204, 404))

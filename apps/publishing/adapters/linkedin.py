@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
 from urllib.parse import quote
 
 import regex
@@ -9,6 +10,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from .base import Adapter, Metrics, PermanentError, SendResult
+
+if TYPE_CHECKING:
+    from ..models import Publication
 
 RESERVED = regex.compile(r"([\\|{}@\[\]()<>#*_~])")
 TAG_RE = regex.compile(r"(?<!\S)#([\p{L}\p{N}_]+)")
@@ -45,7 +49,7 @@ class LinkedInAdapter(Adapter):
         return (self.config.get("base_url") or settings.PUBLISHING_LINKEDIN_API_URL).rstrip("/")
 
     @property
-    def headers(self) -> dict:
+    def headers(self) -> dict[str, str]:
         return {
             "Authorization": self.authorization(),
             "LinkedIn-Version": API_VERSION,
@@ -59,17 +63,17 @@ class LinkedInAdapter(Adapter):
             raise PermanentError(_("The LinkedIn channel has no author: connect the account or enter the author URN."))
         return urn
 
-    def whoami(self) -> dict:
+    def whoami(self) -> dict[str, str]:
         """OpenID Connect userinfo: who the token belongs to (its `sub` is the member's person id)."""
         data = self.request("GET", f"{self.base}/v2/userinfo", headers={"Authorization": self.authorization()}).json()
         sub = str(data.get("sub", "")) if isinstance(data, dict) else ""
         return {"name": str(data.get("name", "")) if sub else "", "author_urn": f"urn:li:person:{sub}" if sub else ""}
 
-    def check(self):
+    def check(self) -> str:
         me = self.whoami()
         return me["name"] or me["author_urn"]
 
-    def upload_image(self, image: dict) -> str:
+    def upload_image(self, image: dict[str, Any]) -> str:
         """Images API: initializeUpload for the author, PUT the bytes to the returned uploadUrl; the image
         URN goes into the post's content.media."""
         data, mime = self.image_data(image)
@@ -87,9 +91,10 @@ class LinkedInAdapter(Adapter):
             content=data,
             headers={"Authorization": self.headers["Authorization"], "Content-Type": mime},
         )
-        return value["image"]
+        image_urn: str = value["image"]
+        return image_urn
 
-    def send(self, *, publication, content):
+    def send(self, *, publication: Publication, content: dict[str, Any]) -> SendResult:
         image = content.get("image")
         image_urn = self.upload(self.upload_image, image) if image else ""
         payload = {
@@ -104,18 +109,18 @@ class LinkedInAdapter(Adapter):
             "lifecycleState": "PUBLISHED",
             "isReshareDisabledByAuthor": False,
         }
-        if image_urn:
+        if image and image_urn:
             payload["content"] = {"media": {"id": image_urn, "altText": (image.get("alt") or "")[:4086]}}
         response = self.request("POST", f"{self.base}/rest/posts", json=payload, headers=self.headers)
         urn = response.headers.get("x-restli-id", "")
         return SendResult(platform_id=urn, url=f"https://www.linkedin.com/feed/update/{urn}/" if urn else "")
 
-    def delete(self, *, publication):
+    def delete(self, *, publication: Publication) -> None:
         self.request(
             "DELETE", f"{self.base}/rest/posts/{quote(publication.platform_id, safe='')}", headers=self.headers
         )
 
-    def metrics(self, *, publication):
+    def metrics(self, *, publication: Publication) -> Metrics | None:
         data = self.request(
             "GET", f"{self.base}/rest/socialActions/{quote(publication.platform_id, safe='')}", headers=self.headers
         ).json()

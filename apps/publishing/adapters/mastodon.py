@@ -4,12 +4,16 @@ character limit read from /api/v2/instance, threads as replies."""
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
 from ..formatting import mastodon_length
 from .base import Adapter, Metrics, RetryableError, SendResult
+
+if TYPE_CHECKING:
+    from ..models import Publication
 
 # How long to wait for the instance to finish processing an uploaded image (202 → poll /api/v1/media/:id).
 MEDIA_POLL_INTERVAL = 0.2
@@ -34,10 +38,11 @@ class MastodonAdapter(Adapter):
 
     @property
     def base(self) -> str:
-        return self.config["base_url"].rstrip("/")
+        base: str = self.config["base_url"]
+        return base.rstrip("/")
 
     @property
-    def headers(self) -> dict:
+    def headers(self) -> dict[str, str]:
         return {"Authorization": self.authorization()}
 
     def instance_limits(self) -> tuple[int, int, int]:
@@ -68,7 +73,7 @@ class MastodonAdapter(Adapter):
     def count(self, text: str) -> int:
         return mastodon_length(text, url_length=self.instance_limits()[1])
 
-    def upload_image(self, image: dict) -> str:
+    def upload_image(self, image: dict[str, Any]) -> str:
         """POST /api/v2/media (alt text as `description`); a 202 means the instance is still processing
         it, so poll GET /api/v1/media/:id until it answers 200 with a URL."""
         data, mime = self.image_data(image)
@@ -90,7 +95,7 @@ class MastodonAdapter(Adapter):
                 return str(media["id"])
         raise RetryableError(_("The instance is still processing the image; trying again later."))
 
-    def send(self, *, publication, content):
+    def send(self, *, publication: Publication, content: dict[str, Any]) -> SendResult:
         ids: list[str] = list(publication.result.get("ids", []))
         url = publication.result.get("url", "")
         reply_to = ids[-1] if ids else None
@@ -115,14 +120,14 @@ class MastodonAdapter(Adapter):
             publication.result = {**publication.result, "ids": ids, "url": url}
         return SendResult(platform_id=ids[0], url=url, extra={"ids": ids})
 
-    def delete(self, *, publication):
+    def delete(self, *, publication: Publication) -> None:
         for status_id in reversed(publication.result.get("ids") or [publication.platform_id]):
             response = self.request(
                 "DELETE", f"{self.base}/api/v1/statuses/{status_id}", headers=self.headers, ok=(200, 404)
             )
             del response
 
-    def metrics(self, *, publication):
+    def metrics(self, *, publication: Publication) -> Metrics | None:
         data = self.request(
             "GET", f"{self.base}/api/v1/statuses/{publication.platform_id}", headers=self.headers
         ).json()
@@ -132,9 +137,9 @@ class MastodonAdapter(Adapter):
             replies=int(data.get("replies_count", 0)),
         )
 
-    def whoami(self) -> dict:
+    def whoami(self) -> dict[str, str]:
         data = self.request("GET", f"{self.base}/api/v1/accounts/verify_credentials", headers=self.headers).json()
         return {"username": str(data.get("acct", "")) if isinstance(data, dict) else ""}
 
-    def check(self):
+    def check(self) -> str:
         return f"@{self.whoami()['username']}"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, get_connection
@@ -10,18 +12,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from ..formatting import Rendered
-from ..models import Subscriber
-from .base import Adapter, AmbiguousError, RetryableError, SendResult
+from ..models import Publication, Subscriber
+from .base import Adapter, AmbiguousError, PostContent, RetryableError, SendResult
 
 UNSUBSCRIBE_SALT = "publishing.unsubscribe"
 BATCH = 50
 
 
-def unsubscribe_token(*, subscriber) -> str:
+def unsubscribe_token(*, subscriber: Subscriber) -> str:
     return signing.dumps({"w": subscriber.workspace_id, "s": subscriber.pk}, salt=UNSUBSCRIBE_SALT, compress=True)
 
 
-def unsubscribe_url(*, subscriber) -> str:
+def unsubscribe_url(*, subscriber: Subscriber) -> str:
     path = reverse("publishing:unsubscribe", kwargs={"token": unsubscribe_token(subscriber=subscriber)})
     return settings.SITE_URL.rstrip("/") + path
 
@@ -34,11 +36,11 @@ class NewsletterAdapter(Adapter):
     default_rate = (10, 2)
     config_fields = ("from_email", "subject_prefix")
 
-    def render(self, *, content, override=""):
+    def render(self, *, content: PostContent, override: str = "") -> Rendered:
         errors = [] if content.title.strip() else [_("A newsletter needs a subject (the post's title).")]
         return Rendered(parts=[override or content.html or content.text], limit=0, lengths=[], errors=errors)
 
-    def send(self, *, publication, content):
+    def send(self, *, publication: Publication, content: dict[str, Any]) -> SendResult:
         subject = f"{self.config.get('subject_prefix', '')} {content.get('title', '')}".strip()
         sent = int(publication.result.get("sent", 0))
         last_id = int(publication.result.get("last_id", 0))

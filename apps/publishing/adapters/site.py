@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.utils.translation import gettext as _
 
 from apps.site.services import site_publish_post, site_unpublish_post
 
 from ..formatting import Rendered
-from .base import Adapter, SendResult
+from .base import Adapter, PostContent, SendResult
+
+if TYPE_CHECKING:
+    from ..models import Publication
 
 
 class SiteAdapter(Adapter):
@@ -18,11 +23,11 @@ class SiteAdapter(Adapter):
     can_delete = True
     default_rate = (600, 100)
 
-    def render(self, *, content, override=""):
+    def render(self, *, content: PostContent, override: str = "") -> Rendered:
         errors = [] if content.title.strip() else [_("A page needs a title.")]
         return Rendered(parts=[content.html or content.text], limit=0, lengths=[], errors=errors, media=[])
 
-    def send(self, *, publication, content):
+    def send(self, *, publication: Publication, content: dict[str, Any]) -> SendResult:
         page = site_publish_post(
             post_id=publication.post_id,
             title=content.get("title", ""),
@@ -34,5 +39,5 @@ class SiteAdapter(Adapter):
         )
         return SendResult(platform_id=str(page.pk), url=page.full_url or "")
 
-    def delete(self, *, publication):
+    def delete(self, *, publication: Publication) -> None:
         site_unpublish_post(post_id=publication.post_id)

@@ -2,8 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
+import httpx
+
 from ..formatting import utf16_length
 from .base import Adapter, PermanentError, RetryableError, SendResult
+
+if TYPE_CHECKING:
+    from ..models import Publication
 
 TEXT_LIMIT = 4096
 CAPTION_LIMIT = 1024
@@ -37,7 +44,7 @@ class TelegramAdapter(Adapter):
         base = (self.config.get("base_url") or "https://api.telegram.org").rstrip("/")
         return f"{base}/bot{self.credentials.get('bot_token', '')}"
 
-    def raise_for_response(self, response):
+    def raise_for_response(self, response: httpx.Response) -> None:
         try:
             data = response.json()
         except ValueError:
@@ -49,7 +56,7 @@ class TelegramAdapter(Adapter):
             raise RetryableError(message, status=response.status_code, retry_after=retry_after)
         raise PermanentError(message, status=response.status_code)
 
-    def send(self, *, publication, content):
+    def send(self, *, publication: Publication, content: dict[str, Any]) -> SendResult:
         chat_id = self.config["chat_id"]
         text = (content.get("parts") or [""])[0]
         media = content.get("media") or []
@@ -76,7 +83,7 @@ class TelegramAdapter(Adapter):
         url = f"https://t.me/{username}/{ids[-1]}" if username else ""
         return SendResult(platform_id=str(ids[-1]), url=url, extra={"ids": ids})
 
-    def delete(self, *, publication):
+    def delete(self, *, publication: Publication) -> None:
         for message_id in publication.result.get("ids") or [publication.platform_id]:
             self.request(
                 "POST",
@@ -84,6 +91,6 @@ class TelegramAdapter(Adapter):
                 json={"chat_id": self.config["chat_id"], "message_id": int(message_id)},
             )
 
-    def check(self):
+    def check(self) -> str:
         data = self.request("GET", f"{self.api}/getMe").json()
         return f"@{data['result'].get('username', '')}"

@@ -7,11 +7,17 @@ import hmac
 import json
 import time
 import uuid
+from typing import TYPE_CHECKING, Any
 
+import httpx
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .base import Adapter, SendResult
+from ..formatting import Rendered
+from .base import Adapter, PostContent, SendResult
+
+if TYPE_CHECKING:
+    from ..models import Publication
 
 
 def webhook_signature(*, secret: str, timestamp: str, body: bytes) -> str:
@@ -27,11 +33,11 @@ class WebhookAdapter(Adapter):
     config_fields = ("url",)
     secret_fields = ("secret",)
 
-    def render(self, *, content, override=""):
+    def render(self, *, content: PostContent, override: str = "") -> Rendered:
         rendered = super().render(content=content, override=override)
         return rendered
 
-    def _post(self, payload: dict, key: str):
+    def _post(self, payload: dict[str, Any], key: str) -> httpx.Response:
         body = json.dumps(payload, separators=(",", ":"), sort_keys=True).encode()
         timestamp = str(int(time.time()))
         signature = webhook_signature(secret=self.credentials.get("secret", ""), timestamp=timestamp, body=body)
@@ -48,7 +54,7 @@ class WebhookAdapter(Adapter):
             },
         )
 
-    def send(self, *, publication, content):
+    def send(self, *, publication: Publication, content: dict[str, Any]) -> SendResult:
         payload = {
             "event": "publication.published",
             "idempotency_key": str(publication.idempotency_key),
@@ -70,7 +76,7 @@ class WebhookAdapter(Adapter):
         url = data.get("url", "") if isinstance(data, dict) else ""
         return SendResult(platform_id=remote_id, url=url or "")
 
-    def check(self):
+    def check(self) -> str:
         """A signed ping (X-Trendoscope-Event: ping, a fresh Idempotency-Key): the receiver can tell it
         apart from a publication and verify the signature the same way."""
         response = self._post(
@@ -79,7 +85,7 @@ class WebhookAdapter(Adapter):
         )
         return _("the receiver answered HTTP %(status)s to a signed ping") % {"status": response.status_code}
 
-    def delete(self, *, publication):
+    def delete(self, *, publication: Publication) -> None:
         self._post(
             {"event": "publication.deleted", "publication_id": publication.pk, "platform_id": publication.platform_id},
             f"{publication.idempotency_key}:delete",

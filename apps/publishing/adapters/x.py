@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django.conf import settings
 
 from ..formatting import X_MAX, x_weighted_length
 from .base import Adapter, Metrics, SendResult
+
+if TYPE_CHECKING:
+    from ..models import Publication
 
 
 class XAdapter(Adapter):
@@ -32,10 +37,10 @@ class XAdapter(Adapter):
         return (self.config.get("base_url") or settings.PUBLISHING_X_API_URL).rstrip("/")
 
     @property
-    def headers(self) -> dict:
+    def headers(self) -> dict[str, str]:
         return {"Authorization": self.authorization()}
 
-    def upload_image(self, image: dict) -> str:
+    def upload_image(self, image: dict[str, Any]) -> str:
         """POST /2/media/upload (JSON, base64 media, category tweet_image), then the alt text through
         POST /2/media/metadata."""
         import base64
@@ -62,7 +67,7 @@ class XAdapter(Adapter):
             )
         return media_id
 
-    def send(self, *, publication, content):
+    def send(self, *, publication: Publication, content: dict[str, Any]) -> SendResult:
         ids: list[str] = list(publication.result.get("ids", []))
         image = content.get("image")
         for index, part in enumerate(content.get("parts", [])):
@@ -79,11 +84,11 @@ class XAdapter(Adapter):
         username = self.config.get("username") or "i"
         return SendResult(platform_id=ids[0], url=f"https://x.com/{username}/status/{ids[0]}", extra={"ids": ids})
 
-    def delete(self, *, publication):
+    def delete(self, *, publication: Publication) -> None:
         for tweet_id in reversed(publication.result.get("ids") or [publication.platform_id]):
             self.request("DELETE", f"{self.base}/2/tweets/{tweet_id}", headers=self.headers)
 
-    def metrics(self, *, publication):
+    def metrics(self, *, publication: Publication) -> Metrics | None:
         data = self.request(
             "GET",
             f"{self.base}/2/tweets/{publication.platform_id}",
@@ -98,10 +103,10 @@ class XAdapter(Adapter):
             replies=int(m.get("reply_count", 0)),
         )
 
-    def whoami(self) -> dict:
+    def whoami(self) -> dict[str, str]:
         data = self.request("GET", f"{self.base}/2/users/me", headers=self.headers).json()
         user = data.get("data", {}) if isinstance(data, dict) else {}
         return {"username": str(user.get("username", ""))}
 
-    def check(self):
+    def check(self) -> str:
         return "@" + self.whoami()["username"]

@@ -106,7 +106,8 @@ class PreviewOutSerializer(serializers.Serializer):
     parts = serializers.ListField(child=serializers.CharField())
     lengths = serializers.ListField(child=serializers.IntegerField())
     limit = serializers.IntegerField()
-    errors = serializers.ListField(child=serializers.CharField())
+    # A declared field: the serializer's metaclass moves it into _declared_fields (`.errors` stays the property).
+    errors = serializers.ListField(child=serializers.CharField())  # type: ignore[assignment]
     media = serializers.ListField(child=serializers.CharField())
 
 

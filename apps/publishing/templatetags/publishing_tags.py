@@ -21,7 +21,7 @@ def panel_context(*, request, post) -> dict:
     channels = list(Channel.objects.filter(workspace_id=post.workspace_id, is_active=True).order_by("name"))
     best = best_times_for(workspace=post.workspace, channels=channels)
     for channel in channels:
-        channel.best_time = best[channel.pk]
+        channel.best_time = best[channel.pk]  # type: ignore[attr-defined]  # read by the panel template only
     return {
         "post": post,
         "channels": channels,
