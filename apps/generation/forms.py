@@ -1,15 +1,22 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from .models import DraftFormat, ProviderKind, RefineAction, TemplateKind
+from .models import DraftFormat, PostTemplate, ProviderKind, RefineAction, TemplateKind
 from .providers import base_url_error
+
+if TYPE_CHECKING:
+    from apps.personas.models import Persona
 
 
 class GenerateForm(forms.Form):
-    persona = forms.ModelChoiceField(label=_("Persona"), queryset=None, required=False, empty_label=_("No persona"))
+    persona: forms.ModelChoiceField[Persona] = forms.ModelChoiceField(
+        label=_("Persona"), queryset=None, required=False, empty_label=_("No persona")
+    )
     format = forms.ChoiceField(
         label=_("Format"), choices=DraftFormat.choices, widget=forms.RadioSelect, initial=DraftFormat.ARTICLE
     )
@@ -23,7 +30,7 @@ class GenerateForm(forms.Form):
     )
     with_image = forms.BooleanField(label=_("Featured image"), required=False, initial=True)
     with_audio = forms.BooleanField(label=_("Audio (podcast scripts)"), required=False, initial=True)
-    template = forms.ModelChoiceField(
+    template: forms.ModelChoiceField[PostTemplate] = forms.ModelChoiceField(
         label=_("Template"),
         queryset=None,
         required=False,

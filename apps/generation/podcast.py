@@ -116,7 +116,7 @@ def podcast_feed(*, workspace, persona, episodes: list[Episode], absolute, feed_
         author_name=persona.name if persona is not None else workspace.name,
         image_url=cover_url,
         category="News",
-        ttl="60",
+        ttl=60,
     )
     for episode in episodes:
         post, audio = episode.post, episode.audio

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
+from typing import TYPE_CHECKING, Any
 
 from django.apps import apps as django_apps
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -23,15 +24,20 @@ from apps.sources.models import Item
 from .models import AIProviderSettings, GenerationJob, JobKind, JobStatus, PostTemplate, TokenUsage, VideoRender
 from .providers.base import PersonaBrief, SourceText
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User, Workspace
+    from apps.personas.models import Persona
+    from apps.trends.models import Trend
+
 MAX_ITEMS = 8
 
 
-def ai_settings_for(*, workspace) -> AIProviderSettings | None:
+def ai_settings_for(*, workspace: Workspace | int) -> AIProviderSettings | None:
     return AIProviderSettings.objects.filter(workspace=workspace).first()
 
 
-def job_for_user(*, user, pk) -> GenerationJob:
-    job = (
+def job_for_user(*, user: User, pk: int | str) -> GenerationJob:
+    job: GenerationJob | None = (
         GenerationJob.objects.visible_to(user)
         .select_related("persona", "trend", "item", "post", "created_by")
         .filter(pk=pk)
@@ -42,7 +48,7 @@ def job_for_user(*, user, pk) -> GenerationJob:
     return job
 
 
-def jobs_for_workspace(*, user, workspace) -> QuerySet[GenerationJob]:
+def jobs_for_workspace(*, user: User, workspace: Workspace) -> QuerySet[GenerationJob]:
     require_member(user=user, workspace=workspace)
     return GenerationJob.objects.in_workspace(workspace).select_related("persona", "trend", "post", "created_by")
 
@@ -51,11 +57,11 @@ def month_start(when: dt.datetime | None = None) -> dt.date:
     return (when or timezone.now()).date().replace(day=1)
 
 
-def usage_for_month(*, workspace, month: dt.date | None = None) -> TokenUsage | None:
+def usage_for_month(*, workspace: Workspace | int, month: dt.date | None = None) -> TokenUsage | None:
     return TokenUsage.objects.filter(workspace=workspace, month=month or month_start()).first()
 
 
-def usage_cap_left(*, workspace, settings_row: AIProviderSettings | None = None) -> int | None:
+def usage_cap_left(*, workspace: Workspace | int, settings_row: AIProviderSettings | None = None) -> int | None:
     """Tokens left under the monthly cap, or None when there is no cap."""
     settings_row = settings_row or ai_settings_for(workspace=workspace)
     if settings_row is None or not settings_row.monthly_token_cap:
@@ -65,14 +71,14 @@ def usage_cap_left(*, workspace, settings_row: AIProviderSettings | None = None)
     return max(0, settings_row.monthly_token_cap - used)
 
 
-def _trend_item_model():
+def _trend_item_model() -> type[Model] | None:
     try:
         return django_apps.get_model("trends", "TrendItem")
     except LookupError:
         return None
 
 
-def items_for_trend(*, trend, limit: int = MAX_ITEMS) -> list:
+def items_for_trend(*, trend: Trend, limit: int = MAX_ITEMS) -> list[Item]:
     """The trend's items, strongest first (empty until the trends app links items to trends)."""
     model = _trend_item_model()
     if model is None:
@@ -83,12 +89,12 @@ def items_for_trend(*, trend, limit: int = MAX_ITEMS) -> list:
     item_fk = next((f.name for f in model._meta.get_fields() if getattr(f, "related_model", None) is Item), None)
     if not trend_fk or not item_fk:
         return []
-    item_ids = list(model.objects.filter(**{trend_fk: trend}).values_list(item_fk, flat=True)[: limit * 3])
+    item_ids = list(model._default_manager.filter(**{trend_fk: trend}).values_list(item_fk, flat=True)[: limit * 3])
     items = Item.objects.filter(pk__in=item_ids, duplicate_of__isnull=True).select_related("source")
     return list(items.order_by("-score", "-published_at")[:limit]) if items else []
 
 
-def source_text_for_item(item) -> SourceText:
+def source_text_for_item(item: Item) -> SourceText:
     text = item.text or strip_tags(item.content_html or item.summary_html or "")
     source = getattr(item, "source", None)
     return SourceText(
@@ -111,7 +117,7 @@ def material_for_job(*, job: GenerationJob) -> tuple[str, list[str], list[Source
         return trend.title, list(trend.keywords or [])[:8], material
     if job.item_id and job.item is not None:
         return job.item.title, [], [source_text_for_item(job.item)]
-    if job.post_id and job.post is not None and job.post.trend_id:
+    if job.post_id and job.post is not None and job.post.trend is not None:
         trend = job.post.trend
         return trend.title, list(trend.keywords or []), [source_text_for_item(i) for i in items_for_trend(trend=trend)]
     return (
@@ -121,7 +127,7 @@ def material_for_job(*, job: GenerationJob) -> tuple[str, list[str], list[Source
     )
 
 
-def items_for_topic(*, workspace_id: int, topic: str, limit: int = 5) -> list:
+def items_for_topic(*, workspace_id: int, topic: str, limit: int = 5) -> list[Item]:
     """Recent items of the workspace whose title mentions the topic's words: a free topic still gets
     sources to quote when the newsroom has covered it."""
     words = [w for w in words_of(topic) if w not in STOPWORDS and len(w) > 3][:6]
@@ -140,7 +146,7 @@ def items_for_topic(*, workspace_id: int, topic: str, limit: int = 5) -> list:
     return candidates[:limit]
 
 
-def persona_brief(*, persona) -> PersonaBrief:
+def persona_brief(*, persona: Persona | None) -> PersonaBrief:
     if persona is None:
         return PersonaBrief()
     try:
@@ -160,7 +166,7 @@ def persona_brief(*, persona) -> PersonaBrief:
     )
 
 
-def post_for_user(*, user, pk):
+def post_for_user(*, user: User, pk: int | str) -> Post:
     """The post if the user may see it (workspace membership or a share), else 404."""
     post = Post.objects.filter(pk=pk).select_related("persona", "workspace", "trend").first()
     if post is None:
@@ -172,15 +178,16 @@ def post_for_user(*, user, pk):
 MEDIA_ROLE_ORDER = {"featured": 0, "featured-variant": 1, "storyboard": 2}
 
 
-def media_for_job(*, job: GenerationJob) -> list:
+def media_for_job(*, job: GenerationJob) -> list[MediaAsset]:
     """The media a generation produced, in reading order: the featured image, the storyboard stills in
     scene order (the assets' default ordering is newest first, which showed them reversed), then audio
     (the WAV before its web encoding) and the rest in the order they were made."""
-    if job.post_id is None:
+    post = job.post
+    if post is None:
         return []
-    assets = list(job.post.media.order_by("pk"))
+    assets = list(post.media.order_by("pk"))
 
-    def key(asset):
+    def key(asset: MediaAsset) -> tuple[int, int, int]:
         data = asset.data or {}
         role = data.get("role", "")
         scene = data.get("scene") if role == "storyboard" else None
@@ -189,7 +196,7 @@ def media_for_job(*, job: GenerationJob) -> list:
     return sorted(assets, key=key)
 
 
-def dominant_item_language(*, trend=None, item=None) -> str:
+def dominant_item_language(*, trend: Trend | None = None, item: Item | None = None) -> str:
     """The language most of a trend's items are in (their stored language), or the item's own."""
     if item is not None:
         return (item.language or "").split("-")[0].lower()
@@ -200,25 +207,25 @@ def dominant_item_language(*, trend=None, item=None) -> str:
     return counts.most_common(1)[0][0] if counts else ""
 
 
-def script_for_user(*, user, pk):
+def script_for_user(*, user: User, pk: int | str) -> MediaAsset:
     """A post's video script the user may see (through the post's access), else 404."""
     script = (
         MediaAsset.objects.filter(pk=pk, kind=MediaKind.VIDEO_SCRIPT, post__isnull=False)
         .select_related("post", "post__workspace")
         .first()
     )
-    if script is None:
+    if script is None or script.post is None:
         raise NotFound(_("Video script not found."))
     require_view(user=user, post=script.post)
     return script
 
 
-def video_renders_for_script(*, script) -> list:
+def video_renders_for_script(*, script: MediaAsset) -> list[VideoRender]:
     """The renders of a video script the caller already may see, newest first."""
     return list(VideoRender.objects.filter(script=script).order_by("-created_at", "-id")[:12])
 
 
-def _turn_answer(job: GenerationJob, suggestions: list[dict]) -> str:
+def _turn_answer(job: GenerationJob, suggestions: list[dict[str, Any]]) -> str:
     if job.status in (JobStatus.QUEUED, JobStatus.RUNNING, JobStatus.RETRYING):
         return _("Working on it…")
     if job.status != JobStatus.SUCCEEDED:
@@ -232,7 +239,7 @@ def _turn_answer(job: GenerationJob, suggestions: list[dict]) -> str:
     ) % {"n": len(suggestions)}
 
 
-def refine_conversation(*, post, limit: int = 50) -> list[dict]:
+def refine_conversation(*, post: Post, limit: int = 50) -> list[dict[str, Any]]:
     """The post's refine conversation, oldest first: each request (the editor's words, or the action's name),
     the answer and the suggestions it produced with their state (the caller checked the post's access)."""
     jobs = list(
@@ -242,7 +249,7 @@ def refine_conversation(*, post, limit: int = 50) -> list[dict]:
     )[::-1]
     wanted = [pk for job in jobs for pk in (job.result or {}).get("suggestions", [])]
     by_id = {s.pk: s for s in Suggestion.objects.filter(post=post, pk__in=wanted)}
-    turns = []
+    turns: list[dict[str, Any]] = []
     for job in jobs:
         suggestions = [
             {
@@ -273,13 +280,15 @@ def refine_conversation(*, post, limit: int = 50) -> list[dict]:
     return turns
 
 
-def templates_for_workspace(*, user, workspace) -> QuerySet:
+def templates_for_workspace(*, user: User, workspace: Workspace) -> QuerySet[PostTemplate]:
     require_member(user=user, workspace=workspace)
     return PostTemplate.objects.in_workspace(workspace).order_by("name")
 
 
-def template_for_user(*, user, pk):
-    template = PostTemplate.objects.visible_to(user).select_related("workspace").filter(pk=pk).first()
+def template_for_user(*, user: User, pk: int | str) -> PostTemplate:
+    template: PostTemplate | None = (
+        PostTemplate.objects.visible_to(user).select_related("workspace").filter(pk=pk).first()
+    )
     if template is None:
         raise NotFound(_("Template not found."))
     return template

@@ -8,12 +8,14 @@ import difflib
 import logging
 import re
 import time
+from collections.abc import Callable
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any, NotRequired, ParamSpec, TypedDict, TypeVar
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +32,7 @@ from apps.posts.document import document_to_markup, markup_to_document, markup_t
 from apps.posts.models import MediaAsset, MediaKind, Post, Suggestion, SuggestionState
 from apps.posts.selectors import post_current_body
 from apps.posts.services import post_create, suggestion_accept, suggestion_create, suggestion_reject
+from apps.sources.models import Item
 
 from .crypto import secret_encrypt
 from .events import job_event_send, job_events_flush
@@ -40,6 +43,7 @@ from .models import (
     GenerationJob,
     JobKind,
     JobStatus,
+    PostTemplate,
     ProviderKind,
     RefineAction,
     TokenUsage,
@@ -53,6 +57,7 @@ from .providers.base import (
     ProviderError,
     ProviderRetryableError,
     ProviderUnavailable,
+    SourceText,
     StructuredDraft,
 )
 from .providers.factory import provider_for_settings
@@ -60,6 +65,14 @@ from .providers.offline import render_title_card
 from .selectors import dominant_item_language, material_for_job, month_start, persona_brief, usage_cap_left
 from .services_studio import template_snapshot
 from .streaming import cancel_requested, job_flags_clear, partial_store
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User, Workspace
+    from apps.personas.models import Persona
+    from apps.trends.models import Trend
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 logger = logging.getLogger(__name__)
 
@@ -77,7 +90,13 @@ SETTINGS_FIELDS = (
     "price_input_per_1k",
     "price_output_per_1k",
 )
-EXPECTED_CHARS = {"article": 3000, "thread": 1400, "newsletter": 2400, "video_script": 1800, "podcast_script": 2400}
+EXPECTED_CHARS: dict[str, int] = {
+    "article": 3000,
+    "thread": 1400,
+    "newsletter": 2400,
+    "video_script": 1800,
+    "podcast_script": 2400,
+}
 # Local providers yield the whole draft at once: gather deltas for this long so the browser gets a
 # few dozen messages, not thousands. Remote providers' tokens are sent as they arrive.
 COALESCE_SECONDS = 0.03
@@ -90,7 +109,7 @@ class JobCancelled(Exception):
     pass
 
 
-def _event_on_commit(job_id: int, payload: dict) -> None:
+def _event_on_commit(job_id: int, payload: dict[str, Any]) -> None:
     """A job event sent once the transaction commits, through the process's one broadcast loop."""
     transaction.on_commit(lambda: job_event_send(job_id, payload))
 
@@ -98,7 +117,7 @@ def _event_on_commit(job_id: int, payload: dict) -> None:
 # --- provider settings ---------------------------------------------------------------------------
 
 
-def ai_settings_update(*, user, workspace, data: dict) -> AIProviderSettings:
+def ai_settings_update(*, user: User, workspace: Workspace, data: dict[str, Any]) -> AIProviderSettings:
     """Change the workspace's provider. A new key replaces the old one; the key is never returned."""
     require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_WORKSPACE)
     row, _created = AIProviderSettings.objects.get_or_create(workspace=workspace)
@@ -144,7 +163,7 @@ def ai_settings_update(*, user, workspace, data: dict) -> AIProviderSettings:
 # --- starting, cancelling ------------------------------------------------------------------------
 
 
-def _check_cap(*, workspace) -> None:
+def _check_cap(*, workspace: Workspace) -> None:
     left = usage_cap_left(workspace=workspace)
     if left is not None and left <= 0:
         raise Conflict(_("This workspace has used its monthly token allowance. An admin can raise the cap."))
@@ -152,17 +171,17 @@ def _check_cap(*, workspace) -> None:
 
 def generation_start(
     *,
-    user,
-    workspace,
-    persona=None,
+    user: User,
+    workspace: Workspace,
+    persona: Persona | None = None,
     fmt: str = DraftFormat.ARTICLE,
-    trend=None,
-    item=None,
+    trend: Trend | None = None,
+    item: Item | None = None,
     topic: str = "",
     language: str = "",
     with_image: bool = True,
     with_audio: bool = False,
-    template=None,
+    template: PostTemplate | None = None,
 ) -> GenerationJob:
     """Queue a draft from a trend, an item or a free topic, in a persona's voice; a post template sets the
     format, the structure and extra instructions."""
@@ -215,13 +234,13 @@ def _enqueue(job: GenerationJob) -> None:
     enqueue_on_commit("generation.run", job.pk)
 
 
-def _can_touch_job(*, user, job: GenerationJob) -> None:
+def _can_touch_job(*, user: User, job: GenerationJob) -> None:
     membership = require_capability(user=user, workspace=job.workspace_id, capability=Capability.WRITE)
     if job.created_by_id != user.pk and not membership.can(Capability.EDIT_ANY):
         raise Forbidden(_("Only its author or an editor can change this generation."))
 
 
-def generation_cancel(*, user, job: GenerationJob) -> GenerationJob:
+def generation_cancel(*, user: User, job: GenerationJob) -> GenerationJob:
     _can_touch_job(user=user, job=job)
     if job.is_finished:
         raise Conflict(_("This generation has already finished."))
@@ -253,11 +272,13 @@ def generation_cancel(*, user, job: GenerationJob) -> GenerationJob:
 # --- refinements ---------------------------------------------------------------------------------
 
 
-def _can_edit_post(*, user, post) -> None:
+def _can_edit_post(*, user: User, post: Post) -> None:
     require_edit(user=user, post=post)
 
 
-def refine_start(*, user, post, action: str = "", target_language: str = "", instruction: str = "") -> GenerationJob:
+def refine_start(
+    *, user: User, post: Post, action: str = "", target_language: str = "", instruction: str = ""
+) -> GenerationJob:
     """Queue a refinement of the post's current text; its result becomes suggestions, never an edit. An
     instruction in the editor's own words ("add a quote from the second source") is a turn of the post's
     refine conversation (action "custom"); the earlier turns go with it to the model."""
@@ -299,11 +320,13 @@ def refine_start(*, user, post, action: str = "", target_language: str = "", ins
     return job
 
 
-def _refine_suggestions(job: GenerationJob):
+def _refine_suggestions(job: GenerationJob) -> QuerySet[Suggestion]:
+    if job.post_id is None:  # the post was deleted: no suggestions left (as filtering on NULL gives)
+        return Suggestion.objects.none()
     return Suggestion.objects.filter(post_id=job.post_id, pk__in=job.result.get("suggestions", [])).order_by("pk")
 
 
-def _refine_decision_update(job: GenerationJob, *, user) -> None:
+def _refine_decision_update(job: GenerationJob, *, user: User) -> None:
     """The job's decision follows its suggestions: pending while any is, else accepted if any was."""
     states = set(_refine_suggestions(job).values_list("state", flat=True))
     if SuggestionState.PENDING in states:
@@ -314,7 +337,7 @@ def _refine_decision_update(job: GenerationJob, *, user) -> None:
     )
 
 
-def refine_decide(*, user, job: GenerationJob, accept: bool, suggestion_id: int | None = None) -> GenerationJob:
+def refine_decide(*, user: User, job: GenerationJob, accept: bool, suggestion_id: int | None = None) -> GenerationJob:
     """Accept or reject one of the refinement's suggestions, or all that are still pending. Accepting
     goes through the posts app's suggestion service, so each change becomes a revision of the post."""
     if job.kind != JobKind.REFINE or job.post is None:
@@ -335,18 +358,18 @@ def refine_decide(*, user, job: GenerationJob, accept: bool, suggestion_id: int 
     return job
 
 
-def refine_accept(*, user, job: GenerationJob, suggestion_id: int | None = None) -> GenerationJob:
+def refine_accept(*, user: User, job: GenerationJob, suggestion_id: int | None = None) -> GenerationJob:
     return refine_decide(user=user, job=job, accept=True, suggestion_id=suggestion_id)
 
 
-def refine_reject(*, user, job: GenerationJob, suggestion_id: int | None = None) -> GenerationJob:
+def refine_reject(*, user: User, job: GenerationJob, suggestion_id: int | None = None) -> GenerationJob:
     return refine_decide(user=user, job=job, accept=False, suggestion_id=suggestion_id)
 
 
 # --- posts: created and changed through the posts app's services -----------------------------------
 
 
-def _post_create_from_draft(*, job: GenerationJob, draft: StructuredDraft, featured=None):
+def _post_create_from_draft(*, job: GenerationJob, draft: StructuredDraft, featured: MediaAsset | None = None) -> Post:
     """The Post and its first Revision for a finished draft (posts.services.post_create)."""
     return post_create(
         workspace=job.workspace,
@@ -366,11 +389,14 @@ def _post_create_from_draft(*, job: GenerationJob, draft: StructuredDraft, featu
 def _refine_suggestions_create(*, job: GenerationJob, text: str) -> list[int]:
     """Turn the refined text into suggestions on the post, one per changed block (paragraph, heading,
     list item), so the editor accepts or rejects each change; the post itself is not touched."""
+    if job.post_id is None:  # as Post.objects.get(pk=None) would
+        raise Post.DoesNotExist("The refined post was deleted.")
     post = Post.objects.get(pk=job.post_id)
     # The text as it is now (the live document when it is edited live): the offsets below point into it.
     old_blocks = post_current_body(post=post)[2].split("\n")
     new_blocks = render_body(body_json=markup_to_document(text))[2].split("\n")
-    offsets, pos = [], 0
+    offsets: list[tuple[int, int]] = []
+    pos = 0
     for block in old_blocks:
         offsets.append((pos, pos + len(block)))
         pos += len(block) + 1
@@ -413,7 +439,7 @@ def _refine_suggestions_create(*, job: GenerationJob, text: str) -> list[int]:
     return ids
 
 
-def _markup_of_post(post) -> str:
+def _markup_of_post(post: Post) -> str:
     """The post as it is now (the live document when edited live), as draft markup."""
     doc, _html, text = post_current_body(post=post)
     return document_to_markup(doc) or text
@@ -422,7 +448,7 @@ def _markup_of_post(post) -> str:
 # --- running -------------------------------------------------------------------------------------
 
 
-def _settings_of(workspace) -> AIProviderSettings | None:
+def _settings_of(workspace: Workspace) -> AIProviderSettings | None:
     """The workspace's provider settings, loaded with the job (select_related of the reverse one-to-one)."""
     try:
         return workspace.ai_settings
@@ -481,8 +507,10 @@ def _claim(job_id: int, provider: Provider | None) -> tuple[GenerationJob, AIPro
 
 def _refine_history(job: GenerationJob) -> list[str]:
     """The editor's earlier requests on the same post, oldest first (the conversation so far)."""
+    if job.post_id is None:
+        return []
     earlier = GenerationJob.objects.filter(post_id=job.post_id, kind=JobKind.REFINE, pk__lt=job.pk).order_by("-pk")
-    turns = []
+    turns: list[str] = []
     for options, action in earlier.values_list("options", "action")[:6]:
         turns.append((options or {}).get("instruction") or str(RefineAction(action).label if action else ""))
     return [t for t in reversed(turns) if t]
@@ -491,9 +519,11 @@ def _refine_history(job: GenerationJob) -> list[str]:
 def _request_for(job: GenerationJob) -> DraftRequest:
     brief = persona_brief(persona=job.persona)
     if job.kind == JobKind.REFINE:
+        post = job.post
+        if post is None:
+            raise NotFound(_("Post not found."))
         title, keywords, material = material_for_job(job=job)
-        job._material = material
-        text = _markup_of_post(job.post)
+        text = _markup_of_post(post)
         instruction = job.options.get("instruction", "")
         history = _refine_history(job) if job.action == RefineAction.CUSTOM else []
         system, user = refine_prompts(
@@ -517,13 +547,12 @@ def _request_for(job: GenerationJob) -> DraftRequest:
             target_language=job.options.get("target_language", ""),
             instruction=instruction,
             history=history,
-            title=job.post.title,
+            title=post.title,
             material=material,
             keywords=keywords,
             max_tokens=max(400, len(text) // 2),
         )
     title, keywords, material = material_for_job(job=job)
-    job._material = material
     system, user = draft_prompts(
         fmt=job.format,
         persona=brief,
@@ -599,7 +628,7 @@ class _Stream:
             partial_store(self.job_id, self.text)
 
 
-def _cost(ai_settings, prompt_tokens: int, completion_tokens: int) -> Decimal:
+def _cost(ai_settings: AIProviderSettings | None, prompt_tokens: int, completion_tokens: int) -> Decimal:
     if ai_settings is None:
         return Decimal("0")
     return (
@@ -622,7 +651,7 @@ def _usage_add(*, workspace_id: int, prompt_tokens: int, completion_tokens: int,
         TokenUsage.objects.filter(workspace_id=workspace_id, month=month).update(**increments)
 
 
-def _timed(clock: list[float], fn, *args, **kwargs):
+def _timed(clock: list[float], fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
     start = time.perf_counter()
     try:
         return fn(*args, **kwargs)
@@ -689,6 +718,7 @@ def _generation_run(*, job_id: int, provider: Provider | None) -> GenerationJob 
             provider=provider,
             structured=structured,
             media=media,
+            material=request.material,
             ai_settings=ai_settings,
             model_ms=model_clock[0] * 1000,
             started=started,
@@ -729,7 +759,7 @@ def _error_message(exc: Exception) -> str:
     return str(exc)
 
 
-def _usage_record(*, job, provider, ai_settings) -> Decimal:
+def _usage_record(*, job: GenerationJob, provider: Provider, ai_settings: AIProviderSettings | None) -> Decimal:
     usage = provider.usage
     cost = _cost(ai_settings, usage.prompt_tokens, usage.completion_tokens)
     if usage.prompt_tokens or usage.completion_tokens:
@@ -773,7 +803,15 @@ def generation_report_failed(*, job_id: int) -> bool:
     return bool(generation_failed(job=job))
 
 
-def _stop(*, job, provider, ai_settings, status: str, error: str, text: str) -> None:
+def _stop(
+    *,
+    job: GenerationJob,
+    provider: Provider,
+    ai_settings: AIProviderSettings | None,
+    status: str,
+    error: str,
+    text: str,
+) -> None:
     with transaction.atomic():
         _usage_record(job=job, provider=provider, ai_settings=ai_settings)
         GenerationJob.objects.filter(pk=job.pk).update(
@@ -784,14 +822,26 @@ def _stop(*, job, provider, ai_settings, status: str, error: str, text: str) -> 
             enqueue_on_commit("generation.report_failed", job_id=job.pk)
 
 
-def _persona_colors(persona) -> list[str] | None:
+def _persona_colors(persona: Persona | None) -> list[str] | None:
     """The persona's colour for title cards, or None (the cards then pick one from the title)."""
     return [persona.color] if persona is not None and persona.color else None
 
 
-def _media_produce(*, job, provider, structured: StructuredDraft, clock: list[float]) -> dict:
+class _Media(TypedDict):
+    """What _media_produce made for _finish to store."""
+
+    image: BinaryResult | None
+    audio: BinaryResult | None
+    audio_unavailable: str
+    stills: list[tuple[dict[str, Any], bytes]]
+    image_error: NotRequired[str]
+
+
+def _media_produce(
+    *, job: GenerationJob, provider: Provider, structured: StructuredDraft, clock: list[float]
+) -> _Media:
     """Images, audio and storyboard stills, produced before the database transaction (they are slow)."""
-    media: dict = {"image": None, "audio": None, "audio_unavailable": "", "stills": []}
+    media: _Media = {"image": None, "audio": None, "audio_unavailable": "", "stills": []}
     if job.kind != JobKind.GENERATE:
         return media
     if job.options.get("image"):
@@ -832,7 +882,16 @@ def _media_produce(*, job, provider, structured: StructuredDraft, clock: list[fl
     return media
 
 
-def _asset_create(*, job, post, kind: str, binary=None, name: str = "", alt_text: str = "", data=None):
+def _asset_create(
+    *,
+    job: GenerationJob,
+    post: Post,
+    kind: str,
+    binary: BinaryResult | None = None,
+    name: str = "",
+    alt_text: str = "",
+    data: dict[str, Any] | None = None,
+) -> MediaAsset:
     asset = MediaAsset(
         workspace_id=job.workspace_id,
         post=post,
@@ -849,14 +908,25 @@ def _asset_create(*, job, post, kind: str, binary=None, name: str = "", alt_text
     return asset
 
 
-def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, started: float, text: str) -> None:
+def _finish(
+    *,
+    job: GenerationJob,
+    provider: Provider,
+    structured: StructuredDraft,
+    media: _Media,
+    material: list[SourceText],
+    ai_settings: AIProviderSettings | None,
+    model_ms: float,
+    started: float,
+    text: str,
+) -> None:
     items_cited = [
         {"id": m.item_id, "title": m.title, "url": m.url, "source": m.source_name}
-        for m in (_request_material(job))
+        for m in material
         if m.item_id is not None and (m.url and m.url in text or m.title in text)
     ] or [
         {"id": m.item_id, "title": m.title, "url": m.url, "source": m.source_name}
-        for m in _request_material(job)
+        for m in material
         if m.item_id is not None
     ]
     match = _style_match(job.persona, markup_to_text(text)) if job.persona else {}
@@ -872,25 +942,30 @@ def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, s
                 completion_tokens=completion_tokens,
                 cost=cost,
             )
-        result: dict = {"hashtags": structured.hashtags, "excerpt": structured.excerpt, "scenes": structured.scenes}
+        result: dict[str, Any] = {
+            "hashtags": structured.hashtags,
+            "excerpt": structured.excerpt,
+            "scenes": structured.scenes,
+        }
         post_id = job.post_id
         if job.kind == JobKind.GENERATE:
             post = _post_create_from_draft(job=job, draft=structured)
             stem = f"job{job.pk}"
-            if media.get("image") is not None:
+            featured, narration = media["image"], media["audio"]
+            if featured is not None:
                 image = _asset_create(
                     job=job,
                     post=post,
                     kind=MediaKind.IMAGE,
-                    binary=media["image"],
+                    binary=featured,
                     name=f"{stem}-featured",
-                    alt_text=media["image"].alt_text,
-                    data={"model": media["image"].model, "role": "featured"},
+                    alt_text=featured.alt_text,
+                    data={"model": featured.model, "role": "featured"},
                 )
                 post.featured_media = image
                 post.save(update_fields=["featured_media"])
                 result["image"] = image.pk
-                for alternate in media["image"].alternates:  # the other platform sizes (square, story)
+                for alternate in featured.alternates:  # the other platform sizes (square, story)
                     variant = _asset_create(
                         job=job,
                         post=post,
@@ -904,7 +979,7 @@ def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, s
             if media.get("image_error"):
                 result["image_error"] = media["image_error"]
             if job.format == DraftFormat.VIDEO_SCRIPT:
-                still_ids = []
+                still_ids: list[int] = []
                 for scene, png in media["stills"]:
                     still = _asset_create(
                         job=job,
@@ -928,17 +1003,17 @@ def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, s
                     },
                 )
                 result["video_script"] = script.pk
-            if media.get("audio") is not None:
+            if narration is not None:
                 audio = _asset_create(
                     job=job,
                     post=post,
                     kind=MediaKind.AUDIO,
-                    binary=media["audio"],
+                    binary=narration,
                     name=f"{stem}-podcast",
-                    data={"model": media["audio"].model, "duration_seconds": media["audio"].duration_seconds},
+                    data={"model": narration.model, "duration_seconds": narration.duration_seconds},
                 )
                 result["audio"] = audio.pk
-                for alternate in media["audio"].alternates:
+                for alternate in narration.alternates:
                     web = _asset_create(
                         job=job,
                         post=post,
@@ -953,8 +1028,8 @@ def _finish(*, job, provider, structured, media, ai_settings, model_ms: float, s
                         },
                     )
                     result.setdefault("audio_web", web.pk)
-                if media["audio"].note:
-                    result["audio_web_unavailable"] = media["audio"].note
+                if narration.note:
+                    result["audio_web_unavailable"] = narration.note
             elif media.get("audio_unavailable"):
                 result["audio_unavailable"] = media["audio_unavailable"]
             post_id = post.pk
@@ -1018,19 +1093,13 @@ def _asks_for_media(job: GenerationJob) -> bool:
     )
 
 
-def _style_match(persona, text: str) -> dict:
+def _style_match(persona: Persona, text: str) -> dict[str, Any]:
     """The draft's style match, from the profile loaded with the job (no second query for it)."""
     try:
         profile = persona.style_profile
     except ObjectDoesNotExist:
         return persona_style_match(persona=persona, text=text)  # explains the missing profile
     return style_compare(profile=profile.metrics, phrases=profile.phrases, text=text)
-
-
-def _request_material(job):
-    if not hasattr(job, "_material"):
-        job._material = material_for_job(job=job)[2]
-    return job._material
 
 
 def generation_jobs_reap(*, older_than: dt.timedelta = dt.timedelta(minutes=15), max_attempts: int = 5) -> int:

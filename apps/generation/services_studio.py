@@ -113,6 +113,8 @@ def _settings_of(workspace):
 
 def _scenes_for(render: VideoRender, progress: _Progress) -> list[VideoScene]:
     """One title card per scene at the video's size (persona colours), in scene order, with its narration."""
+    if render.script is None:  # the script was deleted after the render was queued
+        raise ValueError(_("The video script was deleted."))
     data = render.script.data or {}
     scenes = sorted(data.get("scenes") or [], key=lambda s: int(s.get("number") or 0))
     size = ASPECT_SIZES[render.aspect]

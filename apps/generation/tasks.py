@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from typing import TYPE_CHECKING
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
@@ -17,6 +18,9 @@ from .services import (
     generation_run,
 )
 from .services_studio import video_render_mark_failed, video_render_run
+
+if TYPE_CHECKING:
+    from celery import Task
 
 MAX_RETRIES = 4
 
@@ -36,7 +40,7 @@ def backoff_seconds(attempt: int, retry_after: float | None = None) -> float:
     soft_time_limit=600,
     time_limit=660,
 )
-def generation_run_task(self, job_id: int, **kwargs) -> None:
+def generation_run_task(self: Task[..., None], job_id: int, **kwargs: object) -> None:
     try:
         generation_run(job_id=job_id)
     except ProviderRetryableError as exc:
@@ -51,7 +55,10 @@ def generation_run_task(self, job_id: int, **kwargs) -> None:
         if self.request.is_eager:
             # Eager runs (tests) propagate Retry as an error; run the retry in place, as Celery's own
             # eager path would, without the wait.
-            self.retry(exc=exc, countdown=countdown, throw=False).sig.apply(retries=self.request.retries + 1)
+            # celery-types' Retry does not declare the signature it carries (Retry.sig).
+            self.retry(exc=exc, countdown=countdown, throw=False).sig.apply(  # type: ignore[attr-defined]
+                retries=self.request.retries + 1
+            )
             return
         raise self.retry(exc=exc, countdown=countdown) from exc
     except SoftTimeLimitExceeded:
@@ -59,17 +66,17 @@ def generation_run_task(self, job_id: int, **kwargs) -> None:
 
 
 @shared_task(name="generation.reap_stale", acks_late=True, ignore_result=True)
-def generation_reap_task(**kwargs) -> None:
+def generation_reap_task(**kwargs: object) -> None:
     generation_jobs_reap()
 
 
 @shared_task(name="generation.report_failed", acks_late=True, ignore_result=True, soft_time_limit=60)
-def report_failed(*, job_id: int, **kwargs) -> bool:
+def report_failed(*, job_id: int, **kwargs: object) -> bool:
     return generation_report_failed(job_id=job_id)
 
 
 @shared_task(name="generation.render_video", acks_late=True, ignore_result=True, soft_time_limit=900, time_limit=960)
-def video_render_task(render_id: int, **kwargs) -> None:
+def video_render_task(render_id: int, **kwargs: object) -> None:
     try:
         video_render_run(render_id=render_id)
     except SoftTimeLimitExceeded:

@@ -187,6 +187,8 @@ def render_mp4(
             cwd=folder,
         )
         try:
+            if process.stdout is None or process.stderr is None:  # both were asked for as pipes
+                raise OSError("ffmpeg was started without its output pipes")
             for line in process.stdout:  # key=value lines; out_time_us is the position written so far
                 key, _sep, value = line.strip().partition("=")
                 if key == "out_time_us" and value.isdigit() and on_progress is not None:

@@ -66,7 +66,8 @@ def _scoped(model_path: str, user, pk):
     """A trend or item of the user's workspaces, or None (the trends/sources apps may still be empty)."""
     if not pk:
         return None
-    model = apps.get_model(*model_path.split("."))
+    app_label, model_name = model_path.split(".")
+    model = apps.get_model(app_label, model_name)
     obj = model.objects.filter(workspace__memberships__user=user, pk=pk).first()
     if obj is None:
         raise NotFound(_("Not found."))
@@ -141,7 +142,7 @@ def job_list(request):
 def job_detail(request, pk: int):
     job = job_for_user(user=request.user, pk=pk)
     suggestions = []
-    if job.kind == JobKind.REFINE and job.result.get("suggestions"):
+    if job.kind == JobKind.REFINE and job.post_id is not None and job.result.get("suggestions"):
         for suggestion in Suggestion.objects.filter(post_id=job.post_id, pk__in=job.result["suggestions"]):
             suggestions.append((suggestion, diff_ops(suggestion.anchor_quote, suggestion.replacement)))
     media = media_for_job(job=job) if job.kind == JobKind.GENERATE else []

@@ -14,23 +14,25 @@ from .models import FetchAttempt, FilterRule, Item, Source, SourceStatus
 from .services import CLAIM_LEASE
 from .tasks import source_fetch_task
 
+_ATTEMPT_FIELDS = (
+    "started_at",
+    "outcome",
+    "http_status",
+    "bytes_received",
+    "duration_ms",
+    "items_new",
+    "items_updated",
+    "error",
+)
+
 
 class FetchAttemptInline(admin.TabularInline):
     model = FetchAttempt
     extra = 0
     can_delete = False
     max_num = 0
-    fields = [
-        "started_at",
-        "outcome",
-        "http_status",
-        "bytes_received",
-        "duration_ms",
-        "items_new",
-        "items_updated",
-        "error",
-    ]
-    readonly_fields = fields
+    fields = _ATTEMPT_FIELDS
+    readonly_fields = _ATTEMPT_FIELDS
     ordering = ["-started_at"]
     show_change_link = True
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -9,6 +11,9 @@ from apps.core.uploads import max_upload_size
 
 from .models import FetchOutcome, RuleAction, RuleField, SourceKind, SourceTrust
 from .opml import MAX_OPML_BYTES
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 
 class AddSourceForm(forms.Form):
@@ -45,12 +50,12 @@ class SourceSettingsForm(forms.Form):
 
 class KindForm(forms.Form):
     kind: str = ""
-    title = ""
-    help_text = ""
+    title: StrOrPromise = ""
+    help_text: StrOrPromise = ""
     name = forms.CharField(label=_("Name (optional)"), max_length=255, required=False)
     fulltext = forms.BooleanField(label=_("Fetch each article's full text"), required=False)
 
-    def fields_for_service(self) -> dict:
+    def fields_for_service(self) -> dict[str, Any]:
         return {k: v for k, v in self.cleaned_data.items() if k not in ("name", "fulltext")}
 
 

@@ -15,6 +15,7 @@ from django.conf import settings
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 from trafilatura.htmlprocessing import build_html_output
+from trafilatura.settings import Document
 
 from .fetching import FetchError, fetch_url
 from .models import FulltextStatus
@@ -119,7 +120,7 @@ def extract_article(body: bytes, *, url: str) -> Article:
     except Exception as exc:  # the extractor must not take the fetch down with it
         return Article(status=FulltextStatus.FAILED, error=f"{type(exc).__name__}: {exc}"[:500])
     elapsed = int((time.monotonic() - started) * 1000)
-    if document is None or len((document.text or "").split()) < MIN_WORDS:
+    if not isinstance(document, Document) or len((document.text or "").split()) < MIN_WORDS:
         return Article(status=FulltextStatus.EMPTY, extract_ms=elapsed)
     clean = sanitize_html(build_html_output(document, False), base_url=url)
     clean = clean.replace("<html>", "").replace("</html>", "").replace("<body>", "").replace("</body>", "").strip()

@@ -40,15 +40,14 @@ def record_attempt(*, kind: str, outcome: str, duration_ms: int, new: int, updat
 def _attempt_saved(sender, instance: FetchAttempt, created: bool, **_kwargs) -> None:
     if not created:
         return
-    figures = {
-        "kind": getattr(instance.source, "kind", "unknown"),
-        "outcome": instance.outcome,
-        "duration_ms": instance.duration_ms,
-        "new": instance.items_new,
-        "updated": instance.items_updated,
-        "duplicate": instance.items_duplicate,
-    }
-    transaction.on_commit(lambda: record_attempt(**figures))
+    kind: str = getattr(instance.source, "kind", "unknown")
+    outcome, duration_ms = instance.outcome, instance.duration_ms
+    new, updated, duplicate = instance.items_new, instance.items_updated, instance.items_duplicate
+    transaction.on_commit(
+        lambda: record_attempt(
+            kind=kind, outcome=outcome, duration_ms=duration_ms, new=new, updated=updated, duplicate=duplicate
+        )
+    )
 
 
 post_save.connect(_attempt_saved, sender=FetchAttempt, dispatch_uid="sources-metrics-attempt")

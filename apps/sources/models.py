@@ -33,7 +33,7 @@ class SourceTrust(models.TextChoices):
 
 
 # How much a source's trust weighs in an item's rank.
-TRUST_WEIGHTS = {SourceTrust.TRUSTED: 1.5, SourceTrust.NORMAL: 1.0, SourceTrust.NOISY: 0.5}
+TRUST_WEIGHTS: dict[str, float] = {SourceTrust.TRUSTED: 1.5, SourceTrust.NORMAL: 1.0, SourceTrust.NOISY: 0.5}
 
 
 class SourceStatus(models.TextChoices):

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import quote, urljoin, urlsplit
 
 from django.utils.dateparse import parse_datetime
@@ -75,7 +76,12 @@ def _date(value: str) -> datetime | None:
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
-def _int(value) -> int | None:
+def _dict(value: object) -> dict[str, Any]:
+    """The value when it is a JSON object, else an empty one."""
+    return value if isinstance(value, dict) else {}
+
+
+def _int(value: object) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, int):
@@ -271,15 +277,15 @@ def _history_totals(history) -> dict:
 
 def _history_day(history) -> datetime | None:
     days = [_int(d.get("day")) for d in history or [] if isinstance(d, dict)]
-    days = [d for d in days if d]
-    return datetime.fromtimestamp(max(days), tz=UTC) if days else None
+    found = [d for d in days if d]
+    return datetime.fromtimestamp(max(found), tz=UTC) if found else None
 
 
 def _mastodon_status(status: dict) -> RawEntry | None:
     if isinstance(status.get("reblog"), dict):
         status = status["reblog"]
-    account = status.get("account") if isinstance(status.get("account"), dict) else {}
-    card = status.get("card") if isinstance(status.get("card"), dict) else {}
+    account = _dict(status.get("account"))
+    card = _dict(status.get("card"))
     media = [m for m in status.get("media_attachments") or [] if isinstance(m, dict)]
     content = str(status.get("content") or "")
     if status.get("spoiler_text"):
@@ -315,6 +321,7 @@ def parse_mastodon(doc, *, url: str = "", mode: str = "") -> ParsedFeed:
     if not isinstance(doc, list):
         raise ParseError(_("This JSON is not a Mastodon list."))
     result = ParsedFeed(kind="mastodon", link=urljoin(url, "/"))
+    entry: RawEntry | None
     for row in doc[:MAX_ENTRIES]:
         if not isinstance(row, dict):
             continue
@@ -361,14 +368,14 @@ def bluesky_post_url(uri: str, handle: str) -> str:
 
 
 def _bluesky_post(post: dict) -> RawEntry | None:
-    record = post.get("record") if isinstance(post.get("record"), dict) else {}
-    author = post.get("author") if isinstance(post.get("author"), dict) else {}
+    record = _dict(post.get("record"))
+    author = _dict(post.get("author"))
     uri = str(post.get("uri") or "")
     if not uri:
         return None
     text = str(record.get("text") or "")
-    embed = post.get("embed") if isinstance(post.get("embed"), dict) else {}
-    external = embed.get("external") if isinstance(embed.get("external"), dict) else {}
+    embed = _dict(post.get("embed"))
+    external = _dict(embed.get("external"))
     images = [i for i in embed.get("images") or [] if isinstance(i, dict)]
     summary = _escape_text_html(text)
     if external.get("uri"):

@@ -5,7 +5,9 @@ timeout and are probed for catastrophic backtracking before they are accepted.""
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Protocol
 from urllib.parse import urlsplit
 
 import regex
@@ -14,8 +16,7 @@ from django.utils.translation import gettext as _
 
 from apps.core.errors import InvalidInput
 
-from .models import FilterRule, RuleAction, RuleField
-from .normalize import NormalizedItem
+from .models import FilterRule, RuleAction, RuleField, Source
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +27,28 @@ MATCH_TEXT_CHARS = 20000
 # Inputs that make a backtracking pattern such as (a+)+$ or (\w|\d)*x take exponential time.
 _PROBES = ("a" * 4000 + "!", "0" * 4000 + "x", " " * 4000 + "\x00", "ab" * 2000 + "\n", "<" * 2000 + "a")
 _SCRIPTS_WITHOUT_SPACES = regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Thai}\p{Lao}\p{Khmer}\p{Myanmar}]")
+
+
+class RuleSubject(Protocol):
+    """What a rule reads of an item: an arriving NormalizedItem or a stored Item."""
+
+    @property
+    def title(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def language(self) -> str: ...
+    @property
+    def author(self) -> str: ...
+    @property
+    def url(self) -> str: ...
+    @property
+    def canonical_url(self) -> str: ...
+    @property
+    def guid(self) -> str: ...
+
+
+Matcher = Callable[[RuleSubject], bool]
 
 
 def _terms(pattern: str) -> list[str]:
@@ -74,14 +97,14 @@ def validate_pattern(field: str, pattern: str) -> str:
 class CompiledRule:
     rule: FilterRule
     keep: bool
-    matcher: object
+    matcher: Matcher
 
-    def matches(self, item: NormalizedItem) -> bool:
+    def matches(self, item: RuleSubject) -> bool:
         return self.matcher(item)
 
 
-def _keyword_matcher(pattern: str):
-    parts = []
+def _keyword_matcher(pattern: str) -> Matcher:
+    parts: list[str] = []
     for term in _terms(pattern):
         escaped = regex.escape(term)
         # Words are whole words; terms in scripts written without spaces match anywhere.
@@ -90,10 +113,10 @@ def _keyword_matcher(pattern: str):
     return lambda item: bool(compiled.search(f"{item.title}\n{item.text[:MATCH_TEXT_CHARS]}"))
 
 
-def _regex_matcher(rule: FilterRule):
+def _regex_matcher(rule: FilterRule) -> Matcher:
     compiled = regex.compile(rule.pattern, regex.IGNORECASE | regex.V0)
 
-    def match(item: NormalizedItem) -> bool:
+    def match(item: RuleSubject) -> bool:
         try:
             return bool(compiled.search(f"{item.title}\n{item.text[:MATCH_TEXT_CHARS]}", timeout=REGEX_TIMEOUT))
         except TimeoutError:
@@ -103,12 +126,13 @@ def _regex_matcher(rule: FilterRule):
     return match
 
 
-def _host(item: NormalizedItem) -> str:
+def _host(item: RuleSubject) -> str:
     host = (urlsplit(item.url or item.canonical_url).hostname or "").lower()
     return host.removeprefix("www.")
 
 
 def compile_rule(rule: FilterRule) -> CompiledRule | None:
+    matcher: Matcher
     try:
         if rule.field == RuleField.KEYWORDS:
             matcher = _keyword_matcher(rule.pattern)
@@ -130,7 +154,7 @@ def compile_rule(rule: FilterRule) -> CompiledRule | None:
     return CompiledRule(rule=rule, keep=rule.action == RuleAction.KEEP, matcher=matcher)
 
 
-def rules_for_source(source) -> list[CompiledRule]:
+def rules_for_source(source: Source) -> list[CompiledRule]:
     """The enabled rules that apply to the source: the workspace's and its own."""
     rules = FilterRule.objects.filter(workspace_id=source.workspace_id, enabled=True).filter(
         Q(source__isnull=True) | Q(source_id=source.pk)
@@ -138,7 +162,7 @@ def rules_for_source(source) -> list[CompiledRule]:
     return [c for c in (compile_rule(r) for r in rules.order_by("id")) if c is not None]
 
 
-def rule_verdict(rules: list[CompiledRule], item: NormalizedItem) -> tuple[FilterRule, str] | None:
+def rule_verdict(rules: list[CompiledRule], item: RuleSubject) -> tuple[FilterRule, str] | None:
     """(the rule that drops the item, why) or None to keep it. A drop rule that matches wins; when
     keep rules apply, an item has to match one of them."""
     for compiled in rules:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
 
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
@@ -17,14 +19,17 @@ from .engagement import velocity
 from .models import TRUST_WEIGHTS, FetchAttempt, FilterRule, Item, Source, SourceKind, SourceStatus
 from .tokenize import needs_segmentation, tokenize
 
+if TYPE_CHECKING:
+    from apps.accounts.models import User, Workspace
 
-def sources_for_workspace(*, workspace) -> QuerySet[Source]:
+
+def sources_for_workspace(*, workspace: Workspace | int) -> QuerySet[Source]:
     return Source.objects.filter(workspace=workspace).order_by("name", "id")
 
 
-def source_for_user(*, user, pk) -> Source:
+def source_for_user(*, user: User, pk: int | str) -> Source:
     """A source of one of the user's workspaces, else 404."""
-    source = Source.objects.visible_to(user).filter(pk=pk).select_related("workspace").first()
+    source: Source | None = Source.objects.visible_to(user).filter(pk=pk).select_related("workspace").first()
     if source is None:
         raise NotFound(_("Source not found."))
     return source
@@ -66,8 +71,8 @@ def search_items(*, queryset: QuerySet[Item], q: str) -> QuerySet[Item]:
 
 def items_for_workspace(
     *,
-    workspace,
-    source=None,
+    workspace: Workspace | int,
+    source: Source | None = None,
     q: str = "",
     language: str = "",
     kind: str = "",
@@ -108,9 +113,9 @@ def items_for_workspace(
     return search_items(queryset=queryset, q=q) if q else queryset.order_by("-published_at", "-id")
 
 
-def item_for_user(user, pk) -> Item:
+def item_for_user(user: User, pk: int | str) -> Item:
     """An item of one of the user's workspaces, else 404 (takes user and pk by keyword or position)."""
-    item = Item.objects.visible_to(user).filter(pk=pk).select_related("source", "workspace").first()
+    item: Item | None = Item.objects.visible_to(user).filter(pk=pk).select_related("source", "workspace").first()
     if item is None:
         raise NotFound(_("Item not found."))
     return item
@@ -124,11 +129,13 @@ def attempts_for_source(*, source: Source, limit: int = 20) -> QuerySet[FetchAtt
     return FetchAttempt.objects.filter(source=source).order_by("-started_at", "-id")[:limit]
 
 
-def attempts_for_workspace(*, workspace) -> QuerySet[FetchAttempt]:
+def attempts_for_workspace(*, workspace: Workspace | int) -> QuerySet[FetchAttempt]:
     return FetchAttempt.objects.filter(workspace=workspace).select_related("source").order_by("-started_at", "-id")
 
 
-def items_per_day(*, workspace, source: Source | None = None, days: int = 14) -> list[tuple[date, int]]:
+def items_per_day(
+    *, workspace: Workspace | int, source: Source | None = None, days: int = 14
+) -> list[tuple[date, int]]:
     """Items fetched per day over the last `days` days (zero-filled), oldest first."""
     today = timezone.now().date()
     start = today - timedelta(days=days - 1)
@@ -141,7 +148,7 @@ def items_per_day(*, workspace, source: Source | None = None, days: int = 14) ->
     return [(start + timedelta(days=i), counts.get(start + timedelta(days=i), 0)) for i in range(days)]
 
 
-def items_per_day_by_source(*, workspace, days: int = 14) -> dict[int, list[int]]:
+def items_per_day_by_source(*, workspace: Workspace | int, days: int = 14) -> dict[int, list[int]]:
     """{source_id: [count per day, oldest first]} for sparkline charts, in one query."""
     today = timezone.now().date()
     start = today - timedelta(days=days - 1)
@@ -161,7 +168,7 @@ def items_per_day_by_source(*, workspace, days: int = 14) -> dict[int, list[int]
     return result
 
 
-def workspace_languages(*, workspace) -> list[str]:
+def workspace_languages(*, workspace: Workspace | int) -> list[str]:
     return list(
         Item.objects.filter(workspace=workspace)
         .exclude(language="")
@@ -171,7 +178,7 @@ def workspace_languages(*, workspace) -> list[str]:
     )
 
 
-def rules_for_workspace(*, workspace) -> QuerySet[FilterRule]:
+def rules_for_workspace(*, workspace: Workspace | int) -> QuerySet[FilterRule]:
     return (
         FilterRule.objects.filter(workspace=workspace)
         .select_related("source")
@@ -179,8 +186,8 @@ def rules_for_workspace(*, workspace) -> QuerySet[FilterRule]:
     )
 
 
-def rule_for_user(*, user, pk) -> FilterRule:
-    rule = FilterRule.objects.visible_to(user).filter(pk=pk).first()
+def rule_for_user(*, user: User, pk: int | str) -> FilterRule:
+    rule: FilterRule | None = FilterRule.objects.visible_to(user).filter(pk=pk).first()
     if rule is None:
         raise NotFound(_("Rule not found."))
     return rule
@@ -196,7 +203,7 @@ def dropped_items_for_source(*, source: Source, limit: int = 20) -> list[Item]:
     )
 
 
-def source_kind_health(*, workspace) -> list[dict]:
+def source_kind_health(*, workspace: Workspace | int) -> list[dict[str, Any]]:
     """Per kind in use: sources, how many are failing or paused, and items in the last 24 hours."""
     since = timezone.now() - timedelta(hours=24)
     rows = (
@@ -228,13 +235,19 @@ class ItemSignal:
     title: str
     canonical_url: str
     published_at: datetime
-    signals: dict
+    signals: dict[str, Any]
     engagement: float
     trust_weight: float
     velocity: float
 
 
-def item_signals(*, workspace, since: datetime | None = None, item_ids=None, kinds=None) -> list[ItemSignal]:
+def item_signals(
+    *,
+    workspace: Workspace | int,
+    since: datetime | None = None,
+    item_ids: Iterable[int] | None = None,
+    kinds: Iterable[str] | None = None,
+) -> list[ItemSignal]:
     """Engagement of the workspace's visible items (every kind's signals under one vocabulary, a 0..1
     engagement comparable across kinds, the source's trust weight, and velocity: engagement per hour
     since publication), strongest velocity first. For trends to weigh clusters by."""
@@ -267,7 +280,7 @@ def item_signals(*, workspace, since: datetime | None = None, item_ids=None, kin
     return out
 
 
-def search_trend_terms(*, workspace, since: datetime | None = None) -> list[dict]:
+def search_trend_terms(*, workspace: Workspace | int, since: datetime | None = None) -> list[dict[str, Any]]:
     """Google Trends search terms seen by the workspace's sources (term, country, traffic, engagement)."""
     queryset = Item.objects.filter(workspace=workspace, source__kind=SourceKind.GOOGLE_TRENDS, filter_reason="")
     if since is not None:

@@ -10,11 +10,13 @@ import re
 import statistics
 import time
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
@@ -52,6 +54,9 @@ from .parsing import ParsedFeed, ParseError, discover_feeds, hn_item_entry, load
 from .rules import rule_verdict, rules_for_source, validate_pattern
 from .signals import items_ingested
 from .tokenize import search_tokens
+
+if TYPE_CHECKING:
+    from apps.accounts.models import User, Workspace
 
 logger = logging.getLogger(__name__)
 
@@ -131,14 +136,14 @@ def _validate_url(url: str) -> str:
 
 def source_create(
     *,
-    user,
-    workspace,
+    user: User,
+    workspace: Workspace,
     url: str,
     kind: str = "",
     name: str = "",
     listing: str = "",
     fetch: bool = True,
-    options: dict | None = None,
+    options: dict[str, Any] | None = None,
     fulltext: bool = False,
     checked: bool = False,
 ) -> Source:
@@ -174,7 +179,7 @@ def source_create(
     return source
 
 
-KIND_SPECS = {
+KIND_SPECS: dict[str, Callable[[dict[str, str]], kinds.KindSpec]] = {
     SourceKind.YOUTUBE: lambda f: kinds.youtube_spec(f.get("target", "")),
     SourceKind.MASTODON: lambda f: kinds.mastodon_spec(f.get("instance", ""), f.get("mode", ""), f.get("target", "")),
     SourceKind.BLUESKY: lambda f: kinds.bluesky_spec(f.get("mode", ""), f.get("target", "")),
@@ -186,7 +191,9 @@ KIND_SPECS = {
 }
 
 
-def source_add_kind(*, user, workspace, kind: str, fields: dict, name: str = "", fulltext: bool = False) -> Source:
+def source_add_kind(
+    *, user: User, workspace: Workspace, kind: str, fields: dict[str, str], name: str = "", fulltext: bool = False
+) -> Source:
     """Add a source of one of the newer kinds from its own form's fields (validated per kind, no network)."""
     require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_SOURCES)
     builder = KIND_SPECS.get(kind)
@@ -209,10 +216,10 @@ def source_add_kind(*, user, workspace, kind: str, fields: dict, name: str = "",
 @dataclass
 class AddResult:
     source: Source | None = None
-    candidates: list[dict] = field(default_factory=list)
+    candidates: list[dict[str, str]] = field(default_factory=list)
 
 
-def source_add_by_url(*, user, workspace, url: str, name: str = "") -> AddResult:
+def source_add_by_url(*, user: User, workspace: Workspace, url: str, name: str = "") -> AddResult:
     """Add the feed at url; for a web page, discover its feeds. One feed found: added. Several:
     returned as candidates for the person to choose from. None: InvalidInput."""
     require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_SOURCES)
@@ -249,7 +256,7 @@ def source_add_by_url(*, user, workspace, url: str, name: str = "") -> AddResult
 
 def source_update(
     *,
-    user,
+    user: User,
     source: Source,
     name: str | None = None,
     url: str | None = None,
@@ -258,7 +265,7 @@ def source_update(
     fulltext: bool | None = None,
 ) -> Source:
     require_capability(user=user, workspace=source.workspace_id, capability=Capability.MANAGE_SOURCES)
-    changed: dict = {}
+    changed: dict[str, Any] = {}
     if trust is not None:
         if trust not in SourceTrust.values:
             raise InvalidInput(_("Choose how far the source is trusted."))
@@ -286,7 +293,7 @@ def source_update(
     return source
 
 
-def source_delete(*, user, source: Source) -> None:
+def source_delete(*, user: User, source: Source) -> None:
     require_capability(user=user, workspace=source.workspace_id, capability=Capability.MANAGE_SOURCES)
     with transaction.atomic():
         audit_log(
@@ -296,7 +303,7 @@ def source_delete(*, user, source: Source) -> None:
     dedup.forget_workspace(source.workspace_id)
 
 
-def source_pause(*, user, source: Source) -> Source:
+def source_pause(*, user: User, source: Source) -> Source:
     require_capability(user=user, workspace=source.workspace_id, capability=Capability.MANAGE_SOURCES)
     with transaction.atomic():
         Source.objects.filter(pk=source.pk).update(status=SourceStatus.PAUSED, updated_at=timezone.now())
@@ -305,7 +312,7 @@ def source_pause(*, user, source: Source) -> Source:
     return source
 
 
-def source_resume(*, user, source: Source) -> Source:
+def source_resume(*, user: User, source: Source) -> Source:
     require_capability(user=user, workspace=source.workspace_id, capability=Capability.MANAGE_SOURCES)
     now = timezone.now()
     with transaction.atomic():
@@ -317,7 +324,7 @@ def source_resume(*, user, source: Source) -> Source:
     return source
 
 
-def source_fetch_now(*, user, source: Source) -> Source:
+def source_fetch_now(*, user: User, source: Source) -> Source:
     """Claim the source and fetch it in the worker right after commit (even when paused or failing)."""
     require_capability(user=user, workspace=source.workspace_id, capability=Capability.MANAGE_SOURCES)
     now = timezone.now()
@@ -706,7 +713,7 @@ def _fetch_hacker_news(source: Source) -> tuple[FetchResult, ParsedFeed | None]:
 
 
 # Kinds with a fetch of their own (several requests, or a JSON API): source -> (result, parsed or None).
-KIND_FETCHERS = {
+KIND_FETCHERS: dict[str, Callable[[Source], tuple[FetchResult, ParsedFeed | None]]] = {
     SourceKind.HACKER_NEWS: lambda source: _fetch_hacker_news(source),
     SourceKind.MASTODON: kinds.fetch_json_kind,
     SourceKind.BLUESKY: kinds.fetch_json_kind,
@@ -935,7 +942,7 @@ def source_release_stale_claims(*, now: datetime | None = None) -> int:
 # --- OPML -------------------------------------------------------------------------------------
 
 
-def opml_import(*, user, workspace, data: bytes) -> tuple[list[Source], list[str]]:
+def opml_import(*, user: User, workspace: Workspace, data: bytes) -> tuple[list[Source], list[str]]:
     """Add every feed of an OPML file; returns (created sources, skipped URLs with reasons)."""
     require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_SOURCES)
     created: list[Source] = []
@@ -950,7 +957,7 @@ def opml_import(*, user, workspace, data: bytes) -> tuple[list[Source], list[str
     return created, skipped
 
 
-def source_for_ingest_command(*, workspace, target: str) -> tuple[Source, bytes | None]:
+def source_for_ingest_command(*, workspace: Workspace, target: str) -> tuple[Source, bytes | None]:
     """The source the `ingest` command works on: a file (stored as a paused file:// source, never
     polled) or a URL (an existing source of the workspace, or a new one)."""
     path = Path(target)
@@ -1009,7 +1016,7 @@ def items_fetch_fulltext(*, item_ids: list[int], max_wait: float | None = None) 
     return dict(counts)
 
 
-def item_refetch_fulltext(*, user, item: Item) -> Item:
+def item_refetch_fulltext(*, user: User, item: Item) -> Item:
     require_capability(user=user, workspace=item.workspace_id, capability=Capability.MANAGE_SOURCES)
     with transaction.atomic():
         Item.objects.filter(pk=item.pk).update(fulltext_status=FulltextStatus.PENDING, fulltext_error="")
@@ -1023,7 +1030,14 @@ def item_refetch_fulltext(*, user, item: Item) -> Item:
 
 
 def rule_create(
-    *, user, workspace, action: str, field: str, pattern: str, source: Source | None = None, name: str = ""
+    *,
+    user: User,
+    workspace: Workspace,
+    action: str,
+    field: str,
+    pattern: str,
+    source: Source | None = None,
+    name: str = "",
 ) -> FilterRule:
     """A keep or drop rule for the workspace or one of its sources; applies to items arriving from now on."""
     require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_SOURCES)
@@ -1048,7 +1062,7 @@ def rule_create(
     return rule
 
 
-def rule_set_enabled(*, user, rule: FilterRule, enabled: bool) -> FilterRule:
+def rule_set_enabled(*, user: User, rule: FilterRule, enabled: bool) -> FilterRule:
     require_capability(user=user, workspace=rule.workspace_id, capability=Capability.MANAGE_SOURCES)
     with transaction.atomic():
         FilterRule.objects.filter(pk=rule.pk).update(enabled=enabled, updated_at=timezone.now())
@@ -1057,7 +1071,7 @@ def rule_set_enabled(*, user, rule: FilterRule, enabled: bool) -> FilterRule:
     return rule
 
 
-def rule_delete(*, user, rule: FilterRule) -> None:
+def rule_delete(*, user: User, rule: FilterRule) -> None:
     """Deleting a rule keeps its items dropped (their reason stays readable); restore them one by one."""
     require_capability(user=user, workspace=rule.workspace_id, capability=Capability.MANAGE_SOURCES)
     with transaction.atomic():
@@ -1065,7 +1079,7 @@ def rule_delete(*, user, rule: FilterRule) -> None:
         rule.delete()
 
 
-def item_restore(*, user, item: Item) -> Item:
+def item_restore(*, user: User, item: Item) -> Item:
     """Bring back an item a rule dropped."""
     require_capability(user=user, workspace=item.workspace_id, capability=Capability.MANAGE_SOURCES)
     with transaction.atomic():
@@ -1080,7 +1094,7 @@ def _story_ids(item: Item) -> list[int]:
     return list(Item.objects.filter(Q(pk=root) | Q(duplicate_of_id=root)).values_list("id", flat=True))
 
 
-def item_mute(*, user, item: Item, muted: bool = True) -> int:
+def item_mute(*, user: User, item: Item, muted: bool = True) -> int:
     """Mute (or unmute) a story: the item, its original and every near-duplicate of it."""
     require_capability(user=user, workspace=item.workspace_id, capability=Capability.MANAGE_SOURCES)
     ids = _story_ids(item)
@@ -1093,7 +1107,7 @@ def item_mute(*, user, item: Item, muted: bool = True) -> int:
     return count
 
 
-def rules_apply_recent(*, user, workspace, days: int = 7) -> int:
+def rules_apply_recent(*, user: User, workspace: Workspace, days: int = 7) -> int:
     """Run the enabled rules over the visible items of the last `days` days (a new rule otherwise only
     sees items arriving after it). Returns how many items were dropped."""
     require_capability(user=user, workspace=workspace, capability=Capability.MANAGE_SOURCES)

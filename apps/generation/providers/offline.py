@@ -13,7 +13,7 @@ from apps.posts.document import markup_to_text
 
 from ..audio import encode_mp3, espeak_path, speech_language, synthesize, wav_duration
 from ..cards import SIZES, render_card
-from ..drafting import build_offline_draft, offline_action_for, refine_offline
+from ..drafting import OfflineDraft, build_offline_draft, offline_action_for, refine_offline
 from .base import BinaryResult, DraftRequest, Provider, ProviderUnavailable, StructuredDraft
 
 # The offline engine has no tokenizer; about 4 characters per token is what OpenAI's tokenizers give for English.
@@ -30,7 +30,7 @@ class OfflineProvider(Provider):
 
     def __init__(self) -> None:
         super().__init__()
-        self._draft = None
+        self._draft: OfflineDraft | None = None
 
     def stream_draft(self, request: DraftRequest) -> Iterator[str]:
         self.usage.prompt_tokens += estimate_tokens(request.system_prompt + request.user_prompt)

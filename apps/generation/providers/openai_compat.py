@@ -8,10 +8,12 @@ import json
 import os
 import threading
 from collections.abc import Iterator
+from typing import Literal
 
 import httpx
 import openai
 from django.utils.translation import gettext as _
+from openai.types.chat import ChatCompletionMessageParam
 
 from apps.sources.fetching import BlockedAddress, GuardedTransport
 
@@ -68,9 +70,9 @@ def _retry_after(exc: openai.APIStatusError) -> float | None:
         return None
 
 
-def _blocked_in(exc: BaseException) -> BlockedAddress | None:
+def _blocked_in(exc: BaseException | None) -> BlockedAddress | None:
     """The guarded transport's refusal, wherever the SDK and httpx wrapped it."""
-    seen = set()
+    seen: set[int] = set()
     while exc is not None and id(exc) not in seen:
         if isinstance(exc, BlockedAddress):
             return exc
@@ -134,7 +136,8 @@ def _client_for(*, api_key: str, base_url: str, timeout: float) -> openai.OpenAI
                 base_url=base_url or None,
                 timeout=timeout,
                 max_retries=0,
-                http_client=_guarded_http_client(timeout),
+                # The SDK's annotation names httpx2.Client; it accepts a legacy httpx.Client as well.
+                http_client=_guarded_http_client(timeout),  # type: ignore[arg-type]
             )
         return client
 
@@ -174,7 +177,7 @@ class OpenAICompatibleProvider(Provider):
         self.speech_voice = speech_voice or "alloy"
         self.transcription_model = transcription_model
 
-    def _messages(self, request: DraftRequest) -> list[dict]:
+    def _messages(self, request: DraftRequest) -> list[ChatCompletionMessageParam]:
         return [{"role": "system", "content": request.system_prompt}, {"role": "user", "content": request.user_prompt}]
 
     def stream_draft(self, request: DraftRequest) -> Iterator[str]:
@@ -255,22 +258,27 @@ class OpenAICompatibleProvider(Provider):
         size: tuple[int, int] = (1200, 630),
         colors: list[str] | None = None,
     ) -> BinaryResult:
-        kwargs = {"response_format": "b64_json"} if self.image_model.startswith("dall-e") else {}
+        response_format: Literal["b64_json"] | openai.Omit = (
+            "b64_json" if self.image_model.startswith("dall-e") else openai.omit
+        )
         with _Translate():
-            result = self.client.images.generate(model=self.image_model, prompt=prompt, size="1024x1024", n=1, **kwargs)
+            result = self.client.images.generate(
+                model=self.image_model, prompt=prompt, size="1024x1024", n=1, response_format=response_format
+            )
         if not result.data or not result.data[0].b64_json:
             raise ProviderError(_("The provider returned no image."))
+        wanted = (size[0], size[1])
         try:
             content = base64.b64decode(result.data[0].b64_json)
-            fitted = {other: image_fit(content, other) for other in {tuple(size), *SIZES.values()}}
+            fitted = {other: image_fit(content, other) for other in {wanted, *SIZES.values()}}
         except (ValueError, OSError) as exc:  # not base64, or not an image Pillow reads
             raise ProviderError(_("The provider returned an image that cannot be read.")) from exc
         alt = self._alt_text(content, prompt)
-        data, mime, ext = fitted[tuple(size)]
-        result = BinaryResult(content=data, mime_type=mime, extension=ext, alt_text=alt, model=self.image_model)
+        data, mime, ext = fitted[wanted]
+        image = BinaryResult(content=data, mime_type=mime, extension=ext, alt_text=alt, model=self.image_model)
         for other, (data, mime, ext) in fitted.items():
-            if other != tuple(size):
-                result.alternates.append(
+            if other != wanted:
+                image.alternates.append(
                     BinaryResult(
                         content=data,
                         mime_type=mime,
@@ -279,7 +287,7 @@ class OpenAICompatibleProvider(Provider):
                         model=f"{self.image_model}:{other[0]}x{other[1]}",
                     )
                 )
-        return result
+        return image
 
     def _alt_text(self, content: bytes, prompt: str) -> str:
         """Alt text from the model looking at the image; the prompt describes it when that fails."""
@@ -329,9 +337,12 @@ class OpenAICompatibleProvider(Provider):
     def transcribe(self, *, audio: bytes, filename: str, mime_type: str, language: str = "") -> str:
         if not self.transcription_model:
             raise ProviderUnavailable(_("No speech-to-text model is configured (AI settings)."))
-        extra = {"language": language} if language else {}
+        wanted_language: str | openai.Omit = language or openai.omit
         with _Translate():
             result = self.client.audio.transcriptions.create(
-                model=self.transcription_model, file=(filename, audio, mime_type), response_format="json", **extra
+                model=self.transcription_model,
+                file=(filename, audio, mime_type),
+                response_format="json",
+                language=wanted_language,
             )
         return (getattr(result, "text", "") or "").strip()

@@ -50,7 +50,8 @@ class SourceCreateSerializer(serializers.Serializer):
     discover = serializers.BooleanField(
         default=True, help_text="Fetch the URL first: a web page's feeds are discovered, a feed's title is read."
     )
-    fields = serializers.DictField(
+    # The metaclass pops declared fields off the class, so `fields` does not shadow Serializer.fields.
+    fields = serializers.DictField(  # type: ignore[assignment]
         child=serializers.CharField(allow_blank=True, max_length=2000),
         required=False,
         default=dict,
@@ -95,7 +96,7 @@ class SourceBriefSerializer(serializers.ModelSerializer):
 
 
 class ItemSerializer(serializers.ModelSerializer):
-    source = SourceBriefSerializer(read_only=True)
+    source = SourceBriefSerializer(read_only=True)  # type: ignore[assignment]  # a declared field, not Field.source
     duplicate_count = serializers.IntegerField(read_only=True, default=0)
     generate_url = serializers.SerializerMethodField()
 

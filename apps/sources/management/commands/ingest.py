@@ -31,6 +31,7 @@ class Command(BaseCommand):
             source, body = services.source_for_ingest_command(workspace=ws, target=target)
         except InvalidInput as exc:
             raise CommandError(" ".join(exc.messages)) from exc
+        report: services.IngestReport | None
         if body is not None:
             report = services.source_ingest_bytes(source=source, body=body)
         else:
@@ -43,6 +44,8 @@ class Command(BaseCommand):
             if not claimed:
                 raise CommandError(f"{source} is being fetched by a worker right now; try again in a moment.")
             report = services.source_fetch(source_id=source.pk)
+            if report is None:
+                raise CommandError(f"{source} was deleted while it was being fetched.")
         source.refresh_from_db()
         attempt = report.attempt
         self.stdout.write(f"source #{source.pk} {source} ({source.get_kind_display()}) in workspace {ws.slug}")
