@@ -18,7 +18,7 @@ help:
 	@echo "make run    set up and serve http://127.0.0.1:8000 (web + worker + beat)"
 	@echo "make test   set up and run the test suite"
 	@echo "make bench  run every benchmark (figures go to benchmarks/RESULTS.md)"
-	@echo "make lint   ruff check + format check"
+	@echo "make lint   ruff check + format check + mypy (strict on services, selectors, tasks, adapters)"
 
 $(STAMP): requirements/base.txt requirements/local.txt
 	@# No pip in the new venv (ensurepip is slow): the system pip puts uv in it, uv installs the rest and pip.
@@ -66,6 +66,7 @@ bench: installed
 lint:
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	DATABASE_URL=sqlite:///$(CURDIR)/var/mypy.sqlite3 $(BIN)/mypy
 
 format:
 	$(BIN)/ruff check --fix .

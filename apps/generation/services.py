@@ -369,11 +369,18 @@ def refine_reject(*, user: User, job: GenerationJob, suggestion_id: int | None =
 # --- posts: created and changed through the posts app's services -----------------------------------
 
 
+def _job_author(job: GenerationJob) -> User:
+    """Who the job's post or suggestions are made as: the person who started it (gone: the job fails)."""
+    if job.created_by is None:
+        raise Conflict(_("The person who started this generation no longer has an account."))
+    return job.created_by
+
+
 def _post_create_from_draft(*, job: GenerationJob, draft: StructuredDraft, featured: MediaAsset | None = None) -> Post:
     """The Post and its first Revision for a finished draft (posts.services.post_create)."""
     return post_create(
         workspace=job.workspace,
-        user=job.created_by,
+        user=_job_author(job),
         title=draft.title or job.topic or _("Untitled draft"),
         body_json=markup_to_document(draft.body),
         excerpt=(draft.excerpt or None),
@@ -425,7 +432,7 @@ def _refine_suggestions_create(*, job: GenerationJob, text: str) -> list[int]:
             continue
         suggestion = suggestion_create(
             post=post,
-            user=job.created_by,
+            user=_job_author(job),
             replacement=replacement[:10_000],
             start=start,
             end=end,

@@ -71,7 +71,7 @@ def posts_for_user(
     scope = Q(pk__in=shared_post_ids(user=user))
     if member:
         scope = Q(workspace=workspace) | scope
-    queryset = Post.objects.filter(scope)
+    queryset: QuerySet[Post] = Post.objects.filter(scope)
     filters = filters or {}
     if state := filters.get("state"):
         states = [s for s in (state if isinstance(state, list) else str(state).split(",")) if s in PostState.values]

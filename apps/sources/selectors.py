@@ -84,7 +84,7 @@ def items_for_workspace(
 ) -> QuerySet[Item]:
     """The workspace's item stream, newest first; near-duplicates hidden unless asked for. Items a
     rule dropped and muted stories are left out, or shown alone with hidden="dropped"/"muted"."""
-    queryset = Item.objects.filter(workspace=workspace).select_related("source", "filtered_by")
+    queryset: QuerySet[Item] = Item.objects.filter(workspace=workspace).select_related("source", "filtered_by")
     if hidden == "dropped":
         queryset = queryset.exclude(filter_reason="")
     elif hidden == "muted":
@@ -109,8 +109,8 @@ def items_for_workspace(
         queryset = queryset.filter(sentiment__lt=-0.1)
     elif sentiment == "neutral":
         queryset = queryset.filter(sentiment__gte=-0.1, sentiment__lte=0.1)
-    queryset = queryset.annotate(duplicate_count=Count("duplicates"))
-    return search_items(queryset=queryset, q=q) if q else queryset.order_by("-published_at", "-id")
+    counted: QuerySet[Item] = queryset.annotate(duplicate_count=Count("duplicates"))
+    return search_items(queryset=counted, q=q) if q else counted.order_by("-published_at", "-id")
 
 
 def item_for_user(user: User, pk: int | str) -> Item:
