@@ -21,6 +21,7 @@ from apps.posts.document import (
     document_to_text,
     html_to_document,
     markup_to_document,
+    markup_to_text,
     render_body,
 )
 from apps.posts.document.ydoc import doc_apply_change, doc_from_json, doc_replace_with_json, doc_to_json
@@ -178,3 +179,15 @@ def test_text_no_database_or_encoder_can_hold_never_enters_a_body():
     doc, html, plain = render_body(body_json=hostile)
     assert plain == "ab\ufffdcd\te"
     assert via_yjs(doc) == doc
+
+
+@pytest.mark.parametrize(
+    "text", ["2. Второй пункт", "1) first", "- не список", "# не заголовок", "> не цитата", "* 星", "\\ слэш", "• 👩‍💻"]
+)
+def test_a_paragraph_that_looks_like_markup_stays_a_paragraph(text):
+    """Found by the round-trip property: a paragraph starting "2. " came back from the AI markup as a
+    numbered list starting at 1 (and "# …" as a heading, "- …" as a bullet)."""
+    doc = {"type": "doc", "content": [{"type": "paragraph", "content": [{"type": "text", "text": text}]}]}
+    back = markup_to_document(document_to_markup(doc))
+    assert back == doc
+    assert markup_to_text(document_to_markup(doc)) == text

@@ -9,6 +9,9 @@ import re
 from .body import document_to_html
 
 LINK_RE = re.compile(r"\[([^\]]+)\]\((https?://[^)\s]+)\)")
+# What would make a paragraph's first line read as another block (a heading, quote, bullet or number):
+# such a paragraph is written with a backslash in front, which the reader takes away again.
+BLOCK_START_RE = re.compile(r"^\s*(?:#|>|[-*•] |\d+[.)/] |\\)")
 
 
 def _inline_nodes(text: str) -> list[dict]:
@@ -38,7 +41,9 @@ def _blocks(markup: str) -> list[tuple[str, list[str]]]:
         if not line.strip():
             blocks.append(("gap", []))
             continue
-        if line.startswith("### "):
+        if line.startswith("\\"):
+            blocks.append(("p", [line[1:].strip()]))
+        elif line.startswith("### "):
             blocks.append(("h3", [line[4:].strip()]))
         elif line.startswith("## ") or line.startswith("# "):
             blocks.append(("h2", [line.lstrip("#").strip()]))
@@ -133,7 +138,8 @@ def _block_markup(block: dict) -> list[str]:
         return [(f"{n}. " if kind == "orderedList" else "- ") + item for n, item in enumerate(items, 1) if item]
     if kind in ("horizontalRule", "image"):
         return []
-    return [_inline_markup(block).strip()]
+    text = _inline_markup(block).strip()
+    return ["\\" + text if BLOCK_START_RE.match(text) else text]
 
 
 def document_to_markup(doc: dict) -> str:
