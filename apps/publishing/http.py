@@ -7,7 +7,7 @@ from __future__ import annotations
 import httpx
 from django.conf import settings
 
-from apps.sources.fetching import GuardedTransport
+from apps.core.http import GuardedTransport
 
 _http: httpx.Client | None = None
 

@@ -20,8 +20,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from apps.core.http import BlockedAddress, FetchError, GuardedTransport
 from apps.notifications.services import channel_needs_reconnect
-from apps.sources.fetching import BlockedAddress, FetchError, GuardedTransport
 
 from .crypto import credentials_decrypt, credentials_encrypt
 from .models import Channel, Platform

@@ -47,7 +47,7 @@ def _client(url: str) -> redis.Redis | None:
 
 
 def client() -> redis.Redis | None:
-    return _client(getattr(settings, "REDIS_URL", "") or "")
+    return _client(settings.REDIS_URL or "")
 
 
 class _LocalBuckets:

@@ -21,13 +21,13 @@ from django.utils.translation import gettext as _
 from apps.accounts.permissions import require_capability
 from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, InvalidInput, NotFound
+from apps.core.http import address_is_blocked
 from apps.core.queue import enqueue_on_commit
 from apps.core.services import audit_log
 from apps.posts.models import Post
 from apps.posts.selectors import post_current_body
 from apps.site.links import track_publication_links
 from apps.site.services import absolute_url, site_article_live_url, site_article_url
-from apps.sources.fetching import address_is_blocked
 
 from .adapters import ADAPTERS, DeliveryError, PostContent, adapter_class, adapter_for
 from .adapters.base import http_url_or_empty
@@ -90,7 +90,7 @@ def _config_hosts(config: dict) -> dict[str, tuple]:
 def _refuse_private_host(url: str) -> None:
     """Channels are configured by workspace members: do not let one point our workers at internal
     addresses (unless private networks are allowed, as in development)."""
-    if getattr(settings, "FETCH_ALLOW_PRIVATE_NETWORKS", False):
+    if settings.FETCH_ALLOW_PRIVATE_NETWORKS:
         return
     host = urlsplit(url).hostname or ""
     try:

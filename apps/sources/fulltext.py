@@ -17,7 +17,9 @@ from django.utils.translation import gettext as _
 from trafilatura.htmlprocessing import build_html_output
 from trafilatura.settings import Document
 
-from .fetching import FetchError, fetch_url
+from apps.core.http import FetchError
+
+from .fetching import fetch_url
 from .models import FulltextStatus
 from .normalize import html_to_text, sanitize_html
 

@@ -11,8 +11,9 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from apps.core.errors import InvalidInput
+from apps.core.http import FetchError, validate_url_syntax
 
-from .fetching import FetchError, FetchResult, fetch_url, validate_url_syntax
+from .fetching import FetchResult, fetch_url
 from .fulltext import fetch_article
 from .models import FulltextStatus, Item, Source, SourceKind
 from .normalize import RawEntry, canonical_url

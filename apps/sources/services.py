@@ -28,12 +28,13 @@ from django.utils.translation import gettext as _
 from apps.accounts.permissions import require_capability
 from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, InvalidInput
+from apps.core.http import FetchError, validate_url_syntax
 from apps.core.queue import enqueue_on_commit
 from apps.core.services import audit_log
 
 from . import dedup, kinds
 from .engagement import engagement_score
-from .fetching import FetchError, FetchResult, fetch_url, validate_url_syntax
+from .fetching import FetchResult, fetch_url
 from .fulltext import fetch_article
 from .models import (
     FetchAttempt,

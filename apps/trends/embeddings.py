@@ -7,7 +7,7 @@ Two providers, same interface (`name`, `embed(texts) -> float32 array (n, dim)` 
   `tokenizer/` folder, finds none beside `tokenizers/`, and would try to download). Offline, CPU, ~0.1 ms
   per headline. No cross-lingual signal.
 - `OpenAIProvider`: any OpenAI-compatible `POST {base_url}/embeddings` endpoint (Ollama, vLLM, OpenAI)
-  a workspace configures. Its HTTP client goes through the guarded transport of apps/sources/fetching.py
+  a workspace configures. Its HTTP client goes through the guarded transport of apps/core/http.py
   (workspace-configured URL: private and reserved addresses are refused at connect time).
 
 Vectors are stored as float32 bytes (`to_bytes`/`from_bytes`)."""
@@ -23,7 +23,7 @@ import httpx
 import numpy as np
 
 from apps.core.crypto import decrypt_text
-from apps.sources.fetching import FetchError, GuardedTransport
+from apps.core.http import FetchError, GuardedTransport
 
 logger = logging.getLogger(__name__)
 # Stored embedding keys use the AI keys' purpose (settings.CREDENTIAL_FIELDS rotates both).

@@ -8,9 +8,10 @@ import json
 
 import pytest
 
+from apps.core.http import FetchError
 from apps.core.jsondepth import json_too_deep
 from apps.core.params import clamp_int, safe_id, safe_int
-from apps.sources.fetching import FetchError, fetch_url
+from apps.sources.fetching import fetch_url
 from tests.core.test_tenancy import _fill, _walk
 
 pytestmark = pytest.mark.django_db

@@ -6,16 +6,8 @@ import time
 
 import pytest
 
-from apps.sources.fetching import (
-    USER_AGENT,
-    BlockedAddress,
-    BodyTooLarge,
-    FetchError,
-    FetchTimeout,
-    address_is_blocked,
-    fetch_url,
-    parse_retry_after,
-)
+from apps.core.http import BlockedAddress, BodyTooLarge, FetchError, FetchTimeout, address_is_blocked, parse_retry_after
+from apps.sources.fetching import USER_AGENT, fetch_url
 
 BLOCKED_URLS = [
     "http://127.0.0.1/feed",
@@ -43,12 +35,13 @@ def test_private_addresses_are_refused_directly(url, settings):
 )
 def test_redirects_to_private_addresses_are_refused(target, settings, feed_server, monkeypatch):
     """The first hop is allowed (as if public); the redirect to a private address is re-checked."""
+    from apps.core import http
     from apps.sources import fetching
 
     feed_server.add("/start", status=302, headers={"Location": target})
-    real_resolve = fetching.resolve_checked
+    real_resolve = http.resolve_checked
     monkeypatch.setattr(
-        fetching,
+        http,
         "resolve_checked",
         lambda host, port: ["127.0.0.1"] if port == feed_server.port else real_resolve(host, port),
     )

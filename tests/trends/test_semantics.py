@@ -10,8 +10,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 import numpy as np
 import pytest
 
+from apps.core.http import BlockedAddress
 from apps.core.language import detect_language
-from apps.sources.fetching import BlockedAddress
 from apps.trends import embeddings
 from apps.trends.models import ItemEmbedding, Trend, TrendItem
 from apps.trends.services import items_assign_to_trends, trend_settings_for

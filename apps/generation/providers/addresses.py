@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from apps.sources.fetching import FetchError, outbound_url_check
+from apps.core.http import FetchError, outbound_url_check
 
 AI_ALLOW_SETTING = "AI_ALLOWED_PRIVATE_ORIGINS"
 DEFAULT_BASE_URL = "https://api.openai.com/v1"  # the SDK's own default when the base URL is empty

@@ -15,7 +15,7 @@ import openai
 from django.utils.translation import gettext as _
 from openai.types.chat import ChatCompletionMessageParam
 
-from apps.sources.fetching import BlockedAddress, GuardedTransport
+from apps.core.http import BlockedAddress, GuardedTransport
 
 from ..cards import SIZES, image_fit
 from .addresses import AI_ALLOW_SETTING

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import email.utils
-import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
@@ -11,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 import httpx
 from django.utils.translation import gettext_lazy as _
 
-from apps.sources.fetching import BlockedAddress, FetchError
+from apps.core.http import BlockedAddress, FetchError, parse_retry_after
 
 from ..formatting import Rendered, add_utm, hashtags_for, plain_length, split_thread
 from ..http import shared_http
@@ -152,16 +150,6 @@ def downscale_image(*, data: bytes, max_bytes: int) -> tuple[bytes, str]:
         if max(width, height) <= 64:
             raise PermanentError(str(_("The image cannot be made small enough for this platform.")))
         image = image.resize((max(1, int(width * 0.75)), max(1, int(height * 0.75))), Image.Resampling.LANCZOS)
-
-
-def parse_retry_after(value: str | None) -> float | None:
-    if not value:
-        return None
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        parsed = email.utils.parsedate_to_datetime(value)
-        return max(0.0, parsed.timestamp() - time.time()) if parsed else None
 
 
 class Adapter:
