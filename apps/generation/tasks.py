@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import random
 from typing import TYPE_CHECKING
 
 from celery import shared_task
 from celery.exceptions import SoftTimeLimitExceeded
 from django.utils.translation import gettext as _
+
+from apps.core.retry import backoff
 
 from .providers.base import ProviderRetryableError
 from .services import (
@@ -26,9 +27,9 @@ MAX_RETRIES = 4
 
 
 def backoff_seconds(attempt: int, retry_after: float | None = None) -> float:
-    """Exponential backoff with jitter (2, 4, 8, 16 s…), or the provider's Retry-After when longer."""
-    base = min(120.0, 2.0 ** max(1, attempt))
-    return max(retry_after or 0.0, base * (0.75 + random.random() / 2))
+    """Exponential backoff with jitter (up to 2, 4, 8, 16 s… and 120 s), or the provider's Retry-After
+    when longer."""
+    return backoff(max(1, attempt), base=1.0, cap=120.0, retry_after=retry_after)
 
 
 @shared_task(

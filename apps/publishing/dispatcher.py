@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import random
 import socket
 import time
 from dataclasses import dataclass
@@ -28,6 +27,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.queue import enqueue_on_commit
+from apps.core.retry import backoff
 
 from . import health, ratelimit
 from .adapters import ADAPTERS, Adapter, AmbiguousError, PermanentError, RetryableError, SendResult, adapter_for
@@ -56,11 +56,7 @@ def worker_name() -> str:
 
 def backoff_delay(*, attempt: int, retry_after: float | None = None) -> float:
     """Exponential backoff with jitter (half fixed, half random), never shorter than Retry-After."""
-    exp = min(BACKOFF_CAP, BACKOFF_BASE * (2 ** max(0, attempt - 1)))
-    delay = exp / 2 + random.uniform(0, exp / 2)
-    if retry_after is not None:
-        delay = max(delay, retry_after + random.uniform(0, 0.5))
-    return delay
+    return backoff(attempt - 1, base=BACKOFF_BASE, cap=BACKOFF_CAP, retry_after=retry_after)
 
 
 def due_pending_q(now) -> Q:

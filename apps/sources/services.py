@@ -30,6 +30,7 @@ from apps.accounts.roles import Capability
 from apps.core.errors import Conflict, InvalidInput
 from apps.core.http import FetchError, validate_url_syntax
 from apps.core.queue import enqueue_on_commit
+from apps.core.retry import backoff
 from apps.core.services import audit_log
 
 from . import dedup, kinds
@@ -457,11 +458,9 @@ def backoff_seconds(*, failures: int, retry_after: float | None = None, base: in
     """Exponential backoff with jitter (a random delay in the upper half of the window), capped at 6 h
     (24 h when the server asks for longer);
     a source is never dropped, only slowed down."""
-    ceiling = min(6 * 3600, base * 2 ** min(failures, 12))
-    delay = random.uniform(ceiling / 2, ceiling)
-    if retry_after:
-        delay = max(delay, min(retry_after, MAX_INTERVAL))
-    return int(delay)
+    return int(
+        backoff(min(failures, 12), base=base, cap=6 * 3600, retry_after=retry_after, retry_after_cap=MAX_INTERVAL)
+    )
 
 
 # --- fetching and storing ---------------------------------------------------------------------
