@@ -62,6 +62,7 @@ from .providers.base import (
 )
 from .providers.factory import provider_for_settings
 from .providers.offline import render_title_card
+from .providers.openai_compat import api_key_is_valid
 from .selectors import dominant_item_language, material_for_job, month_start, persona_brief, usage_cap_left
 from .services_studio import template_snapshot
 from .streaming import cancel_requested, job_flags_clear, partial_store
@@ -140,6 +141,8 @@ def ai_settings_update(*, user: User, workspace: Workspace, data: dict[str, Any]
     if row.provider == ProviderKind.OPENAI and not row.base_url and not (data.get("api_key") or row.has_key):
         raise InvalidInput({"api_key": [_("An API key or a base URL of a local server is needed.")]})
     api_key = (data.get("api_key") or "").strip()
+    if api_key and not api_key_is_valid(api_key):
+        raise InvalidInput({"api_key": [_("An API key is letters, digits and punctuation, without spaces.")]})
     if api_key:
         row.api_key_encrypted = secret_encrypt(api_key)
         row.api_key_hint = "…" + api_key[-4:] if len(api_key) > 8 else "…"

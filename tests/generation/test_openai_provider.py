@@ -116,3 +116,19 @@ def test_bad_request_is_not_retried(
     job = _start(django_capture_on_commit_callbacks, user=writer, workspace=workspace, item=item, with_image=False)
     assert job.status == JobStatus.FAILED
     assert "404" in job.error and job.attempts == 1
+
+
+@pytest.mark.django_db
+def test_an_api_key_that_is_not_plain_ascii_is_refused_when_saved_and_when_used(workspace, admin_member):
+    """A key pasted with a Cyrillic letter or a non-breaking space reached the Authorization header
+    and failed as a 500 inside httpx (found by schemathesis)."""
+    from apps.core.errors import InvalidInput
+    from apps.generation.providers.base import ProviderError
+    from apps.generation.providers.openai_compat import OpenAICompatibleProvider
+    from apps.generation.services import ai_settings_update
+
+    for key in ("sk-ключ", "sk-abc\u00a0def", "sk abc", "sk-👩‍💻"):
+        with pytest.raises(InvalidInput):
+            ai_settings_update(user=admin_member, workspace=workspace, data={"provider": "openai", "api_key": key})
+        with pytest.raises(ProviderError):
+            OpenAICompatibleProvider(api_key=key, base_url="http://127.0.0.1:9/v1")

@@ -49,7 +49,8 @@ class Meta(HTMLParser):
         if tag == "meta" and (a.get("property") or a.get("name")):
             self.meta.setdefault(a.get("property") or a.get("name"), []).append(a.get("content", ""))
         elif tag == "link" and a.get("rel"):
-            self.links[a["rel"] + (":" + a["type"] if a.get("type") else "")] = a.get("href", "")
+            # The first of a kind: the site's own feed comes before its podcast.
+            self.links.setdefault(a["rel"] + (":" + a["type"] if a.get("type") else ""), a.get("href", ""))
         elif tag == "img":
             self.images.append(a)
         elif tag == "audio":

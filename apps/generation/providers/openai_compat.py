@@ -121,6 +121,11 @@ _clients_lock = threading.Lock()
 MAX_CLIENTS = 32
 
 
+def api_key_is_valid(value: str) -> bool:
+    """Printable ASCII without spaces: what an HTTP header (Authorization: Bearer …) can carry."""
+    return all(0x21 <= ord(ch) <= 0x7E for ch in value)
+
+
 def _client_for(*, api_key: str, base_url: str, timeout: float) -> openai.OpenAI:
     """One SDK client per configuration and process: building one (httpx pool, TLS context) costs
     ~100 ms, more than everything else a generation does outside the model."""
@@ -170,6 +175,9 @@ class OpenAICompatibleProvider(Provider):
         timeout: float = 60.0,
     ) -> None:
         super().__init__()
+        if not api_key_is_valid(api_key):
+            # httpx would fail to encode it in the Authorization header at the first request.
+            raise ProviderError(str(_("The API key contains characters an API key cannot have; enter it again.")))
         self.client = _client_for(api_key=api_key, base_url=base_url, timeout=timeout)
         self.model = model or "gpt-4o-mini"
         self.image_model = image_model or "gpt-image-1"
