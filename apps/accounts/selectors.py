@@ -17,6 +17,7 @@ from apps.core.errors import NotFound
 
 from .errors import NoWorkspace, WorkspaceRequired
 from .models import ApiToken, Invitation, InvitationState, Membership, User, Workspace
+from .roles import ROLE_CAPABILITIES
 
 SESSION_KEY = "workspace_id"
 _SLUG = re.compile(r"[-a-zA-Z0-9_]{1,60}")
@@ -164,3 +165,9 @@ def api_token_for_user(*, user: User, pk: int) -> ApiToken:
     if token is None:
         raise NotFound(_("Not found."))
     return token
+
+
+def members_with_capability(*, workspace_id: int, capability: str) -> list[User]:
+    """The members of a workspace whose role grants `capability` (who is told about what)."""
+    roles = [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
+    return [m.user for m in Membership.objects.filter(workspace_id=workspace_id, role__in=roles).select_related("user")]

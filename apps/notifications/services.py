@@ -25,7 +25,8 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone, translation
 
 from apps.accounts.models import Membership, User
-from apps.accounts.roles import ROLE_CAPABILITIES, Capability
+from apps.accounts.roles import Capability
+from apps.accounts.selectors import members_with_capability
 from apps.core.queue import enqueue_on_commit
 
 from .models import EmailMode, Kind, Notification, Preference
@@ -42,11 +43,6 @@ log = logging.getLogger(__name__)
 # "Right away" stops being right away after this many e-mails to one person within an hour: further
 # events wait for the digest (a channel going down fails every publication queued on it at once).
 IMMEDIATE_PER_HOUR = 5
-
-
-def members_with_capability(*, workspace_id: int, capability: str) -> list[User]:
-    roles = [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
-    return [m.user for m in Membership.objects.filter(workspace_id=workspace_id, role__in=roles).select_related("user")]
 
 
 def _preferences(*, user_ids: list[int], kind: str) -> dict[int, Preference]:

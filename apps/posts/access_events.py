@@ -24,10 +24,6 @@ def recheck_seconds() -> float:
     return float(settings.ACCESS_RECHECK_SECONDS)
 
 
-def announce_access_change(*, group: str, user_id: int | None = None) -> None:
-    events.access_changed(group=group, user_id=user_id)
-
-
 def concerns(message: dict, user_id: int | None) -> bool:
     """Whether an access message may change what `user_id` can do (a message naming nobody concerns all)."""
     named = message.get("user_id")
@@ -38,19 +34,19 @@ def concerns(message: dict, user_id: int | None) -> bool:
 
 
 def _membership_changed(sender, instance, **kwargs) -> None:
-    announce_access_change(group=workspace_access_group(instance.workspace_id), user_id=instance.user_id)
+    events.access_changed(group=workspace_access_group(instance.workspace_id), user_id=instance.user_id)
 
 
 def _share_changed(sender, instance, **kwargs) -> None:
-    announce_access_change(group=post_access_group(instance.content_object_id), user_id=instance.user_id)
+    events.access_changed(group=post_access_group(instance.content_object_id), user_id=instance.user_id)
 
 
 def _post_transitioned(sender, *, post, **kwargs) -> None:
-    announce_access_change(group=post_access_group(post.pk))
+    events.access_changed(group=post_access_group(post.pk))
 
 
 def _post_deleted(sender, instance, **kwargs) -> None:
-    announce_access_change(group=post_access_group(instance.pk))
+    events.access_changed(group=post_access_group(instance.pk))
 
 
 def connect() -> None:

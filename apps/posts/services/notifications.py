@@ -7,17 +7,11 @@ from collections.abc import Iterable
 from django.urls import reverse
 from django.utils import timezone
 
-from apps.accounts.models import Membership, User
-from apps.accounts.roles import ROLE_CAPABILITIES
+from apps.accounts.models import User
 from apps.core.queue import enqueue_on_commit
 
 from .. import events
 from ..models import Notification, Post
-
-
-def members_with_capability(*, workspace_id: int, capability: str) -> list[User]:
-    roles = [role for role, caps in ROLE_CAPABILITIES.items() if capability in caps]
-    return [m.user for m in Membership.objects.filter(workspace_id=workspace_id, role__in=roles).select_related("user")]
 
 
 def notify(

@@ -17,6 +17,7 @@ from guardian.shortcuts import assign_perm, remove_perm
 from apps.accounts.models import User, Workspace
 from apps.accounts.permissions import membership_for, require_capability, require_member
 from apps.accounts.roles import Capability
+from apps.accounts.selectors import members_with_capability
 from apps.core.errors import Conflict, Forbidden, InvalidInput
 from apps.core.services import audit_log
 from apps.personas.models import Persona
@@ -40,7 +41,7 @@ from ..models import (
 )
 from ..selectors import post_live_document
 from ..signals import post_saved, post_transitioned
-from .notifications import members_with_capability, notify
+from .notifications import notify
 
 
 class _Unset:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from apps.accounts.models import User
 from apps.accounts.roles import Capability
+from apps.accounts.selectors import members_with_capability
 from apps.core.errors import Conflict, Forbidden, InvalidInput
 from apps.core.services import audit_log
 
@@ -30,7 +31,7 @@ from ..transitions import (
     Transition,
     role_allows,
 )
-from .notifications import members_with_capability, notify
+from .notifications import notify
 from .posts import required_approvals_for
 
 
