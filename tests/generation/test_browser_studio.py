@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from apps.posts.document import markup_to_document
 from apps.posts.models import Post
 from apps.posts.services import post_create
-from tests.conftest import CHROMIUM, browser_login
+from tests.conftest import CHROMIUM, CHROMIUM_ARGS, browser_login
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,11 +28,7 @@ def chromium(_playwright):
         executable_path=CHROMIUM,
         headless=True,
         args=[
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-dev-shm-usage",
-            "--disable-background-networking",
-            "--no-first-run",
+            *CHROMIUM_ARGS,
             "--use-fake-ui-for-media-stream",
             "--use-fake-device-for-media-stream",
             "--autoplay-policy=no-user-gesture-required",
