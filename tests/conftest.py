@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import translation
 from rest_framework.test import APIClient
 
 from apps.accounts.models import ApiToken
@@ -33,6 +34,16 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.xfail(reason=f"{CHROMIUM} missing on CI", strict=True, run=False))
             else:
                 item.add_marker(pytest.mark.skip(reason=f"{CHROMIUM} not installed"))
+
+
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language():
+    """LocaleMiddleware activates the request's language in the thread and never deactivates it,
+    so a test that requested a Russian page would leave the next test on the same worker in
+    Russian. Each test starts, and ends, in the project's default language."""
+    translation.activate(settings.LANGUAGE_CODE)
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
