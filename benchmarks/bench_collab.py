@@ -166,6 +166,27 @@ def time_to_synced(url: str, samples: int) -> list[float]:
     return [asyncio.run(one()) for _ in range(samples)]
 
 
+def commit_floor(seconds: float, rate: float) -> list[float]:
+    """The disk's share of a durable edit: one small INSERT committed with synchronous_commit on (as the
+    update log writes each edit), at the editors' combined rate on the same PostgreSQL, in ms. A server
+    that relays an edit only after it is on disk cannot be faster than this plus its own relay."""
+    from django.db import connection
+
+    connection.ensure_connection()
+    raw = connection.connection
+    raw.autocommit = True
+    raw.execute("CREATE TABLE IF NOT EXISTS bench_commit_floor (data bytea)")
+    samples = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        started = time.perf_counter()
+        raw.execute("INSERT INTO bench_commit_floor VALUES (%s)", (b"x" * 40,))
+        samples.append((time.perf_counter() - started) * 1000)
+        time.sleep(max(0.0, 1 / rate - (time.perf_counter() - started)))
+    raw.execute("DROP TABLE bench_commit_floor")
+    return samples
+
+
 def latency_row(name: str, result: dict) -> str:
     lat = result["latencies"]
     delivered = result["received"] / result["expected"] * 100 if result["expected"] else 0
@@ -221,6 +242,7 @@ def main() -> None:
         label: {"latencies": [], "latenciesSame": [], "latenciesCross": [], "received": 0, "expected": 0}
         for label in setups
     }
+    floor: list[float] = []
     spies = []
     if args.profile:
         args.profile.mkdir(parents=True, exist_ok=True)
@@ -244,6 +266,7 @@ def main() -> None:
                     pooled[key] += result[key]
                 pooled["received"] += result["received"]
                 pooled["expected"] += result["expected"]
+            floor += commit_floor(args.seconds / rounds, args.editors * args.rate)
         for spy in spies:
             if spy is not None:
                 spy.wait(30)
@@ -277,6 +300,11 @@ def main() -> None:
         f"p50 {median(ours_result['latenciesSame']):.1f} / p95 {percentile(ours_result['latenciesSame'], 95):.1f} ms, "
         f"the other process p50 {median(ours_result['latenciesCross']):.1f} / "
         f"p95 {percentile(ours_result['latenciesCross'], 95):.1f} ms.",
+        "",
+        f"The disk's share, in the same rotation: a bare INSERT committed with synchronous_commit on, "
+        f"{args.editors * args.rate:g}/s on the same PostgreSQL, p50 {median(floor):.2f} / "
+        f"p95 {percentile(floor, 95):.2f} / p99 {percentile(floor, 99):.2f} ms ({len(floor)} commits). "
+        "An edit relayed only once it is on disk waits at least this long; the reference stores nothing.",
         "",
     ]
     if args.latency_only:

@@ -9,6 +9,7 @@ import asyncio
 import logging
 from typing import Any
 
+import psycopg
 from channels.db import database_sync_to_async
 from django.db import connections, transaction
 from django.utils import timezone
@@ -65,8 +66,6 @@ class UpdateLog:
         return connections["default"].vendor == "postgresql"
 
     async def _connect(self):
-        import psycopg  # the fast path only exists on PostgreSQL
-
         settings = connections["default"].settings_dict
         # OPTIONS carries libpq parameters (sslmode, sslrootcert, connect_timeout, ...); Django-only
         # keys of the PostgreSQL backend are not libpq's and stay out.

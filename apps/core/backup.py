@@ -31,7 +31,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import dj_database_url
 import django
+import psycopg
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -66,7 +68,6 @@ class Target:
             conn = default_connection
             vendor = conn.vendor
             return cls(vendor=vendor, settings=dict(conn.settings_dict))
-        import dj_database_url
 
         parsed = dj_database_url.parse(url)
         engine = parsed["ENGINE"]
@@ -150,8 +151,6 @@ def _server_version(target: Target) -> str:
 def table_counts(target: Target) -> dict[str, int]:
     """Rows per table (every table of the database, ours and third parties')."""
     if target.vendor == "postgresql":
-        import psycopg
-
         s = target.settings
         with psycopg.connect(
             dbname=s["NAME"], host=s.get("HOST") or None, port=s.get("PORT") or None, user=s.get("USER") or None,
@@ -175,8 +174,6 @@ def _migrations(target: Target) -> dict[str, str]:
     """The latest applied migration per app (from django_migrations)."""
     counts_sql = "SELECT app, MAX(name) FROM django_migrations GROUP BY app"
     if target.vendor == "postgresql":
-        import psycopg
-
         s = target.settings
         with psycopg.connect(
             dbname=s["NAME"], host=s.get("HOST") or None, port=s.get("PORT") or None, user=s.get("USER") or None,
@@ -352,7 +349,7 @@ def restore_archive(archive: Path, *, database_url: str | None = None, media: bo
 
 
 def _s3():
-    import boto3
+    import boto3  # heavy optional: boto3 (~1.3 s to import), only for backups to S3
 
     return boto3.client(
         "s3",

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 import threading
 
+from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
 # The languages a newsroom's feeds come in (all in py3langid's model).
 LANGUAGES = [
     "en",
@@ -77,8 +79,6 @@ def _get():
     if _identifier is None:
         with _lock:
             if _identifier is None:
-                from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
                 identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
                 identifier.set_languages(LANGUAGES)
                 _identifier = identifier

@@ -21,6 +21,10 @@ import os
 import time
 from collections.abc import Callable, Iterable
 
+# django-prometheus's database and cache families are declared even where the wrapped backends are
+# not configured (local development), so dashboards show "no data" rather than an unknown metric.
+import django_prometheus.cache.metrics
+import django_prometheus.db.metrics  # noqa: F401
 import redis
 from celery import signals
 from django.apps import apps
@@ -106,11 +110,6 @@ def exposition() -> bytes:
 
 def discover() -> None:
     """Import every installed app's metrics module (their collectors and signal receivers)."""
-    # django-prometheus's database and cache families are declared even where the wrapped backends are
-    # not configured (local development), so dashboards show "no data" rather than an unknown metric.
-    import django_prometheus.cache.metrics
-    import django_prometheus.db.metrics  # noqa: F401
-
     autodiscover_modules("metrics")
 
 

@@ -9,12 +9,12 @@ Nothing here runs in a process where neither is set, so `make run` needs none of
 
 from __future__ import annotations
 
-import logging
+from typing import Any
 
 from django.conf import settings
 
-logger = logging.getLogger(__name__)
 _state = {"tracing": False, "sentry": False}
+_backends: list[Any] = []  # the modules set up above, each with flush(timeout_millis)
 
 
 def tracing_enabled() -> bool:
@@ -29,55 +29,21 @@ def setup() -> None:
 
 
 def setup_tracing() -> None:
-    from opentelemetry import trace
-    from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
-    from opentelemetry.instrumentation.celery import CeleryInstrumentor
-    from opentelemetry.instrumentation.django import DjangoInstrumentor
-    from opentelemetry.instrumentation.httpx import HTTPXClientInstrumentor
-    from opentelemetry.instrumentation.psycopg import PsycopgInstrumentor
-    from opentelemetry.instrumentation.redis import RedisInstrumentor
-    from opentelemetry.sdk.resources import OTELResourceDetector, Resource
-    from opentelemetry.sdk.trace import TracerProvider
-    from opentelemetry.sdk.trace.export import BatchSpanProcessor
+    from . import otel  # heavy optional: OpenTelemetry (~1 s to import), only where tracing is configured
 
-    resource = Resource.create({"service.name": settings.OTEL_SERVICE_NAME}).merge(OTELResourceDetector().detect())
-    provider = TracerProvider(resource=resource)
-    # BatchSpanProcessor re-creates its thread after a fork (Celery's prefork children, uvicorn workers).
-    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
-    trace.set_tracer_provider(provider)
-    DjangoInstrumentor().instrument(is_sql_commentor_enabled=False)
-    CeleryInstrumentor().instrument()
-    PsycopgInstrumentor().instrument(enable_commenter=False)
-    HTTPXClientInstrumentor().instrument()
-    RedisInstrumentor().instrument()
+    otel.setup()
+    _backends.append(otel)
     _state["tracing"] = True
-    logger.info("OpenTelemetry tracing to %s", settings.OTEL_TRACES_ENDPOINT)
 
 
 def setup_sentry() -> None:
-    import sentry_sdk
-    from sentry_sdk.integrations.celery import CeleryIntegration
-    from sentry_sdk.integrations.django import DjangoIntegration
+    from . import sentry  # heavy optional: sentry-sdk (~0.7 s to import), only where SENTRY_DSN is set
 
-    sentry_sdk.init(
-        dsn=settings.SENTRY_DSN,
-        environment=settings.SENTRY_ENVIRONMENT or None,
-        release=settings.SENTRY_RELEASE or None,
-        traces_sample_rate=settings.SENTRY_TRACES_SAMPLE_RATE,
-        send_default_pii=False,
-        integrations=[DjangoIntegration(), CeleryIntegration()],
-    )
+    sentry.setup()
+    _backends.append(sentry)
     _state["sentry"] = True
 
 
 def force_flush(timeout_millis: int = 5000) -> None:
-    if _state["tracing"]:
-        from opentelemetry import trace
-
-        provider = trace.get_tracer_provider()
-        if hasattr(provider, "force_flush"):  # the SDK's provider (the API's default has none)
-            provider.force_flush(timeout_millis)
-    if _state["sentry"]:
-        import sentry_sdk
-
-        sentry_sdk.flush(timeout=timeout_millis / 1000)
+    for backend in _backends:
+        backend.flush(timeout_millis)

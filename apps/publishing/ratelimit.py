@@ -4,6 +4,7 @@ process shares them. The bucket is one Lua script: read, refill, take, write hap
 from __future__ import annotations
 
 import os
+import time
 from functools import lru_cache
 
 import redis
@@ -57,8 +58,6 @@ class _LocalBuckets:
         self.state: dict[str, tuple[float, float]] = {}
 
     def take(self, key: str, rate: float, burst: float, count: int) -> tuple[int, float]:
-        import time
-
         now = time.monotonic()
         tokens, ts = self.state.get(key, (burst, now))
         tokens = min(burst, tokens + (now - ts) * rate)

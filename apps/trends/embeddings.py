@@ -78,8 +78,8 @@ class WordLlamaProvider:
         if cls._model is None:
             with cls._lock:
                 if cls._model is None:
-                    import wordllama
-                    from wordllama import WordLlama
+                    import wordllama  # heavy optional: wordllama loads its model; only when items are embedded
+                    from wordllama import WordLlama  # heavy optional: as above
 
                     cls._model = WordLlama.load(cache_dir=Path(wordllama.__file__).parent, disable_download=True)
         return cls._model
