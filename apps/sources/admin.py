@@ -8,11 +8,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from apps.core.queue import enqueue_on_commit
 from apps.core.services import audit_log
 
 from .models import FetchAttempt, FilterRule, Item, Source, SourceStatus
 from .services import CLAIM_LEASE
-from .tasks import source_fetch_task
 
 _ATTEMPT_FIELDS = (
     "started_at",
@@ -99,7 +99,7 @@ class SourceAdmin(admin.ModelAdmin):
                 if won:
                     claimed.append(source.pk)
                     audit_log(actor=request.user, action="source.fetch_now", target=source, data={"via": "admin"})
-            transaction.on_commit(lambda: [source_fetch_task.delay(pk) for pk in claimed])
+                    enqueue_on_commit("sources.fetch", source.pk)
         self.message_user(
             request,
             ngettext("%(n)d source queued for fetching.", "%(n)d sources queued for fetching.", len(claimed))
