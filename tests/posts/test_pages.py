@@ -82,8 +82,10 @@ def test_outsider_gets_404_on_every_post_page(post, outsider, client_for):
 def test_audit_notifications_settings(post, writer, editor, admin_member, client_for):
     services.post_submit(post=post, user=writer)
     assert "post.submit" in client_for(editor).get(reverse("posts:audit")).content.decode()
-    notifications = client_for(editor).get(reverse("posts:notifications")).content.decode()
-    assert "submitted" in notifications
+    # The old address leads to the one notifications page.
+    notifications = client_for(editor).get(reverse("posts:notifications"), follow=True)
+    assert notifications.redirect_chain == [(reverse("notifications:index"), 301)]
+    assert "submitted" in notifications.content.decode()
     client_for(editor).post(reverse("posts:settings"), {"required_approvals": "2"})
     assert services.required_approvals_for(workspace_id=post.workspace_id) == 1
     client_for(admin_member).post(reverse("posts:settings"), {"required_approvals": "2"})

@@ -458,39 +458,4 @@ class EmailShareDetailView(PostsAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class NotificationListView(PostsAPIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL)],
-        responses=errors(s.NotificationSerializer(many=True)),
-        operation_id="notifications_list",
-    )
-    def get(self, request):
-        unread = request.query_params.get("unread", "").lower() in ("1", "true", "yes")
-        return self.paginated(
-            selectors.notifications_for_user(user=request.user, unread_only=unread), s.NotificationSerializer
-        )
-
-
-class NotificationReadView(PostsAPIView):
-    @extend_schema(
-        parameters=[path_id("notification_id")],
-        request=None,
-        responses=errors(s.NotificationSerializer),
-        operation_id="notifications_read",
-    )
-    def post(self, request, notification_id):
-        notification = selectors.notifications_for_user(user=request.user).filter(pk=notification_id).first()
-        if notification is None:
-            raise NotFound(_("No such notification."))
-        services.notification_mark_read(notification=notification, user=request.user)
-        return Response(s.NotificationSerializer(notification).data)
-
-
-class NotificationReadAllView(PostsAPIView):
-    @extend_schema(request=None, responses=errors({204: None}), operation_id="notifications_read_all")
-    def post(self, request):
-        services.notifications_mark_all_read(user=request.user)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
 STATES = PostState.values
