@@ -326,13 +326,3 @@ class ShareInputSerializer(serializers.Serializer):
     level = serializers.ChoiceField(choices=ShareLevel.choices)
 
 
-class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    details = serializers.JSONField()
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The API's error envelope (apps.core.api.exceptions)."""
-
-    error = ErrorDetailSerializer()

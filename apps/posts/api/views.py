@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from apps.accounts.selectors import membership_for_request
 from apps.core.api.pagination import PageNumberPagination
+from apps.core.api.schema import errors
 from apps.core.errors import InvalidInput, NotFound
 from apps.personas.models import Persona
 from apps.trends.models import Trend
@@ -23,19 +24,6 @@ from ..access import post_access
 from ..models import MediaAsset, PostState, SuggestionState
 from ..transitions import TRANSITIONS
 from . import serializers as s
-
-ERRORS = {400: s.ErrorSerializer, 401: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer}
-
-
-def errors(ok, *, conflict: bool = True) -> dict:
-    """The success response(s) plus the error envelope for the failures every endpoint may answer."""
-    out = dict(ok) if isinstance(ok, dict) else {200: ok}
-    for code, serializer in ERRORS.items():
-        out.setdefault(code, serializer)
-    if conflict:
-        out.setdefault(409, s.ErrorSerializer)
-    return out
-
 
 def path_id(name: str) -> OpenApiParameter:
     # Positive only: the URL patterns take digits, anything else never reaches these views.
