@@ -56,4 +56,5 @@ function onEvent(event) {
   }
 }
 
-if (bell) subscribe("/ws/notifications/", onEvent);
+// data-live says whether the count is live ("connected") or may be stale until the socket is back.
+if (bell) subscribe("/ws/notifications/", onEvent, { onState: (state) => { bell.dataset.live = state; } });
