@@ -44,14 +44,35 @@ def test_old_rows_move_forwards_and_back():
         Old = old_apps.get_model("posts", "Notification")
         common = {"workspace_id": workspace.pk, "post_id": post.pk, "url": f"/app/posts/{post.pk}/"}
         rows = [
-            Old(recipient_id=writer.pk, actor_id=editor.pk, kind="comment", **common,
-                message=f"e commented on “{post.title}”: Привет 👋🏽 e\u0301", read_at=created),
-            Old(recipient_id=writer.pk, actor_id=editor.pk, kind="workflow.request_changes", **common,
-                message=f"e requested changes to “{post.title}”. Короче, пожалуйста."),
-            Old(recipient_id=guest.pk, actor_id=writer.pk, kind="shared", **common,
-                message=f"Вера shared “{post.title}” with you as commenter."),
-            Old(recipient_id=editor.pk, actor_id=None, kind="workflow.publish", **common,
-                message=f"“{post.title}” was published as scheduled."),
+            Old(
+                recipient_id=writer.pk,
+                actor_id=editor.pk,
+                kind="comment",
+                **common,
+                message=f"e commented on “{post.title}”: Привет 👋🏽 e\u0301",
+                read_at=created,
+            ),
+            Old(
+                recipient_id=writer.pk,
+                actor_id=editor.pk,
+                kind="workflow.request_changes",
+                **common,
+                message=f"e requested changes to “{post.title}”. Короче, пожалуйста.",
+            ),
+            Old(
+                recipient_id=guest.pk,
+                actor_id=writer.pk,
+                kind="shared",
+                **common,
+                message=f"Вера shared “{post.title}” with you as commenter.",
+            ),
+            Old(
+                recipient_id=editor.pk,
+                actor_id=None,
+                kind="workflow.publish",
+                **common,
+                message=f"“{post.title}” was published as scheduled.",
+            ),
             Old(recipient_id=editor.pk, actor_id=writer.pk, kind="something.unknown", **common, message="?"),
         ]
         Old.objects.bulk_create(rows)
@@ -71,7 +92,9 @@ def test_old_rows_move_forwards_and_back():
         assert moved["post_shared"].params["actor"] == "Вера"
         assert moved["post_published"].params["actor"] == ""
         with translation.override("en"):
-            assert render_for(moved["post_published"], language="en").title == f"“{post.title}” was published as scheduled"
+            assert (
+                render_for(moved["post_published"], language="en").title == f"“{post.title}” was published as scheduled"
+            )
 
         old_apps = _migrate(BEFORE)
         Old = old_apps.get_model("posts", "Notification")
@@ -91,7 +114,9 @@ def _leaf_nodes():
 
 @given(
     title=st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="“”"), max_size=40),
-    body=st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="“”"), min_size=1, max_size=80).map(str.strip).filter(bool),
+    body=st.text(st.characters(blacklist_categories=["Cs"], blacklist_characters="“”"), min_size=1, max_size=80)
+    .map(str.strip)
+    .filter(bool),
 )
 def test_the_words_people_wrote_are_recovered_from_any_title(title, body):
     for kind, template in (("comment", "x commented on “{t}”: {b}"), ("mention", "x mentioned you on “{t}”: {b}")):

@@ -117,7 +117,9 @@ def test_every_post_kind_is_stored_as_parameters_and_read_in_the_readers_languag
         assert english != russian_text, kind
         assert "«" in russian_text and "“" + TITLE not in russian_text, kind
     assert render_for(rows[Kind.POST_COMMENT], language="en").title == f"{members['editor']} commented on “{TITLE}”"
-    assert render_for(rows[Kind.POST_COMMENT], language="ru").title == f"{members['editor']} прокомментировал(а) «{TITLE}»"
+    assert (
+        render_for(rows[Kind.POST_COMMENT], language="ru").title == f"{members['editor']} прокомментировал(а) «{TITLE}»"
+    )
     assert render_for(rows[Kind.POST_SHARED], language="ru").title.endswith("как читателя")
     # The words people wrote stay as written, in any script.
     assert render_for(rows[Kind.POST_MENTION], language="ru").detail == "@publisher «проверь» this 👍🏽"

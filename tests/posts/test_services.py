@@ -7,8 +7,8 @@ from django.core import mail
 
 from apps.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from apps.core.models import AuditEntry
-from apps.posts import selectors, services
 from apps.notifications.models import Kind, Notification
+from apps.posts import selectors, services
 from apps.posts.models import Comment, Revision, SuggestionState
 
 from .conftest import TEXT, doc_of

@@ -11,9 +11,9 @@ from django.utils import timezone
 
 from apps.core.errors import Conflict, Forbidden
 from apps.core.models import AuditEntry
-from apps.posts import hooks, services
 from apps.notifications.models import Kind, Notification
 from apps.notifications.texts import render
+from apps.posts import hooks, services
 from apps.posts.models import Post, PostsSettings
 from apps.posts.signals import post_transitioned
 

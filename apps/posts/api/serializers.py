@@ -324,5 +324,3 @@ class ShareSerializer(serializers.Serializer):
 class ShareInputSerializer(serializers.Serializer):
     user = serializers.CharField(max_length=254, help_text=_("Username or e-mail."))
     level = serializers.ChoiceField(choices=ShareLevel.choices)
-
-

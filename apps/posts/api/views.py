@@ -25,6 +25,7 @@ from ..models import MediaAsset, PostState, SuggestionState
 from ..transitions import TRANSITIONS
 from . import serializers as s
 
+
 def path_id(name: str) -> OpenApiParameter:
     # Positive only: the URL patterns take digits, anything else never reaches these views.
     return OpenApiParameter(name, {"type": "integer", "minimum": 1}, OpenApiParameter.PATH)
