@@ -1,12 +1,15 @@
-"""Notifications: telling the people who can act when something went wrong, in the app (the bell and
-/app/notifications/) and by e-mail (right away or in a digest), each person choosing per kind.
+"""Notifications: telling people what happened to their posts (comments, mentions, review steps) and,
+to those who can act, what went wrong, in the app (the bell, live, and /app/notifications/) and by
+e-mail (right away or in a digest, in the recipient's language), each person choosing per kind.
 
 How another app reports an event (call it from a task or after commit; it writes rows and queues the
 e-mails on commit; repeats of one event collapse while unread):
 
-    from apps.notifications.services import channel_needs_reconnect, generation_failed,
+    from apps.notifications.services import channel_needs_reconnect, generation_failed, post_activity,
         publication_problem, source_failing
 
+    post_activity(kind=Kind.POST_COMMENT, post=post, actor=user, recipients=[post.author],
+                  about=f"comment:{comment.pk}", params={"excerpt": body[:200]})   # posts (apps/posts/alerts.py)
     channel_needs_reconnect(channel=channel, reason="refresh token revoked")   # publishing: OAuth/401
     publication_problem(publication=publication, unconfirmed=False)            # publishing dispatcher
     source_failing(source=source, hours=8, since=source.last_success_at)       # sources beat task

@@ -1,6 +1,6 @@
 """Writes: telling people what went wrong, and e-mailing it (right away or in a digest).
 
-Other apps report events through the functions at the bottom (publication_problem,
+Other apps report events through the functions at the bottom (post_activity, publication_problem,
 channel_needs_reconnect, source_failing, generation_failed); this app imports none of them (it stands
 just above accounts), so they pass the objects and it reads only plain attributes from them.
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -29,12 +29,14 @@ from apps.accounts.roles import Capability
 from apps.accounts.selectors import members_with_capability
 from apps.core.queue import enqueue_on_commit
 
-from .models import EmailMode, Kind, Notification, Preference
+from . import events, selectors
+from .models import EmailMode, Kind, Notification, Preference, default_email
 from .texts import render
 
 if TYPE_CHECKING:
     # The reporting apps stand above this one: their models are named for the type checker only.
     from apps.generation.models import GenerationJob
+    from apps.posts.models import Post
     from apps.publishing.models import Channel, Publication
     from apps.sources.models import Source
 
@@ -45,8 +47,29 @@ log = logging.getLogger(__name__)
 IMMEDIATE_PER_HOUR = 5
 
 
-def _preferences(*, user_ids: list[int], kind: str) -> dict[int, Preference]:
-    return {p.user_id: p for p in Preference.objects.filter(user_id__in=user_ids, kind=kind)}
+def _preferences(*, user_ids: list[int], kind: str) -> dict[int, tuple[bool, str]]:
+    """(in the app, e-mail mode) for each user: their row for the kind, else the kind's default."""
+    stored = {p.user_id: (p.in_app, p.email) for p in Preference.objects.filter(user_id__in=user_ids, kind=kind)}
+    return {user_id: stored.get(user_id, (True, default_email(kind))) for user_id in user_ids}
+
+
+def _audience(
+    *, workspace_id: int, recipients: Iterable[User | None], guest_check: Callable[[User], bool] | None
+) -> tuple[dict[int, User], set[int]]:
+    """The distinct recipients who may be told (members of the workspace, and the people the reporting
+    app's guest_check lets in although they are not members), and which of them are guests."""
+    members = set(Membership.objects.filter(workspace_id=workspace_id).values_list("user_id", flat=True))
+    users: dict[int, User] = {}
+    guests: set[int] = set()
+    for user in recipients:
+        if user is None or user.pk in users or not user.is_active:
+            continue
+        if user.pk in members:
+            users[user.pk] = user
+        elif guest_check is not None and guest_check(user):
+            users[user.pk] = user
+            guests.add(user.pk)
+    return users, guests
 
 
 @transaction.atomic
@@ -59,14 +82,16 @@ def notify(
     params: dict[str, Any],
     url: str = "",
     once: bool = False,
+    guest_check: Callable[[User], bool] | None = None,
 ) -> list[Notification]:
     """Tell each distinct recipient (who still belongs to the workspace) about one event.
 
     key names what the event is about ("publication:12"): while a recipient's row for the same kind and
     key is unread, a repeat updates it and counts up. once=True drops the repeat altogether if any row
-    for that key exists (read or not): for conditions a beat task re-checks every hour."""
-    members = set(Membership.objects.filter(workspace_id=workspace_id).values_list("user_id", flat=True))
-    users = {u.pk: u for u in recipients if u is not None and u.pk in members}
+    for that key exists (read or not): for conditions a beat task re-checks every hour. guest_check
+    decides for a recipient who is not a member (a post shared with them); their rows are guest rows,
+    which the reporting app withdraws (notifications_withdraw) when the access ends."""
+    users, guests = _audience(workspace_id=workspace_id, recipients=recipients, guest_check=guest_check)
     if not users:
         return []
     prefs = _preferences(user_ids=list(users), kind=kind)
@@ -76,10 +101,9 @@ def notify(
     for earlier in same.order_by("read_at", "-last_at"):  # unread first (NULLs first on both backends)
         existing.setdefault(earlier.recipient_id, earlier)
     touched, immediate = [], []
-    recent = _recent_immediate(user_ids=[u for u in users if prefs.get(u) and prefs[u].email == EmailMode.IMMEDIATE])
+    recent = _recent_immediate(user_ids=[u for u, (_in_app, email) in prefs.items() if email == EmailMode.IMMEDIATE])
     for user_id in users:
-        pref = prefs.get(user_id)
-        in_app, email = (pref.in_app, pref.email) if pref else (True, EmailMode.DIGEST)
+        in_app, email = prefs[user_id]
         if not in_app and email == EmailMode.OFF:
             continue
         if email == EmailMode.IMMEDIATE and recent.get(user_id, 0) >= IMMEDIATE_PER_HOUR:
@@ -98,6 +122,7 @@ def notify(
             params=params,
             url=url[:500],
             in_app=in_app,
+            guest=user_id in guests,
             email=email,
             last_at=now,
         )
@@ -107,7 +132,14 @@ def notify(
             recent[user_id] = recent.get(user_id, 0) + 1
     if immediate:
         enqueue_on_commit("notifications.send_immediate", notification_ids=immediate)
+    _announce([row for row in touched if row.in_app], users=users)
     return touched
+
+
+def _announce(rows: list[Notification], *, users: dict[int, User]) -> None:
+    """Each recipient's bell hears of the row and their new unread count, once the change commits."""
+    for row in rows:
+        events.notification_created(row, unread=selectors.unread_count(user=users[row.recipient_id]))
 
 
 def _recent_immediate(*, user_ids: list[int]) -> dict[int, int]:
@@ -137,11 +169,27 @@ def notification_mark_read(*, notification: Notification, user: User) -> Notific
     if notification.recipient_id == user.pk and notification.read_at is None:
         notification.read_at = timezone.now()
         notification.save(update_fields=["read_at"])
+        events.notifications_read(
+            user_id=user.pk, unread=selectors.unread_count(user=user), notification_id=notification.pk
+        )
     return notification
 
 
 def notifications_mark_all_read(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    marked = Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+    if marked:
+        events.notifications_read(user_id=user.pk, unread=0)
+    return marked
+
+
+def notifications_withdraw(*, key_prefix: str, recipient: User | None = None) -> int:
+    """The reporting app took back what its guest rows are about (a share ended): they go. Rows of
+    members stay (membership decides for them)."""
+    rows = Notification.objects.filter(guest=True, key__startswith=key_prefix)
+    if recipient is not None:
+        rows = rows.filter(recipient=recipient)
+    deleted, _per_model = rows.delete()
+    return deleted
 
 
 def preference_set(*, user: User, kind: str, in_app: bool, email: str) -> Preference:
@@ -289,4 +337,36 @@ def generation_failed(*, job: GenerationJob) -> list[Notification]:
         key=f"generation:{job.pk}",
         params={"topic": (job.topic or "")[:200], "error": (job.error or "")[:500], "job": job.pk},
         url=_url("generation:job", job.pk),
+    )
+
+
+def post_activity(
+    *,
+    kind: Kind,
+    post: Post,
+    actor: User | None,
+    recipients: Iterable[User | None],
+    about: str,
+    params: dict[str, Any] | None = None,
+    guest_check: Callable[[User], bool] | None = None,
+) -> list[Notification]:
+    """Something happened to a post (a comment, a mention, a workflow step, ...): tell the recipients
+    other than whoever did it. Reads post.pk, .workspace_id and .title; stores the actor's name and the
+    title as they are now (the words around them are rendered when read). `about` names the event
+    within the post ("comment:41", "submit"): repeats of one while unread count up. guest_check lets
+    in people outside the workspace whom the post is shared with (see notify)."""
+    actor_id = actor.pk if actor is not None else None
+    return notify(
+        workspace_id=post.workspace_id,
+        recipients=[user for user in recipients if user is not None and user.pk != actor_id],
+        kind=kind,
+        key=f"post:{post.pk}:{about}",
+        params={
+            "post": post.pk,
+            "title": (post.title or "")[:300],
+            "actor": str(actor)[:150] if actor is not None else "",
+            **(params or {}),
+        },
+        url=_url("posts:detail", post.pk),
+        guest_check=guest_check,
     )

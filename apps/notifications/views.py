@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import selectors, services
-from .models import EmailMode
+from .models import EmailMode, default_email
 
 
 @login_required
@@ -55,9 +55,9 @@ def preferences(request):
     prefs = selectors.preferences_for(user=request.user)
     if request.method == "POST":
         for kind in prefs:
-            email = request.POST.get(f"email_{kind}", EmailMode.DIGEST)
+            email = request.POST.get(f"email_{kind}", "")
             if email not in EmailMode.values:
-                email = EmailMode.DIGEST
+                email = default_email(kind)
             services.preference_set(
                 user=request.user, kind=kind, in_app=request.POST.get(f"in_app_{kind}") == "on", email=email
             )

@@ -10,7 +10,7 @@ from guardian.admin import GuardedModelAdminMixin
 from apps.core.errors import Conflict
 
 from . import services
-from .models import Approval, Comment, Notification, Post, PostsSettings, Revision, Suggestion
+from .models import Approval, Comment, Post, PostsSettings, Revision, Suggestion
 
 
 class RevisionInline(admin.TabularInline):
@@ -96,10 +96,4 @@ class CommentAdmin(admin.ModelAdmin):
 admin.site.register(PostsSettings)
 admin.site.register(
     Approval, list_display=("post", "user", "review_round", "created_at"), raw_id_fields=("post", "user")
-)
-admin.site.register(
-    Notification,
-    list_display=("recipient", "kind", "message", "read_at", "created_at"),
-    list_filter=("kind",),
-    raw_id_fields=("recipient", "actor", "post"),
 )

@@ -12,6 +12,7 @@ from channels.db import database_sync_to_async
 from apps.accounts.permissions import membership_for
 from apps.core.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND, EventConsumer
 from apps.core.errors import NotFound
+from apps.notifications import events as notification_events
 
 from . import events
 from .access_events import concerns, recheck_seconds
@@ -24,7 +25,7 @@ logger = logging.getLogger(__name__)
 def _groups_for(user, *, post_id: int | None, workspace_id: int | None) -> list[str] | None:
     """The event groups and the access groups this socket listens on, or None if it may not."""
     user.__dict__.pop("_membership_cache", None)  # re-checks must see the current membership
-    groups = [events.user_group(user.pk)]
+    groups = [notification_events.user_group(user.pk)]
     if post_id is not None:
         try:
             post = post_for_user(user=user, pk=post_id)
@@ -49,7 +50,8 @@ class PostEventsConsumer(EventConsumer):
         events.POST_TRANSITIONED,
         events.POST_COMMENT,
         events.POST_SUGGESTION,
-        events.NOTIFICATION_CREATED,
+        notification_events.NOTIFICATION_CREATED,
+        notification_events.NOTIFICATION_READ,
     )
     _recheck_task = None
 

@@ -1,7 +1,7 @@
 """The posts app's live events (see apps.core.realtime): their groups and their messages.
 
-Groups: posts.post.<id> (the post page), posts.workspace.<id> (the board), notifications.user.<id>
-(a person's notifications), access.post.<id> and access.workspace.<id> (apps.posts.access_events)."""
+Groups: posts.post.<id> (the post page), posts.workspace.<id> (the board), access.post.<id> and
+access.workspace.<id> (apps.posts.access_events). A person's notifications are apps.notifications.events'."""
 
 from __future__ import annotations
 
@@ -19,10 +19,6 @@ def workspace_group(workspace_id: int) -> str:
     return f"posts.workspace.{workspace_id}"
 
 
-def user_group(user_id: int) -> str:
-    return f"notifications.user.{user_id}"
-
-
 def workspace_access_group(workspace_id: int) -> str:
     return f"access.workspace.{workspace_id}"
 
@@ -36,7 +32,6 @@ POST_CHANGED = Event("post.changed", fields({"post_id": _ID, "state": _TEXT}, {"
 POST_TRANSITIONED = Event("post.transitioned", fields({"post_id": _ID, "state": _TEXT, "action": _TEXT}))
 POST_COMMENT = Event("post.comment", fields({"event": _TEXT, "comment_id": _ID, "thread_id": _ID}))
 POST_SUGGESTION = Event("post.suggestion", fields({"event": _TEXT, "suggestion_id": _ID}))
-NOTIFICATION_CREATED = Event("notification.created", fields({"id": _ID, "message": _TEXT, "url": _TEXT}))
 # Something changed that may change who may use a post: sockets re-decide (apps.posts.access_events).
 ACCESS_CHANGED = Event("access.changed", fields({"group": _TEXT, "user_id": {"type": ["integer", "null"]}}))
 
@@ -68,13 +63,6 @@ def comment_event(comment, kind: str) -> None:
 
 def suggestion_event(suggestion, kind: str) -> None:
     send_on_commit(post_group(suggestion.post_id), POST_SUGGESTION.build(event=kind, suggestion_id=suggestion.pk))
-
-
-def notification_created(notification) -> None:
-    send_on_commit(
-        user_group(notification.recipient_id),
-        NOTIFICATION_CREATED.build(id=notification.pk, message=notification.message, url=notification.url),
-    )
 
 
 def access_changed(*, group: str, user_id: int | None = None) -> None:

@@ -285,28 +285,3 @@ class Suggestion(AnchoredModel, TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.anchor_quote[:30]} → {self.replacement[:30]}"
-
-
-class Notification(models.Model):
-    """An in-app notification for one person (also sent by e-mail after commit)."""
-
-    workspace = models.ForeignKey("accounts.Workspace", on_delete=models.CASCADE, related_name="+")
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    post = models.ForeignKey(Post, on_delete=models.CASCADE, null=True, blank=True, related_name="notifications")
-    kind = models.CharField(_("kind"), max_length=40)
-    message = models.CharField(_("message"), max_length=500)
-    url = models.CharField(max_length=500, blank=True)
-    read_at = models.DateTimeField(null=True, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
-
-    class Meta:
-        ordering = ["-created_at", "-id"]
-        verbose_name = _("notification")
-        verbose_name_plural = _("notifications")
-        indexes = [models.Index(fields=["recipient", "read_at", "-created_at"])]
-
-    def __str__(self) -> str:
-        return self.message

@@ -26,7 +26,6 @@ from .models import (
     Approval,
     Comment,
     EmailShare,
-    Notification,
     Post,
     PostsSettings,
     PostState,
@@ -282,17 +281,6 @@ def post_shares(*, post: Post) -> list[dict[str, Any]]:
         for share in email_shares
     ]
     return out
-
-
-def notifications_for_user(*, user: User, unread_only: bool = False) -> QuerySet[Notification]:
-    queryset = Notification.objects.filter(recipient=user).select_related("actor", "post")
-    if unread_only:
-        queryset = queryset.filter(read_at__isnull=True)
-    return queryset
-
-
-def unread_notification_count(*, user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
 def posts_settings(*, workspace: Workspace) -> PostsSettings:

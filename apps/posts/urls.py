@@ -1,4 +1,5 @@
 from django.urls import path
+from django.views.generic import RedirectView
 
 from apps.accounts.views import audit_log_page
 
@@ -11,8 +12,12 @@ urlpatterns = [
     path("posts/new/", views.post_new, name="new"),
     # The workspace's one audit log, opened on the posts' actions.
     path("posts/audit/", audit_log_page, {"default_action": "post."}, name="audit"),
-    path("posts/notifications/", views.notifications, name="notifications"),
-    path("posts/notifications/<int:notification_id>/", views.notification_open, name="notification-open"),
+    # Editorial notifications are apps.notifications' now (the bell): the old address leads there.
+    path(
+        "posts/notifications/",
+        RedirectView.as_view(pattern_name="notifications:index", permanent=True),
+        name="notifications",
+    ),
     path("posts/settings/", views.posts_settings, name="settings"),
     path("posts/<int:pk>/", views.post_detail, name="detail"),
     path("posts/<int:pk>/transition/<str:action>/", views.post_transition, name="transition"),

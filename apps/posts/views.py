@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from apps.accounts.permissions import require_capability, require_member
 from apps.accounts.roles import Capability
 from apps.accounts.selectors import request_membership, workspace_members
-from apps.core.errors import Conflict, NotFound
+from apps.core.errors import Conflict
 from apps.core.params import safe_id
 from apps.personas.models import Persona
 from apps.trends.models import Trend
@@ -272,26 +272,6 @@ def post_sharing(request, pk: int):
     context = _post_context(request, post)
     context.update(shares=selectors.post_shares(post=post), levels=ShareLevel.choices, can_share=access.can_share)
     return render(request, "posts/share.html", context)
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def notifications(request):
-    if request.method == "POST":
-        services.notifications_mark_all_read(user=request.user)
-        return redirect("posts:notifications")
-    page = Paginator(selectors.notifications_for_user(user=request.user), 50).get_page(request.GET.get("page"))
-    return render(request, "posts/notifications.html", {"page": page})
-
-
-@login_required
-@require_POST
-def notification_open(request, notification_id: int):
-    notification = selectors.notifications_for_user(user=request.user).filter(pk=notification_id).first()
-    if notification is None:
-        raise NotFound(_("No such notification."))
-    services.notification_mark_read(notification=notification, user=request.user)
-    return HttpResponseRedirect(notification.url or reverse("posts:notifications"))
 
 
 @login_required

@@ -7,8 +7,9 @@ from django.core import mail
 
 from apps.core.errors import Conflict, Forbidden, InvalidInput, NotFound
 from apps.core.models import AuditEntry
+from apps.notifications.models import Kind, Notification
 from apps.posts import selectors, services
-from apps.posts.models import Comment, Notification, Revision, SuggestionState
+from apps.posts.models import Comment, Revision, SuggestionState
 
 from .conftest import TEXT, doc_of
 
@@ -114,12 +115,12 @@ def test_replies_resolve_reopen_and_mentions(
         thread = services.comment_create(post=post, user=editor, body="@publisher and @outsider look", start=4, end=9)
     assert thread.anchor_quote == "quick"
     assert list(thread.mentions.all()) == [publisher]  # the outsider cannot see the post
-    assert Notification.objects.filter(recipient=publisher, kind="mention").exists()
+    assert Notification.objects.filter(recipient=publisher, kind=Kind.POST_MENTION).exists()
     assert not Notification.objects.filter(recipient=outsider).exists()
     assert any("mentioned you" in m.subject for m in mail.outbox if publisher.email in m.to)
     reply = services.comment_reply(thread=thread, user=writer, body="Fixed")
     assert reply.parent == thread
-    assert Notification.objects.filter(recipient=editor, kind="reply").exists()
+    assert Notification.objects.filter(recipient=editor, kind=Kind.POST_REPLY).exists()
     services.comment_resolve(comment=reply, user=writer)
     thread.refresh_from_db()
     assert thread.resolved_by == writer
@@ -152,7 +153,7 @@ def test_suggestion_reject_and_who_may_decide(make_post, writer, editor, publish
     services.suggestion_reject(suggestion=suggestion, user=editor, note="keep it")
     suggestion.refresh_from_db()
     assert suggestion.state == SuggestionState.REJECTED
-    assert Notification.objects.filter(recipient=writer, kind="suggestion.rejected").exists()
+    assert Notification.objects.filter(recipient=writer, kind=Kind.SUGGESTION_REJECTED).exists()
 
 
 def test_comment_threads_query_count(post, editor, writer, django_assert_num_queries):
@@ -176,7 +177,7 @@ def test_metadata_and_automatic_excerpt(post, writer, editor):
         assignee=editor,
     )
     assert updated.excerpt == "Completely new text." and updated.tags == ["a", "b"] and updated.assignee == editor
-    assert Notification.objects.filter(recipient=editor, kind="assigned").exists()
+    assert Notification.objects.filter(recipient=editor, kind=Kind.POST_ASSIGNED).exists()
     written = services.post_update(post=updated, user=writer, expected_version=2, excerpt="Hand-written.")
     again = services.post_update(post=written, user=writer, expected_version=3, body_json=doc_of("Other."))
     assert again.excerpt == "Hand-written."

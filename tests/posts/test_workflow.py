@@ -11,8 +11,10 @@ from django.utils import timezone
 
 from apps.core.errors import Conflict, Forbidden
 from apps.core.models import AuditEntry
+from apps.notifications.models import Kind, Notification
+from apps.notifications.texts import render
 from apps.posts import hooks, services
-from apps.posts.models import Notification, Post, PostsSettings
+from apps.posts.models import Post, PostsSettings
 from apps.posts.signals import post_transitioned
 
 pytestmark = pytest.mark.django_db
@@ -113,15 +115,15 @@ def test_full_cycle_notifies_and_emails(
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         services.post_submit(post=post, user=writer)
-    assert {n.recipient for n in Notification.objects.filter(kind="workflow.submit")} == {editor, admin_member}
+    assert {n.recipient for n in Notification.objects.filter(kind=Kind.REVIEW_REQUESTED)} == {editor, admin_member}
     assert {m.to[0] for m in mail.outbox} == {editor.email, admin_member.email}
     with django_capture_on_commit_callbacks(execute=True):
         services.post_request_changes(post=post, user=editor, note="Tighten the intro")
-    note = Notification.objects.get(kind="workflow.request_changes")
-    assert note.recipient == writer and "Tighten the intro" in note.message
+    note = Notification.objects.get(kind=Kind.CHANGES_REQUESTED)
+    assert note.recipient == writer and render(note).detail == "Tighten the intro"
     services.post_submit(post=post, user=writer)
     services.post_approve(post=post, user=editor)
-    assert Notification.objects.filter(kind="workflow.approve", recipient=publisher).exists()
+    assert Notification.objects.filter(kind=Kind.POST_APPROVED, recipient=publisher).exists()
     services.post_publish(post=post, user=publisher)
     post.refresh_from_db()
     assert post.state == "published" and post.review_round == 2

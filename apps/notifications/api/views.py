@@ -8,6 +8,7 @@ from rest_framework.decorators import action
 from rest_framework.response import Response
 
 from apps.accounts.selectors import HEADER, membership_for_request
+from apps.core.api.schema import errors
 
 from .. import selectors, services
 from ..models import Kind, Notification, Preference
@@ -33,22 +34,34 @@ class AlertViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Ge
         workspace = _workspace_named(self.request)
         return queryset if workspace is None else queryset.filter(workspace=workspace)
 
-    @extend_schema(parameters=[OpenApiParameter("unread", bool, description="Only unread ones.")])
+    @extend_schema(
+        parameters=[OpenApiParameter("unread", bool, description="Only unread ones.")],
+        responses=errors(AlertSerializer(many=True), conflict=False),
+    )
     def list(self, request, *args, **kwargs):
         return super().list(request, *args, **kwargs)
 
-    @extend_schema(request=None, responses=AlertSerializer)
+    @extend_schema(responses=errors(AlertSerializer, conflict=False))
+    def retrieve(self, request, *args, **kwargs):
+        return super().retrieve(request, *args, **kwargs)
+
+    @extend_schema(request=None, responses=errors(AlertSerializer, conflict=False))
     @action(detail=True, methods=["post"])
     def read(self, request, pk=None):
         notification = services.notification_mark_read(notification=self.get_object(), user=request.user)
         return Response(AlertSerializer(notification).data)
 
-    @extend_schema(request=None, responses={200: {"type": "object", "properties": {"marked": {"type": "integer"}}}})
+    @extend_schema(
+        request=None,
+        responses=errors({200: {"type": "object", "properties": {"marked": {"type": "integer"}}}}, conflict=False),
+    )
     @action(detail=False, methods=["post"], url_path="read-all")
     def read_all(self, request):
         return Response({"marked": services.notifications_mark_all_read(user=request.user)})
 
-    @extend_schema(responses={200: {"type": "object", "properties": {"unread": {"type": "integer"}}}})
+    @extend_schema(
+        responses=errors({200: {"type": "object", "properties": {"unread": {"type": "integer"}}}}, conflict=False)
+    )
     @action(detail=False, methods=["get"], url_path="unread-count")
     def unread_count(self, request):
         return Response({"unread": selectors.unread_count(user=request.user)})

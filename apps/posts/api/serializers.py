@@ -324,38 +324,3 @@ class ShareSerializer(serializers.Serializer):
 class ShareInputSerializer(serializers.Serializer):
     user = serializers.CharField(max_length=254, help_text=_("Username or e-mail."))
     level = serializers.ChoiceField(choices=ShareLevel.choices)
-
-
-class NotificationSerializer(serializers.Serializer):
-    id = serializers.IntegerField()
-    kind = serializers.CharField()
-    message = serializers.CharField()
-    url = serializers.CharField()
-    post = serializers.IntegerField(allow_null=True)
-    actor = UserBriefSerializer(allow_null=True)
-    read = serializers.BooleanField()
-    created_at = serializers.DateTimeField()
-
-    def to_representation(self, n) -> dict:
-        return {
-            "id": n.pk,
-            "kind": n.kind,
-            "message": n.message,
-            "url": n.url,
-            "post": n.post_id,
-            "actor": _user(n.actor) if n.actor_id else None,
-            "read": n.read_at is not None,
-            "created_at": serializers.DateTimeField().to_representation(n.created_at),
-        }
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    details = serializers.JSONField()
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The API's error envelope (apps.core.api.exceptions)."""
-
-    error = ErrorDetailSerializer()

@@ -49,7 +49,4 @@ urlpatterns = [
         views.EmailShareDetailView.as_view(),
         name="post-email-share",
     ),
-    path("notifications/", views.NotificationListView.as_view(), name="notifications"),
-    path("notifications/read-all/", views.NotificationReadAllView.as_view(), name="notifications-read-all"),
-    path("notifications/<int:notification_id>/read/", views.NotificationReadView.as_view(), name="notification-read"),
 ]

@@ -14,6 +14,7 @@ from rest_framework.response import Response
 
 from apps.accounts.selectors import membership_for_request
 from apps.core.api.pagination import PageNumberPagination
+from apps.core.api.schema import errors
 from apps.core.errors import InvalidInput, NotFound
 from apps.personas.models import Persona
 from apps.trends.models import Trend
@@ -23,18 +24,6 @@ from ..access import post_access
 from ..models import MediaAsset, PostState, SuggestionState
 from ..transitions import TRANSITIONS
 from . import serializers as s
-
-ERRORS = {400: s.ErrorSerializer, 401: s.ErrorSerializer, 403: s.ErrorSerializer, 404: s.ErrorSerializer}
-
-
-def errors(ok, *, conflict: bool = True) -> dict:
-    """The success response(s) plus the error envelope for the failures every endpoint may answer."""
-    out = dict(ok) if isinstance(ok, dict) else {200: ok}
-    for code, serializer in ERRORS.items():
-        out.setdefault(code, serializer)
-    if conflict:
-        out.setdefault(409, s.ErrorSerializer)
-    return out
 
 
 def path_id(name: str) -> OpenApiParameter:
@@ -455,41 +444,6 @@ class EmailShareDetailView(PostsAPIView):
     def delete(self, request, post_id, share_id):
         post = self.post_or_404(post_id)
         services.email_share_remove(post=post, user=request.user, share_id=share_id)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-class NotificationListView(PostsAPIView):
-    @extend_schema(
-        parameters=[OpenApiParameter("unread", OpenApiTypes.BOOL)],
-        responses=errors(s.NotificationSerializer(many=True)),
-        operation_id="notifications_list",
-    )
-    def get(self, request):
-        unread = request.query_params.get("unread", "").lower() in ("1", "true", "yes")
-        return self.paginated(
-            selectors.notifications_for_user(user=request.user, unread_only=unread), s.NotificationSerializer
-        )
-
-
-class NotificationReadView(PostsAPIView):
-    @extend_schema(
-        parameters=[path_id("notification_id")],
-        request=None,
-        responses=errors(s.NotificationSerializer),
-        operation_id="notifications_read",
-    )
-    def post(self, request, notification_id):
-        notification = selectors.notifications_for_user(user=request.user).filter(pk=notification_id).first()
-        if notification is None:
-            raise NotFound(_("No such notification."))
-        services.notification_mark_read(notification=notification, user=request.user)
-        return Response(s.NotificationSerializer(notification).data)
-
-
-class NotificationReadAllView(PostsAPIView):
-    @extend_schema(request=None, responses=errors({204: None}), operation_id="notifications_read_all")
-    def post(self, request):
-        services.notifications_mark_all_read(user=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -2,7 +2,6 @@
 
 from ..transitions import TRANSITIONS, allowed_transitions
 from .comments import comment_create, comment_delete, comment_reopen, comment_reply, comment_resolve, comment_update
-from .notifications import notification_mark_read, notifications_mark_all_read, notify
 from .posts import (
     UNSET,
     check_assignee_change,
@@ -45,9 +44,6 @@ __all__ = [
     "comment_reply",
     "comment_resolve",
     "comment_update",
-    "notification_mark_read",
-    "notifications_mark_all_read",
-    "notify",
     "post_approve",
     "post_archive",
     "post_back_to_draft",

@@ -13,13 +13,13 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.core.errors import Forbidden, InvalidInput
 from apps.core.services import audit_log
+from apps.notifications.models import Kind
 
-from .. import events
+from .. import alerts, events
 from ..access import post_access, require_comment
 from ..anchors import Anchor, anchor_apply, anchor_from_range, anchor_locate, anchor_relative_clean, anchor_relocate
 from ..models import Comment, Post
 from ..selectors import post_current_body
-from .notifications import notify
 
 MENTION = re.compile(r"(?<![\w@])@([\w.+-]{1,150})")
 MAX_COMMENT = 10_000
@@ -62,13 +62,13 @@ def mentioned_users(*, post: Post, body: str) -> list[User]:
 def _notify_mentions(*, comment: Comment, post: Post, user: User, mentions: list[User]) -> None:
     if mentions:
         comment.mentions.add(*mentions)
-        notify(
-            recipients=mentions,
-            actor=user,
+        alerts.tell(
+            kind=Kind.POST_MENTION,
             post=post,
-            kind="mention",
-            message=_("%(user)s mentioned you on “%(title)s”: %(body)s")
-            % {"user": user, "title": post.title, "body": comment.body[:200]},
+            actor=user,
+            recipients=mentions,
+            about=f"mention:{comment.pk}",
+            params={"excerpt": comment.body[:200]},
         )
 
 
@@ -108,13 +108,13 @@ def comment_create(
     audit_log(actor=user, action="comment.create", target=post, data={"comment": comment.pk})
     mentions = mentioned_users(post=post, body=body)
     _notify_mentions(comment=comment, post=post, user=user, mentions=mentions)
-    notify(
-        recipients=[p for p in (post.author, post.assignee) if p is not None and p not in mentions],
-        actor=user,
+    alerts.tell(
+        kind=Kind.POST_COMMENT,
         post=post,
-        kind="comment",
-        message=_("%(user)s commented on “%(title)s”: %(body)s")
-        % {"user": user, "title": post.title, "body": body[:200]},
+        actor=user,
+        recipients=[p for p in (post.author, post.assignee) if p is not None and p not in mentions],
+        about=f"comment:{comment.pk}",
+        params={"excerpt": body[:200]},
     )
     events.comment_event(comment, "created")
     return comment
@@ -133,13 +133,13 @@ def comment_reply(*, thread: Comment, user: User, body: str) -> Comment:
     _notify_mentions(comment=reply, post=post, user=user, mentions=mentions)
     participants = {pk for pk in {thread.author_id, *thread.replies.values_list("author_id", flat=True)} if pk}
     people = [u for u in get_user_model().objects.filter(pk__in=participants) if u not in mentions]
-    notify(
-        recipients=people,
-        actor=user,
+    alerts.tell(
+        kind=Kind.POST_REPLY,
         post=post,
-        kind="reply",
-        message=_("%(user)s replied on “%(title)s”: %(body)s")
-        % {"user": user, "title": post.title, "body": body[:200]},
+        actor=user,
+        recipients=people,
+        about=f"reply:{reply.pk}",
+        params={"excerpt": body[:200]},
     )
     events.comment_event(reply, "replied")
     return reply

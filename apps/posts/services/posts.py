@@ -21,10 +21,11 @@ from apps.accounts.roles import Capability
 from apps.accounts.selectors import members_with_capability
 from apps.core.errors import Conflict, Forbidden, InvalidInput
 from apps.core.services import audit_log
+from apps.notifications.models import Kind
 from apps.personas.models import Persona
 from apps.trends.models import Trend
 
-from .. import events
+from .. import alerts, events
 from ..access import ALL_SHARE_CODENAMES, SHARE_PERMISSIONS, forget_access, require_edit, require_view
 from ..anchors import ANCHOR_FIELDS, anchor_relocate
 from ..document import clean_text, render_body, text_excerpt
@@ -42,7 +43,6 @@ from ..models import (
 )
 from ..selectors import post_live_document
 from ..signals import post_saved, post_transitioned
-from .notifications import notify
 
 
 class _Unset:
@@ -181,13 +181,7 @@ def post_create(
     revision = _revision_from(post, user=user, reason=reason or _("Created"))
     audit_log(actor=user, action="post.create", target=post, data={"revision": revision.number})
     if assignee is not None:
-        notify(
-            recipients=[assignee],
-            actor=user,
-            post=post,
-            kind="assigned",
-            message=_("%(user)s assigned you “%(title)s”.") % {"user": user, "title": post.title},
-        )
+        alerts.tell(kind=Kind.POST_ASSIGNED, post=post, actor=user, recipients=[assignee], about="assigned")
     _after_save(post, user=user, revision=revision, kind="create", body_changed=True)
     return post
 
@@ -317,13 +311,7 @@ def post_update(
     if reopened_from is not None:
         _review_reopened(locked, user=user, from_state=reopened_from, fields=sorted(changed))
     if "assignee" in changed and locked.assignee_id and locked.assignee_id != previous_assignee_id:
-        notify(
-            recipients=[locked.assignee],
-            actor=user,
-            post=locked,
-            kind="assigned",
-            message=_("%(user)s assigned you “%(title)s”.") % {"user": user, "title": locked.title},
-        )
+        alerts.tell(kind=Kind.POST_ASSIGNED, post=locked, actor=user, recipients=[locked.assignee], about="assigned")
     _after_save(
         locked,
         user=user,
@@ -344,14 +332,13 @@ def _review_reopened(post: Post, *, user: User, from_state: str, fields: list[st
         target=post,
         data={"from": from_state, "to": post.state, "round": post.review_round, "fields": fields},
     )
-    notify(
+    alerts.tell(
+        kind=Kind.REVIEW_REOPENED,
+        post=post,
+        actor=user,
         recipients=members_with_capability(workspace_id=post.workspace_id, capability=Capability.REVIEW)
         + [p for p in (post.author, post.assignee) if p is not None],
-        actor=user,
-        post=post,
-        kind="workflow.review_reopened",
-        message=_("%(user)s changed the approved “%(title)s”: it needs a new review.")
-        % {"user": user, "title": post.title},
+        about=f"review_reopened:{user.pk}",
     )
     events.post_transitioned(post, action="review_reopened")
     transaction.on_commit(
@@ -413,16 +400,17 @@ def _revoke(*, post: Post, target_user: User) -> None:
     for codename in ALL_SHARE_CODENAMES:
         remove_perm(f"posts.{codename}", target_user, post)
     forget_access(post)
+    alerts.share_ended(post=post, user=target_user)
 
 
 def _notify_shared(*, post: Post, user: User, target_user: User, level: str) -> None:
-    notify(
-        recipients=[target_user],
-        actor=user,
+    alerts.tell(
+        kind=Kind.POST_SHARED,
         post=post,
-        kind="shared",
-        message=_("%(user)s shared “%(title)s” with you as %(level)s.")
-        % {"user": user, "title": post.title, "level": ShareLevel(level).label.lower()},
+        actor=user,
+        recipients=[target_user],
+        about="shared",
+        params={"level": ShareLevel(level).value},
     )
 
 

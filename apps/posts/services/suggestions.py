@@ -12,15 +12,15 @@ from django.utils.translation import gettext as _
 from apps.accounts.models import User
 from apps.core.errors import Conflict, Forbidden, InvalidInput
 from apps.core.services import audit_log
+from apps.notifications.models import Kind
 
-from .. import events
+from .. import alerts, events
 from ..access import require_comment, require_view
 from ..anchors import anchor_apply, anchor_relocate
 from ..document import document_replace_range
 from ..models import Post, Suggestion, SuggestionState
 from ..selectors import post_current_body
 from .comments import clean_relative, resolve_anchor
-from .notifications import notify
 from .posts import post_update
 
 
@@ -53,13 +53,13 @@ def suggestion_create(
     suggestion.anchor_relative = relative
     suggestion.save()
     audit_log(actor=user, action="suggestion.create", target=post, data={"suggestion": suggestion.pk})
-    notify(
-        recipients=[p for p in (post.author, post.assignee) if p is not None],
-        actor=user,
+    alerts.tell(
+        kind=Kind.POST_SUGGESTION,
         post=post,
-        kind="suggestion",
-        message=_("%(user)s suggested a change to “%(title)s”: “%(old)s” → “%(new)s”")
-        % {"user": user, "title": post.title, "old": anchor.quote[:80], "new": replacement[:80]},
+        actor=user,
+        recipients=[post.author, post.assignee],
+        about=f"suggestion:{suggestion.pk}",
+        params={"old": anchor.quote[:80], "new": replacement[:80]},
     )
     events.suggestion_event(suggestion, "created")
     return suggestion
@@ -100,12 +100,12 @@ def suggestion_accept(*, suggestion: Suggestion, user: User) -> Suggestion:
     suggestion.save()
     audit_log(actor=user, action="suggestion.accept", target=post, data={"suggestion": suggestion.pk})
     if suggestion.author is not None:
-        notify(
-            recipients=[suggestion.author],
-            actor=user,
+        alerts.tell(
+            kind=Kind.SUGGESTION_ACCEPTED,
             post=post,
-            kind="suggestion.accepted",
-            message=_("%(user)s accepted your suggestion on “%(title)s”.") % {"user": user, "title": post.title},
+            actor=user,
+            recipients=[suggestion.author],
+            about=f"suggestion:{suggestion.pk}:decided",
         )
     events.suggestion_event(suggestion, "accepted")
     return suggestion
@@ -123,13 +123,13 @@ def suggestion_reject(*, suggestion: Suggestion, user: User, note: str = "") -> 
     suggestion.save(update_fields=["state", "decided_by", "decided_at", "updated_at"])
     audit_log(actor=user, action="suggestion.reject", target=suggestion.post, data={"suggestion": suggestion.pk})
     if suggestion.author is not None:
-        notify(
-            recipients=[suggestion.author],
-            actor=user,
+        alerts.tell(
+            kind=Kind.SUGGESTION_REJECTED,
             post=suggestion.post,
-            kind="suggestion.rejected",
-            message=_("%(user)s rejected your suggestion on “%(title)s”. %(note)s")
-            % {"user": user, "title": suggestion.post.title, "note": note},
+            actor=user,
+            recipients=[suggestion.author],
+            about=f"suggestion:{suggestion.pk}:decided",
+            params={"note": (note or "")[:500]},
         )
     events.suggestion_event(suggestion, "rejected")
     return suggestion

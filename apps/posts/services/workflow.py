@@ -22,7 +22,7 @@ from apps.accounts.selectors import members_with_capability
 from apps.core.errors import Conflict, Forbidden, InvalidInput
 from apps.core.services import audit_log
 
-from .. import events, hooks
+from .. import alerts, events, hooks
 from ..access import PostAccess, forget_access, require_view
 from ..models import Approval, Post, PostState
 from ..signals import post_transitioned
@@ -31,7 +31,6 @@ from ..transitions import (
     Transition,
     role_allows,
 )
-from .notifications import notify
 from .posts import required_approvals_for
 
 
@@ -60,7 +59,6 @@ def _apply(
     options: dict[str, Any] | None = None,
     mutate: Callable[[Post], dict[str, Any]] | None = None,
     recipients: Callable[[Post], list[User]] | None = None,
-    message: Any = None,
 ) -> Post:
     access, transition = _check(post=post, user=user, action=action)
     options = options or {}
@@ -78,19 +76,13 @@ def _apply(
         locked.save()
         data = {"from": from_state, "to": target, **({"note": note} if note else {}), **extra}
         audit_log(actor=user, action=f"post.{action}", target=locked, data=data)
-        text = (message or _("%(user)s moved “%(title)s” to %(state)s.")) % {
-            "user": user,
-            "title": locked.title,
-            "state": locked.get_state_display().lower(),
-        }
-        if note:
-            text = f"{text} {note}"
-        notify(
-            recipients=(recipients or _people)(locked),
-            actor=user,
+        alerts.tell(
+            kind=alerts.ACTION_KINDS[action],
             post=locked,
-            kind=f"workflow.{action}",
-            message=text,
+            actor=user,
+            recipients=(recipients or _people)(locked),
+            about=f"{action}:{user.pk}",
+            params={**extra, **({"note": note[:500]} if note else {})},
         )
         for hook in hooks.get_hooks("transition"):
             hook(post=locked, user=user, action=action, from_state=from_state, to_state=target, options=options)
@@ -130,7 +122,6 @@ def post_submit(*, post: Post, user: User, note: str = "") -> Post:
         note=note,
         mutate=mutate,
         recipients=reviewers,
-        message=_("%(user)s submitted “%(title)s” for review."),
     )
 
 
@@ -171,7 +162,6 @@ def post_approve(*, post: Post, user: User, note: str = "") -> Post:
         note=note,
         mutate=mutate,
         recipients=recipients,
-        message=_("%(user)s approved “%(title)s” (now %(state)s)."),
     )
 
 
@@ -181,7 +171,6 @@ def post_request_changes(*, post: Post, user: User, note: str = "") -> Post:
         user=user,
         action="request_changes",
         note=note,
-        message=_("%(user)s requested changes to “%(title)s”."),
     )
 
 
@@ -210,7 +199,6 @@ def post_schedule(*, post: Post, user: User, publish_at: Any = None, note: str =
         note=note,
         options={"publish_at": when},
         mutate=mutate,
-        message=_("%(user)s scheduled “%(title)s”."),
     )
 
 
@@ -220,9 +208,7 @@ def post_publish(*, post: Post, user: User, note: str = "") -> Post:
         p.scheduled_at = None
         return {}
 
-    return _apply(
-        post=post, user=user, action="publish", note=note, mutate=mutate, message=_("%(user)s published “%(title)s”.")
-    )
+    return _apply(post=post, user=user, action="publish", note=note, mutate=mutate)
 
 
 def post_unpublish(*, post: Post, user: User, note: str = "") -> Post:
@@ -237,12 +223,11 @@ def post_unpublish(*, post: Post, user: User, note: str = "") -> Post:
         action="unpublish",
         note=note,
         mutate=mutate,
-        message=_("%(user)s unpublished “%(title)s”."),
     )
 
 
 def post_archive(*, post: Post, user: User, note: str = "") -> Post:
-    return _apply(post=post, user=user, action="archive", note=note, message=_("%(user)s archived “%(title)s”."))
+    return _apply(post=post, user=user, action="archive", note=note)
 
 
 def post_back_to_draft(*, post: Post, user: User, note: str = "") -> Post:
@@ -256,7 +241,6 @@ def post_back_to_draft(*, post: Post, user: User, note: str = "") -> Post:
         action="to_draft",
         note=note,
         mutate=mutate,
-        message=_("%(user)s moved “%(title)s” back to draft."),
     )
 
 
@@ -299,12 +283,8 @@ def post_publish_due(*, post: Post, published_at: datetime | None = None) -> boo
         target=locked,
         data={"from": PostState.SCHEDULED, "to": PostState.PUBLISHED, "system": True},
     )
-    notify(
-        recipients=_people(locked),
-        actor=None,
-        post=locked,
-        kind="workflow.publish",
-        message=_("“%(title)s” was published as scheduled.") % {"title": locked.title},
+    alerts.tell(
+        kind=alerts.ACTION_KINDS["publish"], post=locked, actor=None, recipients=_people(locked), about="publish"
     )
     for hook in hooks.get_hooks("transition"):
         hook(

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django import template
 
 from ..models import PostState
-from ..selectors import unread_notification_count
 
 register = template.Library()
 
@@ -17,11 +16,3 @@ def state_label(value: str) -> str:
         return str(PostState(value).label)
     except ValueError:
         return value
-
-
-@register.simple_tag(takes_context=True)
-def unread_notifications(context) -> int:
-    request = context.get("request")
-    if request is None or not request.user.is_authenticated:
-        return 0
-    return unread_notification_count(user=request.user)
