@@ -15,6 +15,7 @@ Vectors are stored as float32 bytes (`to_bytes`/`from_bytes`)."""
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,7 +30,7 @@ logger = logging.getLogger(__name__)
 # Stored embedding keys use the AI keys' purpose (settings.CREDENTIAL_FIELDS rotates both).
 EMBEDDING_KEY_PURPOSE = "trendoscope-fields:"
 
-OFFLINE_NAME = "wordllama-l2supercat-256"
+OFFLINE_NAME = "wordllama-l2supercat-256-latin"
 EMBED_TEXT_CHARS = 600
 REMOTE_BATCH = 128
 
@@ -85,9 +86,23 @@ class WordLlamaProvider:
         return cls._model
 
     def embed(self, texts: list[str]) -> np.ndarray:
+        """Unit rows; a zero row for a text mostly outside the Latin script (the model's vocabulary is
+        English: a Russian text comes out near every other Russian text, which would merge their stories)."""
         if not texts:
             return np.zeros((0, 256), dtype=np.float32)
-        return normalize_rows(self.model().embed([t or " " for t in texts], norm=False))
+        matrix = normalize_rows(self.model().embed([t or " " for t in texts], norm=False))
+        matrix[[not reads_latin(t) for t in texts]] = 0.0
+        return matrix
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+_LATIN_LETTER = re.compile(r"[A-Za-z\u00c0-\u024f]")
+
+
+def reads_latin(text: str) -> bool:
+    """Whether at least half of a text's letters are Latin (a text without letters, emoji only, passes)."""
+    letters = len(_LETTER.findall(text or ""))
+    return not letters or 2 * len(_LATIN_LETTER.findall(text)) >= letters
 
 
 @dataclass

@@ -67,8 +67,13 @@ def test_stored_centroid_keeps_anchors_and_reloads_them():
 def test_offline_model_is_loaded_once_per_process():
     first = embeddings.offline_provider().model()
     assert embeddings.WordLlamaProvider().model() is first
-    vectors = embeddings.offline_provider().embed(["Apple buys PrimeSense", "Яблоко", "🧑‍💻 e\u0301"])
-    assert vectors.shape == (3, 256) and np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-4)
+    texts = ["Apple buys PrimeSense", "Яблоко купило PrimeSense", "🧑‍💻 e\u0301", "Café “Zoë” naïve"]
+    vectors = embeddings.offline_provider().embed(texts)
+    assert vectors.shape == (4, 256)
+    # The English model reads Latin script only: a Russian text gets the zero row ("no signal"), which
+    # the clustering treats as no embedding (words only), instead of a vector near every Russian text.
+    norms = np.linalg.norm(vectors, axis=1)
+    assert np.allclose(norms, [1.0, 0.0, 1.0, 1.0], atol=1e-4)
 
 
 def _story(workspace, make_source, make_item, titles):

@@ -45,8 +45,11 @@ class Params:
     # depends on the item's length in words: piecewise linear in log(words) through these
     # (words, threshold) anchors (chosen on the dev halves of the real sets, see benchmarks/RESULTS.md).
     dense_weight: float = 0.5
-    # Clusters merge when their centroids' blended similarity reaches this (0 disables the pass).
+    # Consolidation: clusters merge when their centroids' blended similarity (embedding share from
+    # dense_weights at the shorter cluster's mean length) reaches merge_dense_threshold, or, when
+    # merge_dense_thresholds is given, its value at that length (same interpolation); 0 and () disable the pass.
     merge_dense_threshold: float = 0.0
+    merge_dense_thresholds: tuple[tuple[float, float], ...] = ()
     dense_thresholds: tuple[tuple[float, float], ...] = ((8.0, 0.45), (30.0, 0.45), (300.0, 0.45))
 
     # The embedding's share by length, same interpolation (a static embedding averages an article's
@@ -64,8 +67,17 @@ class Params:
 
     def weight_for(self, words: np.ndarray) -> np.ndarray:
         if not self.dense_weights:
-            return np.full(len(words), self.dense_weight)
+            return np.full(np.shape(words), self.dense_weight)
         return _interpolate(self.dense_weights, words)
+
+    def merge_threshold_for(self, words: np.ndarray) -> np.ndarray:
+        if not self.merge_dense_thresholds:
+            return np.full(np.shape(words), self.merge_dense_threshold)
+        return _interpolate(self.merge_dense_thresholds, words)
+
+    @property
+    def consolidates(self) -> bool:
+        return self.merge_dense_threshold > 0 or bool(self.merge_dense_thresholds)
 
 
 def _interpolate(anchors: tuple[tuple[float, float], ...], words: np.ndarray) -> np.ndarray:
@@ -351,6 +363,8 @@ class Clusterer:
         if dim and has_e.any():
             rows_e = np.flatnonzero(has_e)
             emb[rows_e] = np.stack([records[i].embedding for i in rows_e.tolist()])
+            # A zero vector is a provider's "no signal" (a text in a script its model does not read).
+            has_e &= np.einsum("ij,ij->i", emb, emb) > 0
         words = np.array([len(f"{r.title} {r.text[:6000]}".split()) for r in records], dtype=np.float64)
         dense_threshold = p.threshold_for(words)
         weights = p.weight_for(words)
@@ -515,24 +529,19 @@ class Clusterer:
 
     def _merge(self, touched: set[int]) -> set[int]:
         """Merge touched clusters into live clusters whose centroids have converged (union-find)."""
-        p = self.params
-        keys = [k for k in (self.resolve(k) for k in touched) if self.clusters[k].alive]
-        keys = list(dict.fromkeys(keys))
+        keys = list(dict.fromkeys(k for k in (self.resolve(k) for k in touched) if self.clusters[k].alive))
         if not keys:
             return set()
+        pairs = self._merge_pairs(keys)
+        changed = set(keys) | (self._apply_merges(pairs) if pairs else set())
+        return {self.resolve(k) for k in changed}
+
+    def _merge_pairs(self, keys: list[int]) -> list[tuple[float, int, int]]:
+        p = self.params
         newest = max(self.clusters[k].last_seen for k in keys)
         horizon = newest - p.window_hours * 3600.0
         active = [c for c in self.clusters.values() if c.alive and c.last_seen >= horizon]
-        touched_m = self._matrix([self.clusters[k] for k in keys])
-        live_m = self._matrix(active)
-        overlap = (touched_m @ live_m.T).tocoo()
-        parent: dict[int, int] = {}
-
-        def find(k: int) -> int:
-            while parent.get(k, k) != k:
-                k = parent[k]
-            return k
-
+        overlap = (self._matrix([self.clusters[k] for k in keys]) @ self._matrix(active).T).tocoo()
         strong = overlap.data >= p.merge_threshold
         pairs = [
             (float(v), keys[r], active[c].key)
@@ -541,20 +550,30 @@ class Clusterer:
             )
             if keys[r] != active[c].key and self._close_in_time(keys[r], active[c].key)
         ]
-        if p.merge_dense_threshold > 0:
+        if p.consolidates:
             pairs += self._dense_pairs(keys, active, overlap)
         if p.cross_lingual_threshold > 0:
             pairs += self._cross_lingual_pairs(keys, active, overlap)
         if p.anchor_min_words > 0:
             pairs = [(sim, x, y) for sim, x, y in pairs if self._anchors_agree(x, y)]
-        if not pairs:
-            return set(keys)
+        return pairs
+
+    def _apply_merges(self, pairs: list[tuple[float, int, int]]) -> set[int]:
+        """Merge the pairs, most similar first; returns the surviving keys."""
+        parent: dict[int, int] = {}
+
+        def find(k: int) -> int:
+            while parent.get(k, k) != k:
+                k = parent[k]
+            return k
+
         for _sim, x, y in sorted(pairs, reverse=True):
             rx, ry = find(x), find(y)
-            if rx != ry:
-                survivor, absorbed = self._survivor(rx, ry)
-                parent[absorbed] = survivor
-        changed = set(keys)
+            if rx == ry:
+                continue
+            survivor, absorbed = self._survivor(rx, ry)
+            parent[absorbed] = survivor
+        survivors = set()
         for absorbed in list(parent):
             survivor = find(absorbed)
             a, s = self.clusters[absorbed], self.clusters[survivor]
@@ -562,8 +581,8 @@ class Clusterer:
             a.alive = False
             a.sums = {}
             self._forward[absorbed] = survivor
-            changed.add(survivor)
-        return {self.resolve(k) for k in changed}
+            survivors.add(survivor)
+        return survivors
 
     def _dense_pairs(self, keys: list[int], active: list[Cluster], overlap) -> list[tuple[float, int, int]]:
         """Pairs of clusters (both with embeddings) whose combined centroid similarity — the same blend of
@@ -587,12 +606,22 @@ class Clusterer:
 
         t_m, t_ok = unit(touched)
         a_m, a_ok = unit(active)
-        combined = p.dense_weight * (t_m @ a_m.T)
+        # The shorter cluster's mean length decides the embedding's share and the threshold.
+        words = np.minimum.outer(
+            np.array([c.mean_words() for c in touched], dtype=np.float64),
+            np.array([c.mean_words() for c in active], dtype=np.float64),
+        )
+        weight = p.weight_for(words).astype(np.float32)
+        combined = weight * (t_m @ a_m.T)
         if overlap.nnz:
-            np.add.at(combined, (overlap.row, overlap.col), (1.0 - p.dense_weight) * overlap.data.astype(np.float32))
+            np.add.at(
+                combined,
+                (overlap.row, overlap.col),
+                (1.0 - weight[overlap.row, overlap.col]) * overlap.data.astype(np.float32),
+            )
         combined[~t_ok, :] = 0.0
         combined[:, ~a_ok] = 0.0
-        rows, cols = np.nonzero(combined >= p.merge_dense_threshold)
+        rows, cols = np.nonzero(combined >= p.merge_threshold_for(words))
         return [
             (float(combined[r, c]), keys[r], active[c].key)
             for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
