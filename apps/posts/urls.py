@@ -14,6 +14,8 @@ urlpatterns = [
     path("posts/notifications/", views.notifications, name="notifications"),
     path("posts/notifications/<int:notification_id>/", views.notification_open, name="notification-open"),
     path("posts/settings/", views.posts_settings, name="settings"),
+    # The stable public address of an image in a post's text (signed; redirects to the storage).
+    path("posts/media/<str:token>/", views.media_asset_file, name="media-file"),
     path("posts/<int:pk>/", views.post_detail, name="detail"),
     path("posts/<int:pk>/transition/<str:action>/", views.post_transition, name="transition"),
     path("posts/<int:pk>/history/", views.post_history, name="history"),
