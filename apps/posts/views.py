@@ -170,6 +170,8 @@ def post_detail(request, pk: int):
                 "apiUrl": reverse("api:post-detail", args=[post.pk]),
                 "commentsUrl": reverse("api:post-comments", args=[post.pk]),
                 "suggestionsUrl": reverse("api:post-suggestions", args=[post.pk]),
+                "imagesUrl": reverse("api:post-images", args=[post.pk]),
+                "sourceItemsUrl": reverse("api:post-source-items", args=[post.pk]),
                 "userId": request.user.pk,
             }
         ),
