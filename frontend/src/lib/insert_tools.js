@@ -39,7 +39,7 @@ async function upload(url, file, alt, csrfToken) {
 function imageDialog({ editor, config, api, csrfToken }) {
   const file = el("input", { type: "file", id: "image-file", accept: "image/jpeg,image/png,image/gif,image/webp" });
   const gallery = el("div", { class: "image-gallery", role: "radiogroup", "aria-label": gettext("The post's images") });
-  const alt = el("textarea", { id: "image-alt", rows: 2, maxlength: 500, required: "" });
+  const alt = el("textarea", { id: "image-alt", rows: 2, maxlength: 500, "aria-required": "true" });
   let picked = null;
   const ui = dialog("image-dialog", gettext("Insert an image"),
     el("label", { for: "image-file" }, gettext("Upload an image (JPEG, PNG, GIF or WebP)")), file,
@@ -92,7 +92,7 @@ function imageDialog({ editor, config, api, csrfToken }) {
 
 // The description of the selected image (an image is selected by clicking it).
 function altDialog({ editor }) {
-  const alt = el("textarea", { id: "image-alt-edit", rows: 2, maxlength: 500, required: "" });
+  const alt = el("textarea", { id: "image-alt-edit", rows: 2, maxlength: 500, "aria-required": "true" });
   const ui = dialog("image-alt-dialog", gettext("Alt text of the image"),
     el("label", { for: "image-alt-edit" }, gettext("What the image shows")), alt,
     buttons(() => ui.node.close(), gettext("Save alt text")));
