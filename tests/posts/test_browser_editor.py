@@ -61,7 +61,9 @@ def _serve_media(page, base_url: str) -> None:
 
 
 def _wait_image_loaded(page, selector: str) -> None:
-    page.wait_for_function("(s) => { const i = document.querySelector(s); return i && i.naturalWidth > 0; }", arg=selector)
+    page.wait_for_function(
+        "(s) => { const i = document.querySelector(s); return i && i.naturalWidth > 0; }", arg=selector
+    )
 
 
 @pytest.fixture
