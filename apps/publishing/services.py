@@ -243,8 +243,9 @@ def post_content(*, post: Post) -> PostContent:
         author = post.author.get_full_name() or post.author.get_username()
     # What goes out is the text as it is now, also when it is edited live and not yet snapshotted.
     # Its own addresses (images in the text, relative links) absolute: the HTML is read elsewhere.
-    doc, _html, text = post_current_body(post=post)
-    html = document_to_html(doc, base_url=settings.SITE_URL)
+    doc, html, text = post_current_body(post=post)
+    if doc:  # (a post saved as HTML only keeps its HTML)
+        html = document_to_html(doc, base_url=settings.SITE_URL)
     return PostContent(
         title=post.title,
         text=text,
