@@ -248,3 +248,39 @@ def browser_login(page, base_url: str, username: str, password: str = PASSWORD) 
     page.fill("input[name=password]", password)
     page.click("button[type=submit]")
     page.wait_for_url(f"{base_url}/app/**")
+
+
+@pytest.fixture
+def s3(settings):
+    """The default storage on S3: django-storages against moto's S3 server (a bucket
+    "trendoscope-media"); yields a boto3 client of it."""
+    # moto is heavy and only these tests need it.
+    import boto3
+    from django.core.files.storage import storages
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    endpoint = f"http://{host}:{port}"
+    client = boto3.client(
+        "s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="test", aws_secret_access_key="test"
+    )
+    client.create_bucket(Bucket="trendoscope-media")
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": "trendoscope-media",
+                "endpoint_url": endpoint,
+                "access_key": "test",
+                "secret_key": "test",
+                "region_name": "us-east-1",
+            },
+        },
+    }
+    storages._storages.pop("default", None)
+    yield client
+    storages._storages.pop("default", None)
+    server.stop()

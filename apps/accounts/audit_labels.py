@@ -36,6 +36,7 @@ ACTION_LABELS = {
     "post.approve": _("Approved a post"),
     "post.archive": _("Archived a post"),
     "post.create": _("Created a post"),
+    "post.image_upload": _("Uploaded an image into a post"),
     "post.publish": _("Published a post"),
     "post.request_changes": _("Requested changes to a post"),
     "post.restore": _("Restored a revision"),

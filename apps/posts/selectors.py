@@ -8,24 +8,30 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.contrib.contenttypes.models import ContentType
 from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.core import signing
 from django.db import connection
 from django.db.models import Case, CharField, Count, F, Prefetch, Q, QuerySet, Value, When, Window
 from django.db.models.functions import RowNumber
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from apps.accounts.models import Membership, User, Workspace
 from apps.accounts.permissions import membership_for
-from apps.core.errors import NotFound
+from apps.core.errors import Forbidden, NotFound
 from apps.core.models import AuditEntry
 from apps.core.params import safe_id
+from apps.sources.models import Item
+from apps.sources.selectors import items_for_workspace
 
 from . import hooks
-from .access import PostAccess, require_view, share_level_from_codenames
-from .document import Diff, diff_texts, render_body
+from .access import PostAccess, require_edit, require_view, share_level_from_codenames
+from .document import Diff, diff_texts, render_body, text_excerpt
 from .models import (
     Approval,
     Comment,
     EmailShare,
+    MediaAsset,
+    MediaKind,
     Post,
     PostsSettings,
     PostState,
@@ -307,3 +313,65 @@ def post_current_body(*, post: Post) -> tuple[dict[str, Any], str, str]:
     if live is None:
         return post.body_json, post.body_html, post.body_text
     return render_body(body_json=live)
+
+
+# --- media and sources for the editor -----------------------------------------------------------------
+
+# Images in a post's text are addressed by a signed id, not by their storage URL: a signed S3 URL
+# expires, and a storage path would be the same for every reader. The signature makes the address
+# unguessable while the post is a draft, and it never changes, so published HTML keeps working.
+MEDIA_SIGNER_SALT = "posts.media-asset"
+
+
+def media_asset_path(*, asset: MediaAsset) -> str:
+    """The stable address of an asset's file (it redirects to the storage's current URL)."""
+    token = signing.Signer(salt=MEDIA_SIGNER_SALT).sign(str(asset.pk))
+    return reverse("posts:media-file", args=[token])
+
+
+def media_asset_for_token(*, token: str) -> MediaAsset:
+    try:
+        pk = int(signing.Signer(salt=MEDIA_SIGNER_SALT).unsign(token))
+    except (signing.BadSignature, ValueError):
+        raise NotFound(_("Not found.")) from None
+    asset: MediaAsset | None = MediaAsset.objects.filter(pk=pk).exclude(file="").first()
+    if asset is None:
+        raise NotFound(_("Not found."))
+    return asset
+
+
+def post_images(*, user: User | AnonymousUser, post: Post) -> list[MediaAsset]:
+    """The images a person editing the post may put in its text: its own (uploaded or generated) and
+    its featured image, newest first."""
+    require_edit(user=user, post=post)
+    images = list(
+        MediaAsset.objects.filter(post=post, workspace_id=post.workspace_id)
+        .filter(Q(kind=MediaKind.IMAGE) | Q(mime_type__startswith="image/"))
+        .exclude(file="")
+        .order_by("-created_at", "-id")
+    )
+    featured = post.featured_media
+    is_image = featured is not None and (featured.kind == MediaKind.IMAGE or featured.mime_type.startswith("image/"))
+    if featured is not None and is_image and featured.file and featured.pk not in {i.pk for i in images}:
+        images.insert(0, featured)
+    return images
+
+
+def post_source_items(*, user: User | AnonymousUser, post: Post, q: str = "", limit: int = 20) -> list[Item]:
+    """Items of the post's workspace's sources to quote in its text, best match (or newest) first.
+    Only members who may edit the post: a guest editor does not see the workspace's sources."""
+    access = require_edit(user=user, post=post)
+    if access.membership is None:
+        raise Forbidden(_("Only members of the workspace can quote its sources."))
+    return list(items_for_workspace(workspace=post.workspace_id, q=q)[:limit])
+
+
+def source_item_card(*, item: Item) -> dict[str, Any]:
+    """What a quote card of the item shows (the attributes of a sourceQuote node)."""
+    return {
+        "itemId": item.pk,
+        "url": item.url or item.canonical_url,
+        "title": item.title,
+        "source": item.source.name,
+        "excerpt": text_excerpt(item.text, 280),
+    }

@@ -19,6 +19,8 @@ urlpatterns = [
         name="notifications",
     ),
     path("posts/settings/", views.posts_settings, name="settings"),
+    # The stable public address of an image in a post's text (signed; redirects to the storage).
+    path("posts/media/<str:token>/", views.media_asset_file, name="media-file"),
     path("posts/<int:pk>/", views.post_detail, name="detail"),
     path("posts/<int:pk>/transition/<str:action>/", views.post_transition, name="transition"),
     path("posts/<int:pk>/history/", views.post_history, name="history"),

@@ -170,6 +170,8 @@ def post_detail(request, pk: int):
                 "apiUrl": reverse("api:post-detail", args=[post.pk]),
                 "commentsUrl": reverse("api:post-comments", args=[post.pk]),
                 "suggestionsUrl": reverse("api:post-suggestions", args=[post.pk]),
+                "imagesUrl": reverse("api:post-images", args=[post.pk]),
+                "sourceItemsUrl": reverse("api:post-source-items", args=[post.pk]),
                 "userId": request.user.pk,
             }
         ),
@@ -295,3 +297,14 @@ def posts_settings(request):
         return redirect("posts:settings")
     context = {"settings_row": selectors.posts_settings(workspace=membership.workspace), "can_manage": can_manage}
     return render(request, "posts/settings.html", context)
+
+
+@require_http_methods(["GET", "HEAD"])
+def media_asset_file(request, token: str):
+    """An image of a post's text, for anyone who has its (signed) address: readers of the published
+    page too. It redirects to the storage's URL of the moment (signed S3 URLs expire), so the browser
+    may keep the redirect only a little while."""
+    asset = selectors.media_asset_for_token(token=token)
+    response = HttpResponseRedirect(asset.file.url)
+    response["Cache-Control"] = "public, max-age=300"
+    return response

@@ -24,6 +24,7 @@ from apps.core.errors import Conflict, InvalidInput, NotFound
 from apps.core.http import address_is_blocked
 from apps.core.queue import enqueue_on_commit
 from apps.core.services import audit_log
+from apps.posts.document import document_to_html
 from apps.posts.models import Post
 from apps.posts.selectors import post_current_body
 from apps.site.links import track_publication_links
@@ -241,7 +242,10 @@ def post_content(*, post: Post) -> PostContent:
     elif post.author is not None:
         author = post.author.get_full_name() or post.author.get_username()
     # What goes out is the text as it is now, also when it is edited live and not yet snapshotted.
-    _doc, html, text = post_current_body(post=post)
+    # Its own addresses (images in the text, relative links) absolute: the HTML is read elsewhere.
+    doc, html, text = post_current_body(post=post)
+    if doc:  # (a post saved as HTML only keeps its HTML)
+        html = document_to_html(doc, base_url=settings.SITE_URL)
     return PostContent(
         title=post.title,
         text=text,

@@ -322,6 +322,9 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("DATA_UPLOAD_MAX_MEMORY_SIZE", 5 * 1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = env_int("FILE_UPLOAD_MAX_MEMORY_SIZE", 2 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 2000
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 25 * 1024 * 1024)
+# Images uploaded into a post's text: at most this many bytes and pixels (width × height).
+POSTS_IMAGE_MAX_BYTES = env_int("POSTS_IMAGE_MAX_BYTES", 10 * 1024 * 1024)
+POSTS_IMAGE_MAX_PIXELS = env_int("POSTS_IMAGE_MAX_PIXELS", 40_000_000)
 
 # --- content security policy (django-csp) ---------------------------------------------------
 # Scripts only from our origin (or with the per-response nonce); no inline handlers. Style attributes

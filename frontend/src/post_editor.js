@@ -2,11 +2,13 @@
 // and suggestions sidebar, and the workflow buttons. createPostEditor() is exported so the live-editing
 // module can build the same editor with extra extensions (e.g. Collaboration) and no initial content.
 import { Editor, Extension } from "@tiptap/core";
-import StarterKit from "@tiptap/starter-kit";
 import { Plugin, PluginKey } from "@tiptap/pm/state";
 import { Decoration, DecorationSet } from "@tiptap/pm/view";
 import { subscribe } from "./app.js";
 import { documentText, locateAnchor, rangeToOffsets, textSlice } from "./lib/document.js";
+import { el } from "./lib/dom.js";
+import { insertTools } from "./lib/insert_tools.js";
+import { bodyExtensions } from "./lib/schema.js";
 
 export { documentText, locateAnchor };
 
@@ -128,26 +130,12 @@ export function createPostEditor({
   return new Editor({
     element,
     editable,
-    extensions: [StarterKit.configure({ link: { openOnClick: false }, ...starterKit }), AnchorHighlights, ...extensions],
+    extensions: [...bodyExtensions(starterKit), AnchorHighlights, ...extensions],
     ...(content ? { content } : {}),
     editorProps: { attributes: { class: "editor-surface", "aria-label": gettext("Post text"), role: "textbox", "aria-multiline": "true" } },
     onUpdate,
     onSelectionUpdate,
   });
-}
-
-function el(tag, attrs = {}, ...children) {
-  const node = document.createElement(tag);
-  for (const [key, value] of Object.entries(attrs)) {
-    if (key === "class") node.className = value;
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
-    else if (value !== null && value !== undefined && value !== false) node.setAttribute(key, value);
-  }
-  for (const child of children.flat()) {
-    if (child === null || child === undefined || child === false) continue;
-    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return node;
 }
 
 const gettext = window.gettext || ((text) => text);
@@ -304,9 +292,13 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
   });
   window.addEventListener("beforeunload", (event) => { if (dirty) { event.preventDefault(); event.returnValue = ""; } });
 
-  // Formatting toolbar.
+  // Formatting toolbar. Images, tables and source quotes: see lib/insert_tools.js.
   const toolbar = document.getElementById("editor-toolbar");
+  const dialogs = toolbar && config.editable ? insertTools({ editor, config, api, csrfToken }) : {};
   const commands = {
+    table: (c) => c.insertTable({ rows: 3, cols: 3, withHeaderRow: true }),
+    rowAfter: (c) => c.addRowAfter(), columnAfter: (c) => c.addColumnAfter(),
+    rowDelete: (c) => c.deleteRow(), columnDelete: (c) => c.deleteColumn(), tableDelete: (c) => c.deleteTable(),
     bold: (c) => c.toggleBold(), italic: (c) => c.toggleItalic(), strike: (c) => c.toggleStrike(),
     h2: (c) => c.toggleHeading({ level: 2 }), h3: (c) => c.toggleHeading({ level: 3 }),
     bullet: (c) => c.toggleBulletList(), ordered: (c) => c.toggleOrderedList(), quote: (c) => c.toggleBlockquote(),
@@ -319,6 +311,7 @@ export function initPostPage({ editor: givenEditor = null, extensions = [], star
   toolbar && toolbar.addEventListener("click", (event) => {
     const button = event.target.closest("button[data-cmd]");
     if (!button) return;
+    if (dialogs[button.dataset.cmd]) { dialogs[button.dataset.cmd](); return; }
     const command = commands[button.dataset.cmd];
     if (command) command(editor.chain().focus()).run();
   });

@@ -1,4 +1,5 @@
-"""Hypothesis strategies for post documents: every node and mark the editor has, with text in many
+"""Hypothesis strategies for post documents: every node and mark the editor has (tables, images and
+source-item quote cards too), with text in many
 scripts (typographic quotes and dashes, Cyrillic, Greek, CJK, Arabic, Hebrew, emoji with ZWJ
 sequences, flags and skin tones, combining accents), plus a few hand-picked documents that broke
 before."""
@@ -85,16 +86,62 @@ def textblock(draw) -> dict:
     return paragraph(content)
 
 
+SOURCE_URLS = [
+    "https://example.com/статья?q=1&lang=ru",
+    "https://news.example.org/2024/05/“quoted”",
+    "http://example.jp/記事/1",
+]
+IMAGE_SOURCES = ["https://example.com/кот.png", "/app/posts/media/eyJpZCI6MX0:1abc/"]
+
+
+@st.composite
+def source_quote(draw) -> dict:
+    return {
+        "type": "sourceQuote",
+        "attrs": {
+            "itemId": draw(st.one_of(st.none(), st.integers(1, 10**9))),
+            "url": draw(st.sampled_from(SOURCE_URLS)),
+            "title": draw(st.one_of(st.just(""), text)),
+            "source": draw(st.one_of(st.just(""), text)),
+            "excerpt": draw(st.one_of(st.just(""), st.lists(text, min_size=1, max_size=4).map(" ".join))),
+        },
+    }
+
+
+@st.composite
+def table(draw, depth: int) -> dict:
+    columns, rows = draw(st.integers(1, 4)), draw(st.integers(1, 4))
+    header = draw(st.booleans())
+    content = []
+    for row in range(rows):
+        cells = []
+        for _ in range(columns):
+            colspan = draw(st.sampled_from([1, 1, 1, 2]))
+            widths = draw(st.one_of(st.none(), st.lists(st.integers(40, 600), min_size=colspan, max_size=colspan)))
+            cell: dict = {
+                "type": "tableHeader" if header and row == 0 else "tableCell",
+                "attrs": {"colspan": colspan, "rowspan": draw(st.sampled_from([1, 1, 1, 2])), "colwidth": widths},
+                "content": draw(st.lists(block(depth=depth + 1), min_size=1, max_size=2)),
+            }
+            cells.append(cell)
+        content.append({"type": "tableRow", "content": cells})
+    return {"type": "table", "content": content}
+
+
 @st.composite
 def block(draw, depth: int = 0) -> dict:
-    choices = ["text", "text", "text", "image", "rule"]
+    choices = ["text", "text", "text", "image", "rule", "source"]
     if depth < 2:
-        choices += ["bullets", "ordered", "quote"]
+        choices += ["bullets", "ordered", "quote", "table"]
     kind = draw(st.sampled_from(choices))
     if kind == "text":
         return draw(textblock())
     if kind == "image":
-        return {"type": "image", "attrs": {"src": "https://example.com/кот.png", "alt": draw(text)}}
+        return {"type": "image", "attrs": {"src": draw(st.sampled_from(IMAGE_SOURCES)), "alt": draw(text)}}
+    if kind == "source":
+        return draw(source_quote())
+    if kind == "table":
+        return draw(table(depth))
     if kind == "rule":
         return {"type": "horizontalRule"}
     children = st.lists(block(depth=depth + 1), min_size=1, max_size=3)
@@ -142,6 +189,8 @@ def html_safe(node: dict) -> dict:
             node["content"] = content
     elif node.get("content"):
         node["content"] = [html_safe(child) for child in node["content"]]
+    if node["type"] in ("tableCell", "tableHeader"):
+        node["attrs"] = {**node["attrs"], "colwidth": None}  # column widths are the editor's, not the HTML's
     return node
 
 

@@ -324,3 +324,45 @@ class ShareSerializer(serializers.Serializer):
 class ShareInputSerializer(serializers.Serializer):
     user = serializers.CharField(max_length=254, help_text=_("Username or e-mail."))
     level = serializers.ChoiceField(choices=ShareLevel.choices)
+
+
+class ImageSerializer(serializers.Serializer):
+    """An image of the post, with the address its text uses for it."""
+
+    id = serializers.IntegerField()
+    src = serializers.CharField(help_text=_("The image's stable address, for an image node's src."))
+    alt_text = serializers.CharField()
+    mime_type = serializers.CharField()
+    size = serializers.IntegerField()
+    width = serializers.IntegerField(allow_null=True)
+    height = serializers.IntegerField(allow_null=True)
+    created_at = serializers.DateTimeField()
+
+
+class ImageUploadSerializer(serializers.Serializer):
+    # The file's own checks (size, kind, that it is an image) are the service's.
+    file = serializers.FileField(allow_empty_file=False, use_url=False)
+    alt_text = serializers.CharField(max_length=500, allow_blank=True, trim_whitespace=True)
+
+
+class SourceCardSerializer(serializers.Serializer):
+    """A source item as a quote card shows it: the attributes of a sourceQuote node."""
+
+    itemId = serializers.IntegerField()  # noqa: N815 (the node attribute's own name)
+    url = serializers.CharField()
+    title = serializers.CharField()
+    source = serializers.CharField()
+    excerpt = serializers.CharField()
+    published_at = serializers.DateTimeField()
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    message = serializers.CharField()
+    details = serializers.JSONField()
+
+
+class ErrorSerializer(serializers.Serializer):
+    """The API's error envelope (apps.core.api.exceptions)."""
+
+    error = ErrorDetailSerializer()

@@ -13,6 +13,8 @@ urlpatterns = [
         name="post-revision-restore",
     ),
     path("posts/<int:post_id>/diff/", views.DiffView.as_view(), name="post-diff"),
+    path("posts/<int:post_id>/images/", views.PostImageListView.as_view(), name="post-images"),
+    path("posts/<int:post_id>/source-items/", views.PostSourceItemListView.as_view(), name="post-source-items"),
     path("posts/<int:post_id>/comments/", views.CommentListView.as_view(), name="post-comments"),
     path("posts/<int:post_id>/comments/<int:comment_id>/", views.CommentDetailView.as_view(), name="post-comment"),
     path(

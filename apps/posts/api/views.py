@@ -10,6 +10,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from apps.accounts.selectors import membership_for_request
@@ -22,6 +23,7 @@ from apps.trends.models import Trend
 from .. import selectors, services
 from ..access import post_access
 from ..models import MediaAsset, PostState, SuggestionState
+from ..services.media import post_image_upload
 from ..transitions import TRANSITIONS
 from . import serializers as s
 
@@ -448,3 +450,61 @@ class EmailShareDetailView(PostsAPIView):
 
 
 STATES = PostState.values
+
+
+def _image_out(asset: MediaAsset) -> dict[str, Any]:
+    data = asset.data or {}
+    return {
+        "id": asset.pk,
+        "src": selectors.media_asset_path(asset=asset),
+        "alt_text": asset.alt_text,
+        "mime_type": asset.mime_type,
+        "size": asset.size,
+        "width": data.get("width"),
+        "height": data.get("height"),
+        "created_at": asset.created_at,
+    }
+
+
+class PostImageListView(PostsAPIView):
+    parser_classes = [MultiPartParser, FormParser]
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[POST_ID], responses=errors(s.ImageSerializer(many=True)), operation_id="posts_images_list"
+    )
+    def get(self, request, post_id):
+        post = self.post_or_404(post_id)
+        return Response([_image_out(asset) for asset in selectors.post_images(user=request.user, post=post)])
+
+    @extend_schema(
+        parameters=[POST_ID],
+        request={"multipart/form-data": s.ImageUploadSerializer},
+        responses=errors({201: s.ImageSerializer}, conflict=False),
+        operation_id="posts_images_upload",
+        description=_("Upload an image for the post's text (JPEG, PNG, GIF or WebP, with its alt text)."),
+    )
+    def post(self, request, post_id):
+        post = self.post_or_404(post_id)
+        data = s.ImageUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        asset = post_image_upload(
+            post=post, user=request.user, upload=data.validated_data["file"], alt_text=data.validated_data["alt_text"]
+        )
+        return Response(_image_out(asset), status=status.HTTP_201_CREATED)
+
+
+class PostSourceItemListView(PostsAPIView):
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[POST_ID, OpenApiParameter("q", OpenApiTypes.STR, description="Words in the item's title or text.")],
+        responses=errors(s.SourceCardSerializer(many=True), conflict=False),
+        operation_id="posts_source_items_list",
+    )
+    def get(self, request, post_id):
+        post = self.post_or_404(post_id)
+        items = selectors.post_source_items(user=request.user, post=post, q=request.query_params.get("q", ""))
+        return Response(
+            [{**selectors.source_item_card(item=item), "published_at": item.published_at} for item in items]
+        )

@@ -1,8 +1,9 @@
 """The post body: the editor's ProseMirror/Tiptap JSON document is the source; its sanitized HTML and
 plain text are derived from it here. HTML from API clients is sanitized and turned into a document.
 
-Plain text is the text of each text block (paragraph, heading, code block) joined with "\\n"; a hard break
-is also "\\n". Comment and suggestion anchors are offsets into this text (see anchors.py), counted in
+Plain text is the text of each text block (paragraph, heading, code block, also those in table cells)
+joined with "\\n"; a hard break is also "\\n". Images and source-item quote cards are leaves with no text
+of the post's own. Comment and suggestion anchors are offsets into this text (see anchors.py), counted in
 Unicode code points (Python's str indexes) everywhere: the editor converts its UTF-16 positions at the
 edge (frontend/src/lib/document.js) and the Yjs conversion its UTF-8 bytes (ydoc.py).
 """
@@ -14,6 +15,7 @@ import html
 import re
 from html.parser import HTMLParser
 from typing import Any
+from urllib.parse import urljoin
 
 import nh3
 
@@ -22,13 +24,22 @@ from apps.core.params import safe_int
 ALLOWED_TAGS = {
     "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "code", "hr", "br",
     "strong", "b", "em", "i", "s", "del", "strike", "u", "a", "img", "div",
+    "table", "thead", "tbody", "tr", "th", "td", "figure", "figcaption", "cite",
 }  # fmt: skip
-ALLOWED_ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}, "code": {"class"}, "img": {"src", "alt", "title"}}
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"}, "ol": {"start"}, "code": {"class"}, "img": {"src", "alt", "title"},
+    "td": {"colspan", "rowspan"}, "th": {"colspan", "rowspan"}, "blockquote": {"cite"},
+    "figure": {"class", "data-item-id"},
+}  # fmt: skip
 URL_SCHEMES = {"http", "https", "mailto"}
 
 TEXTBLOCKS = {"paragraph", "heading", "codeBlock"}
 CONTAINERS = {"doc", "blockquote", "listItem", "bulletList", "orderedList"}
-LEAF_BLOCKS = {"horizontalRule", "image"}
+TABLE_CELLS = {"tableCell", "tableHeader"}
+LEAF_BLOCKS = {"horizontalRule", "image", "sourceQuote"}
+# A source item quoted in the post (apps/sources Item): an atom holding what the card shows.
+SOURCE_QUOTE_LIMITS = {"title": 500, "source": 200, "excerpt": 1000}
+MAX_TABLE_SPAN = 100
 INLINE_LEAVES = {"hardBreak"}
 # Marks in the order a text node lists them (ProseMirror keeps them in schema order; one order makes
 # documents from every path compare equal).
@@ -119,7 +130,13 @@ def _clean_node(node: Any, depth: int) -> list[dict]:
         src = str(attrs.get("src") or "")
         if not re.match(r"^(https?:|/)", src, re.I):
             return []
-        return [{"type": "image", "attrs": {"src": src[:2000], "alt": str(attrs.get("alt") or "")[:500]}}]
+        return [{"type": "image", "attrs": {"src": src[:2000], "alt": clean_text(attrs.get("alt"))[:500]}}]
+    if kind == "sourceQuote":
+        return _clean_source_quote(attrs)
+    if kind == "table" or kind == "tableRow":
+        return _clean_table(kind, children)
+    if kind in TABLE_CELLS:
+        return [_clean_cell(kind, attrs, children)]
     if kind in TEXTBLOCKS:
         inline = [c for c in children if c["type"] in ("text", "hardBreak")]
         out = {"type": kind}
@@ -150,21 +167,92 @@ def _clean_node(node: Any, depth: int) -> list[dict]:
     return children
 
 
+def _one_line(value: Any, limit: int) -> str:
+    return " ".join(clean_text(value).split())[:limit]
+
+
+def _clean_source_quote(attrs: dict[str, Any]) -> list[dict]:
+    """A quote card of a source item: its link (required), title (the link when it has none), source
+    name, excerpt and item id. The texts are kept on one line, as the card shows them."""
+    url = str(attrs.get("url") or "").strip()
+    if not re.match(r"^https?://\S+$", url, re.I):
+        return []
+    item_id = attrs.get("itemId")
+    out: dict[str, Any] = {
+        "itemId": item_id if isinstance(item_id, int) and not isinstance(item_id, bool) and item_id > 0 else None,
+        "url": url[:2000],
+    }
+    for name, limit in SOURCE_QUOTE_LIMITS.items():
+        out[name] = _one_line(attrs.get(name), limit)
+    out["title"] = out["title"] or out["url"][: SOURCE_QUOTE_LIMITS["title"]]
+    return [{"type": "sourceQuote", "attrs": out}]
+
+
+def _span(value: Any) -> int:
+    return value if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_TABLE_SPAN else 1
+
+
+def _clean_cell(kind: str, attrs: dict[str, Any], children: list[dict]) -> dict:
+    """A table cell as Tiptap's table extension has it: colspan, rowspan, column widths (pixels, one
+    per spanned column, or None) and block content."""
+    colspan = _span(attrs.get("colspan"))
+    widths = attrs.get("colwidth")
+    valid = isinstance(widths, list) and len(widths) == colspan
+    valid = valid and all(isinstance(w, int) and not isinstance(w, bool) and 0 < w < 10_000 for w in widths)
+    colwidth = list(widths) if valid else None
+    return {
+        "type": kind,
+        "attrs": {"colspan": colspan, "rowspan": _span(attrs.get("rowspan")), "colwidth": colwidth},
+        "content": _wrap_inline_list(children) or [{"type": "paragraph"}],
+    }
+
+
+def _clean_table(kind: str, children: list[dict]) -> list[dict]:
+    """A table holds rows and a row holds cells: stray cells go in a row, stray blocks in a cell (a
+    row with no cells, or a table with no rows, is left out)."""
+    out: list[dict] = []
+    for child in children:
+        if kind == "tableRow":
+            if child["type"] in TABLE_CELLS:
+                out.append(child)
+            elif child["type"] == "tableRow":
+                out.extend(child["content"])
+            else:
+                out.append(_clean_cell("tableCell", {}, [child]))
+        elif child["type"] == "tableRow":
+            out.append(child)
+        else:
+            cell = child if child["type"] in TABLE_CELLS else _clean_cell("tableCell", {}, [child])
+            if out and out[-1].get("_implicit"):
+                out[-1]["content"].append(cell)
+            else:
+                out.append({"type": "tableRow", "content": [cell], "_implicit": True})
+    for node in out:
+        node.pop("_implicit", None)
+    return [{"type": kind, "content": out}] if out else []
+
+
 def _wrap_inline_list(nodes: list[dict]) -> list[dict]:
-    """Inline nodes directly in a container go into a paragraph."""
+    """Inline nodes directly in a container go into a paragraph (list items into a list, table rows
+    and cells into a table)."""
     out: list[dict] = []
     for node in nodes:
         if node["type"] in ("text", "hardBreak"):
-            if out and out[-1].get("_implicit"):
+            if out and out[-1].get("_implicit") == "paragraph":
                 out[-1].setdefault("content", []).append(node)
             else:
-                out.append({"type": "paragraph", "content": [node], "_implicit": True})
+                out.append({"type": "paragraph", "content": [node], "_implicit": "paragraph"})
         elif node["type"] == "listItem":
             out.append({"type": "bulletList", "content": [node]})
+        elif node["type"] == "tableRow" or node["type"] in TABLE_CELLS:
+            if not (out and out[-1].get("_implicit") == "table"):
+                out.append({"type": "table", "content": [], "_implicit": "table"})
+            out[-1]["content"].append(node)
         else:
             out.append(node)
-    for node in out:
-        node.pop("_implicit", None)
+    for index, node in enumerate(out):
+        if node.pop("_implicit", None) == "table":
+            out[index] = _clean_table("table", node["content"])[0]
     return out
 
 
@@ -241,11 +329,56 @@ def _render(node: dict) -> str:
         return "<br>"
     if kind == "image":
         return f'<img src="{html.escape(attrs.get("src", ""))}" alt="{html.escape(attrs.get("alt", ""))}">'
+    if kind == "table":
+        return f"<table><tbody>{inner}</tbody></table>"
+    if kind == "tableRow":
+        return f"<tr>{inner}</tr>"
+    if kind in TABLE_CELLS:
+        tag = "th" if kind == "tableHeader" else "td"
+        spans = "".join(f' {name}="{int(attrs[name])}"' for name in ("colspan", "rowspan") if attrs.get(name, 1) != 1)
+        return f"<{tag}{spans}>{inner}</{tag}>"
+    if kind == "sourceQuote":
+        return _render_source_quote(attrs)
     return inner
 
 
-def document_to_html(doc: dict) -> str:
-    return sanitize_html(_render(doc))
+def _render_source_quote(attrs: dict) -> str:
+    """<figure class="source-quote"> with the excerpt as a blockquote citing the item's link, and a
+    caption of the linked title and the source's name (html_to_document reads exactly this back)."""
+    url = html.escape(attrs.get("url", ""), quote=True)
+    item = f' data-item-id="{int(attrs["itemId"])}"' if attrs.get("itemId") else ""
+    excerpt = attrs.get("excerpt") or ""
+    quote = f'<blockquote cite="{url}"><p>{html.escape(excerpt, quote=False)}</p></blockquote>' if excerpt else ""
+    source = attrs.get("source") or ""
+    cite = f" · <cite>{html.escape(source, quote=False)}</cite>" if source else ""
+    title = html.escape(attrs.get("title", ""), quote=False)
+    return (
+        f'<figure class="source-quote"{item}>{quote}<figcaption><a href="{url}">{title}</a>{cite}</figcaption></figure>'
+    )
+
+
+def _absolute(doc: dict, base_url: str) -> dict:
+    """Image addresses and links of the document made absolute against base_url (for HTML read
+    elsewhere: a webhook, a feed)."""
+    doc = copy.deepcopy(doc)
+    stack = [doc]
+    while stack:
+        node = stack.pop()
+        attrs = node.get("attrs") or {}
+        if node.get("type") == "image" and str(attrs.get("src", "")).startswith("/"):
+            attrs["src"] = urljoin(base_url, attrs["src"])
+        for mark in node.get("marks") or []:
+            href = str((mark.get("attrs") or {}).get("href") or "")
+            if mark.get("type") == "link" and href.startswith("/") and not href.startswith("//"):
+                mark["attrs"]["href"] = urljoin(base_url, href)
+        stack.extend(node.get("content") or [])
+    return doc
+
+
+def document_to_html(doc: dict, *, base_url: str | None = None) -> str:
+    """The sanitized HTML of the document; with base_url, its own addresses (images, links starting
+    with "/") are made absolute."""
+    return sanitize_html(_render(_absolute(doc, base_url) if base_url else doc))
 
 
 def _textblocks(node: dict, out: list[dict]) -> list[dict]:
@@ -325,8 +458,14 @@ def document_replace_range(doc: dict, start: int, end: int, replacement: str) ->
 _BLOCK_TAGS = {
     "p": "paragraph", "div": "paragraph", "h1": "heading", "h2": "heading", "h3": "heading", "h4": "heading",
     "h5": "heading", "h6": "heading", "ul": "bulletList", "ol": "orderedList", "li": "listItem",
-    "blockquote": "blockquote", "pre": "codeBlock",
+    "blockquote": "blockquote", "pre": "codeBlock", "table": "table", "tr": "tableRow", "td": "tableCell",
+    "th": "tableHeader",
 }  # fmt: skip
+# Where a table part may stand: each kind pops the stack back to one of these parents.
+_TABLE_PARENTS = {
+    "tableRow": ("table", "doc", "blockquote", "listItem", *TABLE_CELLS),
+    "tableCell": ("tableRow", "table", "doc", "blockquote", "listItem", *TABLE_CELLS),
+}
 _MARK_TAGS = {
     "strong": "bold", "b": "bold", "em": "italic", "i": "italic", "s": "strike", "del": "strike",
     "strike": "strike", "code": "code", "u": "underline", "a": "link",
@@ -339,6 +478,9 @@ class _DocumentBuilder(HTMLParser):
         self.doc: dict = {"type": "doc", "content": []}
         self.stack: list[dict] = [self.doc]
         self.marks: list[tuple[str, dict]] = []
+        # A source-item quote card being read: its attributes and the one being filled by text.
+        self.quote: dict | None = None
+        self.quote_field: str | None = None
 
     @property
     def top(self) -> dict:
@@ -365,10 +507,55 @@ class _DocumentBuilder(HTMLParser):
             self._container_for_block()
             self._push({"type": "paragraph", "content": []})
 
+    def _table_part(self, kind: str, tag: str, attrs: dict) -> None:
+        """Open a row or a cell where it may stand, making up the table (and row) it lacks."""
+        self._close_textblock()
+        parents = _TABLE_PARENTS["tableRow" if kind == "tableRow" else "tableCell"]
+        while self.top["type"] not in parents:
+            self.stack.pop()
+        if self.top["type"] not in ("table", "tableRow"):
+            self._push({"type": "table", "content": []})
+        if kind != "tableRow" and self.top["type"] == "table":
+            self._push({"type": "tableRow", "content": []})
+        node: dict = {"type": kind, "content": [], "_tag": tag}
+        if kind != "tableRow":
+            spans = {
+                name: safe_int(attrs.get(name) or "1", 1, minimum=1, maximum=MAX_TABLE_SPAN)
+                for name in ("colspan", "rowspan")
+            }
+            node["attrs"] = spans
+        self._push(node)
+
+    def _quote_start(self, tag: str, attrs: dict) -> None:
+        assert self.quote is not None
+        if tag == "blockquote":
+            self.quote_field = "excerpt"
+            self.quote["url"] = self.quote["url"] or attrs.get("cite") or ""
+        elif tag == "a":
+            self.quote_field = "title"
+            self.quote["url"] = attrs.get("href") or self.quote["url"]
+        elif tag == "cite":
+            self.quote_field = "source"
+
+    def _quote_end(self, tag: str) -> None:
+        if tag in ("blockquote", "a", "cite"):
+            self.quote_field = None
+        elif tag == "figure" and self.quote is not None:
+            self._container_for_block()
+            self.top.setdefault("content", []).append({"type": "sourceQuote", "attrs": self.quote})
+            self.quote = None
+
     def handle_starttag(self, tag: str, attrs_list: list) -> None:
         attrs = dict(attrs_list)
         kind = _BLOCK_TAGS.get(tag)
-        if kind == "listItem":
+        if self.quote is not None:
+            self._quote_start(tag, attrs)
+        elif tag == "figure" and "source-quote" in (attrs.get("class") or "").split():
+            item = safe_int(attrs.get("data-item-id") or "0", 0, minimum=0, maximum=2**63 - 1)
+            self.quote = {"itemId": item or None, "url": "", "title": "", "source": "", "excerpt": ""}
+        elif kind in ("tableRow", "tableCell", "tableHeader"):
+            self._table_part(kind, tag, attrs)
+        elif kind == "listItem":
             self._close_textblock()
             while self.top["type"] not in ("bulletList", "orderedList", "doc", "blockquote", "listItem"):
                 self.stack.pop()
@@ -411,7 +598,9 @@ class _DocumentBuilder(HTMLParser):
             self.marks.append((tag, mark))
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in _BLOCK_TAGS:
+        if self.quote is not None:
+            self._quote_end(tag)
+        elif tag in _BLOCK_TAGS:
             for index in range(len(self.stack) - 1, 0, -1):
                 if self.stack[index].get("_tag") == tag or (tag == "li" and self.stack[index]["type"] == "listItem"):
                     del self.stack[index:]
@@ -423,6 +612,10 @@ class _DocumentBuilder(HTMLParser):
                     break
 
     def handle_data(self, data: str) -> None:
+        if self.quote is not None:
+            if self.quote_field:
+                self.quote[self.quote_field] += data
+            return
         if self.top["type"] == "codeBlock":
             if data:
                 self.top["content"].append({"type": "text", "text": data})
