@@ -175,7 +175,7 @@ def channel_edit(request, pk: int | None = None):
             "error": error,
             "expiry": selectors.channel_expiry_warning(channel) if channel else "",
             # a dict, not the class: templates would call a class
-            "adapter": {"label": ADAPTERS[platform].label, "default_rate": ADAPTERS[platform].default_rate},
+            "adapter": {"label": Platform(platform).label, "default_rate": ADAPTERS[platform].default_rate},
             "breaker": breaker_state(channel_id=channel.pk) if channel else "",
             "publications": channel.publications.select_related("post").order_by("-due_at")[:20] if channel else [],
             "connect": _connect_kind(platform),

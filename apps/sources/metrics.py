@@ -42,7 +42,11 @@ def _attempt_saved(sender, instance: FetchAttempt, created: bool, **_kwargs) -> 
         return
     kind: str = getattr(instance.source, "kind", "unknown")
     outcome, duration_ms = instance.outcome, instance.duration_ms
-    new, updated, duplicate = instance.items_new, instance.items_updated, instance.items_duplicate
+    new, updated, duplicate = (
+        instance.items_new,
+        instance.items_updated,
+        instance.items_duplicate + instance.items_skipped,
+    )
     transaction.on_commit(
         lambda: record_attempt(
             kind=kind, outcome=outcome, duration_ms=duration_ms, new=new, updated=updated, duplicate=duplicate

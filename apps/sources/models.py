@@ -262,6 +262,9 @@ class FetchAttempt(models.Model):
     items_new = models.PositiveIntegerField(_("new items"), default=0)
     items_updated = models.PositiveIntegerField(_("updated items"), default=0)
     items_duplicate = models.PositiveIntegerField(_("near-duplicates"), default=0)
+    # Entries not stored because another source of the workspace already has their link (an Atom copy of
+    # an RSS feed): nothing of theirs is listed here, so the page says how many there were.
+    items_skipped = models.PositiveIntegerField(_("already stored from another source"), default=0)
     error = models.TextField(_("error"), blank=True)
     final_url = models.CharField(_("final URL"), max_length=2000, blank=True)
     next_check_at = models.DateTimeField(_("next check"), null=True, blank=True)

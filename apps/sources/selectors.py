@@ -9,15 +9,15 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
-from django.db.models import Count, F, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Count, F, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from apps.core.errors import NotFound
 
 from .engagement import velocity
-from .models import TRUST_WEIGHTS, FetchAttempt, FilterRule, Item, Source, SourceKind, SourceStatus
+from .models import TRUST_WEIGHTS, FetchAttempt, FetchOutcome, FilterRule, Item, Source, SourceKind, SourceStatus
 from .tokenize import needs_segmentation, tokenize
 
 if TYPE_CHECKING:
@@ -126,6 +126,42 @@ def item_duplicates(*, item: Item) -> QuerySet[Item]:
 
 def attempts_for_source(*, source: Source, limit: int = 20) -> QuerySet[FetchAttempt]:
     return FetchAttempt.objects.filter(source=source).order_by("-started_at", "-id")[:limit]
+
+
+@dataclass(frozen=True)
+class ItemCounts:
+    """What a source holds, in the terms of its item list: `listed` is what "All items of this source"
+    shows (near-duplicates included, dropped and muted ones apart); `skipped` counts the entries of its
+    last successful fetch that another source of the workspace had already stored (same link)."""
+
+    listed: int = 0
+    near_duplicates: int = 0
+    dropped: int = 0
+    muted: int = 0
+    skipped: int = 0
+
+    @property
+    def stored(self) -> int:
+        return self.listed + self.dropped + self.muted
+
+
+def source_item_counts(*, source_ids: Iterable[int]) -> dict[int, ItemCounts]:
+    """{source id: ItemCounts} in one query, counted from the items themselves."""
+    ids = list(source_ids)
+    shown = Q(items__filter_reason="", items__muted_at__isnull=True)
+    last_ok = FetchAttempt.objects.filter(source=OuterRef("pk"), outcome=FetchOutcome.OK).order_by("-started_at", "-id")
+    rows = (
+        Source.objects.filter(pk__in=ids)
+        .annotate(
+            listed=Count("items", filter=shown),
+            near_duplicates=Count("items", filter=shown & Q(items__duplicate_of__isnull=False)),
+            dropped=Count("items", filter=~Q(items__filter_reason="")),
+            muted=Count("items", filter=Q(items__filter_reason="", items__muted_at__isnull=False)),
+            skipped=Coalesce(Subquery(last_ok.values("items_skipped")[:1]), 0),
+        )
+        .values_list("id", "listed", "near_duplicates", "dropped", "muted", "skipped")
+    )
+    return {pk: ItemCounts(*counts) for pk, *counts in rows}
 
 
 def attempts_for_workspace(*, workspace: Workspace | int) -> QuerySet[FetchAttempt]:

@@ -21,7 +21,8 @@ from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Q
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -33,7 +34,7 @@ from apps.core.queue import enqueue_on_commit
 from apps.core.retry import backoff
 from apps.core.services import audit_log
 
-from . import dedup, kinds
+from . import dedup, events, kinds
 from .engagement import engagement_score
 from .fetching import FetchResult, fetch_url
 from .fulltext import fetch_article
@@ -174,6 +175,7 @@ def source_create(
                 next_check_at=timezone.now(),
             )
             audit_log(actor=user, action="source.create", target=source, data={"url": source.url, "kind": source.kind})
+            _changed(source, "added")
     except IntegrityError as exc:
         raise Conflict(_("This source is already in the workspace.")) from exc
     if fetch:
@@ -292,6 +294,7 @@ def source_update(
         except IntegrityError as exc:
             raise Conflict(_("This source is already in the workspace.")) from exc
         audit_log(actor=user, action="source.update", target=source, data=changed)
+        _changed(source, "updated")
     return source
 
 
@@ -301,6 +304,7 @@ def source_delete(*, user: User, source: Source) -> None:
         audit_log(
             actor=user, action="source.delete", target=source, workspace=source.workspace, data={"url": source.url}
         )
+        _changed(source, "deleted")
         source.delete()
     dedup.forget_workspace(source.workspace_id)
 
@@ -311,6 +315,7 @@ def source_pause(*, user: User, source: Source) -> Source:
         Source.objects.filter(pk=source.pk).update(status=SourceStatus.PAUSED, updated_at=timezone.now())
         source.status = SourceStatus.PAUSED
         audit_log(actor=user, action="source.pause", target=source)
+        _changed(source, "paused")
     return source
 
 
@@ -323,6 +328,7 @@ def source_resume(*, user: User, source: Source) -> Source:
         )
         source.status, source.next_check_at, source.consecutive_failures = SourceStatus.ACTIVE, now, 0
         audit_log(actor=user, action="source.resume", target=source)
+        _changed(source, "resumed")
     return source
 
 
@@ -339,8 +345,15 @@ def source_fetch_now(*, user: User, source: Source) -> Source:
         if not claimed:
             raise Conflict(_("This source is being fetched right now."))
         audit_log(actor=user, action="source.fetch_now", target=source)
+        _changed(source, "fetching")
         enqueue_on_commit("sources.fetch", source.pk)
     return source
+
+
+def _changed(source: Source, change: str, **counts: int) -> None:
+    events.source_changed(
+        workspace_id=source.workspace_id, source_id=source.pk, change=change, status=source.status, **counts
+    )
 
 
 def _enqueue_fetch(source: Source) -> None:
@@ -484,7 +497,8 @@ class IngestReport:
     found: int = 0
     new: int = 0
     updated: int = 0
-    duplicates: int = 0
+    duplicates: int = 0  # near-duplicates linked plus entries skipped
+    skipped: int = 0  # entries another source of the workspace already has (same link), not stored
     error: str = ""
 
 
@@ -612,6 +626,13 @@ def _after_insert(*, source: Source, new_rows: list[Item], result: UpsertResult,
         # items a rule dropped are stored (and findable) but not handed on to trends
         workspace_id, new_ids = source.workspace_id, [r.pk for r in new_rows if not r.filter_reason]
         transaction.on_commit(lambda: items_ingested.send(sender=Source, workspace_id=workspace_id, item_ids=new_ids))
+
+
+def sources_recount(*, source_ids: list[int]) -> None:
+    """Set each source's item_count to the items it holds, for code that stores items without
+    items_upsert (the demo's stories, backfills)."""
+    held = Item.objects.filter(source=OuterRef("pk")).order_by().values("source").annotate(n=Count("id")).values("n")
+    Source.objects.filter(pk__in=source_ids).update(item_count=Coalesce(Subquery(held), 0))
 
 
 def _item_row(*, source: Source, entry: NormalizedItem, now: datetime) -> Item:
@@ -876,13 +897,15 @@ def _record_success(
             items_found=found,
             items_new=len(upsert.new_ids),
             items_updated=upsert.updated,
-            items_duplicate=upsert.duplicates + upsert.url_duplicates,
+            items_duplicate=upsert.duplicates,
+            items_skipped=upsert.url_duplicates,
             error=parsed.bozo_message if parsed is not None and not found else "",
             final_url=result.final_url[:2000],
             next_check_at=next_check,
         )
     for key, value in updates.items():
         setattr(source, key, value)
+    _changed(source, "fetched", new=len(upsert.new_ids), skipped=upsert.url_duplicates)
     return IngestReport(
         outcome=outcome,
         attempt=attempt,
@@ -890,6 +913,7 @@ def _record_success(
         new=len(upsert.new_ids),
         updated=upsert.updated,
         duplicates=upsert.duplicates + upsert.url_duplicates,
+        skipped=upsert.url_duplicates,
     )
 
 
@@ -930,6 +954,7 @@ def _record_failure(
         )
     for key, value in updates.items():
         setattr(source, key, value)
+    _changed(source, "failed")
     return IngestReport(outcome=FetchOutcome.ERROR, attempt=attempt, error=message)
 
 

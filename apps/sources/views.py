@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -98,27 +99,39 @@ def source_list(request):
                 messages.success(request, _("Added %(name)s. Its first fetch is on its way.") % {"name": result.source})
                 return redirect("sources:detail", pk=result.source.pk)
             candidates = result.candidates
-    sources = list(selectors.sources_for_workspace(workspace=workspace))
-    sparks = selectors.items_per_day_by_source(workspace=workspace, days=14)
-    for source in sources:
-        source.spark = sparks.get(source.pk, [0] * 14)
-    counts = {status: sum(1 for s in sources if s.status == status) for status in SourceStatus.values}
+    context = _list_context(workspace=workspace, can_manage=can_manage, next_url=request.path)
+    if request.GET.get("partial"):
+        return render(request, "sources/_list_live.html", context)
     return render(
         request,
         "sources/list.html",
         {
-            "sources": sources,
+            **context,
             "form": form,
             "candidates": candidates,
             "opml_form": OpmlImportForm(),
-            "can_manage": can_manage,
-            "counts": counts,
-            "chart": selectors.items_per_day(workspace=workspace, days=30),
             "kind_forms": list(kind_forms.values()),
             "open_kind": request.POST.get("kind", "") if request.method == "POST" else "",
-            "kind_health": selectors.source_kind_health(workspace=workspace),
         },
     )
+
+
+def _list_context(*, workspace, can_manage: bool, next_url: str) -> dict:
+    """What the list's live part shows (re-read by the page when a source changes)."""
+    sources: list[Any] = list(selectors.sources_for_workspace(workspace=workspace))  # with spark and counts
+    sparks = selectors.items_per_day_by_source(workspace=workspace, days=14)
+    item_counts = selectors.source_item_counts(source_ids=[source.pk for source in sources])
+    for source in sources:
+        source.spark = sparks.get(source.pk, [0] * 14)
+        source.counts = item_counts.get(source.pk, selectors.ItemCounts())
+    return {
+        "sources": sources,
+        "can_manage": can_manage,
+        "next_url": next_url,
+        "counts": {status: sum(1 for s in sources if s.status == status) for status in SourceStatus.values},
+        "chart": selectors.items_per_day(workspace=workspace, days=30),
+        "kind_health": selectors.source_kind_health(workspace=workspace),
+    }
 
 
 @login_required
@@ -166,27 +179,28 @@ def source_detail(request, pk: int):
         else:
             messages.success(request, _("Saved."))
             return redirect("sources:detail", pk=source.pk)
-    items = selectors.items_for_workspace(workspace=source.workspace, source=source, include_duplicates=True)[:20]
-    return render(
-        request,
-        "sources/detail.html",
-        {
-            "source": source,
-            "can_manage": can_manage,
-            "settings_form": settings_form,
-            "attempts": selectors.attempts_for_source(source=source, limit=25),
-            "items": items,
-            "chart": selectors.items_per_day(workspace=source.workspace, source=source, days=30),
-            "dropped": selectors.dropped_items_for_source(source=source),
-            "rules": [
-                r for r in selectors.rules_for_workspace(workspace=source.workspace) if r.source_id in (None, source.pk)
-            ],
-        },
-    )
+    context = {"source": source, "can_manage": can_manage, **_detail_context(source)}
+    if request.GET.get("partial"):
+        return render(request, "sources/_detail_live.html", context)
+    return render(request, "sources/detail.html", {**context, "settings_form": settings_form})
+
+
+def _detail_context(source) -> dict:
+    """What the detail page's live part shows (re-read by the page when the source changes)."""
+    return {
+        "attempts": selectors.attempts_for_source(source=source, limit=25),
+        "items": selectors.items_for_workspace(workspace=source.workspace, source=source, include_duplicates=True)[:20],
+        "counts": selectors.source_item_counts(source_ids=[source.pk]).get(source.pk, selectors.ItemCounts()),
+        "chart": selectors.items_per_day(workspace=source.workspace, source=source, days=30),
+        "dropped": selectors.dropped_items_for_source(source=source),
+        "rules": [
+            r for r in selectors.rules_for_workspace(workspace=source.workspace) if r.source_id in (None, source.pk)
+        ],
+    }
 
 
 ACTIONS = {
-    "fetch": (services.source_fetch_now, gettext_lazy("Fetching now; refresh in a moment to see the result.")),
+    "fetch": (services.source_fetch_now, gettext_lazy("Fetching now; this page updates by itself when it is done.")),
     "pause": (services.source_pause, gettext_lazy("Paused. The source will not be checked until resumed.")),
     "resume": (services.source_resume, gettext_lazy("Resumed. The source will be checked shortly.")),
 }
@@ -206,8 +220,12 @@ def source_action(request, pk: int, action: str):
     try:
         service(user=request.user, source=source)
     except Conflict as exc:
+        if request.headers.get("X-Requested-With") == "fetch":
+            return JsonResponse({"level": "error", "message": str(exc.message)}, status=409)
         messages.error(request, exc.message)
     else:
+        if request.headers.get("X-Requested-With") == "fetch":  # the page's script: it stays, and updates live
+            return JsonResponse({"level": "success", "message": str(message)})
         messages.success(request, message)
     next_url = request.POST.get("next", "")
     if next_url and url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):

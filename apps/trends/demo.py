@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from apps.sources.models import Item, Source, SourceKind, SourceStatus
+from apps.sources.services import sources_recount
 
 from .demo_data import SOURCES, load_stories
 from .models import Topic, Trend, TrendSnapshot, TrendStatus
@@ -72,6 +73,7 @@ def seed_story_items(*, workspace) -> None:
             )
         )
     Item.objects.bulk_create(fresh, ignore_conflicts=True)
+    sources_recount(source_ids=[s.pk for s in sources.values()])
     by_guid = dict(Item.objects.filter(workspace=workspace, guid__startswith="story-").values_list("guid", "pk"))
     for row in rows:
         if row.get("duplicate_of"):

@@ -154,6 +154,7 @@ class FetchAttemptSerializer(serializers.ModelSerializer):
             "items_new",
             "items_updated",
             "items_duplicate",
+            "items_skipped",
             "error",
             "final_url",
             "next_check_at",
