@@ -9,6 +9,9 @@ import os
 from typing import Any
 
 from channels.layers import get_channel_layer
+from channels_redis.core import RedisChannelLayer
+from channels_redis.pubsub import RedisPubSubChannelLayer
+from channels_redis.utils import create_pool
 from django.conf import settings
 from django.db import connections
 
@@ -69,8 +72,6 @@ class GroupPublisher:
             raise
 
     async def _connect(self, shard):
-        from channels_redis.utils import create_pool  # with the Redis layer configured only
-
         pool = create_pool(shard.host)
         # No socket timeout: with one, redis-py wraps every write in a task of its own (a loop turn).
         kwargs = {"client_name": f"trendoscope-rooms-{os.getpid()}", **pool.connection_kwargs, "socket_timeout": None}
@@ -119,10 +120,6 @@ def group_publisher(layer):
 
 
 def _is_pubsub(layer) -> bool:
-    try:
-        from channels_redis.pubsub import RedisPubSubChannelLayer
-    except ImportError:  # pragma: no cover - channels-redis is a runtime dependency
-        return False
     # Sentinel-managed hosts keep the layer's own sender (their pool finds the master per connection).
     return isinstance(layer, RedisPubSubChannelLayer) and not any(
         isinstance(host, dict) and host.get("sentinels") for host in layer._kwargs.get("hosts") or []
@@ -147,8 +144,6 @@ def pubsub_prefix(layer, *, database: dict | None = None) -> str:
 
 def pubsub_layer_for(layer, *, database: dict | None = None):
     """channels-redis's pub/sub layer on the same hosts as `layer`, under this installation's prefix."""
-    from channels_redis.pubsub import RedisPubSubChannelLayer  # only with the Redis layer configured
-
     prefix = pubsub_prefix(layer, database=database)
     key = (id(layer), prefix)
     cached = _pubsub_layers.get(key)
@@ -167,10 +162,6 @@ def room_layer():
     Its channel names are unique per installation (pubsub_prefix)."""
     layer = get_channel_layer()
     if layer is None or not collab_setting("PUBSUB"):
-        return layer
-    try:
-        from channels_redis.core import RedisChannelLayer
-    except ImportError:  # pragma: no cover - channels-redis is a runtime dependency
         return layer
     if not isinstance(layer, RedisChannelLayer):
         return layer

@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -38,9 +39,6 @@ from .posts_bridge import post_mark_published
 
 log = logging.getLogger(__name__)
 
-# How long a claim holds before another worker may take the row over (a worker that died). Longer
-# than one row's send (the HTTP timeout), so a live worker keeps its rows.
-LEASE_SECONDS = int(os.environ.get("PUBLISHING_LEASE_SECONDS", "120"))
 BACKOFF_BASE = 2.0
 BACKOFF_CAP = 15 * 60.0
 
@@ -76,8 +74,10 @@ class Claimed:
     unconfirmed: int = 0
 
 
-def dispatch_claim(*, worker: str, limit: int = 50, lease_seconds: int = LEASE_SECONDS) -> Claimed:
-    """Claim up to `limit` due rows for this worker; resolve rows whose worker died."""
+def dispatch_claim(*, worker: str, limit: int = 50, lease_seconds: int | None = None) -> Claimed:
+    """Claim up to `limit` due rows for this worker, each for `lease_seconds` (PUBLISHING_LEASE_SECONDS
+    by default); resolve rows whose worker died."""
+    lease_seconds = lease_seconds or settings.PUBLISHING_LEASE_SECONDS
     idempotent_platforms = [p for p, cls in ADAPTERS.items() if cls.idempotent]
     with transaction.atomic():
         now = timezone.now()
@@ -195,7 +195,7 @@ def _send_one(*, publication: Publication, adapter: Adapter, worker: str) -> Out
         ).update(
             state=PublicationState.SENDING,
             attempts=attempt_no,
-            claimed_until=timezone.now() + dt.timedelta(seconds=LEASE_SECONDS),
+            claimed_until=timezone.now() + dt.timedelta(seconds=settings.PUBLISHING_LEASE_SECONDS),
         )
         if not marked:
             return None

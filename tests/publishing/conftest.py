@@ -26,7 +26,7 @@ def _publishing_settings(settings):
     dispatcher._http = None
     r = ratelimit.client()
     if r is not None:
-        keys = list(r.scan_iter(f"{ratelimit.PREFIX}*"))
+        keys = list(r.scan_iter(f"{ratelimit.key_prefix()}*"))
         if keys:
             r.delete(*keys)
     from django.core.cache import cache
