@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from apps.core.language import detect_language
 from apps.personas.style import EMOJI_RE, HASHTAG_RE, STOPWORDS, sentences_of, words_of
 
+from .models import DraftFormat, RefineAction
 from .providers.base import PersonaBrief, SourceText
 
 QUOTE_RE = re.compile(r"[“\"«]([^”\"»]{25,400})[”\"»]")
@@ -537,29 +538,29 @@ def _swap(text: str, swaps: list[tuple[str, str]]) -> str:
 
 def refine_offline(*, action: str, text: str, persona: PersonaBrief, material: list[SourceText]) -> str:
     """Rewrite markup for one refinement action without a model."""
-    if action == "shorter":
+    if action == RefineAction.SHORTER:
         return _shorter(text)
-    if action == "longer":
+    if action == RefineAction.LONGER:
         return _longer(text, material)
-    if action == "formal":
+    if action == RefineAction.FORMAL:
         return EMOJI_RE.sub("", _swap(text, FORMAL_SWAPS)).replace("!", ".")
-    if action == "casual":
+    if action == RefineAction.CASUAL:
         return _swap(text, CASUAL_SWAPS)
-    if action == "grammar":
+    if action == RefineAction.GRAMMAR:
         return fix_grammar(text)
-    if action == "persona":
+    if action == RefineAction.PERSONA:
         draft = OfflineDraft(title="", markup=text)
-        result = apply_persona_rules(draft, persona, fmt="article").markup
+        result = apply_persona_rules(draft, persona, fmt=DraftFormat.ARTICLE).markup
         if persona.avg_sentence_length and persona.avg_sentence_length < 14:
             result = re.sub(r",\s+(and|but|so|which)\s+", lambda m: ". " + m.group(1).capitalize() + " ", result)
         if persona.phrases and not any(p.lower() in result.lower() for p in persona.phrases):
             result = result.rstrip() + "\n\n" + persona.phrases[0].capitalize() + ".\n"
         return result
-    if action == "split":
+    if action == RefineAction.SPLIT:
         return split_long_sentences(text)
-    if action == "dedupe":
+    if action == RefineAction.DEDUPE:
         return remove_repetition(text)
-    if action == "reorder":
+    if action == RefineAction.REORDER:
         return lead_with_strongest(text)
     raise ValueError(action)
 

@@ -546,8 +546,8 @@ def _request_for(job: GenerationJob) -> DraftRequest:
             material=material,
         )
         return DraftRequest(
-            kind="refine",
-            format="article",
+            kind=JobKind.REFINE,
+            format=DraftFormat.ARTICLE,
             language=job.language,
             persona=brief,
             system_prompt=system,

@@ -21,7 +21,7 @@ from apps.core.params import safe_id
 from apps.personas.models import Persona
 from apps.personas.selectors import personas_for_workspace
 from apps.posts.document import diff_ops, markup_to_html
-from apps.posts.models import Suggestion
+from apps.posts.models import MediaKind, Suggestion
 from apps.sources.models import Item
 from apps.trends.models import Trend
 
@@ -145,7 +145,9 @@ def job_detail(request, pk: int):
         for suggestion in Suggestion.objects.filter(post_id=job.post_id, pk__in=job.result["suggestions"]):
             suggestions.append((suggestion, diff_ops(suggestion.anchor_quote, suggestion.replacement)))
     media = media_for_job(job=job) if job.kind == JobKind.GENERATE else []
-    videos = [(asset, video_renders_for_script(script=asset)) for asset in media if asset.kind == "video_script"]
+    videos = [
+        (asset, video_renders_for_script(script=asset)) for asset in media if asset.kind == MediaKind.VIDEO_SCRIPT
+    ]
     return render(
         request,
         "generation/job.html",

@@ -24,7 +24,7 @@ from apps.core.errors import Conflict, InvalidInput, NotFound
 from apps.core.http import address_is_blocked
 from apps.core.queue import enqueue_on_commit
 from apps.core.services import audit_log
-from apps.posts.models import Post
+from apps.posts.models import MediaKind, Post
 from apps.posts.selectors import post_current_body
 from apps.site.links import track_publication_links
 from apps.site.services import absolute_url, site_article_live_url, site_article_url
@@ -221,7 +221,7 @@ def post_content(*, post: Post) -> PostContent:
     image_name, image_mime, image_size = "", "", 0
     media = post.featured_media
     # Only an image is attached (an audio asset or a video script is not a picture for the platforms).
-    if media is not None and media.file and (media.kind == "image" or media.mime_type.startswith("image/")):
+    if media is not None and media.file and (media.kind == MediaKind.IMAGE or media.mime_type.startswith("image/")):
         try:
             image_url = absolute_url(media.file.url)
         except ValueError:

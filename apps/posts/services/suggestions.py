@@ -107,7 +107,7 @@ def suggestion_accept(*, suggestion: Suggestion, user: User) -> Suggestion:
             kind="suggestion.accepted",
             message=_("%(user)s accepted your suggestion on “%(title)s”.") % {"user": user, "title": post.title},
         )
-    events.suggestion_event(suggestion, "accepted")
+    events.suggestion_event(suggestion, SuggestionState.ACCEPTED)
     return suggestion
 
 
@@ -131,5 +131,5 @@ def suggestion_reject(*, suggestion: Suggestion, user: User, note: str = "") -> 
             message=_("%(user)s rejected your suggestion on “%(title)s”. %(note)s")
             % {"user": user, "title": suggestion.post.title, "note": note},
         )
-    events.suggestion_event(suggestion, "rejected")
+    events.suggestion_event(suggestion, SuggestionState.REJECTED)
     return suggestion

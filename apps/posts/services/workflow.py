@@ -29,6 +29,7 @@ from ..signals import post_transitioned
 from ..transitions import (
     TRANSITIONS,
     Transition,
+    WorkflowAction,
     role_allows,
 )
 from .notifications import notify
@@ -126,7 +127,7 @@ def post_submit(*, post: Post, user: User, note: str = "") -> Post:
     return _apply(
         post=post,
         user=user,
-        action="submit",
+        action=WorkflowAction.SUBMIT,
         note=note,
         mutate=mutate,
         recipients=reviewers,
@@ -137,7 +138,7 @@ def post_submit(*, post: Post, user: User, note: str = "") -> Post:
 def post_approve(*, post: Post, user: User, note: str = "") -> Post:
     """Approve; in a workspace that requires two approvals the post stays in review until a second,
     different reviewer approves the same review round."""
-    access, _transition = _check(post=post, user=user, action="approve")
+    access, _transition = _check(post=post, user=user, action=WorkflowAction.APPROVE)
     membership = access.membership
     if (
         access.is_owner
@@ -167,7 +168,7 @@ def post_approve(*, post: Post, user: User, note: str = "") -> Post:
     return _apply(
         post=post,
         user=user,
-        action="approve",
+        action=WorkflowAction.APPROVE,
         note=note,
         mutate=mutate,
         recipients=recipients,
@@ -179,7 +180,7 @@ def post_request_changes(*, post: Post, user: User, note: str = "") -> Post:
     return _apply(
         post=post,
         user=user,
-        action="request_changes",
+        action=WorkflowAction.REQUEST_CHANGES,
         note=note,
         message=_("%(user)s requested changes to “%(title)s”."),
     )
@@ -206,7 +207,7 @@ def post_schedule(*, post: Post, user: User, publish_at: Any = None, note: str =
     return _apply(
         post=post,
         user=user,
-        action="schedule",
+        action=WorkflowAction.SCHEDULE,
         note=note,
         options={"publish_at": when},
         mutate=mutate,
@@ -221,7 +222,12 @@ def post_publish(*, post: Post, user: User, note: str = "") -> Post:
         return {}
 
     return _apply(
-        post=post, user=user, action="publish", note=note, mutate=mutate, message=_("%(user)s published “%(title)s”.")
+        post=post,
+        user=user,
+        action=WorkflowAction.PUBLISH,
+        note=note,
+        mutate=mutate,
+        message=_("%(user)s published “%(title)s”."),
     )
 
 
@@ -234,7 +240,7 @@ def post_unpublish(*, post: Post, user: User, note: str = "") -> Post:
     return _apply(
         post=post,
         user=user,
-        action="unpublish",
+        action=WorkflowAction.UNPUBLISH,
         note=note,
         mutate=mutate,
         message=_("%(user)s unpublished “%(title)s”."),
@@ -242,7 +248,9 @@ def post_unpublish(*, post: Post, user: User, note: str = "") -> Post:
 
 
 def post_archive(*, post: Post, user: User, note: str = "") -> Post:
-    return _apply(post=post, user=user, action="archive", note=note, message=_("%(user)s archived “%(title)s”."))
+    return _apply(
+        post=post, user=user, action=WorkflowAction.ARCHIVE, note=note, message=_("%(user)s archived “%(title)s”.")
+    )
 
 
 def post_back_to_draft(*, post: Post, user: User, note: str = "") -> Post:
@@ -253,7 +261,7 @@ def post_back_to_draft(*, post: Post, user: User, note: str = "") -> Post:
     return _apply(
         post=post,
         user=user,
-        action="to_draft",
+        action=WorkflowAction.TO_DRAFT,
         note=note,
         mutate=mutate,
         message=_("%(user)s moved “%(title)s” back to draft."),
@@ -310,7 +318,7 @@ def post_publish_due(*, post: Post, published_at: datetime | None = None) -> boo
         hook(
             post=locked,
             user=None,
-            action="publish",
+            action=WorkflowAction.PUBLISH,
             from_state=PostState.SCHEDULED,
             to_state=PostState.PUBLISHED,
             options={},
@@ -321,7 +329,7 @@ def post_publish_due(*, post: Post, published_at: datetime | None = None) -> boo
             sender=Post,
             post=locked,
             user=None,
-            action="publish",
+            action=WorkflowAction.PUBLISH,
             from_state=PostState.SCHEDULED,
             to_state=PostState.PUBLISHED,
             options={},
