@@ -79,20 +79,7 @@ def _apply(
         locked.save()
         data = {"from": from_state, "to": target, **({"note": note} if note else {}), **extra}
         audit_log(actor=user, action=f"post.{action}", target=locked, data=data)
-        text = (message or _("%(user)s moved “%(title)s” to %(state)s.")) % {
-            "user": user,
-            "title": locked.title,
-            "state": locked.get_state_display().lower(),
-        }
-        if note:
-            text = f"{text} {note}"
-        notify(
-            recipients=(recipients or _people)(locked),
-            actor=user,
-            post=locked,
-            kind=f"workflow.{action}",
-            message=text,
-        )
+        _transition_notify(locked, user=user, action=action, note=note, message=message, recipients=recipients)
         for hook in hooks.get_hooks("transition"):
             hook(post=locked, user=user, action=action, from_state=from_state, to_state=target, options=options)
         events.post_changed(locked, state=target, action=action)
@@ -114,6 +101,26 @@ def _apply(
     forget_access(post)
     forget_access(locked)
     return locked
+
+
+def _transition_notify(
+    post: Post,
+    *,
+    user: User,
+    action: str,
+    note: str,
+    message: Any,
+    recipients: Callable[[Post], list[User]] | None,
+) -> None:
+    """Tell the people concerned (the author and assignee unless the action names others)."""
+    text = (message or _("%(user)s moved “%(title)s” to %(state)s.")) % {
+        "user": user,
+        "title": post.title,
+        "state": post.get_state_display().lower(),
+    }
+    if note:
+        text = f"{text} {note}"
+    notify(recipients=(recipients or _people)(post), actor=user, post=post, kind=f"workflow.{action}", message=text)
 
 
 def post_submit(*, post: Post, user: User, note: str = "") -> Post:
