@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from allauth.account.models import EmailAddress
 from django.contrib.sessions.backends.base import SessionBase
 from django.db.models import Exists, Q, QuerySet
 from django.db.models.expressions import Combinable
@@ -126,8 +127,6 @@ def membership_for_socket(
 def invitations_pending_for_user(*, user: User) -> QuerySet[Invitation]:
     """Invitations the user may accept: by their username, or to one of their verified addresses (or, for
     an account an operator made without allauth addresses, its e-mail). Lazy: no query until used."""
-    from allauth.account.models import EmailAddress
-
     if not getattr(user, "is_authenticated", False):
         return Invitation.objects.none()
     addresses = EmailAddress.objects.filter(user=user)

@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+import dj_database_url
 import django
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -66,8 +67,6 @@ class Target:
             conn = default_connection
             vendor = conn.vendor
             return cls(vendor=vendor, settings=dict(conn.settings_dict))
-        import dj_database_url
-
         parsed = dj_database_url.parse(url)
         engine = parsed["ENGINE"]
         vendor = "postgresql" if "postgresql" in engine else "sqlite" if "sqlite" in engine else engine
@@ -150,7 +149,7 @@ def _server_version(target: Target) -> str:
 def table_counts(target: Target) -> dict[str, int]:
     """Rows per table (every table of the database, ours and third parties')."""
     if target.vendor == "postgresql":
-        import psycopg
+        import psycopg  # PostgreSQL targets only (0.6 s to import where SQLite is used)
 
         s = target.settings
         with psycopg.connect(
@@ -175,7 +174,7 @@ def _migrations(target: Target) -> dict[str, str]:
     """The latest applied migration per app (from django_migrations)."""
     counts_sql = "SELECT app, MAX(name) FROM django_migrations GROUP BY app"
     if target.vendor == "postgresql":
-        import psycopg
+        import psycopg  # PostgreSQL targets only (0.6 s to import where SQLite is used)
 
         s = target.settings
         with psycopg.connect(
@@ -352,7 +351,7 @@ def restore_archive(archive: Path, *, database_url: str | None = None, media: bo
 
 
 def _s3():
-    import boto3
+    import boto3  # heavy (about 1 s to import): S3 backups only
 
     return boto3.client(
         "s3",

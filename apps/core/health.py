@@ -18,9 +18,12 @@ from collections.abc import Callable
 from asgiref.sync import async_to_sync
 from celery import current_app
 from channels.layers import get_channel_layer
+from django.apps import apps
 from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
+from django.db.models import Max
 from django.utils import timezone
 
 
@@ -79,7 +82,6 @@ def _migrations() -> str:
     global _migrations_applied
     if _migrations_applied:
         return "applied"
-    from django.db.migrations.executor import MigrationExecutor
 
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
@@ -91,9 +93,6 @@ def _migrations() -> str:
 
 
 def _beat() -> str:
-    from django.apps import apps
-    from django.db.models import Max
-
     last = apps.get_model("django_celery_beat", "PeriodicTask").objects.aggregate(last=Max("last_run_at"))["last"]
     if last is None:
         raise NotReady("beat has never sent a periodic task")

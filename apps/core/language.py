@@ -77,6 +77,7 @@ def _get():
     if _identifier is None:
         with _lock:
             if _identifier is None:
+                # heavy (0.4 s, then its model): loaded on the first detection, not at start-up
                 from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
                 identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)

@@ -29,6 +29,7 @@ def setup() -> None:
 
 
 def setup_tracing() -> None:
+    # OpenTelemetry's SDK and instrumentations are imported only when tracing is switched on.
     from opentelemetry import trace
     from opentelemetry.exporter.otlp.proto.http.trace_exporter import OTLPSpanExporter
     from opentelemetry.instrumentation.celery import CeleryInstrumentor
@@ -55,7 +56,7 @@ def setup_tracing() -> None:
 
 
 def setup_sentry() -> None:
-    import sentry_sdk
+    import sentry_sdk  # only when SENTRY_DSN switches it on
     from sentry_sdk.integrations.celery import CeleryIntegration
     from sentry_sdk.integrations.django import DjangoIntegration
 
@@ -72,12 +73,12 @@ def setup_sentry() -> None:
 
 def force_flush(timeout_millis: int = 5000) -> None:
     if _state["tracing"]:
-        from opentelemetry import trace
+        from opentelemetry import trace  # only when tracing was switched on
 
         provider = trace.get_tracer_provider()
         if hasattr(provider, "force_flush"):  # the SDK's provider (the API's default has none)
             provider.force_flush(timeout_millis)
     if _state["sentry"]:
-        import sentry_sdk
+        import sentry_sdk  # only when Sentry was switched on
 
         sentry_sdk.flush(timeout=timeout_millis / 1000)

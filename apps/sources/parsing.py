@@ -4,6 +4,7 @@ Reddit; discovering feeds in an HTML page. Entity declarations never reach feedp
 from __future__ import annotations
 
 import contextlib
+import html
 import json
 import re
 import signal
@@ -254,8 +255,6 @@ def parse_json_feed(doc: dict, *, url: str = "") -> ParsedFeed:
 
 
 def _text_to_html(text: str) -> str:
-    import html
-
     return "".join(f"<p>{html.escape(p)}</p>" for p in text.split("\n\n") if p.strip())
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
 from django.db import connection
 from django.db.models import Count, F, Q, QuerySet
 from django.db.models.functions import TruncDate
@@ -43,8 +44,6 @@ def search_items(*, queryset: QuerySet[Item], q: str) -> QuerySet[Item]:
         return queryset
     segmented = needs_segmentation(q)
     if connection.vendor == "postgresql":
-        from django.contrib.postgres.search import SearchQuery, SearchRank, SearchVector
-
         # "simple" keeps words as written, so Russian and English items are searched alike. The match
         # uses the expression of the sources_item_fts GIN index; the rank weighs title above text.
         if segmented:

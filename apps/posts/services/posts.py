@@ -6,6 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from allauth.account.models import EmailAddress
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -521,8 +522,6 @@ def post_share(*, post: Post, user: User, target_user: User, level: str) -> str:
 
 def _verified_owner(email: str) -> User | None:
     """The active user whose verified address this is, or None."""
-    from allauth.account.models import EmailAddress
-
     row = (
         EmailAddress.objects.filter(email__iexact=email, verified=True, user__is_active=True)
         .select_related("user")

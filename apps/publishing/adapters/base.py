@@ -2,12 +2,21 @@
 
 from __future__ import annotations
 
+import io
+import mimetypes
+import os
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
+from urllib.parse import urlsplit
 
 import httpx
+from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
+from PIL import Image, UnidentifiedImageError
 
 from apps.core.http import BlockedAddress, FetchError, parse_retry_after
 
@@ -25,9 +34,6 @@ def http_url_or_empty(value: object) -> str:
     """A platform's link as we store and render it: an absolute http(s) URL of at most 1,000
     characters, or "" (a `javascript:` or `data:` link from a platform's answer or a person's
     input must never become an <a href>)."""
-    from django.core.exceptions import ValidationError
-    from django.core.validators import URLValidator
-
     url = str(value or "").strip()
     if not url or len(url) > 1000:
         return ""
@@ -123,10 +129,6 @@ DOWNSCALABLE = {"image/jpeg", "image/png", "image/webp", "image/gif"}
 
 def downscale_image(*, data: bytes, max_bytes: int) -> tuple[bytes, str]:
     """Re-encode as JPEG, shrinking the longer side until the file fits `max_bytes`."""
-    import io
-
-    from PIL import Image, UnidentifiedImageError
-
     try:
         image: Image.Image = Image.open(io.BytesIO(data))
         image.load()
@@ -289,8 +291,6 @@ class Adapter:
     def image_data(self, image: dict[str, Any]) -> tuple[bytes, str]:
         """The image's bytes and MIME type, read from storage (or fetched from its URL) and, where the
         platform has a size limit, downscaled to fit it."""
-        from django.core.files.storage import default_storage
-
         mime = image.get("mime") or "application/octet-stream"
         name = image.get("name") or ""
         if name:
@@ -317,15 +317,11 @@ class Adapter:
 
     @staticmethod
     def image_filename(image: dict[str, Any], mime: str) -> str:
-        import mimetypes
-        import os
-
         base = os.path.basename(image.get("name") or "") or "image"
         stem, ext = os.path.splitext(base)
         wanted = mimetypes.guess_extension(mime) or ext or ".bin"
         if wanted == ".jpe":
             wanted = ".jpg"
-        import re
 
         stem = re.sub(r"[^A-Za-z0-9._-]+", "_", stem).strip("._") or "image"
         return f"{stem}{ext.lower() if mimetypes.guess_type(base)[0] == mime else wanted}"
@@ -404,8 +400,6 @@ class Adapter:
 
 
 def _where(url: str) -> str:
-    from urllib.parse import urlsplit
-
     parts = urlsplit(url)
     port: int | str
     try:

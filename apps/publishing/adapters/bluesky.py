@@ -4,11 +4,13 @@ records (300 graphemes, link and hashtag facets with UTF-8 byte offsets, threads
 from __future__ import annotations
 
 import datetime as dt
+import io
 from typing import TYPE_CHECKING, Any
 
 import httpx
 import regex
 from django.utils.translation import gettext as _
+from PIL import Image, UnidentifiedImageError
 
 from ..formatting import URL_RE, grapheme_length
 from ..oauth import credentials_save
@@ -41,10 +43,6 @@ def bluesky_facets(text: str) -> list[dict]:
 
 
 def image_size(data: bytes) -> tuple[int, int] | None:
-    import io
-
-    from PIL import Image, UnidentifiedImageError
-
     try:
         return Image.open(io.BytesIO(data)).size
     except (UnidentifiedImageError, OSError):

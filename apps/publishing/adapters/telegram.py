@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from typing import TYPE_CHECKING, Any
 
 import httpx
@@ -35,8 +36,6 @@ class TelegramAdapter(Adapter):
         return utf16_length(text)
 
     def account_key(self) -> str:
-        import hashlib
-
         return "telegram:" + hashlib.sha256(self.credentials.get("bot_token", "").encode()).hexdigest()[:16]
 
     @property

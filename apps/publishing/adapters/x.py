@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -43,8 +44,6 @@ class XAdapter(Adapter):
     def upload_image(self, image: dict[str, Any]) -> str:
         """POST /2/media/upload (JSON, base64 media, category tweet_image), then the alt text through
         POST /2/media/metadata."""
-        import base64
-
         data, mime = self.image_data(image)
         answer = self.request(
             "POST",
