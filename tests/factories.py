@@ -54,16 +54,28 @@ def doc_of(*paragraphs: str) -> dict:
     }
 
 
-def make_post(*, workspace, user, title: str = "A post", text: str | tuple[str, ...] = "", state=None, **kwargs):
+def make_post(
+    *,
+    workspace,
+    user,
+    title: str = "A post",
+    text: str | tuple[str, ...] = "",
+    body_html: str | None = None,
+    state=None,
+    published_at=None,
+    **kwargs,
+):
     """A post made the way people make them, through apps.posts.services.post_create (revision 1, the
     body rendered, the audit entry); `state` then puts it straight into a workflow state, as a fixture
-    that skips the reviews (`text` may be several paragraphs)."""
+    that skips the reviews (with `published_at` for a published one). The body is `text` (one or several paragraphs) or, for marks and markup,
+    `body_html` (cleaned into the editor document as a paste would be)."""
     from apps.posts.models import Post
     from apps.posts.services import post_create
 
     paragraphs = (text,) if isinstance(text, str) else text
-    post = post_create(workspace=workspace, user=user, title=title, body_json=doc_of(*paragraphs), **kwargs)
+    body = {"body_html": body_html} if body_html is not None else {"body_json": doc_of(*paragraphs)}
+    post = post_create(workspace=workspace, user=user, title=title, **body, **kwargs)
     if state is not None and state != post.state:
-        Post.objects.filter(pk=post.pk).update(state=state)
+        Post.objects.filter(pk=post.pk).update(state=state, published_at=published_at)
         post.refresh_from_db()
     return post

@@ -1,18 +1,16 @@
 """Demo accounts: one workspace, one user per role, e-mail addresses verified."""
 
-import os
-
 from allauth.account.models import EmailAddress
+from django.conf import settings
 
 from .models import Membership, User, Workspace
 from .roles import Role
 
-DEMO_APPS = ["site", "sources", "personas", "trends", "posts", "publishing"]
 DEFAULT_PASSWORD = "trendoscope-demo"
 
 
 def demo_password() -> str:
-    return os.environ.get("DEMO_PASSWORD") or DEFAULT_PASSWORD
+    return settings.DEMO_PASSWORD or DEFAULT_PASSWORD
 
 
 def demo_users():

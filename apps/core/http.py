@@ -79,7 +79,7 @@ def allowed_private_origins(setting: str | None) -> frozenset[tuple[str, int]]:
     if not setting:
         return frozenset()
     pairs = set()
-    for origin in getattr(settings, setting, None) or ():
+    for origin in getattr(settings, setting) or ():  # a declared setting: a wrong name fails loudly
         try:
             parts = urlsplit(str(origin).strip())
             port = parts.port or (443 if parts.scheme == "https" else 80)

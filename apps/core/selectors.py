@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, TypedDict
 
 from django.apps import apps
 from django.db.models import Q, QuerySet
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from .models import AuditEntry
@@ -16,7 +16,8 @@ if TYPE_CHECKING:  # for annotations only: core imports no app at run time
 
     from apps.accounts.models import Membership, Workspace
 
-# (app label, model name, key) — counted for the current workspace when the model exists.
+# (app label, model name, key) — counted for the current workspace. Core imports no app: the models
+# are looked up by label once the apps are loaded.
 DASHBOARD_COUNTS = [
     ("sources", "Source", "sources"),
     ("sources", "Item", "items"),
@@ -41,7 +42,7 @@ class DashboardStat(TypedDict):
     key: str
     label: StrOrPromise
     value: int
-    url: str | None
+    url: str
 
 
 class DashboardSummary(TypedDict):
@@ -50,25 +51,15 @@ class DashboardSummary(TypedDict):
     recent_activity: list[AuditEntry]
 
 
-def _url(name: str) -> str | None:
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        return None
-
-
 def dashboard_summary(*, membership: Membership) -> DashboardSummary:
     """counts: {key: n} (kept for callers), stats: [{key, label, value, url}] for the template (a dict key
     named "items" would shadow dict.items in a template), recent_activity: the newest audit entries."""
     counts: dict[str, int] = {}
     for app_label, model_name, key in DASHBOARD_COUNTS:
-        try:
-            model = apps.get_model(app_label, model_name)
-        except LookupError:
-            continue
+        model = apps.get_model(app_label, model_name)
         counts[key] = model.objects.filter(workspace=membership.workspace).count()
     stats: list[DashboardStat] = [
-        {"key": key, "label": DASHBOARD_LABELS[key][0], "value": value, "url": _url(DASHBOARD_LABELS[key][1])}
+        {"key": key, "label": DASHBOARD_LABELS[key][0], "value": value, "url": reverse(DASHBOARD_LABELS[key][1])}
         for key, value in counts.items()
     ]
     recent = AuditEntry.objects.filter(workspace=membership.workspace).select_related("actor")[:RECENT_ACTIVITY]

@@ -249,10 +249,7 @@ def render_card(
     width, height = size
     title = " ".join((title or "").split()) or "Trendoscope"
     dark, light = palette(title, colors)
-    # A diagonal gradient, dark at the top left (behind the title) to light at the bottom right.
-    ramp = Image.linear_gradient("L")
-    gradient = ImageChops.add(ramp.resize(size), ramp.rotate(90).resize(size), scale=2)
-    image = Image.composite(Image.new("RGB", size, light), Image.new("RGB", size, dark), gradient)
+    image = _gradient(size, dark, light)
     draw = ImageDraw.Draw(image)
     margin = max(24, min(width, height) // 14)
     inner_w = width - 2 * margin
@@ -303,6 +300,13 @@ def render_card(
         margin=margin,
         size=size,
     )
+
+
+def _gradient(size: tuple[int, int], dark, light) -> Image.Image:
+    """A diagonal gradient, dark at the top left (behind the title) to light at the bottom right."""
+    ramp = Image.linear_gradient("L")
+    gradient = ImageChops.add(ramp.resize(size), ramp.rotate(90).resize(size), scale=2)
+    return Image.composite(Image.new("RGB", size, light), Image.new("RGB", size, dark), gradient)
 
 
 def _draw_lines(draw, layout: Layout, x: int, y: int, width: int, *, fill) -> None:

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from apps.core.language import detect_language
 from apps.personas.style import EMOJI_RE, HASHTAG_RE, STOPWORDS, sentences_of, words_of
 
+from .models import DraftFormat, RefineAction
 from .providers.base import PersonaBrief, SourceText
 
 QUOTE_RE = re.compile(r"[“\"«]([^”\"»]{25,400})[”\"»]")
@@ -231,7 +232,25 @@ def build_offline_draft(
         )
 
 
-def _build(*, fmt, title, topic, keywords, material, persona, language="") -> OfflineDraft:
+@dataclass
+class _Gathered:
+    """What a draft is written from: its headline, the ranked sentences and quotes in its language,
+    the sources it cites, and the sentences already used (each is said once)."""
+
+    head: str
+    topic: str
+    keywords: list[str]
+    persona: PersonaBrief
+    ranked: list[Sentence]
+    quotes: list[tuple[str, SourceText]]
+    cited: list[SourceText]
+    used: set[str] = field(default_factory=set)
+
+    def take(self, n: int) -> list[Sentence]:
+        return _take(self.ranked, self.used, n)
+
+
+def _gather(*, title, topic, keywords, material, persona, language) -> _Gathered:
     if not material and topic:
         material = [SourceText(title=topic, text=topic)]
     ranked = rank_sentences(material, keywords or _content_words(topic)[:5], language)
@@ -247,112 +266,147 @@ def _build(*, fmt, title, topic, keywords, material, persona, language="") -> Of
     # Sources the draft can draw on (not one whose every sentence is in another language), each once.
     usable = {id(s.source) for s in ranked} | {id(src) for _q, src in quotes}
     cited = distinct_cited([m for m in material if id(m) in usable]) or distinct_cited(material)
-    tags = hashtags_for(keywords, topic or head)
-    used: set[str] = set()
-    lines: list[str] = []
-    scenes: list[dict] = []
-    if fmt == "thread":
-        posts = [f"{head}. " + _("A thread:")]
-        for s in _take(ranked, used, 5):
-            posts.append(s.text)
-        for text, src in quotes[:1]:
-            posts.append(f"“{text[:200]}” — {src.author or src.source_name or _('the source')}")
-        if cited:
-            posts.append(_("Read more:") + " " + cited[0].url)
-        total = len(posts)
-        lines = [f"{i}/{total} {_shorten(p, 270)}\n" for i, p in enumerate(posts, 1)]
-    elif fmt == "newsletter":
-        greeting = _("Hi %(audience)s,") % {"audience": persona.audience or _("there")}
-        lines = [greeting, "", _("This week's big story: %(title)s.") % {"title": head}, ""]
-        lines += ["## " + _("The big story"), " ".join(s.text for s in _take(ranked, used, 3)), ""]
-        quick = _take(ranked, used, 4)
-        if quick:
-            lines += ["## " + _("Quick hits")] + [f"- {s.text}" for s in quick] + [""]
-        for text, src in quotes[:1]:
-            lines += ["## " + _("Quote of the week"), f"> “{text}”", f"> — {attribution(src)}", ""]
-        if cited:
-            lines += ["## " + _("Read more")] + [f"- [{m.title or m.url}]({m.url})" for m in cited] + [""]
-        lines += [_("Until next time,"), persona.name or _("The editors")]
-    elif fmt == "video_script":
-        beats = _take(ranked, used, 4)
-        scenes.append(_scene(1, _("Hook"), f"{head}.", _("Title card over fast b-roll: %(t)s") % {"t": head}, head))
-        for i, s in enumerate(beats, 2):
-            kw = next((k for k in keywords if k.lower() in s.text.lower()), keywords[0] if keywords else head)
-            scenes.append(
-                _scene(
-                    i,
-                    _("Beat %(n)s") % {"n": i - 1},
-                    s.text,
-                    _("B-roll illustrating “%(k)s”; lower third with the source (%(s)s)")
-                    % {"k": kw, "s": s.source.source_name or s.source.title},
-                    _shorten(s.text, 60),
-                )
+    return _Gathered(
+        head=head, topic=topic, keywords=keywords, persona=persona, ranked=ranked, quotes=quotes, cited=cited
+    )
+
+
+def _thread_lines(g: _Gathered) -> list[str]:
+    posts = [f"{g.head}. " + _("A thread:")]
+    for s in g.take(5):
+        posts.append(s.text)
+    for text, src in g.quotes[:1]:
+        posts.append(f"“{text[:200]}” — {src.author or src.source_name or _('the source')}")
+    if g.cited:
+        posts.append(_("Read more:") + " " + g.cited[0].url)
+    total = len(posts)
+    return [f"{i}/{total} {_shorten(p, 270)}\n" for i, p in enumerate(posts, 1)]
+
+
+def _newsletter_lines(g: _Gathered) -> list[str]:
+    greeting = _("Hi %(audience)s,") % {"audience": g.persona.audience or _("there")}
+    lines = [greeting, "", _("This week's big story: %(title)s.") % {"title": g.head}, ""]
+    lines += ["## " + _("The big story"), " ".join(s.text for s in g.take(3)), ""]
+    quick = g.take(4)
+    if quick:
+        lines += ["## " + _("Quick hits")] + [f"- {s.text}" for s in quick] + [""]
+    for text, src in g.quotes[:1]:
+        lines += ["## " + _("Quote of the week"), f"> “{text}”", f"> — {attribution(src)}", ""]
+    if g.cited:
+        lines += ["## " + _("Read more")] + [f"- [{m.title or m.url}]({m.url})" for m in g.cited] + [""]
+    lines += [_("Until next time,"), g.persona.name or _("The editors")]
+    return lines
+
+
+def _video_scenes(g: _Gathered) -> list[dict]:
+    head, keywords = g.head, g.keywords
+    scenes = [_scene(1, _("Hook"), f"{head}.", _("Title card over fast b-roll: %(t)s") % {"t": head}, head)]
+    for i, s in enumerate(g.take(4), 2):
+        kw = next((k for k in keywords if k.lower() in s.text.lower()), keywords[0] if keywords else head)
+        scenes.append(
+            _scene(
+                i,
+                _("Beat %(n)s") % {"n": i - 1},
+                s.text,
+                _("B-roll illustrating “%(k)s”; lower third with the source (%(s)s)")
+                % {"k": kw, "s": s.source.source_name or s.source.title},
+                _shorten(s.text, 60),
             )
-        for text, src in quotes[:1]:
-            scenes.append(
-                _scene(
-                    len(scenes) + 1,
-                    _("Quote"),
-                    f"“{text}” — {src.author or src.source_name}",
-                    _("Quote card with attribution"),
-                    _shorten(text, 60),
-                )
-            )
+        )
+    for text, src in g.quotes[:1]:
         scenes.append(
             _scene(
                 len(scenes) + 1,
-                _("Close"),
-                _("Follow for more on %(t)s.") % {"t": topic or head},
-                _("End card with handle and link"),
-                _("Follow for more"),
+                _("Quote"),
+                f"“{text}” — {src.author or src.source_name}",
+                _("Quote card with attribution"),
+                _shorten(text, 60),
             )
         )
-        for sc in scenes:
-            lines += [
-                f"## {_('Scene')} {sc['number']} — {sc['label']} ({sc['duration_seconds']} s)",
-                f"{_('Shot')}: {sc['shot']}",
-                "",
-                f"{_('Narration')}: {sc['narration']}",
-                "",
-            ]
-        total = sum(sc["duration_seconds"] for sc in scenes)
-        lines.append(_("Running time: about %(s)s seconds.") % {"s": total})
-    elif fmt == "podcast_script":
-        host = persona.name or _("Host")
-        lines = ["## " + _("Intro"), f"{host}: " + _("Welcome back. Today: %(t)s.") % {"t": head}, ""]
-        for n, chunk in enumerate([_take(ranked, used, 2), _take(ranked, used, 2)], 1):
-            if not chunk:
-                continue
-            lines += ["## " + _("Segment %(n)s") % {"n": n}, f"{host}: " + " ".join(s.text for s in chunk), ""]
-        for text, src in quotes[:1]:
-            lines += [
-                f"{host}: " + _("As %(who)s put it:") % {"who": src.author or src.source_name or _("one source")},
-                f"> “{text}”",
-                "",
-            ]
-        lines += ["## " + _("Outro"), f"{host}: " + _("That's it for today. Links are in the show notes."), ""]
-        if cited:
-            lines += _sources_section(cited)
-    else:  # article: lede, the facts, what people said, the rest; no stock headings
-        lede = _take(ranked, used, 2)
-        lines = [" ".join(s.text for s in lede), ""]
-        body = _take(ranked, used, 3)
-        if body:
-            lines += [" ".join(s.text for s in body), ""]
-        for text, src in quotes:
-            if text in used:
-                continue
-            used.add(text)
-            lines += [f"> “{text}”", f"> — {attribution(src)}", ""]
-        more = _take(ranked, used, 3)
-        if more:
-            lines += [" ".join(s.text for s in more), ""]
-        if cited:
-            lines += _sources_section(cited)
+    scenes.append(
+        _scene(
+            len(scenes) + 1,
+            _("Close"),
+            _("Follow for more on %(t)s.") % {"t": g.topic or head},
+            _("End card with handle and link"),
+            _("Follow for more"),
+        )
+    )
+    return scenes
+
+
+def _video_script_lines(scenes: list[dict]) -> list[str]:
+    lines: list[str] = []
+    for sc in scenes:
+        lines += [
+            f"## {_('Scene')} {sc['number']} — {sc['label']} ({sc['duration_seconds']} s)",
+            f"{_('Shot')}: {sc['shot']}",
+            "",
+            f"{_('Narration')}: {sc['narration']}",
+            "",
+        ]
+    total = sum(sc["duration_seconds"] for sc in scenes)
+    lines.append(_("Running time: about %(s)s seconds.") % {"s": total})
+    return lines
+
+
+def _podcast_lines(g: _Gathered) -> list[str]:
+    host = g.persona.name or _("Host")
+    lines = ["## " + _("Intro"), f"{host}: " + _("Welcome back. Today: %(t)s.") % {"t": g.head}, ""]
+    for n, chunk in enumerate([g.take(2), g.take(2)], 1):
+        if not chunk:
+            continue
+        lines += ["## " + _("Segment %(n)s") % {"n": n}, f"{host}: " + " ".join(s.text for s in chunk), ""]
+    for text, src in g.quotes[:1]:
+        lines += [
+            f"{host}: " + _("As %(who)s put it:") % {"who": src.author or src.source_name or _("one source")},
+            f"> “{text}”",
+            "",
+        ]
+    lines += ["## " + _("Outro"), f"{host}: " + _("That's it for today. Links are in the show notes."), ""]
+    if g.cited:
+        lines += _sources_section(g.cited)
+    return lines
+
+
+def _article_lines(g: _Gathered) -> list[str]:
+    """Lede, the facts, what people said, the rest; no stock headings."""
+    lines = [" ".join(s.text for s in g.take(2)), ""]
+    body = g.take(3)
+    if body:
+        lines += [" ".join(s.text for s in body), ""]
+    for text, src in g.quotes:
+        if text in g.used:
+            continue
+        g.used.add(text)
+        lines += [f"> “{text}”", f"> — {attribution(src)}", ""]
+    more = g.take(3)
+    if more:
+        lines += [" ".join(s.text for s in more), ""]
+    if g.cited:
+        lines += _sources_section(g.cited)
+    return lines
+
+
+def _build(*, fmt, title, topic, keywords, material, persona, language="") -> OfflineDraft:
+    g = _gather(title=title, topic=topic, keywords=keywords, material=material, persona=persona, language=language)
+    tags = hashtags_for(keywords, topic or g.head)
+    scenes: list[dict] = []
+    if fmt == DraftFormat.THREAD:
+        lines = _thread_lines(g)
+    elif fmt == DraftFormat.NEWSLETTER:
+        lines = _newsletter_lines(g)
+    elif fmt == DraftFormat.VIDEO_SCRIPT:
+        scenes = _video_scenes(g)
+        lines = _video_script_lines(scenes)
+    elif fmt == DraftFormat.PODCAST_SCRIPT:
+        lines = _podcast_lines(g)
+    else:
+        lines = _article_lines(g)
     if not "".join(lines).strip():
-        lines = _outline(head, topic, keywords, persona)
+        lines = _outline(g.head, topic, keywords, persona)
     markup = "\n".join(lines).strip() + "\n"
-    draft = OfflineDraft(title=_shorten(head, 200), markup=markup, hashtags=tags, scenes=scenes, cited=cited)
+    draft = OfflineDraft(title=_shorten(g.head, 200), markup=markup, hashtags=tags, scenes=scenes, cited=g.cited)
     return apply_persona_rules(draft, persona, fmt=fmt)
 
 
@@ -537,29 +591,29 @@ def _swap(text: str, swaps: list[tuple[str, str]]) -> str:
 
 def refine_offline(*, action: str, text: str, persona: PersonaBrief, material: list[SourceText]) -> str:
     """Rewrite markup for one refinement action without a model."""
-    if action == "shorter":
+    if action == RefineAction.SHORTER:
         return _shorter(text)
-    if action == "longer":
+    if action == RefineAction.LONGER:
         return _longer(text, material)
-    if action == "formal":
+    if action == RefineAction.FORMAL:
         return EMOJI_RE.sub("", _swap(text, FORMAL_SWAPS)).replace("!", ".")
-    if action == "casual":
+    if action == RefineAction.CASUAL:
         return _swap(text, CASUAL_SWAPS)
-    if action == "grammar":
+    if action == RefineAction.GRAMMAR:
         return fix_grammar(text)
-    if action == "persona":
+    if action == RefineAction.PERSONA:
         draft = OfflineDraft(title="", markup=text)
-        result = apply_persona_rules(draft, persona, fmt="article").markup
+        result = apply_persona_rules(draft, persona, fmt=DraftFormat.ARTICLE).markup
         if persona.avg_sentence_length and persona.avg_sentence_length < 14:
             result = re.sub(r",\s+(and|but|so|which)\s+", lambda m: ". " + m.group(1).capitalize() + " ", result)
         if persona.phrases and not any(p.lower() in result.lower() for p in persona.phrases):
             result = result.rstrip() + "\n\n" + persona.phrases[0].capitalize() + ".\n"
         return result
-    if action == "split":
+    if action == RefineAction.SPLIT:
         return split_long_sentences(text)
-    if action == "dedupe":
+    if action == RefineAction.DEDUPE:
         return remove_repetition(text)
-    if action == "reorder":
+    if action == RefineAction.REORDER:
         return lead_with_strongest(text)
     raise ValueError(action)
 

@@ -3,6 +3,7 @@ the wording changes so drafts can be traced to the prompt that made them."""
 
 from __future__ import annotations
 
+from .models import RefineAction
 from .providers.base import PersonaBrief, SourceText
 
 PROMPT_VERSION = "2026-11.1"
@@ -109,7 +110,7 @@ def refine_prompts(
     material: list[SourceText] | None = None,
 ) -> tuple[str, str]:
     system = persona_block(persona) + "\n\nYou are editing an existing draft. Return only the revised text."
-    if action != "custom":
+    if action != RefineAction.CUSTOM:
         wanted = REFINE_INSTRUCTIONS[action].format(language=LANGUAGE_NAMES.get(target_language, target_language))
         return system, f"{wanted}\n\nText:\n{text}"
     system += (

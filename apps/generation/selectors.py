@@ -6,9 +6,8 @@ import datetime as dt
 from collections import Counter
 from typing import TYPE_CHECKING, Any
 
-from django.apps import apps as django_apps
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
@@ -20,6 +19,7 @@ from apps.personas.style import STOPWORDS, words_of
 from apps.posts.access import require_view
 from apps.posts.models import MediaAsset, MediaKind, Post, Suggestion
 from apps.sources.models import Item
+from apps.trends.models import TrendItem
 
 from .models import AIProviderSettings, GenerationJob, JobKind, JobStatus, PostTemplate, TokenUsage, VideoRender
 from .providers.base import PersonaBrief, SourceText
@@ -71,27 +71,11 @@ def usage_cap_left(*, workspace: Workspace | int, settings_row: AIProviderSettin
     return max(0, settings_row.monthly_token_cap - used)
 
 
-def _trend_item_model() -> type[Model] | None:
-    try:
-        return django_apps.get_model("trends", "TrendItem")
-    except LookupError:
-        return None
-
-
 def items_for_trend(*, trend: Trend, limit: int = MAX_ITEMS) -> list[Item]:
-    """The trend's items, strongest first (empty until the trends app links items to trends)."""
-    model = _trend_item_model()
-    if model is None:
-        return []
-    trend_fk = next(
-        (f.name for f in model._meta.get_fields() if getattr(f, "related_model", None) is type(trend)), None
-    )
-    item_fk = next((f.name for f in model._meta.get_fields() if getattr(f, "related_model", None) is Item), None)
-    if not trend_fk or not item_fk:
-        return []
-    item_ids = list(model._default_manager.filter(**{trend_fk: trend}).values_list(item_fk, flat=True)[: limit * 3])
+    """The trend's items, strongest first: the best `limit` of its newest few, near-duplicates left out."""
+    item_ids = list(TrendItem.objects.filter(trend=trend).values_list("item_id", flat=True)[: limit * 3])
     items = Item.objects.filter(pk__in=item_ids, duplicate_of__isnull=True).select_related("source")
-    return list(items.order_by("-score", "-published_at")[:limit]) if items else []
+    return list(items.order_by("-score", "-published_at")[:limit])
 
 
 def source_text_for_item(item: Item) -> SourceText:

@@ -546,8 +546,8 @@ def _request_for(job: GenerationJob) -> DraftRequest:
             material=material,
         )
         return DraftRequest(
-            kind="refine",
-            format="article",
+            kind=JobKind.REFINE,
+            format=DraftFormat.ARTICLE,
             language=job.language,
             persona=brief,
             system_prompt=system,
@@ -701,38 +701,8 @@ def _generation_run(*, job_id: int, provider: Provider | None) -> GenerationJob 
         expected_chars=len(job.post.body_text) if job.post_id and job.post else EXPECTED_CHARS.get(job.format, 2400),
     )
     try:
-        left = usage_cap_left(workspace=job.workspace, settings_row=ai_settings)
-        if left is not None and left <= 0:
-            raise ProviderError(_("The workspace's monthly token cap is reached."))
-        request = _request_for(job)
-        iterator = provider.stream_draft(request)
-        while True:
-            t0 = time.perf_counter()
-            try:
-                delta = next(iterator)
-            except StopIteration:
-                model_clock[0] += time.perf_counter() - t0
-                break
-            model_clock[0] += time.perf_counter() - t0
-            stream.add(delta)
-        stream.flush()
-        text = stream.text.strip()
-        if not text:
-            raise ProviderError(_("The provider returned an empty draft."))
-        if _asks_for_media(job) and cancel_requested(job.pk):
-            raise JobCancelled  # before paying for images or speech; otherwise _finish's update notices
-        structured = _timed(model_clock, provider.structure, request, text)
-        media = _media_produce(job=job, provider=provider, structured=structured, clock=model_clock)
-        _finish(
-            job=job,
-            provider=provider,
-            structured=structured,
-            media=media,
-            material=request.material,
-            ai_settings=ai_settings,
-            model_ms=model_clock[0] * 1000,
-            started=started,
-            text=text,
+        _run_and_finish(
+            job=job, provider=provider, ai_settings=ai_settings, stream=stream, clock=model_clock, started=started
         )
     except JobCancelled:
         _stop(
@@ -759,6 +729,58 @@ def _generation_run(*, job_id: int, provider: Provider | None) -> GenerationJob 
         )
     job.refresh_from_db()
     return job
+
+
+def _run_and_finish(
+    *,
+    job: GenerationJob,
+    provider: Provider,
+    ai_settings: AIProviderSettings | None,
+    stream: _Stream,
+    clock: list[float],
+    started: float,
+) -> None:
+    """One attempt of a claimed job: the draft streamed, structured, its media made, and all kept."""
+    left = usage_cap_left(workspace=job.workspace, settings_row=ai_settings)
+    if left is not None and left <= 0:
+        raise ProviderError(_("The workspace's monthly token cap is reached."))
+    request = _request_for(job)
+    text = _draft_stream(provider=provider, request=request, stream=stream, clock=clock)
+    if _asks_for_media(job) and cancel_requested(job.pk):
+        raise JobCancelled  # before paying for images or speech; otherwise _finish's update notices
+    structured = _timed(clock, provider.structure, request, text)
+    media = _media_produce(job=job, provider=provider, structured=structured, clock=clock)
+    _finish(
+        job=job,
+        provider=provider,
+        structured=structured,
+        media=media,
+        material=request.material,
+        ai_settings=ai_settings,
+        model_ms=clock[0] * 1000,
+        started=started,
+        text=text,
+    )
+
+
+def _draft_stream(*, provider: Provider, request: DraftRequest, stream: _Stream, clock: list[float]) -> str:
+    """Stream the provider's draft into `stream` (and so to the editor), adding the time spent waiting
+    for the model to `clock`; returns the whole text."""
+    iterator = provider.stream_draft(request)
+    while True:
+        t0 = time.perf_counter()
+        try:
+            delta = next(iterator)
+        except StopIteration:
+            clock[0] += time.perf_counter() - t0
+            break
+        clock[0] += time.perf_counter() - t0
+        stream.add(delta)
+    stream.flush()
+    text = stream.text.strip()
+    if not text:
+        raise ProviderError(_("The provider returned an empty draft."))
+    return text
 
 
 def _error_message(exc: Exception) -> str:
@@ -918,6 +940,124 @@ def _asset_create(
     return asset
 
 
+def _items_cited(material: list[SourceText], text: str) -> list[dict[str, Any]]:
+    """The items the draft quotes (by URL or title), else every item it was written from."""
+    items = [m for m in material if m.item_id is not None]
+    quoted = [m for m in items if m.url and m.url in text or m.title in text]
+    return [{"id": m.item_id, "title": m.title, "url": m.url, "source": m.source_name} for m in quoted or items]
+
+
+def _featured_assets_create(
+    *, job: GenerationJob, post: Post, stem: str, featured: BinaryResult, result: dict[str, Any]
+) -> None:
+    """The featured image, made the post's, and its other platform sizes (square, story)."""
+    image = _asset_create(
+        job=job,
+        post=post,
+        kind=MediaKind.IMAGE,
+        binary=featured,
+        name=f"{stem}-featured",
+        alt_text=featured.alt_text,
+        data={"model": featured.model, "role": "featured"},
+    )
+    post.featured_media = image
+    post.save(update_fields=["featured_media"])
+    result["image"] = image.pk
+    for alternate in featured.alternates:
+        variant = _asset_create(
+            job=job,
+            post=post,
+            kind=MediaKind.IMAGE,
+            binary=alternate,
+            name=f"{stem}-featured-{alternate.model.rsplit(':', 1)[-1]}",
+            alt_text=alternate.alt_text,
+            data={"model": alternate.model, "role": "featured-variant", "of": image.pk},
+        )
+        result.setdefault("image_variants", []).append(variant.pk)
+
+
+def _storyboard_assets_create(
+    *, job: GenerationJob, post: Post, stem: str, structured: StructuredDraft, media: _Media, result: dict[str, Any]
+) -> None:
+    """A video script's storyboard stills, then the script that lists its scenes and stills."""
+    still_ids: list[int] = []
+    for scene, png in media["stills"]:
+        still = _asset_create(
+            job=job,
+            post=post,
+            kind=MediaKind.IMAGE,
+            name=f"{stem}-scene{scene['number']}",
+            binary=BinaryResult(content=png, mime_type="image/png", extension="png"),
+            alt_text=_("Storyboard still for scene %(n)s: %(shot)s")
+            % {"n": scene["number"], "shot": scene.get("shot", "")},
+            data={"role": "storyboard", "scene": scene["number"]},
+        )
+        still_ids.append(still.pk)
+    script = _asset_create(
+        job=job,
+        post=post,
+        kind=MediaKind.VIDEO_SCRIPT,
+        data={
+            "scenes": structured.scenes,
+            "stills": still_ids,
+            "total_seconds": sum(s["duration_seconds"] for s in structured.scenes),
+        },
+    )
+    result["video_script"] = script.pk
+
+
+def _narration_assets_create(
+    *, job: GenerationJob, post: Post, stem: str, narration: BinaryResult, result: dict[str, Any]
+) -> None:
+    """The podcast's audio and its web encoding (or why there is none)."""
+    audio = _asset_create(
+        job=job,
+        post=post,
+        kind=MediaKind.AUDIO,
+        binary=narration,
+        name=f"{stem}-podcast",
+        data={"model": narration.model, "duration_seconds": narration.duration_seconds},
+    )
+    result["audio"] = audio.pk
+    for alternate in narration.alternates:
+        web = _asset_create(
+            job=job,
+            post=post,
+            kind=MediaKind.AUDIO,
+            binary=alternate,
+            name=f"{stem}-podcast",
+            data={
+                "model": alternate.model,
+                "role": "web",
+                "of": audio.pk,
+                "duration_seconds": alternate.duration_seconds,
+            },
+        )
+        result.setdefault("audio_web", web.pk)
+    if narration.note:
+        result["audio_web_unavailable"] = narration.note
+
+
+def _draft_post_create(
+    *, job: GenerationJob, structured: StructuredDraft, media: _Media, result: dict[str, Any]
+) -> Post:
+    """A draft's post with its media; what was made (or could not be) goes into `result`."""
+    post = _post_create_from_draft(job=job, draft=structured)
+    stem = f"job{job.pk}"
+    featured, narration = media["image"], media["audio"]
+    if featured is not None:
+        _featured_assets_create(job=job, post=post, stem=stem, featured=featured, result=result)
+    if media.get("image_error"):
+        result["image_error"] = media["image_error"]
+    if job.format == DraftFormat.VIDEO_SCRIPT:
+        _storyboard_assets_create(job=job, post=post, stem=stem, structured=structured, media=media, result=result)
+    if narration is not None:
+        _narration_assets_create(job=job, post=post, stem=stem, narration=narration, result=result)
+    elif media.get("audio_unavailable"):
+        result["audio_unavailable"] = media["audio_unavailable"]
+    return post
+
+
 def _finish(
     *,
     job: GenerationJob,
@@ -930,15 +1070,8 @@ def _finish(
     started: float,
     text: str,
 ) -> None:
-    items_cited = [
-        {"id": m.item_id, "title": m.title, "url": m.url, "source": m.source_name}
-        for m in material
-        if m.item_id is not None and (m.url and m.url in text or m.title in text)
-    ] or [
-        {"id": m.item_id, "title": m.title, "url": m.url, "source": m.source_name}
-        for m in material
-        if m.item_id is not None
-    ]
+    """Keep a run that went through: its post and media (a draft) or its suggestions (a refinement),
+    the tokens it cost, and the job marked succeeded, all in one transaction."""
     match = _style_match(job.persona, markup_to_text(text)) if job.persona else {}
     usage = provider.usage
     prompt_tokens, completion_tokens = usage.prompt_tokens, usage.completion_tokens
@@ -952,103 +1085,7 @@ def _finish(
                 completion_tokens=completion_tokens,
                 cost=cost,
             )
-        result: dict[str, Any] = {
-            "hashtags": structured.hashtags,
-            "excerpt": structured.excerpt,
-            "scenes": structured.scenes,
-        }
-        post_id = job.post_id
-        if job.kind == JobKind.GENERATE:
-            post = _post_create_from_draft(job=job, draft=structured)
-            stem = f"job{job.pk}"
-            featured, narration = media["image"], media["audio"]
-            if featured is not None:
-                image = _asset_create(
-                    job=job,
-                    post=post,
-                    kind=MediaKind.IMAGE,
-                    binary=featured,
-                    name=f"{stem}-featured",
-                    alt_text=featured.alt_text,
-                    data={"model": featured.model, "role": "featured"},
-                )
-                post.featured_media = image
-                post.save(update_fields=["featured_media"])
-                result["image"] = image.pk
-                for alternate in featured.alternates:  # the other platform sizes (square, story)
-                    variant = _asset_create(
-                        job=job,
-                        post=post,
-                        kind=MediaKind.IMAGE,
-                        binary=alternate,
-                        name=f"{stem}-featured-{alternate.model.rsplit(':', 1)[-1]}",
-                        alt_text=alternate.alt_text,
-                        data={"model": alternate.model, "role": "featured-variant", "of": image.pk},
-                    )
-                    result.setdefault("image_variants", []).append(variant.pk)
-            if media.get("image_error"):
-                result["image_error"] = media["image_error"]
-            if job.format == DraftFormat.VIDEO_SCRIPT:
-                still_ids: list[int] = []
-                for scene, png in media["stills"]:
-                    still = _asset_create(
-                        job=job,
-                        post=post,
-                        kind=MediaKind.IMAGE,
-                        name=f"{stem}-scene{scene['number']}",
-                        binary=BinaryResult(content=png, mime_type="image/png", extension="png"),
-                        alt_text=_("Storyboard still for scene %(n)s: %(shot)s")
-                        % {"n": scene["number"], "shot": scene.get("shot", "")},
-                        data={"role": "storyboard", "scene": scene["number"]},
-                    )
-                    still_ids.append(still.pk)
-                script = _asset_create(
-                    job=job,
-                    post=post,
-                    kind=MediaKind.VIDEO_SCRIPT,
-                    data={
-                        "scenes": structured.scenes,
-                        "stills": still_ids,
-                        "total_seconds": sum(s["duration_seconds"] for s in structured.scenes),
-                    },
-                )
-                result["video_script"] = script.pk
-            if narration is not None:
-                audio = _asset_create(
-                    job=job,
-                    post=post,
-                    kind=MediaKind.AUDIO,
-                    binary=narration,
-                    name=f"{stem}-podcast",
-                    data={"model": narration.model, "duration_seconds": narration.duration_seconds},
-                )
-                result["audio"] = audio.pk
-                for alternate in narration.alternates:
-                    web = _asset_create(
-                        job=job,
-                        post=post,
-                        kind=MediaKind.AUDIO,
-                        binary=alternate,
-                        name=f"{stem}-podcast",
-                        data={
-                            "model": alternate.model,
-                            "role": "web",
-                            "of": audio.pk,
-                            "duration_seconds": alternate.duration_seconds,
-                        },
-                    )
-                    result.setdefault("audio_web", web.pk)
-                if narration.note:
-                    result["audio_web_unavailable"] = narration.note
-            elif media.get("audio_unavailable"):
-                result["audio_unavailable"] = media["audio_unavailable"]
-            post_id = post.pk
-            decision = ""
-        else:
-            result["suggestions"] = _refine_suggestions_create(job=job, text=text)
-            decision = Decision.PENDING if result["suggestions"] else ""
-            if not result["suggestions"]:
-                result["unchanged"] = True
+        result, post_id, decision = _result_for(job=job, structured=structured, media=media, text=text)
         overhead_ms = max(0.0, (time.perf_counter() - started) * 1000 - model_ms)
         # A cancel that arrived after the stream's last check wins: nothing of this run is kept.
         finished = GenerationJob.objects.filter(pk=job.pk, cancel_requested=False).update(
@@ -1057,7 +1094,7 @@ def _finish(
             result_text=text,
             result=result,
             style_match=match,
-            items_cited=items_cited,
+            items_cited=_items_cited(material, text),
             post_id=post_id,
             decision=decision,
             finished_at=timezone.now(),
@@ -1070,29 +1107,52 @@ def _finish(
         )
         if not finished:
             raise JobCancelled
-        audit_log(
-            actor=job.created_by,
-            action="generation.finish",
-            target=job,
-            data={
-                "post": post_id,
-                "tokens": job.prompt_tokens + job.completion_tokens + prompt_tokens + completion_tokens,
-                "cost": str(job.cost + cost),
-            },
-        )
-        _event_on_commit(
-            job.pk,
-            {
-                "event": "status",
-                "job": job.pk,
-                "status": JobStatus.SUCCEEDED,
-                "post": post_id,
-                "style_score": match.get("score"),
-                "progress": 1.0,
-            },
-        )
+        _finished_record(job=job, post_id=post_id, tokens=prompt_tokens + completion_tokens, cost=cost, match=match)
     # Counted once the run is kept; a cancel above rolls back and _stop records them instead.
     usage.prompt_tokens = usage.completion_tokens = 0
+
+
+def _result_for(
+    *, job: GenerationJob, structured: StructuredDraft, media: _Media, text: str
+) -> tuple[dict[str, Any], int | None, str]:
+    """(the job's result, its post's id, the decision it waits for): a draft makes its post and media,
+    a refinement its suggestions on the job's post."""
+    result: dict[str, Any] = {
+        "hashtags": structured.hashtags,
+        "excerpt": structured.excerpt,
+        "scenes": structured.scenes,
+    }
+    if job.kind == JobKind.GENERATE:
+        return result, _draft_post_create(job=job, structured=structured, media=media, result=result).pk, ""
+    result["suggestions"] = _refine_suggestions_create(job=job, text=text)
+    if not result["suggestions"]:
+        result["unchanged"] = True
+    return result, job.post_id, Decision.PENDING if result["suggestions"] else ""
+
+
+def _finished_record(*, job: GenerationJob, post_id: int | None, tokens: int, cost: Decimal, match: dict) -> None:
+    """The audit entry of a finished run and its last status event (sent on commit)."""
+    audit_log(
+        actor=job.created_by,
+        action="generation.finish",
+        target=job,
+        data={
+            "post": post_id,
+            "tokens": job.prompt_tokens + job.completion_tokens + tokens,
+            "cost": str(job.cost + cost),
+        },
+    )
+    _event_on_commit(
+        job.pk,
+        {
+            "event": "status",
+            "job": job.pk,
+            "status": JobStatus.SUCCEEDED,
+            "post": post_id,
+            "style_score": match.get("score"),
+            "progress": 1.0,
+        },
+    )
 
 
 def _asks_for_media(job: GenerationJob) -> bool:

@@ -29,5 +29,5 @@ def cancel_requested(job_id: int) -> bool:
 
 
 def job_flags_clear(job_id: int) -> None:
-    """Forget partial text a previous job with the same id may have left (test databases reuse ids)."""
+    """Forget the partial text an earlier attempt of this job left (a retry streams the draft afresh)."""
     cache.delete(partial_key(job_id))

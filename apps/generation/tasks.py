@@ -53,14 +53,6 @@ def generation_run_task(self: Task[..., None], job_id: int, **kwargs: object) ->
             return
         countdown = backoff_seconds(self.request.retries + 1, exc.retry_after)
         generation_mark_retrying(job_id=job_id, error=str(exc), countdown=countdown)
-        if self.request.is_eager:
-            # Eager runs (tests) propagate Retry as an error; run the retry in place, as Celery's own
-            # eager path would, without the wait.
-            # celery-types' Retry does not declare the signature it carries (Retry.sig).
-            self.retry(exc=exc, countdown=countdown, throw=False).sig.apply(  # type: ignore[attr-defined]
-                retries=self.request.retries + 1
-            )
-            return
         raise self.retry(exc=exc, countdown=countdown) from exc
     except SoftTimeLimitExceeded:
         generation_mark_failed(job_id=job_id, error=_("The generation took too long and was stopped."))

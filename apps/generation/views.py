@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,7 +21,9 @@ from apps.core.params import safe_id
 from apps.personas.models import Persona
 from apps.personas.selectors import personas_for_workspace
 from apps.posts.document import diff_ops, markup_to_html
-from apps.posts.models import Suggestion
+from apps.posts.models import MediaKind, Suggestion
+from apps.sources.models import Item
+from apps.trends.models import Trend
 
 from .forms import AISettingsForm, GenerateForm, PostTemplateForm, RefineForm
 from .models import AIProviderSettings, JobKind, JobStatus, VideoAspect
@@ -62,12 +63,10 @@ def _workspace(request):
     return request_membership(request).workspace
 
 
-def _scoped(model_path: str, user, pk):
-    """A trend or item of the user's workspaces, or None (the trends/sources apps may still be empty)."""
+def _scoped(model: type[Trend] | type[Item], user, pk):
+    """The trend or item `pk` of one of the user's workspaces; None when no id was given."""
     if not pk:
         return None
-    app_label, model_name = model_path.split(".")
-    model = apps.get_model(app_label, model_name)
     obj = model.objects.filter(workspace__memberships__user=user, pk=pk).first()
     if obj is None:
         raise NotFound(_("Not found."))
@@ -79,8 +78,8 @@ def generate(request):
     workspace = _workspace(request)
     personas = personas_for_workspace(user=request.user, workspace=workspace)
     source = request.POST if request.method == "POST" else request.GET
-    trend = _scoped("trends.Trend", request.user, source.get("trend") or None)
-    item = _scoped("sources.Item", request.user, source.get("item") or None)
+    trend = _scoped(Trend, request.user, source.get("trend") or None)
+    item = _scoped(Item, request.user, source.get("item") or None)
     initial = {
         "trend": getattr(trend, "pk", None),
         "item": getattr(item, "pk", None),
@@ -146,7 +145,9 @@ def job_detail(request, pk: int):
         for suggestion in Suggestion.objects.filter(post_id=job.post_id, pk__in=job.result["suggestions"]):
             suggestions.append((suggestion, diff_ops(suggestion.anchor_quote, suggestion.replacement)))
     media = media_for_job(job=job) if job.kind == JobKind.GENERATE else []
-    videos = [(asset, video_renders_for_script(script=asset)) for asset in media if asset.kind == "video_script"]
+    videos = [
+        (asset, video_renders_for_script(script=asset)) for asset in media if asset.kind == MediaKind.VIDEO_SCRIPT
+    ]
     return render(
         request,
         "generation/job.html",

@@ -5,6 +5,7 @@ them)."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from django.utils.translation import gettext_lazy
@@ -21,9 +22,22 @@ if TYPE_CHECKING:
 OWN_OR_EDIT_ANY = "own_or_edit_any"
 
 
+class WorkflowAction(StrEnum):
+    """The actions of the workflow (the keys of TRANSITIONS, the names the API and the pages send)."""
+
+    SUBMIT = "submit"
+    APPROVE = "approve"
+    REQUEST_CHANGES = "request_changes"
+    SCHEDULE = "schedule"
+    PUBLISH = "publish"
+    UNPUBLISH = "unpublish"
+    ARCHIVE = "archive"
+    TO_DRAFT = "to_draft"
+
+
 @dataclass(frozen=True)
 class Transition:
-    action: str
+    action: WorkflowAction
     label: Any
     sources: frozenset[str]
     target: str
@@ -36,7 +50,7 @@ TRANSITIONS: dict[str, Transition] = {
     t.action: t
     for t in [
         Transition(
-            "submit",
+            WorkflowAction.SUBMIT,
             gettext_lazy("Submit for review"),
             frozenset({S.DRAFT, S.CHANGES_REQUESTED}),
             S.IN_REVIEW,
@@ -44,7 +58,7 @@ TRANSITIONS: dict[str, Transition] = {
             gettext_lazy("Your role (%(role)s) can submit only your own posts for review."),
         ),
         Transition(
-            "approve",
+            WorkflowAction.APPROVE,
             gettext_lazy("Approve"),
             frozenset({S.IN_REVIEW}),
             S.APPROVED,
@@ -52,7 +66,7 @@ TRANSITIONS: dict[str, Transition] = {
             gettext_lazy("Only editors and admins can approve posts; your role is %(role)s."),
         ),
         Transition(
-            "request_changes",
+            WorkflowAction.REQUEST_CHANGES,
             gettext_lazy("Request changes"),
             frozenset({S.IN_REVIEW, S.APPROVED}),
             S.CHANGES_REQUESTED,
@@ -60,7 +74,7 @@ TRANSITIONS: dict[str, Transition] = {
             gettext_lazy("Only editors and admins can request changes; your role is %(role)s."),
         ),
         Transition(
-            "schedule",
+            WorkflowAction.SCHEDULE,
             gettext_lazy("Schedule"),
             frozenset({S.APPROVED}),
             S.SCHEDULED,
@@ -68,7 +82,7 @@ TRANSITIONS: dict[str, Transition] = {
             gettext_lazy("Only publishers and admins can schedule posts; your role is %(role)s."),
         ),
         Transition(
-            "publish",
+            WorkflowAction.PUBLISH,
             gettext_lazy("Publish now"),
             frozenset({S.APPROVED, S.SCHEDULED}),
             S.PUBLISHED,
@@ -76,7 +90,7 @@ TRANSITIONS: dict[str, Transition] = {
             gettext_lazy("Only publishers and admins can publish posts; your role is %(role)s."),
         ),
         Transition(
-            "unpublish",
+            WorkflowAction.UNPUBLISH,
             gettext_lazy("Unpublish"),
             frozenset({S.PUBLISHED, S.SCHEDULED}),
             S.APPROVED,
@@ -84,7 +98,7 @@ TRANSITIONS: dict[str, Transition] = {
             gettext_lazy("Only publishers and admins can unpublish posts; your role is %(role)s."),
         ),
         Transition(
-            "archive",
+            WorkflowAction.ARCHIVE,
             gettext_lazy("Archive"),
             frozenset({S.DRAFT, S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.SCHEDULED, S.PUBLISHED}),
             S.ARCHIVED,
@@ -92,7 +106,7 @@ TRANSITIONS: dict[str, Transition] = {
             gettext_lazy("Only publishers and admins can archive posts; your role is %(role)s."),
         ),
         Transition(
-            "to_draft",
+            WorkflowAction.TO_DRAFT,
             gettext_lazy("Back to draft"),
             frozenset({S.IN_REVIEW, S.CHANGES_REQUESTED, S.APPROVED, S.ARCHIVED}),
             S.DRAFT,

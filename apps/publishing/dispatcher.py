@@ -21,6 +21,7 @@ import time
 from dataclasses import dataclass
 from enum import StrEnum
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -38,9 +39,6 @@ from .posts_bridge import post_mark_published
 
 log = logging.getLogger(__name__)
 
-# How long a claim holds before another worker may take the row over (a worker that died). Longer
-# than one row's send (the HTTP timeout), so a live worker keeps its rows.
-LEASE_SECONDS = int(os.environ.get("PUBLISHING_LEASE_SECONDS", "120"))
 BACKOFF_BASE = 2.0
 BACKOFF_CAP = 15 * 60.0
 
@@ -76,8 +74,10 @@ class Claimed:
     unconfirmed: int = 0
 
 
-def dispatch_claim(*, worker: str, limit: int = 50, lease_seconds: int = LEASE_SECONDS) -> Claimed:
-    """Claim up to `limit` due rows for this worker; resolve rows whose worker died."""
+def dispatch_claim(*, worker: str, limit: int = 50, lease_seconds: int | None = None) -> Claimed:
+    """Claim up to `limit` due rows for this worker, each for `lease_seconds` (PUBLISHING_LEASE_SECONDS
+    by default); resolve rows whose worker died."""
+    lease_seconds = lease_seconds or settings.PUBLISHING_LEASE_SECONDS
     idempotent_platforms = [p for p, cls in ADAPTERS.items() if cls.idempotent]
     with transaction.atomic():
         now = timezone.now()
@@ -184,90 +184,110 @@ class Outcome:
     held: bool = False  # the channel's authorization is gone: the row waits for a reconnect
 
 
-def _send_one(*, publication: Publication, adapter: Adapter, worker: str) -> Outcome | None:
-    """Send one claimed row; returns the outcome to write (None if the row was taken from us)."""
-    channel = publication.channel
-    attempt_no = publication.attempts + 1
-    if not adapter.idempotent:
-        # Committed before the request: if this worker dies now, the row says "maybe sent".
-        marked = Publication.objects.filter(
-            pk=publication.pk, state=PublicationState.CLAIMED, claimed_by=worker
-        ).update(
+@dataclass
+class _Sent:
+    """What one send gave: the attempt's outcome, the platform's status and message, the result of a
+    send that went through, the wait a platform asked for, and whether the row waits for a reconnect."""
+
+    outcome: str = AttemptOutcome.OK
+    status: int | None = None
+    message: str = ""
+    result: SendResult | None = None
+    retry_after: float | None = None
+    held: bool = False
+
+
+def _mark_sending(*, publication: Publication, worker: str, attempt_no: int) -> bool:
+    """Committed before the request to a platform that cannot deduplicate: if this worker dies now,
+    the row says "maybe sent". False when the row was taken from us."""
+    return bool(
+        Publication.objects.filter(pk=publication.pk, state=PublicationState.CLAIMED, claimed_by=worker).update(
             state=PublicationState.SENDING,
             attempts=attempt_no,
-            claimed_until=timezone.now() + dt.timedelta(seconds=LEASE_SECONDS),
+            claimed_until=timezone.now() + dt.timedelta(seconds=settings.PUBLISHING_LEASE_SECONDS),
         )
-        if not marked:
-            return None
-    started = timezone.now()
-    t0 = time.monotonic()
-    outcome, status, message = AttemptOutcome.OK, None, ""
-    result: SendResult | None = None
-    retry_after = None
-    held = False
+    )
+
+
+def _send(*, publication: Publication, adapter: Adapter) -> _Sent:
+    """The adapter's send, its errors sorted into outcomes."""
+    unsure = AttemptOutcome.RETRY if adapter.idempotent else AttemptOutcome.UNKNOWN
     try:
-        result = adapter.send(publication=publication, content=publication.content)
+        return _Sent(result=adapter.send(publication=publication, content=publication.content))
     except AuthorizationGone as exc:
         # Refused before anything was written: the row waits for the channel to be reconnected.
-        outcome, status, message, held = AttemptOutcome.RETRY, exc.status, exc.message, True
+        return _Sent(AttemptOutcome.RETRY, exc.status, exc.message, held=True)
     except RetryableError as exc:
-        outcome, status, message, retry_after = AttemptOutcome.RETRY, exc.status, exc.message, exc.retry_after
+        return _Sent(AttemptOutcome.RETRY, exc.status, exc.message, retry_after=exc.retry_after)
     except AmbiguousError as exc:
-        status, message = exc.status, exc.message
-        outcome = AttemptOutcome.RETRY if adapter.idempotent else AttemptOutcome.UNKNOWN
+        return _Sent(unsure, exc.status, exc.message)
     except PermanentError as exc:
-        outcome, status, message = AttemptOutcome.FAILED, exc.status, exc.message
+        return _Sent(AttemptOutcome.FAILED, exc.status, exc.message)
     except Exception as exc:  # a bug or an unexpected answer: nobody knows whether it went out
         log.exception("publication %s: unexpected error", publication.pk)
-        message = f"{exc.__class__.__name__}: {exc}"
-        outcome = AttemptOutcome.RETRY if adapter.idempotent else AttemptOutcome.UNKNOWN
-    duration_ms = int((time.monotonic() - t0) * 1000)
+        return _Sent(unsure, None, f"{exc.__class__.__name__}: {exc}")
 
-    if outcome == AttemptOutcome.RETRY and attempt_no >= publication.max_attempts and not held:
-        outcome = AttemptOutcome.FAILED
-        message = _("Gave up after %(n)s attempts: %(m)s") % {"n": attempt_no, "m": message}
 
+def _row_fields(*, publication: Publication, sent: _Sent, attempt_no: int) -> dict:
+    """The row's new fields for the outcome (and the channel's breaker told how the platform did)."""
+    channel_id = publication.channel.pk
     now = timezone.now()
     fields: dict = {"attempts": attempt_no, "claimed_until": None, "result": publication.result, "updated_at": now}
-    if outcome == AttemptOutcome.OK:
-        assert result is not None  # OK only when adapter.send returned
+    if sent.outcome == AttemptOutcome.OK:
+        assert sent.result is not None  # OK only when adapter.send returned
         fields.update(
             state=PublicationState.PUBLISHED,
-            platform_id=result.platform_id[:500],
-            platform_url=http_url_or_empty(result.url),
-            result={**publication.result, **result.extra},
+            platform_id=sent.result.platform_id[:500],
+            platform_url=http_url_or_empty(sent.result.url),
+            result={**publication.result, **sent.result.extra},
             published_at=now,
             last_error="",
         )
-        ratelimit.breaker_success(channel_id=channel.pk)
-    elif held:
+        ratelimit.breaker_success(channel_id=channel_id)
+    elif sent.held:
         fields.update(
             state=PublicationState.PENDING,
             next_attempt_at=now,
-            last_error=_("Waiting for the channel to be reconnected: %(m)s") % {"m": message},
+            last_error=_("Waiting for the channel to be reconnected: %(m)s") % {"m": sent.message},
         )
-    elif outcome == AttemptOutcome.RETRY:
-        delay = backoff_delay(attempt=attempt_no, retry_after=retry_after)
+    elif sent.outcome == AttemptOutcome.RETRY:
+        delay = backoff_delay(attempt=attempt_no, retry_after=sent.retry_after)
         fields.update(
-            state=PublicationState.PENDING, next_attempt_at=now + dt.timedelta(seconds=delay), last_error=message
+            state=PublicationState.PENDING, next_attempt_at=now + dt.timedelta(seconds=delay), last_error=sent.message
         )
-        if status is None or status >= 500:
-            ratelimit.breaker_failure(channel_id=channel.pk)
-    elif outcome == AttemptOutcome.UNKNOWN:
-        fields.update(state=PublicationState.UNCONFIRMED, last_error=message)
+        if sent.status is None or sent.status >= 500:
+            ratelimit.breaker_failure(channel_id=channel_id)
+    elif sent.outcome == AttemptOutcome.UNKNOWN:
+        fields.update(state=PublicationState.UNCONFIRMED, last_error=sent.message)
     else:
-        fields.update(state=PublicationState.FAILED, last_error=message)
+        fields.update(state=PublicationState.FAILED, last_error=sent.message)
+    return fields
+
+
+def _send_one(*, publication: Publication, adapter: Adapter, worker: str) -> Outcome | None:
+    """Send one claimed row; returns the outcome to write (None if the row was taken from us)."""
+    attempt_no = publication.attempts + 1
+    if not adapter.idempotent and not _mark_sending(publication=publication, worker=worker, attempt_no=attempt_no):
+        return None
+    started = timezone.now()
+    t0 = time.monotonic()
+    sent = _send(publication=publication, adapter=adapter)
+    duration_ms = int((time.monotonic() - t0) * 1000)
+    if sent.outcome == AttemptOutcome.RETRY and attempt_no >= publication.max_attempts and not sent.held:
+        sent.outcome = AttemptOutcome.FAILED
+        sent.message = _("Gave up after %(n)s attempts: %(m)s") % {"n": attempt_no, "m": sent.message}
+    fields = _row_fields(publication=publication, sent=sent, attempt_no=attempt_no)
     attempt = PublicationAttempt(
         publication_id=publication.pk,
         number=attempt_no,
         started_at=started,
         duration_ms=duration_ms,
-        outcome=outcome,
-        status_code=status,
-        message=message[:4000],
+        outcome=sent.outcome,
+        status_code=sent.status,
+        message=sent.message[:4000],
         worker=worker,
     )
-    return Outcome(publication=publication, outcome=outcome, attempt=attempt, fields=fields, held=held)
+    return Outcome(publication=publication, outcome=sent.outcome, attempt=attempt, fields=fields, held=sent.held)
 
 
 def _write_outcomes(outcomes: list[Outcome], *, worker: str) -> None:

@@ -3,7 +3,6 @@ process shares them. The bucket is one Lua script: read, refill, take, write hap
 
 from __future__ import annotations
 
-import os
 import time
 from functools import lru_cache
 
@@ -36,8 +35,6 @@ redis.call('PEXPIRE', key, math.ceil((burst / rate) * 1000) + 60000)
 return {granted, tostring(wait)}
 """
 
-# Parallel test processes share one Redis database; their channel ids overlap.
-PREFIX = f"pub:{os.environ.get('PYTEST_XDIST_WORKER', '')}:" if os.environ.get("PYTEST_XDIST_WORKER") else "pub:"
 BREAKER_THRESHOLD = 10
 BREAKER_COOLDOWN = 30
 
@@ -49,6 +46,12 @@ def _client(url: str) -> redis.Redis | None:
 
 def client() -> redis.Redis | None:
     return _client(settings.REDIS_URL or "")
+
+
+def key_prefix() -> str:
+    """The start of every bucket and breaker key (PUBLISHING_REDIS_PREFIX): installations or test
+    runs that share one Redis database keep their channels' keys apart with their own."""
+    return settings.PUBLISHING_REDIS_PREFIX
 
 
 class _LocalBuckets:
@@ -83,14 +86,14 @@ def bucket_take(*, key: str, per_second: float, burst: int, count: int = 1) -> t
         return _local.take(key, per_second, burst, count)
     if _script is None:
         _script = r.register_script(TOKEN_BUCKET_LUA)
-    granted, wait = _script(keys=[f"{PREFIX}bucket:{key}"], args=[per_second, max(1, burst), count], client=r)
+    granted, wait = _script(keys=[f"{key_prefix()}bucket:{key}"], args=[per_second, max(1, burst), count], client=r)
     return int(granted), float(wait)
 
 
 def bucket_reset(*, key: str) -> None:
     r = client()
     if r is not None:
-        r.delete(f"{PREFIX}bucket:{key}")
+        r.delete(f"{key_prefix()}bucket:{key}")
     _local.state.pop(key, None)
 
 
@@ -102,12 +105,12 @@ def breaker_allows(*, channel_id: int) -> tuple[bool, float]:
     r = client()
     if r is None:
         return True, 0.0
-    ttl = r.pttl(f"{PREFIX}breaker:open:{channel_id}")
+    ttl = r.pttl(f"{key_prefix()}breaker:open:{channel_id}")
     if ttl and ttl > 0:
         return False, ttl / 1000
-    if int(r.get(f"{PREFIX}breaker:fails:{channel_id}") or 0) >= BREAKER_THRESHOLD:
+    if int(r.get(f"{key_prefix()}breaker:fails:{channel_id}") or 0) >= BREAKER_THRESHOLD:
         # Half-open: exactly one worker gets to probe.
-        if r.set(f"{PREFIX}breaker:probe:{channel_id}", "1", nx=True, ex=BREAKER_COOLDOWN):
+        if r.set(f"{key_prefix()}breaker:probe:{channel_id}", "1", nx=True, ex=BREAKER_COOLDOWN):
             return True, 0.0
         return False, 5.0
     return True, 0.0
@@ -116,7 +119,7 @@ def breaker_allows(*, channel_id: int) -> tuple[bool, float]:
 def breaker_success(*, channel_id: int) -> None:
     r = client()
     if r is not None:
-        r.delete(f"{PREFIX}breaker:fails:{channel_id}", f"{PREFIX}breaker:probe:{channel_id}")
+        r.delete(f"{key_prefix()}breaker:fails:{channel_id}", f"{key_prefix()}breaker:probe:{channel_id}")
 
 
 def breaker_failure(*, channel_id: int) -> bool:
@@ -124,11 +127,11 @@ def breaker_failure(*, channel_id: int) -> bool:
     r = client()
     if r is None:
         return False
-    fails = r.incr(f"{PREFIX}breaker:fails:{channel_id}")
-    r.expire(f"{PREFIX}breaker:fails:{channel_id}", 600)
+    fails = r.incr(f"{key_prefix()}breaker:fails:{channel_id}")
+    r.expire(f"{key_prefix()}breaker:fails:{channel_id}", 600)
     if fails >= BREAKER_THRESHOLD:
-        r.set(f"{PREFIX}breaker:open:{channel_id}", "1", ex=BREAKER_COOLDOWN)
-        r.delete(f"{PREFIX}breaker:probe:{channel_id}")
+        r.set(f"{key_prefix()}breaker:open:{channel_id}", "1", ex=BREAKER_COOLDOWN)
+        r.delete(f"{key_prefix()}breaker:probe:{channel_id}")
         return True
     return False
 
@@ -137,8 +140,8 @@ def breaker_state(*, channel_id: int) -> str:
     r = client()
     if r is None:
         return "closed"
-    if r.exists(f"{PREFIX}breaker:open:{channel_id}"):
+    if r.exists(f"{key_prefix()}breaker:open:{channel_id}"):
         return "open"
-    if int(r.get(f"{PREFIX}breaker:fails:{channel_id}") or 0) >= BREAKER_THRESHOLD:
+    if int(r.get(f"{key_prefix()}breaker:fails:{channel_id}") or 0) >= BREAKER_THRESHOLD:
         return "half-open"
     return "closed"

@@ -25,7 +25,7 @@ from apps.core.http import address_is_blocked
 from apps.core.queue import enqueue_on_commit
 from apps.core.services import audit_log
 from apps.posts.document import document_to_html
-from apps.posts.models import Post
+from apps.posts.models import MediaKind, Post
 from apps.posts.selectors import post_current_body
 from apps.site.links import track_publication_links
 from apps.site.services import absolute_url, site_article_live_url, site_article_url
@@ -222,7 +222,7 @@ def post_content(*, post: Post) -> PostContent:
     image_name, image_mime, image_size = "", "", 0
     media = post.featured_media
     # Only an image is attached (an audio asset or a video script is not a picture for the platforms).
-    if media is not None and media.file and (media.kind == "image" or media.mime_type.startswith("image/")):
+    if media is not None and media.file and (media.kind == MediaKind.IMAGE or media.mime_type.startswith("image/")):
         try:
             image_url = absolute_url(media.file.url)
         except ValueError:
@@ -296,6 +296,97 @@ def _kick_dispatcher_if_due(due: dt.datetime) -> None:
         enqueue_on_commit("publishing.dispatch_tick")
 
 
+def _rendered_for_channels(
+    *, post: Post, channels: list[Channel], content: PostContent, overrides: dict
+) -> dict[int, Rendered]:
+    """Every channel's text, rendered and checked; a disabled channel or a text that cannot fit is
+    refused here, all of them in one error."""
+    errors: dict[str, list[str]] = {}
+    rendered_by_channel = {}
+    for channel in channels:
+        if channel.workspace_id != post.workspace_id:
+            raise NotFound(_("Not found."))
+        if not channel.is_active:
+            errors[channel.name] = [_("This channel is disabled.")]
+            continue
+        rendered = _render_one(channel=channel, content=content, override=overrides.get(str(channel.pk), ""))
+        if not rendered.ok:
+            errors[channel.name] = rendered.errors
+        rendered_by_channel[channel.pk] = rendered
+    if errors:
+        raise InvalidInput({name: [str(m) for m in msgs] for name, msgs in errors.items()})
+    return rendered_by_channel
+
+
+def _frozen_content(*, post: Post, channel: Channel, content: PostContent, rendered: Rendered) -> dict:
+    """What the publication sends, fixed when it is scheduled (later edits of the post do not change it)."""
+    return {
+        "parts": rendered.parts,
+        "media": rendered.media,
+        "image": content.image() if rendered.media else None,
+        "title": content.title,
+        "excerpt": content.excerpt,
+        "html": content.html,
+        "text": content.text,
+        "link": adapter_for(channel).link_for(content),
+        "tags": content.tags,
+        "author": content.author,
+        "language": post.language,
+    }
+
+
+def _publication_create(
+    *,
+    user: User,
+    post: Post,
+    channel: Channel,
+    frozen: dict,
+    due: dt.datetime,
+    not_before: dt.datetime | None,
+    next_attempt_at: dt.datetime,
+) -> Publication:
+    """One publication row, its links tracked through the site, and its audit entry."""
+    try:
+        with transaction.atomic():
+            publication = Publication.objects.create(
+                workspace_id=post.workspace_id,
+                post=post,
+                channel=channel,
+                due_at=due,
+                not_before=not_before,
+                next_attempt_at=next_attempt_at,
+                content=frozen,
+                created_by=user,
+            )
+    except IntegrityError as exc:
+        raise Conflict(
+            _("%(channel)s already has this post scheduled or published.") % {"channel": channel.name}
+        ) from exc
+    # Links go out as the site's tracked short link of this publication (apps.site.links).
+    tracked = track_publication_links(
+        workspace_id=post.workspace_id,
+        post_id=post.pk,
+        publication_id=publication.pk,
+        channel_id=channel.pk,
+        platform=channel.platform,
+        content=frozen,
+    )
+    if tracked is not frozen:
+        publication.content = tracked
+        publication.save(update_fields=["content"])
+    audit_log(
+        actor=user,
+        action="publication.schedule",
+        target=publication,
+        data={
+            "channel": channel.name,
+            "due_at": due.isoformat(),
+            "not_before": not_before.isoformat() if not_before else None,
+        },
+    )
+    return publication
+
+
 @transaction.atomic
 def publication_schedule(
     *,
@@ -326,75 +417,19 @@ def publication_schedule(
         raise InvalidInput(_("The publication time is in the past."))
     due_eff = not_before if not_before is not None and not_before > due else due
     content = post_content(post=post)
-    errors: dict[str, list[str]] = {}
-    rendered_by_channel = {}
-    for channel in channels:
-        if channel.workspace_id != post.workspace_id:
-            raise NotFound(_("Not found."))
-        if not channel.is_active:
-            errors[channel.name] = [_("This channel is disabled.")]
-            continue
-        rendered = _render_one(channel=channel, content=content, override=(overrides or {}).get(str(channel.pk), ""))
-        if not rendered.ok:
-            errors[channel.name] = rendered.errors
-        rendered_by_channel[channel.pk] = rendered
-    if errors:
-        raise InvalidInput({name: [str(m) for m in msgs] for name, msgs in errors.items()})
-    publications = []
-    for channel in channels:
-        rendered = rendered_by_channel[channel.pk]
-        frozen = {
-            "parts": rendered.parts,
-            "media": rendered.media,
-            "image": content.image() if rendered.media else None,
-            "title": content.title,
-            "excerpt": content.excerpt,
-            "html": content.html,
-            "text": content.text,
-            "link": adapter_for(channel).link_for(content),
-            "tags": content.tags,
-            "author": content.author,
-            "language": post.language,
-        }
-        try:
-            with transaction.atomic():
-                publication = Publication.objects.create(
-                    workspace_id=post.workspace_id,
-                    post=post,
-                    channel=channel,
-                    due_at=due,
-                    not_before=not_before,
-                    next_attempt_at=due_eff,
-                    content=frozen,
-                    created_by=user,
-                )
-        except IntegrityError as exc:
-            raise Conflict(
-                _("%(channel)s already has this post scheduled or published.") % {"channel": channel.name}
-            ) from exc
-        # Links go out as the site's tracked short link of this publication (apps.site.links).
-        tracked = track_publication_links(
-            workspace_id=post.workspace_id,
-            post_id=post.pk,
-            publication_id=publication.pk,
-            channel_id=channel.pk,
-            platform=channel.platform,
-            content=frozen,
+    rendered = _rendered_for_channels(post=post, channels=channels, content=content, overrides=overrides or {})
+    publications = [
+        _publication_create(
+            user=user,
+            post=post,
+            channel=channel,
+            frozen=_frozen_content(post=post, channel=channel, content=content, rendered=rendered[channel.pk]),
+            due=due,
+            not_before=not_before,
+            next_attempt_at=due_eff,
         )
-        if tracked is not frozen:
-            publication.content = tracked
-            publication.save(update_fields=["content"])
-        audit_log(
-            actor=user,
-            action="publication.schedule",
-            target=publication,
-            data={
-                "channel": channel.name,
-                "due_at": due.isoformat(),
-                "not_before": not_before.isoformat() if not_before else None,
-            },
-        )
-        publications.append(publication)
+        for channel in channels
+    ]
     post_mark_scheduled(post=post, user=user, publish_at=due_eff)
     _kick_dispatcher_if_due(due_eff)
     return publications

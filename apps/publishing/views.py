@@ -137,7 +137,9 @@ def analytics(request):
 
 def _channel_form_fields(platform: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     cls = ADAPTERS[platform]
-    common = ("utm_campaign", "hashtags") if platform not in ("site", "newsletter", "wordpress") else ()
+    common = (
+        ("utm_campaign", "hashtags") if platform not in (Platform.SITE, Platform.NEWSLETTER, Platform.WORDPRESS) else ()
+    )
     return tuple(cls.config_fields) + common, tuple(cls.secret_fields)
 
 

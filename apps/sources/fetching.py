@@ -56,6 +56,49 @@ class FetchResult:
         return self.headers.get("content-type", "")
 
 
+def _request_headers(*, accept: str, etag: str, last_modified: str) -> dict[str, str]:
+    """Our identity, what we accept, and the validators of the last answer (a conditional GET)."""
+    headers = {"User-Agent": USER_AGENT, "Accept": accept, "Accept-Encoding": "gzip, deflate"}
+    if etag:
+        headers["If-None-Match"] = etag
+    if last_modified:
+        headers["If-Modified-Since"] = last_modified
+    return headers
+
+
+def _read_body(response: httpx.Response, *, max_bytes: int, deadline: float, total: float) -> bytes:
+    """The body, refused as soon as it is declared or grows past max_bytes or runs past the deadline."""
+    declared = response.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > max_bytes:
+        raise BodyTooLarge(_("The response is larger than %(cap)s bytes.") % {"cap": max_bytes})
+    chunks: list[bytes] = []
+    size = 0
+    for chunk in response.iter_bytes():
+        size += len(chunk)
+        if size > max_bytes:
+            raise BodyTooLarge(_("The response is larger than %(cap)s bytes.") % {"cap": max_bytes})
+        chunks.append(chunk)
+        if time.monotonic() > deadline:
+            raise FetchTimeout(_("The time limit of %(s)s s was reached.") % {"s": total})
+    return b"".join(chunks)
+
+
+def _status_error(response: httpx.Response, url: str) -> FetchError:
+    return FetchError(
+        _("HTTP %(status)s from %(url)s") % {"status": response.status_code, "url": url[:200]},
+        status=response.status_code,
+        retry_after=parse_retry_after(response.headers.get("retry-after")),
+    )
+
+
+def _network_error(exc: Exception, url: str) -> FetchError:
+    # httpcore maps our BlockedAddress raised inside connect_tcp through; keep it readable.
+    cause = exc.__cause__ or exc.__context__
+    if isinstance(cause, FetchError):
+        return cause
+    return FetchError(_("Could not fetch %(url)s: %(error)s") % {"url": url[:200], "error": exc or type(exc).__name__})
+
+
 def fetch_url(
     url: str,
     *,
@@ -69,11 +112,7 @@ def fetch_url(
     """GET url with our limits. Raises FetchError (or a subclass) with a readable message."""
     started = time.monotonic()
     deadline = started + total_timeout
-    headers = {"User-Agent": USER_AGENT, "Accept": accept, "Accept-Encoding": "gzip, deflate"}
-    if etag:
-        headers["If-None-Match"] = etag
-    if last_modified:
-        headers["If-Modified-Since"] = last_modified
+    headers = _request_headers(accept=accept, etag=etag, last_modified=last_modified)
     timeout = httpx.Timeout(connect=connect_timeout, read=total_timeout, write=total_timeout, pool=connect_timeout)
     current = url
     permanent = True
@@ -102,24 +141,8 @@ def fetch_url(
                         result.duration_ms = int((time.monotonic() - started) * 1000)
                         return result
                     if response.status_code >= 400:
-                        raise FetchError(
-                            _("HTTP %(status)s from %(url)s") % {"status": response.status_code, "url": current[:200]},
-                            status=response.status_code,
-                            retry_after=parse_retry_after(response.headers.get("retry-after")),
-                        )
-                    declared = response.headers.get("content-length", "")
-                    if declared.isdigit() and int(declared) > max_bytes:
-                        raise BodyTooLarge(_("The response is larger than %(cap)s bytes.") % {"cap": max_bytes})
-                    chunks: list[bytes] = []
-                    size = 0
-                    for chunk in response.iter_bytes():
-                        size += len(chunk)
-                        if size > max_bytes:
-                            raise BodyTooLarge(_("The response is larger than %(cap)s bytes.") % {"cap": max_bytes})
-                        chunks.append(chunk)
-                        if time.monotonic() > deadline:
-                            raise FetchTimeout(_("The time limit of %(s)s s was reached.") % {"s": total_timeout})
-                    result.body = b"".join(chunks)
+                        raise _status_error(response, current)
+                    result.body = _read_body(response, max_bytes=max_bytes, deadline=deadline, total=total_timeout)
                     result.duration_ms = int((time.monotonic() - started) * 1000)
                     return result
             raise FetchError(_("Too many redirects (more than %(n)s).") % {"n": MAX_REDIRECTS})
@@ -132,10 +155,4 @@ def fetch_url(
     except httpx.DecodingError as exc:
         raise FetchError(_("The response could not be decoded: %(error)s") % {"error": exc}) from exc
     except (httpx.HTTPError, httpcore.NetworkError, OSError) as exc:
-        # httpcore maps our BlockedAddress raised inside connect_tcp through; keep it readable.
-        cause = exc.__cause__ or exc.__context__
-        if isinstance(cause, FetchError):
-            raise cause from exc
-        raise FetchError(
-            _("Could not fetch %(url)s: %(error)s") % {"url": current[:200], "error": exc or type(exc).__name__}
-        ) from exc
+        raise _network_error(exc, current) from exc

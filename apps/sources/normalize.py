@@ -10,10 +10,11 @@ import zlib
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from functools import lru_cache
-from urllib.parse import parse_qsl, quote, unquote, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
 import nh3
 import numpy as np
+from w3lib.url import canonicalize_url
 
 from apps.core.language import detect_language as detect
 
@@ -53,29 +54,6 @@ def _fold_amp(host: str, path: str) -> tuple[str, str]:
     return host, path
 
 
-# Escapes that mean something else unescaped: an encoded "/" is not a path separator, "?" and "#" not
-# the query or fragment, "%" not an escape.
-_KEEP_ESCAPED = re.compile(r"(%2F|%3F|%23|%25)", re.I)
-_PATH_SAFE = "/:@!$&'()*+,;=-._~"
-
-
-def _normalize_escapes(path: str) -> str:
-    """One spelling per path: escapes of ordinary characters decoded (and what needs escaping escaped
-    again, as UTF-8), the reserved ones kept, in upper case."""
-    parts = _KEEP_ESCAPED.split(path)
-    return "".join(
-        part.upper() if index % 2 else quote(unquote(part), safe=_PATH_SAFE) for index, part in enumerate(parts)
-    )
-
-
-def _ascii_host(host: str) -> str:
-    """An internationalised domain in its punycode form, so both spellings are one key."""
-    try:
-        return host.encode("idna").decode("ascii")
-    except UnicodeError:
-        return host
-
-
 @lru_cache(maxsize=4096)
 def canonical_url(url: str) -> str:
     """A stable identity for a story's URL: tracking parameters gone, host lower-cased without www.,
@@ -91,7 +69,7 @@ def canonical_url(url: str) -> str:
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
         return url[:2000]
-    host = _ascii_host((parts.hostname or "").lower().rstrip("."))
+    host = (parts.hostname or "").lower().rstrip(".")
     path = parts.path or "/"
     # AMP cache and Google AMP viewer URLs carry the original URL in their path.
     if _AMP_CACHE.match(host) and path.startswith(("/c/s/", "/v/s/", "/c/", "/v/")):
@@ -104,22 +82,27 @@ def canonical_url(url: str) -> str:
     if host.startswith("www."):
         host = host[4:]
     host, path = _fold_amp(host, path)
-    netloc = host
+    netloc = f"[{host}]" if ":" in host else host  # an IPv6 address keeps its brackets
     if port and port != DEFAULT_PORTS.get(scheme):
-        netloc = f"{host}:{port}"
-    path = _normalize_escapes(path)
+        netloc = f"{netloc}:{port}"
     path = re.sub(r"/{2,}", "/", path)
     if len(path) > 1 and path.endswith("/"):
         path = path.rstrip("/") or "/"
-    if path == "/":
-        path = ""
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)
         if k.lower() not in TRACKING_PARAMS and not k.lower().startswith(TRACKING_PREFIXES)
     ]
-    query.sort()
-    return urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))[:2000]
+    # w3lib gives one spelling per URL: the host in punycode (an internationalised domain and its
+    # punycode are one key), escapes of ordinary characters decoded and the rest escaped as UTF-8 in
+    # upper case, the reserved ones kept (%2F is not a path separator), the query sorted.
+    folded = urlunsplit((scheme, netloc, path, urlencode(query, doseq=True), ""))
+    try:
+        canonical = urlsplit(canonicalize_url(folded, keep_blank_values=True))
+    except ValueError:  # an address w3lib refuses to split: a feed's URL never makes ingest fail
+        return folded[:2000]
+    # A site's root is its bare host, as the keys already stored spell it.
+    return urlunsplit(canonical._replace(path="" if canonical.path == "/" else canonical.path))[:2000]
 
 
 # --- sanitizing -------------------------------------------------------------------------------

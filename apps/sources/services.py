@@ -823,29 +823,11 @@ def _record_success(
     keep_validators: bool = False,
 ) -> IngestReport:
     now = timezone.now()
-    upsert = UpsertResult()
-    found = 0
-    if parsed is not None:
-        items = normalize_parsed(parsed=parsed, feed_url=result.final_url)
-        found = len(items)
-        upsert = items_upsert(source=source, entries=items)
-        if upsert.fulltext_ids:
-            enqueue_on_commit("sources.fulltext", upsert.fulltext_ids)
+    found, upsert = _entries_store(source=source, result=result, parsed=parsed)
     outcome = (
         FetchOutcome.NOT_MODIFIED if result.not_modified else FetchOutcome.UNCHANGED if unchanged else FetchOutcome.OK
     )
-    published = [i.published for i in parsed.entries if i.published] if parsed else []
-    if parsed is None:
-        interval = next_interval(source=source, published=[], new_items=0, headers=result.headers, now=now)
-    else:
-        interval = next_interval(
-            source=source,
-            published=published,
-            new_items=len(upsert.new_ids),
-            headers=result.headers,
-            ttl_seconds=parsed.ttl_seconds,
-            now=now,
-        )
+    interval = _next_interval_after(source=source, result=result, parsed=parsed, new_items=len(upsert.new_ids), now=now)
     next_check = now + timedelta(seconds=int(interval * random.uniform(0.9, 1.1)))
     updates = {
         "claimed_until": None,
@@ -856,33 +838,8 @@ def _record_success(
         "interval_seconds": interval,
         "next_check_at": next_check,
         "updated_at": now,
+        **_success_updates(source=source, result=result, parsed=parsed, keep_validators=keep_validators),
     }
-    if not keep_validators:
-        if result.etag or not result.not_modified:
-            updates["etag"] = result.etag[:512]
-        if result.last_modified or not result.not_modified:
-            updates["last_modified"] = result.last_modified[:128]
-        if result.body:
-            updates["body_hash"] = hashlib.sha256(result.body).hexdigest()
-    if source.status == SourceStatus.FAILING:
-        updates["status"] = SourceStatus.ACTIVE
-    if (
-        result.moved_to
-        and source.kind != SourceKind.HACKER_NEWS
-        and not Source.objects.filter(
-            workspace_id=source.workspace_id, url=result.moved_to[:2000], listing=source.listing
-        )
-        .exclude(pk=source.pk)
-        .exists()
-    ):
-        updates["url"] = result.moved_to[:2000]  # moved permanently: follow it, as feed readers do
-    if parsed is not None:
-        if not source.name and parsed.title:
-            updates["name"] = parsed.title[:255]
-        if not source.site_url and parsed.link.startswith(("http://", "https://")):
-            updates["site_url"] = parsed.link[:2000]
-        if not source.description and parsed.description:
-            updates["description"] = parsed.description
     duration_ms = int((time.monotonic() - clock) * 1000)
     with transaction.atomic():
         Source.objects.filter(pk=source.pk).update(**updates)
@@ -915,6 +872,69 @@ def _record_success(
         duplicates=upsert.duplicates + upsert.url_duplicates,
         skipped=upsert.url_duplicates,
     )
+
+
+def _entries_store(*, source: Source, result: FetchResult, parsed: ParsedFeed | None) -> tuple[int, UpsertResult]:
+    """(entries found, what storing them did); the new items whose full text is wanted are queued."""
+    if parsed is None:
+        return 0, UpsertResult()
+    items = normalize_parsed(parsed=parsed, feed_url=result.final_url)
+    upsert = items_upsert(source=source, entries=items)
+    if upsert.fulltext_ids:
+        enqueue_on_commit("sources.fulltext", upsert.fulltext_ids)
+    return len(items), upsert
+
+
+def _next_interval_after(
+    *, source: Source, result: FetchResult, parsed: ParsedFeed | None, new_items: int, now: datetime
+) -> int:
+    """Seconds until the next check, from how often the feed publishes and what its answer said."""
+    if parsed is None:
+        return next_interval(source=source, published=[], new_items=0, headers=result.headers, now=now)
+    return next_interval(
+        source=source,
+        published=[i.published for i in parsed.entries if i.published],
+        new_items=new_items,
+        headers=result.headers,
+        ttl_seconds=parsed.ttl_seconds,
+        now=now,
+    )
+
+
+def _success_updates(
+    *, source: Source, result: FetchResult, parsed: ParsedFeed | None, keep_validators: bool
+) -> dict[str, Any]:
+    """The source's fields a good fetch changes besides its schedule: the validators for the next
+    conditional request, a failing status cleared, a permanent move followed, and the name, site
+    and description the feed gives when the source has none."""
+    updates: dict[str, Any] = {}
+    if not keep_validators:
+        if result.etag or not result.not_modified:
+            updates["etag"] = result.etag[:512]
+        if result.last_modified or not result.not_modified:
+            updates["last_modified"] = result.last_modified[:128]
+        if result.body:
+            updates["body_hash"] = hashlib.sha256(result.body).hexdigest()
+    if source.status == SourceStatus.FAILING:
+        updates["status"] = SourceStatus.ACTIVE
+    if (
+        result.moved_to
+        and source.kind != SourceKind.HACKER_NEWS
+        and not Source.objects.filter(
+            workspace_id=source.workspace_id, url=result.moved_to[:2000], listing=source.listing
+        )
+        .exclude(pk=source.pk)
+        .exists()
+    ):
+        updates["url"] = result.moved_to[:2000]  # moved permanently: follow it, as feed readers do
+    if parsed is not None:
+        if not source.name and parsed.title:
+            updates["name"] = parsed.title[:255]
+        if not source.site_url and parsed.link.startswith(("http://", "https://")):
+            updates["site_url"] = parsed.link[:2000]
+        if not source.description and parsed.description:
+            updates["description"] = parsed.description
+    return updates
 
 
 def _record_failure(

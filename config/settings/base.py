@@ -349,6 +349,8 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # --- trendoscope ----------------------------------------------------------------------------
+# The password of the demo users `manage.py seed_demo` makes (`make run` prints it).
+DEMO_PASSWORD = env_str("DEMO_PASSWORD", "trendoscope-demo")
 # Fernet keys for stored credentials (platform tokens, AI keys), comma-separated: the first encrypts,
 # all decrypt (rotation). FIELD_ENCRYPTION_KEY is the older name of one key. Data written before either
 # was set (with a key derived from SECRET_KEY) stays readable; production refuses to start without one.
@@ -424,6 +426,12 @@ SOURCES_WEB_PAGE_ARTICLES = env_int("SOURCES_WEB_PAGE_ARTICLES", 15)
 SOURCES_FAILING_ALERT_HOURS = env_int("SOURCES_FAILING_ALERT_HOURS", 6)
 # Publishing: seconds a platform has to answer one request.
 PUBLISHING_HTTP_TIMEOUT = env_float("PUBLISHING_HTTP_TIMEOUT", 15.0)
+# Publishing: how long a dispatcher claim on a publication holds before another worker may take the
+# row over (a worker that died). Longer than one row's send (the HTTP timeout), so a live worker keeps
+# its rows.
+PUBLISHING_LEASE_SECONDS = env_int("PUBLISHING_LEASE_SECONDS", 120)
+# Publishing: the start of the per-channel token-bucket and circuit-breaker keys in Redis.
+PUBLISHING_REDIS_PREFIX = env_str("PUBLISHING_REDIS_PREFIX", "pub:")
 # Publishing: connecting accounts. The OAuth apps registered with X and LinkedIn (Mastodon apps are
 # registered per instance at connect time), and where each platform's OAuth endpoints live (tests and
 # self-hosted gateways point them elsewhere).

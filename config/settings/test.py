@@ -51,6 +51,8 @@ XDIST_WORKER = os.environ.get("PYTEST_XDIST_WORKER", "main")
 # name keeps their key spaces and channels apart too.
 _RUN = f"{urlparse(_db_url).path.strip('/') or 'sqlite'}-{XDIST_WORKER}"
 REDIS_URL = _redis_url if USING_REDIS else ""
+# The publishing token buckets and breakers live in REDIS_URL's database, which workers share.
+PUBLISHING_REDIS_PREFIX = f"pub:{_RUN}:"
 
 
 def _worker_redis_db(url: str) -> str:

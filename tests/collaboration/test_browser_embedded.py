@@ -30,19 +30,13 @@ IDLE_SECONDS = 1.5
 
 SEED = """
 from apps.accounts.roles import Role
-from apps.posts.models import Post
-from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory
+from tests.factories import MembershipFactory, UserFactory, WorkspaceFactory, make_post
 
 workspace = WorkspaceFactory(name="Newsroom", slug="newsroom")
 users = {}
 for role in ("writer", "editor"):
     users[role] = MembershipFactory(workspace=workspace, user=UserFactory(username=role), role=role).user
-post = Post.objects.create(
-    workspace=workspace,
-    title="Live post",
-    author=users["writer"],
-    body_json={"type": "doc", "content": [{"type": "paragraph", "content": [{"type": "text", "text": "Seed"}]}]},
-)
+post = make_post(workspace=workspace, user=users["writer"], title="Live post", text="Seed")
 print("POST", post.pk)
 """
 

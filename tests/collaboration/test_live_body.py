@@ -16,6 +16,8 @@ from apps.posts.services import comments as comment_services
 from apps.posts.services import suggestions as suggestion_services
 from apps.posts.services.posts import post_update
 
+from ..factories import make_post
+
 pytestmark = pytest.mark.django_db
 
 
@@ -29,13 +31,12 @@ def _doc(*texts: str) -> dict:
 
 @pytest.fixture
 def live_post(workspace, writer):
-    post = Post.objects.create(
+    post = make_post(
         workspace=workspace,
+        user=writer,
         title="Floods",
-        author=writer,
+        text=("The quick brown fox.", "Jumps over the lazy dog."),
         state=PostState.IN_REVIEW,
-        body_json=_doc("The quick brown fox.", "Jumps over the lazy dog."),
-        body_text="The quick brown fox.\nJumps over the lazy dog.",
     )
     document_load(post_id=post.pk)  # someone opened it live: the log is seeded
     return post

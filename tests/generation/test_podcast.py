@@ -17,14 +17,19 @@ from apps.generation.podcast import ITUNES_NS
 from apps.personas.models import Persona
 from apps.posts.models import MediaAsset, MediaKind, Post, PostState
 
+from ..factories import make_post
+
 pytestmark = pytest.mark.django_db
 
 
-def _post(workspace, title, *, state=PostState.PUBLISHED, persona=None, audio=(("audio/mpeg", "mp3", b"ID3" * 500),)):
-    post = Post.objects.create(
+def _post(
+    workspace, user, title, *, state=PostState.PUBLISHED, persona=None, audio=(("audio/mpeg", "mp3", b"ID3" * 500),)
+):
+    post = make_post(
         workspace=workspace,
+        user=user,
         title=title,
-        body_text="Текст эпизода. 日本語. 👩‍👩‍👧",
+        text="Текст эпизода. 日本語. 👩‍👩‍👧",
         excerpt=f"{title} — excerpt",
         state=state,
         persona=persona,
@@ -46,17 +51,18 @@ def _post(workspace, title, *, state=PostState.PUBLISHED, persona=None, audio=((
 
 
 @pytest.fixture
-def episodes(workspace):
+def episodes(workspace, writer):
     persona = Persona.objects.create(workspace=workspace, name="Ада", language="ru", color="#1f6feb")
     published = _post(
         workspace,
+        writer,
         "Открытые модели догоняют 🚀",
         persona=persona,
         audio=(("audio/wav", "wav", b"RIFF" * 900), ("audio/mpeg", "mp3", b"ID3" * 400)),
     )
-    other = _post(workspace, "Open & <honest> models")
-    _post(workspace, "A draft with audio", state=PostState.DRAFT)
-    _post(workspace, "Published, no audio", audio=())
+    other = _post(workspace, writer, "Open & <honest> models")
+    _post(workspace, writer, "A draft with audio", state=PostState.DRAFT)
+    _post(workspace, writer, "Published, no audio", audio=())
     return persona, published, other
 
 

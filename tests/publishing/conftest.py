@@ -2,11 +2,14 @@ from __future__ import annotations
 
 import pytest
 
-from apps.posts.models import Post, PostState
+from apps.posts.models import PostState
 from apps.publishing import ratelimit
 from apps.publishing.services import channel_create
 
+from ..factories import make_post as _make_post
 from .fakes import FakePlatforms
+
+BODY_HTML = "<p>Rivers are rising. Towns prepare sandbags.</p><p>Forecasters expect more rain this week.</p>"
 
 
 @pytest.fixture
@@ -26,7 +29,7 @@ def _publishing_settings(settings):
     dispatcher._http = None
     r = ratelimit.client()
     if r is not None:
-        keys = list(r.scan_iter(f"{ratelimit.PREFIX}*"))
+        keys = list(r.scan_iter(f"{ratelimit.key_prefix()}*"))
         if keys:
             r.delete(*keys)
     from django.core.cache import cache
@@ -38,19 +41,19 @@ def _publishing_settings(settings):
 
 @pytest.fixture
 def make_post(workspace, writer):
-    def make(**kwargs):
+    """An approved post by the writer, made through the posts service (tests/factories.make_post);
+    body_text gives it one paragraph of that text instead of the two about the rivers."""
+
+    def make(*, body_text: str | None = None, **kwargs):
+        body = {"text": body_text} if body_text is not None else {"body_html": BODY_HTML}
         defaults = {
-            "workspace": workspace,
             "title": "Rivers are rising across Europe",
-            "body_text": "Rivers are rising. Towns prepare sandbags. Forecasters expect more rain this week.",
-            "body_html": "<p>Rivers are rising. Towns prepare sandbags.</p><p>Forecasters expect more rain this week.</p>",
             "excerpt": "Rivers are rising and towns are preparing.",
             "tags": ["climate", "floods"],
             "state": PostState.APPROVED,
-            "author": writer,
+            **body,
         }
-        defaults.update(kwargs)
-        return Post.objects.create(**defaults)
+        return _make_post(workspace=workspace, user=writer, **{**defaults, **kwargs})
 
     return make
 

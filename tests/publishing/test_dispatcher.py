@@ -269,7 +269,7 @@ def test_circuit_breaker_opens_after_repeated_failures(post, make_channel, publi
     publication.refresh_from_db()
     assert publication.state == PublicationState.PENDING and publication.attempts == 0
     assert not fake.webhook_keys
-    ratelimit.client().delete(f"{ratelimit.PREFIX}breaker:open:{webhook.pk}")
+    ratelimit.client().delete(f"{ratelimit.key_prefix()}breaker:open:{webhook.pk}")
     assert ratelimit.breaker_state(channel_id=webhook.pk) == "half-open"
     Publication.objects.filter(pk=publication.pk).update(next_attempt_at=timezone.now())
     run()  # the probe goes through and closes the breaker

@@ -3,10 +3,12 @@ from __future__ import annotations
 import pytest
 from django.core.files.base import ContentFile
 
-from apps.posts.models import MediaAsset, MediaKind, Post, PostState
+from apps.posts.models import MediaAsset, MediaKind, PostState
 from apps.publishing import dispatcher
 from apps.publishing import http as publishing_http
 from apps.site.services import site_publish_post
+
+from ..factories import make_post as _make_post
 
 # Real text of several scripts: Cyrillic, CJK, Arabic (right-to-left), an emoji ZWJ sequence and a
 # combining accent next to markup.
@@ -39,21 +41,23 @@ def _site_settings(settings, tmp_path):
 
 
 @pytest.fixture
-def make_post(workspace, writer):
-    def make(**kwargs):
+def make_post(workspace, writer, request):
+    """An approved Russian post with Chinese and Arabic in its body, made through the posts service
+    (tests/factories.make_post): by the writer, or in another workspace by that workspace's admin."""
+
+    home = workspace
+
+    def make(*, workspace=home, **kwargs):
+        author = writer if workspace == home else request.getfixturevalue("outsider")
         defaults = {
-            "workspace": workspace,
             "title": TITLES["ru"],
-            "body_text": "Реки выходят из берегов. 河流上涨。",
             "body_html": "<p>Реки выходят из берегов.</p><p>河流上涨。 <strong>ارتفاع</strong></p>",
             "excerpt": EXCERPT,
             "tags": ["климат", "洪水"],
             "state": PostState.APPROVED,
-            "author": writer,
             "language": "ru",
         }
-        defaults.update(kwargs)
-        return Post.objects.create(**defaults)
+        return _make_post(workspace=workspace, user=author, **{**defaults, **kwargs})
 
     return make
 

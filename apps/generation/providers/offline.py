@@ -14,6 +14,7 @@ from apps.posts.document import markup_to_text
 from ..audio import encode_mp3, espeak_path, speech_language, synthesize, wav_duration
 from ..cards import SIZES, render_card
 from ..drafting import OfflineDraft, build_offline_draft, offline_action_for, refine_offline
+from ..models import JobKind, RefineAction
 from .base import BinaryResult, DraftRequest, Provider, ProviderUnavailable, StructuredDraft
 
 # The offline engine has no tokenizer; about 4 characters per token is what OpenAI's tokenizers give for English.
@@ -34,13 +35,13 @@ class OfflineProvider(Provider):
 
     def stream_draft(self, request: DraftRequest) -> Iterator[str]:
         self.usage.prompt_tokens += estimate_tokens(request.system_prompt + request.user_prompt)
-        if request.kind == "refine":
-            if request.action == "translate":
+        if request.kind == JobKind.REFINE:
+            if request.action == RefineAction.TRANSLATE:
                 raise ProviderUnavailable(
                     _("Translation needs an AI model: configure an OpenAI-compatible provider in AI settings.")
                 )
             action = request.action
-            if action == "custom":
+            if action == RefineAction.CUSTOM:
                 action = offline_action_for(request.instruction)
                 if not action:
                     raise ProviderUnavailable(
@@ -70,7 +71,7 @@ class OfflineProvider(Provider):
             yield piece
 
     def structure(self, request: DraftRequest, text: str) -> StructuredDraft:
-        if request.kind == "refine" or self._draft is None:
+        if request.kind == JobKind.REFINE or self._draft is None:
             return StructuredDraft(title=request.title, body=text)
         d = self._draft
         excerpt = markup_to_text(text).split("\n\n")[0][:280]

@@ -18,6 +18,7 @@ from openai.types.chat import ChatCompletionMessageParam
 from apps.core.http import BlockedAddress, GuardedTransport
 
 from ..cards import SIZES, image_fit
+from ..models import DraftFormat, JobKind
 from .addresses import AI_ALLOW_SETTING
 from .base import (
     BinaryResult,
@@ -210,9 +211,9 @@ class OpenAICompatibleProvider(Provider):
                 stream.close()
 
     def structure(self, request: DraftRequest, text: str) -> StructuredDraft:
-        if request.kind == "refine":
+        if request.kind == JobKind.REFINE:
             return StructuredDraft(title=request.title, body=text)
-        want_scenes = request.format == "video_script"
+        want_scenes = request.format == DraftFormat.VIDEO_SCRIPT
         instructions = _("Return the title, a one-sentence excerpt and 2-4 hashtags for this draft as JSON.") + (
             " " + _("Also split it into scenes with narration, shot, duration in seconds and on-screen text.")
             if want_scenes

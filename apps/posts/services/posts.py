@@ -231,6 +231,62 @@ def post_update(
     back to review in a new round, and what was scheduled is withdrawn; reopen_review=False is for
     the snapshot taken at a workflow change, which records what the reviewer just saw."""
     require_edit(user=user, post=post)
+    locked = _locked_at_version(post=post, expected_version=expected_version)
+    if body_json is UNSET and body_html is UNSET:
+        # Saving the title or details of a post edited live: the new version records the live text.
+        live = post_live_document(post=locked)
+        if live is not None:
+            body_json = base_json = live
+    changes = _content_changes(locked, title=title, body_json=body_json, body_html=body_html, excerpt=excerpt)
+    changes.update(
+        _detail_changes(
+            locked,
+            user=user,
+            tags=tags,
+            language=language,
+            persona=persona,
+            trend=trend,
+            featured_media=featured_media,
+            assignee=assignee,
+            due_at=due_at,
+        )
+    )
+    changed = {name: value for name, value in changes.items() if getattr(locked, name) != value}
+    if not changed:
+        return locked
+    if base_json is UNSET:
+        base_json = locked.body_json
+    previous_assignee_id = locked.assignee_id
+    reopened_from = _changes_save(locked, changed=changed, reopen_review=reopen_review)
+    _updated(
+        locked,
+        user=user,
+        changed=sorted(changed),
+        reason=reason,
+        reopened_from=reopened_from,
+        previous_assignee_id=previous_assignee_id,
+        base_json=base_json,
+    )
+    return locked
+
+
+def _changes_save(locked: Post, *, changed: dict[str, Any], reopen_review: bool) -> str | None:
+    """Write the changes as the next version; a change to what was approved sends the post back to
+    review in a new round. Returns the state it was reopened from, if it was."""
+    for name, value in changed.items():
+        setattr(locked, name, value)
+    locked.version += 1
+    reopened_from = None
+    if reopen_review and locked.state in REVIEWED_STATES and any(name in REVIEWED_FIELDS for name in changed):
+        reopened_from = locked.state
+        locked.state = PostState.IN_REVIEW
+        locked.review_round += 1
+    locked.save()
+    return reopened_from
+
+
+def _locked_at_version(*, post: Post, expected_version: int | None) -> Post:
+    """The post's row, locked; Conflict when the client edited another version than the saved one."""
     locked = Post.objects.select_for_update().get(pk=post.pk)
     if expected_version is not None and locked.version != expected_version:
         raise Conflict(
@@ -240,12 +296,12 @@ def post_update(
             )
             % {"current": locked.version, "yours": expected_version}
         )
+    return locked
+
+
+def _content_changes(locked: Post, *, title: Any, body_json: Any, body_html: Any, excerpt: Any) -> dict[str, Any]:
+    """The title, body (in its three forms) and excerpt asked for, cleaned."""
     changes: dict[str, Any] = {}
-    if body_json is UNSET and body_html is UNSET:
-        # Saving the title or details of a post edited live: the new version records the live text.
-        live = post_live_document(post=locked)
-        if live is not None:
-            body_json = base_json = live
     if title is not UNSET:
         title = clean_text(title).strip()
         if not title:
@@ -263,6 +319,23 @@ def post_update(
             excerpt = UNSET
     if excerpt is not UNSET:
         changes["excerpt"] = clean_text(excerpt)[:2000]
+    return changes
+
+
+def _detail_changes(
+    locked: Post,
+    *,
+    user: User,
+    tags: Any,
+    language: Any,
+    persona: Any,
+    trend: Any,
+    featured_media: Any,
+    assignee: Any,
+    due_at: Any,
+) -> dict[str, Any]:
+    """The tags, language, related objects (checked to be of the post's workspace) and due date asked for."""
+    changes: dict[str, Any] = {}
     if tags is not UNSET:
         changes["tags"] = _clean_tags(tags or [])
     if language is not UNSET:
@@ -282,21 +355,21 @@ def post_update(
     _check_related(workspace_id=locked.workspace_id, **{k: v for k, v in related.items() if v is not None})
     if due_at is not UNSET:
         changes["due_at"] = due_at
-    changed = {name: value for name, value in changes.items() if getattr(locked, name) != value}
-    if not changed:
-        return locked
-    if base_json is UNSET:
-        base_json = locked.body_json
-    previous_assignee_id = locked.assignee_id
-    for name, value in changed.items():
-        setattr(locked, name, value)
-    locked.version += 1
-    reopened_from = None
-    if reopen_review and locked.state in REVIEWED_STATES and any(name in REVIEWED_FIELDS for name in changed):
-        reopened_from = locked.state
-        locked.state = PostState.IN_REVIEW
-        locked.review_round += 1
-    locked.save()
+    return changes
+
+
+def _updated(
+    locked: Post,
+    *,
+    user: User,
+    changed: list[str],
+    reason: str,
+    reopened_from: str | None,
+    previous_assignee_id: int | None,
+    base_json: Any,
+) -> None:
+    """What follows a saved change: a revision when the content changed, the audit entry, the review
+    reopened, the new assignee told, and the after-save work (live document, events, signals)."""
     revision = None
     if any(name in CONTENT_FIELDS for name in changed):
         revision = _revision_from(locked, user=user, reason=reason or _("Edited"))
@@ -306,10 +379,10 @@ def post_update(
         actor=user,
         action="post.update",
         target=locked,
-        data={"fields": sorted(changed), "version": locked.version, "revision": revision and revision.number},
+        data={"fields": changed, "version": locked.version, "revision": revision and revision.number},
     )
     if reopened_from is not None:
-        _review_reopened(locked, user=user, from_state=reopened_from, fields=sorted(changed))
+        _review_reopened(locked, user=user, from_state=reopened_from, fields=changed)
     if "assignee" in changed and locked.assignee_id and locked.assignee_id != previous_assignee_id:
         alerts.tell(kind=Kind.POST_ASSIGNED, post=locked, actor=user, recipients=[locked.assignee], about="assigned")
     _after_save(
@@ -320,7 +393,6 @@ def post_update(
         body_changed="body_json" in changed,
         base_json=base_json,
     )
-    return locked
 
 
 def _review_reopened(post: Post, *, user: User, from_state: str, fields: list[str]) -> None:

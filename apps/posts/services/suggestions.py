@@ -107,7 +107,7 @@ def suggestion_accept(*, suggestion: Suggestion, user: User) -> Suggestion:
             recipients=[suggestion.author],
             about=f"suggestion:{suggestion.pk}:decided",
         )
-    events.suggestion_event(suggestion, "accepted")
+    events.suggestion_event(suggestion, SuggestionState.ACCEPTED)
     return suggestion
 
 
@@ -131,5 +131,5 @@ def suggestion_reject(*, suggestion: Suggestion, user: User, note: str = "") -> 
             about=f"suggestion:{suggestion.pk}:decided",
             params={"note": (note or "")[:500]},
         )
-    events.suggestion_event(suggestion, "rejected")
+    events.suggestion_event(suggestion, SuggestionState.REJECTED)
     return suggestion

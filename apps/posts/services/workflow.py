@@ -29,6 +29,7 @@ from ..signals import post_transitioned
 from ..transitions import (
     TRANSITIONS,
     Transition,
+    WorkflowAction,
     role_allows,
 )
 from .posts import required_approvals_for
@@ -76,14 +77,7 @@ def _apply(
         locked.save()
         data = {"from": from_state, "to": target, **({"note": note} if note else {}), **extra}
         audit_log(actor=user, action=f"post.{action}", target=locked, data=data)
-        alerts.tell(
-            kind=alerts.ACTION_KINDS[action],
-            post=locked,
-            actor=user,
-            recipients=(recipients or _people)(locked),
-            about=f"{action}:{user.pk}",
-            params={**extra, **({"note": note[:500]} if note else {})},
-        )
+        _transition_notify(locked, user=user, action=action, note=note, params=extra, recipients=recipients)
         for hook in hooks.get_hooks("transition"):
             hook(post=locked, user=user, action=action, from_state=from_state, to_state=target, options=options)
         events.post_changed(locked, state=target, action=action)
@@ -107,6 +101,26 @@ def _apply(
     return locked
 
 
+def _transition_notify(
+    post: Post,
+    *,
+    user: User,
+    action: str,
+    note: str,
+    params: dict[str, Any],
+    recipients: Callable[[Post], list[User]] | None,
+) -> None:
+    """Tell the people concerned (the author and assignee unless the action names others)."""
+    alerts.tell(
+        kind=alerts.ACTION_KINDS[action],
+        post=post,
+        actor=user,
+        recipients=(recipients or _people)(post),
+        about=f"{action}:{user.pk}",
+        params={**params, **({"note": note[:500]} if note else {})},
+    )
+
+
 def post_submit(*, post: Post, user: User, note: str = "") -> Post:
     def mutate(p: Post) -> dict[str, Any]:
         p.review_round += 1
@@ -118,7 +132,7 @@ def post_submit(*, post: Post, user: User, note: str = "") -> Post:
     return _apply(
         post=post,
         user=user,
-        action="submit",
+        action=WorkflowAction.SUBMIT,
         note=note,
         mutate=mutate,
         recipients=reviewers,
@@ -128,7 +142,7 @@ def post_submit(*, post: Post, user: User, note: str = "") -> Post:
 def post_approve(*, post: Post, user: User, note: str = "") -> Post:
     """Approve; in a workspace that requires two approvals the post stays in review until a second,
     different reviewer approves the same review round."""
-    access, _transition = _check(post=post, user=user, action="approve")
+    access, _transition = _check(post=post, user=user, action=WorkflowAction.APPROVE)
     membership = access.membership
     if (
         access.is_owner
@@ -158,7 +172,7 @@ def post_approve(*, post: Post, user: User, note: str = "") -> Post:
     return _apply(
         post=post,
         user=user,
-        action="approve",
+        action=WorkflowAction.APPROVE,
         note=note,
         mutate=mutate,
         recipients=recipients,
@@ -169,7 +183,7 @@ def post_request_changes(*, post: Post, user: User, note: str = "") -> Post:
     return _apply(
         post=post,
         user=user,
-        action="request_changes",
+        action=WorkflowAction.REQUEST_CHANGES,
         note=note,
     )
 
@@ -195,7 +209,7 @@ def post_schedule(*, post: Post, user: User, publish_at: Any = None, note: str =
     return _apply(
         post=post,
         user=user,
-        action="schedule",
+        action=WorkflowAction.SCHEDULE,
         note=note,
         options={"publish_at": when},
         mutate=mutate,
@@ -208,7 +222,7 @@ def post_publish(*, post: Post, user: User, note: str = "") -> Post:
         p.scheduled_at = None
         return {}
 
-    return _apply(post=post, user=user, action="publish", note=note, mutate=mutate)
+    return _apply(post=post, user=user, action=WorkflowAction.PUBLISH, note=note, mutate=mutate)
 
 
 def post_unpublish(*, post: Post, user: User, note: str = "") -> Post:
@@ -220,14 +234,14 @@ def post_unpublish(*, post: Post, user: User, note: str = "") -> Post:
     return _apply(
         post=post,
         user=user,
-        action="unpublish",
+        action=WorkflowAction.UNPUBLISH,
         note=note,
         mutate=mutate,
     )
 
 
 def post_archive(*, post: Post, user: User, note: str = "") -> Post:
-    return _apply(post=post, user=user, action="archive", note=note)
+    return _apply(post=post, user=user, action=WorkflowAction.ARCHIVE, note=note)
 
 
 def post_back_to_draft(*, post: Post, user: User, note: str = "") -> Post:
@@ -238,7 +252,7 @@ def post_back_to_draft(*, post: Post, user: User, note: str = "") -> Post:
     return _apply(
         post=post,
         user=user,
-        action="to_draft",
+        action=WorkflowAction.TO_DRAFT,
         note=note,
         mutate=mutate,
     )
@@ -290,7 +304,7 @@ def post_publish_due(*, post: Post, published_at: datetime | None = None) -> boo
         hook(
             post=locked,
             user=None,
-            action="publish",
+            action=WorkflowAction.PUBLISH,
             from_state=PostState.SCHEDULED,
             to_state=PostState.PUBLISHED,
             options={},
@@ -301,7 +315,7 @@ def post_publish_due(*, post: Post, published_at: datetime | None = None) -> boo
             sender=Post,
             post=locked,
             user=None,
-            action="publish",
+            action=WorkflowAction.PUBLISH,
             from_state=PostState.SCHEDULED,
             to_state=PostState.PUBLISHED,
             options={},

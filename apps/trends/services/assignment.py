@@ -6,8 +6,9 @@ import datetime as dt
 import json
 import logging
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from urllib.parse import urlsplit
 
 import numpy as np
@@ -18,7 +19,16 @@ from django.utils import timezone
 
 from apps.sources.models import Item
 from apps.trends import embeddings
-from apps.trends.clustering import Clusterer, DocumentFrequencies, Member, Params, Record, describe
+from apps.trends.clustering import (
+    BatchResult,
+    Clusterer,
+    Description,
+    DocumentFrequencies,
+    Member,
+    Params,
+    Record,
+    describe,
+)
 from apps.trends.clustering.text import tokenize
 from apps.trends.metrics import TREND_ITEMS_ASSIGNED
 from apps.trends.models import ItemEmbedding, Topic, Trend, TrendItem, TrendSettings, TrendStatus
@@ -201,128 +211,31 @@ def items_assign_to_trends(*, workspace_id: int, item_ids: list[int]) -> Assignm
     vectors = item_embeddings(workspace_id=workspace_id, item_ids=item_ids)
     with transaction.atomic():
         settings = trend_settings_for(workspace_id=workspace_id, lock=True)
-        # Plain rows, not model instances (building 1,000 Items and their Sources costs more than the query).
-        items = [
-            _ItemRow(*row)
-            for row in Item.objects.filter(
-                workspace_id=workspace_id, pk__in=item_ids, trend_item__isnull=True
-            ).values_list(*_ItemRow._fields)
-        ]
+        items = _unassigned_rows(workspace_id=workspace_id, item_ids=item_ids)
         if not items:
             return outcome
-        by_id = {item.pk: item for item in items}
-        # Near-duplicates whose original already sits in a trend follow it directly.
-        originals = {
-            ti.item_id: ti.trend_id
-            for ti in TrendItem.objects.filter(
-                item_id__in={i.duplicate_of_id for i in items if i.duplicate_of_id}
-            ).only("item_id", "trend_id")
-        }
-        params = params_from(settings)
         df = DocumentFrequencies.from_bytes(settings.document_frequencies, settings.document_count)
-        clusterer = Clusterer(params, df)
-        earliest = min(i.published_at for i in items)
-        horizon = earliest - dt.timedelta(hours=settings.window_hours)
-        live = Trend.objects.filter(
-            workspace_id=workspace_id, status=TrendStatus.ACTIVE, last_seen_at__gte=horizon
-        ).only(
-            "id", "centroid", "item_count", "first_seen_at", "last_seen_at", "language", "embedding", "embedded_count"
-        )
-        for trend in live:
-            clusterer.load_cluster(
-                key=trend.pk,
-                centroid=trend.centroid,
-                size=trend.item_count,
-                first_seen=_timestamp(trend.first_seen_at),
-                last_seen=_timestamp(trend.last_seen_at),
-                cyrillic=trend.item_count if trend.language == "ru" else 0,
-                embedding=embeddings.from_bytes(trend.embedding),
-                embedded=trend.embedded_count,
-            )
-        records = []
-        followers: dict[int, int] = {}
-        for item in items:
-            if item.duplicate_of_id in originals:
-                followers[item.pk] = originals[item.duplicate_of_id]
-                continue
-            records.append(
-                Record(
-                    id=item.pk,
-                    title=item.title,
-                    text=item.text,
-                    published_at=item.published_at.timestamp(),
-                    source=item.source_id,
-                    duplicate_of=item.duplicate_of_id if item.duplicate_of_id in by_id else None,
-                    language=item.language,
-                    embedding=vectors.get(item.pk),
-                )
-            )
+        clusterer = _clusterer_with_live_trends(settings=settings, df=df, items=items)
+        records, followers = _records_and_followers(items, vectors=vectors)
         result = clusterer.add(records)
 
         # New clusters become trends; absorbed stored trends are marked merged and their items move.
-        now = timezone.now()
-        new_trends = {
-            key: Trend(
-                workspace_id=workspace_id,
-                title="…",
-                first_seen_at=dt.datetime.fromtimestamp(clusterer.clusters[key].first_seen, dt.UTC),
-                last_seen_at=dt.datetime.fromtimestamp(clusterer.clusters[key].last_seen, dt.UTC),
-            )
-            for key in sorted(result.created)
-        }
-        Trend.objects.bulk_create(new_trends.values())
-        trend_id = {key: trend.pk for key, trend in new_trends.items()}
+        trend_id = _new_trends_create(workspace_id=workspace_id, clusterer=clusterer, created=result.created)
 
         def resolve(key: int) -> int:
             return trend_id.get(key, key)
 
         absorbed = {key: resolve(survivor) for key, survivor in result.merged.items() if key > 0}
-        for old, survivor in absorbed.items():
-            TrendItem.objects.filter(trend_id=old).update(trend_id=survivor)
-            Trend.objects.filter(pk=old).update(
-                status=TrendStatus.MERGED, merged_into_id=survivor, score=0.0, centroid={}, updated_at=now
-            )
+        _absorbed_merge(absorbed)
         outcome.merged = absorbed
-
-        rows = []
-        for item in items:
-            if item.pk in followers:
-                target, counted, similarity = followers[item.pk], False, 1.0
-            elif item.pk in result.assignments:
-                target = resolve(result.assignments[item.pk])
-                counted = item.pk not in result.duplicates
-                similarity = result.similarities.get(item.pk, 0.0)
-            else:
-                continue
-            rows.append(
-                TrendItem(
-                    trend_id=target,
-                    item_id=item.pk,
-                    workspace_id=workspace_id,
-                    source_id_copy=item.source_id,
-                    domain=domain_of(item.canonical_url or item.url or item.source__url),
-                    published_at=item.published_at,
-                    similarity=similarity,
-                    counted=counted,
-                )
-            )
+        rows = _trend_item_rows(items, workspace_id=workspace_id, followers=followers, result=result, resolve=resolve)
         _insert_trend_items(rows)
         outcome.assigned = sum(1 for r in rows if r.counted)
         outcome.duplicates = sum(1 for r in rows if not r.counted)
 
         touched = {resolve(k) for k in result.touched} | set(followers.values()) | set(absorbed.values())
-        centroids = {
-            resolve(k): clusterer.clusters[k].stored_centroid(CENTROID_TERMS, ANCHOR_TERMS)
-            for k in result.touched
-            if k in clusterer.clusters
-        }
-        trends_refresh(workspace_id=workspace_id, trend_ids=sorted(touched), centroids=centroids, df=df)
-        _save_embeddings(
-            {
-                resolve(k): (mean, clusterer.clusters[k].dense_n)
-                for k in result.touched
-                if k in clusterer.clusters and (mean := clusterer.clusters[k].dense_mean()) is not None
-            }
+        _touched_refresh(
+            workspace_id=workspace_id, clusterer=clusterer, result=result, resolve=resolve, touched=touched, df=df
         )
         settings.document_frequencies = df.to_bytes()
         settings.document_count = df.n_docs
@@ -330,6 +243,156 @@ def items_assign_to_trends(*, workspace_id: int, item_ids: list[int]) -> Assignm
         outcome.created = sorted(trend_id.values())
         outcome.touched = sorted(touched)
     return outcome
+
+
+def _unassigned_rows(*, workspace_id: int, item_ids: list[int]) -> list[_ItemRow]:
+    # Plain rows, not model instances (building 1,000 Items and their Sources costs more than the query).
+    return [
+        _ItemRow(*row)
+        for row in Item.objects.filter(workspace_id=workspace_id, pk__in=item_ids, trend_item__isnull=True).values_list(
+            *_ItemRow._fields
+        )
+    ]
+
+
+def _clusterer_with_live_trends(
+    *, settings: TrendSettings, df: DocumentFrequencies, items: list[_ItemRow]
+) -> Clusterer:
+    """A clusterer holding the workspace's active trends seen within the window before the batch."""
+    clusterer = Clusterer(params_from(settings), df)
+    earliest = min(i.published_at for i in items)
+    horizon = earliest - dt.timedelta(hours=settings.window_hours)
+    live = Trend.objects.filter(
+        workspace_id=settings.workspace_id, status=TrendStatus.ACTIVE, last_seen_at__gte=horizon
+    ).only("id", "centroid", "item_count", "first_seen_at", "last_seen_at", "language", "embedding", "embedded_count")
+    for trend in live:
+        clusterer.load_cluster(
+            key=trend.pk,
+            centroid=trend.centroid,
+            size=trend.item_count,
+            first_seen=_timestamp(trend.first_seen_at),
+            last_seen=_timestamp(trend.last_seen_at),
+            cyrillic=trend.item_count if trend.language == "ru" else 0,
+            embedding=embeddings.from_bytes(trend.embedding),
+            embedded=trend.embedded_count,
+        )
+    return clusterer
+
+
+def _records_and_followers(
+    items: list[_ItemRow], *, vectors: dict[int, np.ndarray]
+) -> tuple[list[Record], dict[int, int]]:
+    """The items to cluster, and {item: trend} for near-duplicates whose original already sits in a
+    trend (they follow it directly)."""
+    by_id = {item.pk: item for item in items}
+    originals = {
+        ti.item_id: ti.trend_id
+        for ti in TrendItem.objects.filter(item_id__in={i.duplicate_of_id for i in items if i.duplicate_of_id}).only(
+            "item_id", "trend_id"
+        )
+    }
+    records = []
+    followers: dict[int, int] = {}
+    for item in items:
+        if item.duplicate_of_id in originals:
+            followers[item.pk] = originals[item.duplicate_of_id]
+            continue
+        records.append(
+            Record(
+                id=item.pk,
+                title=item.title,
+                text=item.text,
+                published_at=item.published_at.timestamp(),
+                source=item.source_id,
+                duplicate_of=item.duplicate_of_id if item.duplicate_of_id in by_id else None,
+                language=item.language,
+                embedding=vectors.get(item.pk),
+            )
+        )
+    return records, followers
+
+
+def _new_trends_create(*, workspace_id: int, clusterer: Clusterer, created: set[int]) -> dict[int, int]:
+    """A trend for each new cluster; {cluster key: trend id}."""
+    new_trends = {
+        key: Trend(
+            workspace_id=workspace_id,
+            title="…",
+            first_seen_at=dt.datetime.fromtimestamp(clusterer.clusters[key].first_seen, dt.UTC),
+            last_seen_at=dt.datetime.fromtimestamp(clusterer.clusters[key].last_seen, dt.UTC),
+        )
+        for key in sorted(created)
+    }
+    Trend.objects.bulk_create(new_trends.values())
+    return {key: trend.pk for key, trend in new_trends.items()}
+
+
+def _absorbed_merge(absorbed: dict[int, int]) -> None:
+    """Stored trends absorbed by another: their items move to it and they are marked merged."""
+    now = timezone.now()
+    for old, survivor in absorbed.items():
+        TrendItem.objects.filter(trend_id=old).update(trend_id=survivor)
+        Trend.objects.filter(pk=old).update(
+            status=TrendStatus.MERGED, merged_into_id=survivor, score=0.0, centroid={}, updated_at=now
+        )
+
+
+def _trend_item_rows(
+    items: list[_ItemRow],
+    *,
+    workspace_id: int,
+    followers: dict[int, int],
+    result: BatchResult,
+    resolve: Callable[[int], int],
+) -> list[TrendItem]:
+    rows = []
+    for item in items:
+        if item.pk in followers:
+            target, counted, similarity = followers[item.pk], False, 1.0
+        elif item.pk in result.assignments:
+            target = resolve(result.assignments[item.pk])
+            counted = item.pk not in result.duplicates
+            similarity = result.similarities.get(item.pk, 0.0)
+        else:
+            continue
+        rows.append(
+            TrendItem(
+                trend_id=target,
+                item_id=item.pk,
+                workspace_id=workspace_id,
+                source_id_copy=item.source_id,
+                domain=domain_of(item.canonical_url or item.url or item.source__url),
+                published_at=item.published_at,
+                similarity=similarity,
+                counted=counted,
+            )
+        )
+    return rows
+
+
+def _touched_refresh(
+    *,
+    workspace_id: int,
+    clusterer: Clusterer,
+    result: BatchResult,
+    resolve: Callable[[int], int],
+    touched: set[int],
+    df: DocumentFrequencies,
+) -> None:
+    """The touched trends recounted and redescribed, with their new centroids and mean embeddings."""
+    centroids = {
+        resolve(k): clusterer.clusters[k].stored_centroid(CENTROID_TERMS, ANCHOR_TERMS)
+        for k in result.touched
+        if k in clusterer.clusters
+    }
+    trends_refresh(workspace_id=workspace_id, trend_ids=sorted(touched), centroids=centroids, df=df)
+    _save_embeddings(
+        {
+            resolve(k): (mean, clusterer.clusters[k].dense_n)
+            for k in result.touched
+            if k in clusterer.clusters and (mean := clusterer.clusters[k].dense_mean()) is not None
+        }
+    )
 
 
 def trends_refresh(
@@ -345,7 +408,31 @@ def trends_refresh(
     if df is None:
         settings = trend_settings_for(workspace_id=workspace_id)
         df = DocumentFrequencies.from_bytes(settings.document_frequencies, settings.document_count)
-    stats = {
+    stats = _trend_stats(trend_ids)
+    trends = list(Trend.objects.filter(pk__in=trend_ids))
+    members = _members_to_describe(trends, stats)
+    topics = list(Topic.objects.filter(workspace_id=workspace_id).only("id", "name", "keywords"))
+    topic_stems = {t.pk: set(tokenize(" ".join([t.name, *map(str, t.keywords or [])]))) for t in topics}
+    topic_links = []
+    for trend in trends:
+        row = stats.get(trend.pk)
+        if row is None:
+            continue
+        description = describe(members[trend.pk], df=df) if trend.pk in members else None
+        _trend_refreshed(trend, row=row, description=description, centroid=(centroids or {}).get(trend.pk))
+        words = set(tokenize(" ".join([trend.title, *trend.keywords])))
+        topic_links += [
+            Trend.topics.through(trend_id=trend.pk, topic_id=tid) for tid, stems in topic_stems.items() if stems & words
+        ]
+    _save_refreshed(trends)
+    if topic_links:
+        Trend.topics.through.objects.bulk_create(topic_links, ignore_conflicts=True)
+    logger.debug("refreshed %d trends: %s", len(trends), Counter(t.language for t in trends))
+
+
+def _trend_stats(trend_ids: list[int]) -> dict[int, Any]:
+    """Each trend's counts (items, duplicates, sources, domains) and first and last item times."""
+    return {
         row["trend_id"]: row
         for row in TrendItem.objects.filter(trend_id__in=trend_ids)
         .values("trend_id")
@@ -358,9 +445,12 @@ def trends_refresh(
             last=Max("published_at"),
         )
     }
+
+
+def _members_to_describe(trends: list[Trend], stats: dict[int, Any]) -> dict[int, list[Member]]:
+    """The newest members of the trends worth describing again: only trends that are new, small or grew
+    by a tenth are re-described (describing is the costly part)."""
     members: dict[int, list[Member]] = defaultdict(list)
-    # Only trends that are new, small or grew by a tenth are re-described (describing is the costly part).
-    trends = list(Trend.objects.filter(pk__in=trend_ids))
     redescribe = [
         t.pk
         for t in trends
@@ -375,36 +465,26 @@ def trends_refresh(
     )
     for tid, title, text, language in recent:
         members[tid].append(Member(title=title, text=text[:1500], language=language))
-    topics = list(Topic.objects.filter(workspace_id=workspace_id).only("id", "name", "keywords"))
-    topic_stems = {t.pk: set(tokenize(" ".join([t.name, *map(str, t.keywords or [])]))) for t in topics}
-    topic_links = []
-    for trend in trends:
-        row = stats.get(trend.pk)
-        if row is None:
-            continue
-        description = describe(members[trend.pk], df=df) if trend.pk in members else None
-        trend.item_count = row["counted_items"]
-        trend.duplicate_count = row["duplicates"]
-        trend.source_count = row["sources"]
-        trend.domain_count = row["domains"]
-        trend.first_seen_at = row["first"]
-        trend.last_seen_at = row["last"]
-        if description is not None and description.title:
-            trend.title = description.title
-            trend.keywords = description.keywords
-            trend.summary = description.summary
-            trend.language = description.language
-            trend.languages = description.languages
-        if centroids and trend.pk in centroids:
-            trend.centroid = {str(f): round(v, 5) for f, v in centroids[trend.pk].items()}
-        words = set(tokenize(" ".join([trend.title, *trend.keywords])))
-        topic_links += [
-            Trend.topics.through(trend_id=trend.pk, topic_id=tid) for tid, stems in topic_stems.items() if stems & words
-        ]
-    _save_refreshed(trends)
-    if topic_links:
-        Trend.topics.through.objects.bulk_create(topic_links, ignore_conflicts=True)
-    logger.debug("refreshed %d trends: %s", len(trends), Counter(t.language for t in trends))
+    return members
+
+
+def _trend_refreshed(
+    trend: Trend, *, row: dict[str, Any], description: Description | None, centroid: dict[int, float] | None
+) -> None:
+    trend.item_count = row["counted_items"]
+    trend.duplicate_count = row["duplicates"]
+    trend.source_count = row["sources"]
+    trend.domain_count = row["domains"]
+    trend.first_seen_at = row["first"]
+    trend.last_seen_at = row["last"]
+    if description is not None and description.title:
+        trend.title = description.title
+        trend.keywords = description.keywords
+        trend.summary = description.summary
+        trend.language = description.language
+        trend.languages = description.languages
+    if centroid is not None:
+        trend.centroid = {str(f): round(v, 5) for f, v in centroid.items()}
 
 
 REFRESHED_FIELDS = [

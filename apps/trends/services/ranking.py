@@ -90,22 +90,8 @@ def trends_rank(
             .values_list("id", "score")
         )
         if rows:
-            tids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
-            unique_ids, trend_idx = np.unique(tids, return_inverse=True)
-            stamp = now.timestamp()
-            age = (stamp - np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))) / 3600.0
-            weights_by_source = {
-                safe_id(k): float(v) for k, v in (settings.source_weights or {}).items() if safe_id(k) is not None
-            }
-            trust = source_trust_weights(workspace_id=workspace_id)
-            source_weight = np.fromiter(
-                (weights_by_source.get(r[2], 1.0) * trust.get(r[2], 1.0) for r in rows),
-                dtype=np.float64,
-                count=len(rows),
-            )
-            codes: dict[str, int] = {}
-            domain_code = np.fromiter(
-                (codes.setdefault(r[3], len(codes)) for r in rows), dtype=np.int64, count=len(rows)
+            unique_ids, trend_idx, age, source_weight, domain_code = _item_arrays(
+                rows, workspace_id=workspace_id, settings=settings, now=now
             )
             score, decay, velocity, diversity, last_hour, items, domains = compute_scores(
                 trend_idx=trend_idx,
@@ -143,6 +129,28 @@ def trends_rank(
             top = sorted(new_scores.items(), key=lambda kv: -kv[1])[:BROADCAST_TOP]
             events.scores_changed(workspace_id=workspace_id, changed=len(changed), top=top, at=now)
     return outcome
+
+
+def _item_arrays(
+    rows: list[tuple[int, float, int, str]], *, workspace_id: int, settings: TrendSettings, now: dt.datetime
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The scored items as arrays: the trend ids, each item's trend index, age in hours, source weight
+    (the workspace's weight times the source's trust) and a code per domain."""
+    tids = np.fromiter((r[0] for r in rows), dtype=np.int64, count=len(rows))
+    unique_ids, trend_idx = np.unique(tids, return_inverse=True)
+    age = (now.timestamp() - np.fromiter((r[1] for r in rows), dtype=np.float64, count=len(rows))) / 3600.0
+    weights_by_source = {
+        safe_id(k): float(v) for k, v in (settings.source_weights or {}).items() if safe_id(k) is not None
+    }
+    trust = source_trust_weights(workspace_id=workspace_id)
+    source_weight = np.fromiter(
+        (weights_by_source.get(r[2], 1.0) * trust.get(r[2], 1.0) for r in rows),
+        dtype=np.float64,
+        count=len(rows),
+    )
+    codes: dict[str, int] = {}
+    domain_code = np.fromiter((codes.setdefault(r[3], len(codes)) for r in rows), dtype=np.int64, count=len(rows))
+    return unique_ids, trend_idx, age, source_weight, domain_code
 
 
 def _scored_items(*, workspace_id: int, horizon: dt.datetime, now: dt.datetime) -> list[tuple[int, float, int, str]]:

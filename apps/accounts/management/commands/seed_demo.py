@@ -1,12 +1,11 @@
 """Load the demo workspace and one user per role. Safe to run again: it updates, never duplicates."""
 
-from importlib import import_module
-from importlib.util import find_spec
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from apps.accounts.demo import DEMO_APPS, demo_password, demo_users, login_table, seed_accounts
+from apps.accounts import demo as accounts_demo
+from apps.accounts.demo import demo_password, demo_users, login_table, seed_accounts
+from apps.core.wiring import app_modules
 
 
 class Command(BaseCommand):
@@ -31,9 +30,11 @@ class Command(BaseCommand):
         else:
             with transaction.atomic():
                 workspace, users, password = seed_accounts(password=password)
-                for label in DEMO_APPS:
-                    if find_spec(f"apps.{label}.demo"):
-                        import_module(f"apps.{label}.demo").seed(workspace=workspace, users=users)
+                # Every other app's apps/<app>/demo.py seed(), in the order of INSTALLED_APPS: sources
+                # before the trends made of their items, personas and trends before posts.
+                for module in app_modules("demo"):
+                    if module is not accounts_demo:
+                        module.seed(workspace=workspace, users=users)
         if not quiet:
             self.stdout.write(self.style.SUCCESS(f"Demo workspace: {workspace.name} ({workspace.slug})"))
             self.stdout.write(login_table(users, password))
