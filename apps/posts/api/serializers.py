@@ -351,7 +351,8 @@ class SourceCardSerializer(serializers.Serializer):
     itemId = serializers.IntegerField()  # noqa: N815 (the node attribute's own name)
     url = serializers.CharField()
     title = serializers.CharField()
-    source = serializers.CharField()
+    # The metaclass takes declared fields off the class, so this does not shadow Field.source at run time.
+    source = serializers.CharField()  # type: ignore[assignment]
     excerpt = serializers.CharField()
     published_at = serializers.DateTimeField()
 

@@ -192,14 +192,18 @@ def _span(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and 1 <= value <= MAX_TABLE_SPAN else 1
 
 
+def _pixels(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 10_000
+
+
 def _clean_cell(kind: str, attrs: dict[str, Any], children: list[dict]) -> dict:
     """A table cell as Tiptap's table extension has it: colspan, rowspan, column widths (pixels, one
     per spanned column, or None) and block content."""
     colspan = _span(attrs.get("colspan"))
     widths = attrs.get("colwidth")
-    valid = isinstance(widths, list) and len(widths) == colspan
-    valid = valid and all(isinstance(w, int) and not isinstance(w, bool) and 0 < w < 10_000 for w in widths)
-    colwidth = list(widths) if valid else None
+    colwidth = None
+    if isinstance(widths, list) and len(widths) == colspan and all(_pixels(w) for w in widths):
+        colwidth = list(widths)
     return {
         "type": kind,
         "attrs": {"colspan": colspan, "rowspan": _span(attrs.get("rowspan")), "colwidth": colwidth},
