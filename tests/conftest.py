@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from celery import Task
 from celery.exceptions import Retry
+from channels.layers import channel_layers
 from django.conf import settings
 from django.utils import translation
 from rest_framework.test import APIClient
@@ -46,6 +47,16 @@ def _each_test_starts_in_the_default_language():
     translation.activate(settings.LANGUAGE_CODE)
     yield
     translation.activate(settings.LANGUAGE_CODE)
+
+
+@pytest.fixture(autouse=True)
+def fresh_channel_layer():
+    """channels-redis binds its receive lock to the first event loop that receives on it, and a test's
+    communicator or server runs a loop of its own: each test starts with new layer instances, so a
+    receive an earlier test left behind on another loop cannot refuse this one's."""
+    channel_layers.backends.clear()
+    yield
+    channel_layers.backends.clear()
 
 
 @pytest.fixture(autouse=True)

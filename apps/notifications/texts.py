@@ -49,9 +49,9 @@ SYSTEM_TITLES: dict[str, StrPromise] = {
 # An approval that still waits for more reviewers says how many there are.
 PARTIAL_APPROVAL = gettext_lazy("%(actor)s approved “%(title)s” (%(approvals)s of %(required)s approvals)")
 SHARE_LEVELS: dict[str, StrPromise] = {
-    "viewer": gettext_lazy("viewer"),
-    "commenter": gettext_lazy("commenter"),
-    "editor": gettext_lazy("editor"),
+    "viewer": gettext_lazy("a viewer"),
+    "commenter": gettext_lazy("a commenter"),
+    "editor": gettext_lazy("an editor"),
 }
 SUGGESTED = gettext_lazy("“%(old)s” → “%(new)s”")
 # What each parameter shows when the caller did not give it.

@@ -50,17 +50,6 @@ def room_url(token_for):
 
 
 @pytest.fixture
-def fresh_channel_layer():
-    """channels-redis binds its receive lock to the first event loop that uses it; every test server
-    runs a new loop, so each starts with a new layer instance."""
-    from channels.layers import channel_layers
-
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
-
-
-@pytest.fixture
 def live(fresh_channel_layer, asgi_live_server, collab_settings):
     """The in-thread ASGI server; after the test, waits until its rooms are unloaded."""
     from apps.collaboration.room import open_rooms

@@ -49,15 +49,6 @@ def _socket(user):
     return communicator
 
 
-@pytest.fixture
-def fresh_channel_layer():
-    from channels.layers import channel_layers
-
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
-
-
 @pytest.mark.django_db(transaction=True)
 def test_the_person_hears_new_and_read_notifications(fresh_channel_layer, workspace, members):
     writer, editor, publisher = members["writer"], members["editor"], members["publisher"]

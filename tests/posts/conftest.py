@@ -21,14 +21,3 @@ def make_post(workspace, writer):
 @pytest.fixture
 def post(make_post):
     return make_post()
-
-
-@pytest.fixture
-def fresh_channel_layer():
-    """channels-redis binds its receive lock to the first event loop that uses it; tests that run a new
-    loop (the ASGI test server, asyncio.run) start with a new layer instance."""
-    from channels.layers import channel_layers
-
-    channel_layers.backends.clear()
-    yield
-    channel_layers.backends.clear()
