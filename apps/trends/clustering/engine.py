@@ -50,6 +50,15 @@ class Params:
     # merge_dense_thresholds is given, its value at that length (same interpolation); 0 and () disable the pass.
     merge_dense_threshold: float = 0.0
     merge_dense_thresholds: tuple[tuple[float, float], ...] = ()
+    # The consolidation threshold rises by merge_size_slope * log(size of the smaller cluster), up to
+    # merge_size_cap: a fragment's centroid is noisy and joins its story at a low similarity, while two
+    # clusters of many items each have steady centroids, and if those only half agree they are two stories.
+    merge_size_slope: float = 0.0
+    merge_size_cap: float = 1.0
+    # No chains in one pass: a cluster that has just been absorbed takes no further merge partners (its
+    # other pairs scored its own centroid, not the merged one's); the next pass scores the merged cluster.
+    # Without it a fragment close to two stories joins them both, and so joins the stories.
+    merge_no_chain: bool = False
     dense_thresholds: tuple[tuple[float, float], ...] = ((8.0, 0.45), (30.0, 0.45), (300.0, 0.45))
 
     # The embedding's share by length, same interpolation (a static embedding averages an article's
@@ -532,8 +541,16 @@ class Clusterer:
         keys = list(dict.fromkeys(k for k in (self.resolve(k) for k in touched) if self.clusters[k].alive))
         if not keys:
             return set()
-        pairs = self._merge_pairs(keys)
-        changed = set(keys) | (self._apply_merges(pairs) if pairs else set())
+        changed = set(keys)
+        # Without chains a pass merges each cluster once; the merged clusters are scored again, with their
+        # new centroids, until nothing more converges (a few rounds at most).
+        for _round in range(4 if self.params.merge_no_chain else 1):
+            pairs = self._merge_pairs(keys)
+            survivors = self._apply_merges(pairs) if pairs else set()
+            changed |= survivors
+            keys = [k for k in survivors if self.clusters[k].alive]
+            if not keys:
+                break
         return {self.resolve(k) for k in changed}
 
     def _merge_pairs(self, keys: list[int]) -> list[tuple[float, int, int]]:
@@ -570,6 +587,8 @@ class Clusterer:
         for _sim, x, y in sorted(pairs, reverse=True):
             rx, ry = find(x), find(y)
             if rx == ry:
+                continue
+            if self.params.merge_no_chain and (rx != x or ry != y):
                 continue
             survivor, absorbed = self._survivor(rx, ry)
             parent[absorbed] = survivor
@@ -621,7 +640,14 @@ class Clusterer:
             )
         combined[~t_ok, :] = 0.0
         combined[:, ~a_ok] = 0.0
-        rows, cols = np.nonzero(combined >= p.merge_threshold_for(words))
+        needed = p.merge_threshold_for(words)
+        if p.merge_size_slope:
+            sizes = np.minimum.outer(
+                np.array([c.size for c in touched], dtype=np.float64),
+                np.array([c.size for c in active], dtype=np.float64),
+            )
+            needed = np.minimum(needed + p.merge_size_slope * np.log(np.maximum(sizes, 1.0)), p.merge_size_cap)
+        rows, cols = np.nonzero(combined >= needed)
         return [
             (float(combined[r, c]), keys[r], active[c].key)
             for r, c in zip(rows.tolist(), cols.tolist(), strict=True)
