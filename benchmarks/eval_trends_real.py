@@ -30,13 +30,17 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import math
 import random
+import re
 import sys
 import time
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -223,17 +227,33 @@ def timestamps(rows: list[Row]) -> list[tuple[Row, float]]:
 # --- the baseline --------------------------------------------------------------------------------
 
 
+TOKEN = re.compile(r"(?u)\b\w\w+\b")
+
+
+def tfidf_matrix(texts: list[str]) -> sparse.csr_matrix:
+    """Unit TF-IDF rows as the textbook (and scikit-learn's TfidfVectorizer(sublinear_tf=True)) has them:
+    lower-cased words of two or more characters, 1 + ln(tf), idf = ln((1 + n) / (1 + df)) + 1."""
+    vocabulary: dict[str, int] = {}
+    rows, cols, vals = [], [], []
+    for i, text in enumerate(texts):
+        for word, tf in Counter(TOKEN.findall(text.lower())).items():
+            rows.append(i)
+            cols.append(vocabulary.setdefault(word, len(vocabulary)))
+            vals.append(1.0 + math.log(tf))
+    x = sparse.csr_matrix((vals, (rows, cols)), shape=(len(texts), len(vocabulary)), dtype=np.float64)
+    df = np.bincount(x.indices, minlength=len(vocabulary))
+    x = x @ sparse.diags(np.log((1 + len(texts)) / (1 + df)) + 1.0)
+    norms = np.sqrt(np.asarray(x.multiply(x).sum(axis=1)).ravel())
+    return sparse.diags(1.0 / np.maximum(norms, 1e-12)) @ x
+
+
 def tfidf_single_pass(rows: list[Row], threshold: float) -> dict[int, int]:
     """Online single pass: in arrival order, each item (unit TF-IDF vector, sublinear TF, IDF over the
     half) joins the cluster whose centroid (sum of its members' vectors) is most cosine-similar when that
     is at least `threshold`, else starts a cluster. Cosines to centroids come from the item's dot
     products with every earlier item, summed per cluster (exact, no pruning)."""
-    from sklearn.feature_extraction.text import TfidfVectorizer
-
     stamped = timestamps(rows)
-    x = TfidfVectorizer(sublinear_tf=True, token_pattern=r"(?u)\b\w\w+\b").fit_transform(
-        [f"{r.title} {r.text}" for r, _t in stamped]
-    )
+    x = tfidf_matrix([f"{r.title} {r.text}" for r, _t in stamped])
     gram = (x @ x.T).toarray().astype(np.float32)
     labels = np.zeros(len(stamped), dtype=np.int64)
     norm2: list[float] = []

@@ -7,9 +7,9 @@ import zlib
 from collections import Counter
 from functools import lru_cache
 
+import mmh3
 import numpy as np
 from scipy import sparse
-from sklearn.utils import murmurhash3_32
 
 from .text import TOKEN_PATTERN, normalize_token
 
@@ -23,7 +23,7 @@ _feature_cache: dict[str, int] = {}
 def feature_of(stem: str) -> int:
     feature = _feature_cache.get(stem)
     if feature is None:
-        feature = murmurhash3_32(stem, seed=0, positive=True) % N_FEATURES
+        feature = mmh3.hash(stem, 0, signed=False) % N_FEATURES  # MurmurHash3 x86 32-bit of the UTF-8
         if len(_feature_cache) < 1_000_000:
             _feature_cache[stem] = feature
     return feature
