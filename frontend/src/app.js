@@ -5,6 +5,14 @@ export function socketUrl(path) {
 }
 
 // Opens a websocket that reconnects with backoff; onMessage receives parsed JSON events.
+// A page's "Live" / "Reconnecting…" badge (its words come from data-live and data-offline).
+export function showLiveState(status, state) {
+  if (!status) return;
+  status.classList.remove("connected", "disconnected");
+  status.classList.add(state);
+  status.textContent = state === "connected" ? status.dataset.live || "Live" : status.dataset.offline || "Reconnecting…";
+}
+
 export function subscribe(path, onMessage, { onState } = {}) {
   let socket;
   let delay = 500;

@@ -1,17 +1,12 @@
 // Source pages (the list and a source's detail): when a source of the workspace changes (a fetch
 // started, finished or failed, paused, resumed, added, deleted), as announced over /ws/sources/,
 // the page re-reads its live part (server-side HTML) and puts it in place, keeping the focus.
-import { subscribe } from "./app.js";
+import { showLiveState, subscribe } from "./app.js";
 
 const region = document.getElementById("source-live");
 const status = document.getElementById("live-status");
 
-function setStatus(state) {
-  if (!status) return;
-  status.classList.remove("connected", "disconnected");
-  status.classList.add(state);
-  status.textContent = state === "connected" ? status.dataset.live || "Live" : status.dataset.offline || "Reconnecting…";
-}
+const setStatus = (state) => showLiveState(status, state);
 
 async function refresh() {
   const response = await fetch(region.dataset.partialUrl, { headers: { "X-Requested-With": "fetch" }, credentials: "same-origin" });

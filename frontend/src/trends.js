@@ -1,16 +1,11 @@
 // Trends dashboard: re-renders the ranked list (server-side HTML, sparklines included) when the
 // workspace's scores change, as announced over the /ws/trends/ websocket.
-import { subscribe } from "./app.js";
+import { showLiveState, subscribe } from "./app.js";
 
 const section = document.getElementById("trend-list");
 const status = document.getElementById("live-status");
 
-function setStatus(state) {
-  if (!status) return;
-  status.classList.remove("connected", "disconnected");
-  status.classList.add(state);
-  status.textContent = state === "connected" ? status.dataset.live || "Live" : status.dataset.offline || "Reconnecting…";
-}
+const setStatus = (state) => showLiveState(status, state);
 
 async function refresh() {
   const params = new URLSearchParams(window.location.search);

@@ -355,15 +355,3 @@ class SourceCardSerializer(serializers.Serializer):
     source = serializers.CharField()  # type: ignore[assignment]
     excerpt = serializers.CharField()
     published_at = serializers.DateTimeField()
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    code = serializers.CharField()
-    message = serializers.CharField()
-    details = serializers.JSONField()
-
-
-class ErrorSerializer(serializers.Serializer):
-    """The API's error envelope (apps.core.api.exceptions)."""
-
-    error = ErrorDetailSerializer()
