@@ -8,11 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from apps.core.queue import enqueue_on_commit
 from apps.core.services import audit_log
 
 from .models import FetchAttempt, FilterRule, Item, Source, SourceStatus
-from .services import CLAIM_LEASE
+from .services import source_claim_for_fetch
 
 _ATTEMPT_FIELDS = (
     "started_at",
@@ -83,23 +82,16 @@ class SourceAdmin(admin.ModelAdmin):
     def short_error(self, obj: Source) -> str:
         return obj.last_error[:80]
 
-    # Admin actions act as the staff user, who may not be a workspace member, so they call the
-    # scheduling layer directly (the admin is an operator tool) rather than the member-checked services.
+    # Admin actions act as the staff user, who may not be a workspace member, so they skip the member
+    # checks of the services (the admin is an operator tool) but claim and queue the same way.
     @admin.action(description=_("Fetch now"))
     def fetch_now(self, request, queryset):
-        now = timezone.now()
-        claimed = []
         with transaction.atomic():
-            for source in queryset.select_related("workspace"):
-                won = (
-                    Source.objects.filter(pk=source.pk)
-                    .exclude(claimed_until__gt=now)
-                    .update(claimed_until=now + CLAIM_LEASE, next_check_at=now)
-                )
-                if won:
-                    claimed.append(source.pk)
-                    audit_log(actor=request.user, action="source.fetch_now", target=source, data={"via": "admin"})
-                    enqueue_on_commit("sources.fetch", source.pk)
+            claimed = [
+                source.pk
+                for source in queryset.select_related("workspace")
+                if source_claim_for_fetch(source=source, actor=request.user, data={"via": "admin"})
+            ]
         self.message_user(
             request,
             ngettext("%(n)d source queued for fetching.", "%(n)d sources queued for fetching.", len(claimed))

@@ -335,19 +335,27 @@ def source_resume(*, user: User, source: Source) -> Source:
 def source_fetch_now(*, user: User, source: Source) -> Source:
     """Claim the source and fetch it in the worker right after commit (even when paused or failing)."""
     require_capability(user=user, workspace=source.workspace_id, capability=Capability.MANAGE_SOURCES)
-    now = timezone.now()
     with transaction.atomic():
-        claimed = (
-            Source.objects.filter(pk=source.pk)
-            .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
-            .update(claimed_until=now + CLAIM_LEASE, next_check_at=now)
-        )
-        if not claimed:
+        if not source_claim_for_fetch(source=source, actor=user):
             raise Conflict(_("This source is being fetched right now."))
-        audit_log(actor=user, action="source.fetch_now", target=source)
-        _changed(source, "fetching")
-        enqueue_on_commit("sources.fetch", source.pk)
     return source
+
+
+def source_claim_for_fetch(*, source: Source, actor: User, data: dict[str, Any] | None = None) -> bool:
+    """Claim the source for a fetch now and queue it after commit; False when a fetch holds it already.
+    No permission check: the member-facing service and the operators' admin action each do their own."""
+    now = timezone.now()
+    claimed = (
+        Source.objects.filter(pk=source.pk)
+        .filter(Q(claimed_until__isnull=True) | Q(claimed_until__lt=now))
+        .update(claimed_until=now + CLAIM_LEASE, next_check_at=now)
+    )
+    if not claimed:
+        return False
+    audit_log(actor=actor, action="source.fetch_now", target=source, data=data)
+    _changed(source, "fetching")
+    enqueue_on_commit("sources.fetch", source.pk)
+    return True
 
 
 def _changed(source: Source, change: str, **counts: int) -> None:
