@@ -3,53 +3,25 @@ else close 4400 (name one); a foreign one closes 4404."""
 
 from __future__ import annotations
 
-import asyncio
-import threading
-
 import pytest
-from channels.testing import WebsocketCommunicator
-from django.test import Client
 
 from apps.accounts.models import ApiToken
-from config.asgi import application
 from tests.factories import MembershipFactory
+from tests.sockets import communicator, run_in_thread, session_cookie
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def _connect(path: str, cookie: bytes | None = None):
-    outcome: dict = {}
-
     async def scenario():
-        headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")] + (
-            [(b"cookie", cookie)] if cookie else []
-        )
-        ws = WebsocketCommunicator(application, path, headers=headers)
+        ws = communicator(cookie, path)
         connected, code = await ws.connect(timeout=5)
         hello = await ws.receive_json_from(timeout=5) if connected else None
         if connected:
             await ws.disconnect()
         return connected, code, hello
 
-    def target():
-        try:
-            outcome["value"] = asyncio.run(scenario())
-        except BaseException as exc:
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join(60)
-    if "error" in outcome:
-        raise outcome["error"]
-    assert "value" in outcome, "the websocket scenario did not finish in 60 s"
-    return outcome["value"]
-
-
-def _cookie(user) -> bytes:
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}".encode()
+    return run_in_thread(scenario, timeout=60)
 
 
 def _token(user) -> str:
@@ -71,15 +43,15 @@ def test_token_client_in_one_workspace_needs_nothing(writer, workspace):
 
 def test_browser_uses_the_stored_default_never_the_first_by_name(writer, workspace, other_workspace):
     MembershipFactory(workspace=other_workspace, user=writer)
-    connected, code, _ = _connect("/ws/trends/", _cookie(writer))
+    connected, code, _ = _connect("/ws/trends/", session_cookie(writer))
     assert not connected and code == 4400  # no choice yet: no guess
     writer.default_workspace = other_workspace
     writer.save(update_fields=["default_workspace"])
-    connected, _, hello = _connect("/ws/trends/", _cookie(writer))
+    connected, _, hello = _connect("/ws/trends/", session_cookie(writer))
     assert connected and hello["workspace"] == other_workspace.pk
 
 
 def test_foreign_or_malformed_workspace_closes_4404(writer, other_workspace):
     for ref in (other_workspace.pk, "²", "9" * 30, "%00"):
-        connected, code, _ = _connect(f"/ws/trends/?workspace={ref}", _cookie(writer))
+        connected, code, _ = _connect(f"/ws/trends/?workspace={ref}", session_cookie(writer))
         assert not connected and code == 4404, ref

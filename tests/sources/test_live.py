@@ -7,19 +7,15 @@ where Playwright's sync API already holds the main thread's loop."""
 
 from __future__ import annotations
 
-import asyncio
 import datetime as dt
-import threading
 
 import pytest
 from asgiref.sync import sync_to_async
-from channels.testing import WebsocketCommunicator
-from django.test import Client
 from django.utils import timezone
 
 from apps.sources import services
 from apps.sources.models import Source, SourceStatus
-from config.asgi import application
+from tests.sockets import communicator, run_in_thread, session_cookie
 
 from .conftest import rss
 
@@ -46,44 +42,16 @@ def atom(entries: list[dict]) -> bytes:
     ).encode()
 
 
-def _run(coro_fn):
-    outcome: dict = {}
-
-    def target():
-        try:
-            outcome["value"] = asyncio.run(coro_fn())
-        except BaseException as exc:  # re-raised in the test thread
-            outcome["error"] = exc
-
-    thread = threading.Thread(target=target)
-    thread.start()
-    thread.join(30)
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome.get("value")
-
-
-def _cookie(user) -> bytes:
-    client = Client()
-    client.force_login(user)
-    return f"sessionid={client.cookies['sessionid'].value}".encode()
-
-
-def _communicator(cookie: bytes | None, path: str) -> WebsocketCommunicator:
-    headers = [(b"origin", b"http://testserver"), (b"host", b"testserver")] + ([(b"cookie", cookie)] if cookie else [])
-    return WebsocketCommunicator(application, path, headers=headers)
-
-
 @pytest.fixture
 def feed(workspace):
     return Source.objects.create(workspace=workspace, url="https://news.example.org/rss", name="Вести (RSS)")
 
 
 def test_a_member_hears_a_fetch_and_a_pause(writer, editor, workspace, feed):
-    cookie = _cookie(writer)
+    cookie = session_cookie(writer)
 
     async def scenario():
-        ws = _communicator(cookie, f"/ws/sources/?workspace={workspace.pk}")
+        ws = communicator(cookie, f"/ws/sources/?workspace={workspace.pk}")
         connected, _ = await ws.connect(timeout=5)
         assert connected
         assert (await ws.receive_json_from(timeout=5)) == {"type": "hello", "workspace": workspace.pk}
@@ -94,17 +62,17 @@ def test_a_member_hears_a_fetch_and_a_pause(writer, editor, workspace, feed):
         await ws.disconnect()
         return fetched, paused
 
-    fetched, paused = _run(scenario)
+    fetched, paused = run_in_thread(scenario)
     assert fetched["type"] == "sources.changed" and fetched["source"] == feed.pk
     assert (fetched["change"], fetched["status"], fetched["new"], fetched["skipped"]) == ("fetched", "active", 2, 0)
     assert (paused["change"], paused["status"]) == ("paused", SourceStatus.PAUSED)
 
 
 def test_a_failed_fetch_is_heard_too(writer, workspace, feed):
-    cookie = _cookie(writer)
+    cookie = session_cookie(writer)
 
     async def scenario():
-        ws = _communicator(cookie, f"/ws/sources/?workspace={workspace.pk}")
+        ws = communicator(cookie, f"/ws/sources/?workspace={workspace.pk}")
         await ws.connect(timeout=5)
         await ws.receive_json_from(timeout=5)
         await sync_to_async(services.source_ingest_bytes)(source=feed, body=b"<html>not a feed</html>")
@@ -112,16 +80,16 @@ def test_a_failed_fetch_is_heard_too(writer, workspace, feed):
         await ws.disconnect()
         return event
 
-    event = _run(scenario)
+    event = run_in_thread(scenario)
     assert (event["change"], event["source"]) == ("failed", feed.pk)
 
 
 def test_members_of_another_workspace_hear_nothing_and_cannot_join(outsider, workspace, other_workspace, feed):
-    cookie = _cookie(outsider)
+    cookie = session_cookie(outsider)
 
     async def scenario():
-        refused = await _communicator(cookie, f"/ws/sources/?workspace={workspace.pk}").connect(timeout=5)
-        own = _communicator(cookie, f"/ws/sources/?workspace={other_workspace.pk}")
+        refused = await communicator(cookie, f"/ws/sources/?workspace={workspace.pk}").connect(timeout=5)
+        own = communicator(cookie, f"/ws/sources/?workspace={other_workspace.pk}")
         await own.connect(timeout=5)
         await own.receive_json_from(timeout=5)
         await sync_to_async(services.source_ingest_bytes)(source=feed, body=rss(ENTRIES))
@@ -129,16 +97,16 @@ def test_members_of_another_workspace_hear_nothing_and_cannot_join(outsider, wor
         await own.disconnect()
         return refused, silent
 
-    (connected, code), silent = _run(scenario)
+    (connected, code), silent = run_in_thread(scenario)
     assert not connected and code == 4404
     assert silent
 
 
 def test_anonymous_is_refused(workspace):
     async def scenario():
-        return await _communicator(None, f"/ws/sources/?workspace={workspace.pk}").connect(timeout=5)
+        return await communicator(None, f"/ws/sources/?workspace={workspace.pk}").connect(timeout=5)
 
-    connected, code = _run(scenario)
+    connected, code = run_in_thread(scenario)
     assert not connected and code == 4403
 
 
