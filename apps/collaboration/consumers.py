@@ -11,6 +11,7 @@ import re
 
 from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
+from channels.exceptions import StopConsumer
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.utils.translation import gettext as _
 
@@ -53,6 +54,20 @@ class PostDocumentConsumer(AsyncWebsocketConsumer):
     color = ""
     access_groups: list[str] = []
     _recheck_task = None
+
+    async def __call__(self, scope, receive, send) -> None:
+        # Frames straight from the server's queue, one at a time. Channels' await_many_dispatch wraps
+        # every receive in a new task and an asyncio.wait (three event-loop turns and a task per frame,
+        # on the path of every keystroke); this consumer has no channel of its own to wait on as well
+        # (channel_layer_alias above).
+        self.scope = scope
+        self.channel_layer = None
+        self.base_send = send
+        try:
+            while True:
+                await self.dispatch(await receive())
+        except StopConsumer:
+            pass
 
     async def dispatch(self, message) -> None:
         # Channels closes stale Django database connections (a hop to the sync thread) before every

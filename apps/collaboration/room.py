@@ -71,6 +71,8 @@ class Room:
     awareness_owner: dict[int, Any] = field(default_factory=dict)
     size: int = 0
     channel: str = ""
+    # The channel layer this room joined at start (None: no other processes to reach).
+    layer: Any = None
     pending_writes: int = 0
     dirty_since_snapshot: bool = False
     last_snapshot: float = field(default_factory=time.monotonic)
@@ -88,7 +90,7 @@ class Room:
         self.doc.apply_update(update)
         self.size = len(update)
         self._durable.set()
-        layer = self.registry.room_layer()
+        layer = self.layer = self.registry.room_layer()
         if layer is not None:
             # The default prefix: channels-redis runs one receive loop per process for "specific." channels.
             self.channel = await layer.new_channel()
@@ -102,7 +104,7 @@ class Room:
         self.closed = True
         for task in self._tasks:
             task.cancel()
-        layer = self.registry.room_layer()
+        layer = self.layer
         if layer is not None and self.channel:
             try:
                 await layer.group_discard(group_name(self.post_id), self.channel)
@@ -146,8 +148,8 @@ class Room:
 
     # ----- document
     async def wait_durable(self) -> None:
-        """Wait until every update applied so far is in the log (a new client must not be served
-        content that could still vanish in a crash)."""
+        """Wait until every update taken so far is in the log and in the document (a new client must
+        not be served content that could still vanish in a crash, nor miss one being applied)."""
         while self.pending_writes:
             self._durable.clear()
             await self._durable.wait()
@@ -220,9 +222,17 @@ class Room:
         client's (a hostile frame relayed by an older process must not reach this document)."""
         if update == protocol.EMPTY_UPDATE or not admit_remote_update(self, update):
             return
-        self.doc.apply_update(update)
-        self.size += len(update)
-        await self._broadcast_local(protocol.sync_update(update))
+        # It is in the log already: the peers here get it first, the document right after. A client
+        # asking for the document meanwhile (sync step 1) waits for it like for an unlogged update.
+        self.pending_writes += 1
+        try:
+            await self._broadcast_local(protocol.sync_update(update))
+            self.doc.apply_update(update)
+            self.size += len(update)
+        finally:
+            self.pending_writes -= 1
+            if not self.pending_writes:
+                self._durable.set()
 
     # ----- fan-out
     async def _broadcast_local(self, frame: bytes, exclude=None) -> None:
@@ -235,7 +245,7 @@ class Room:
                 logger.debug("dropping a frame for a closing connection", exc_info=True)
 
     async def _group_send(self, message: dict) -> None:
-        layer = self.registry.room_layer()
+        layer = self.layer
         if layer is None or not self.channel:
             return
         try:
