@@ -285,7 +285,11 @@ def main() -> None:
         "",
         "| server | samples | p50 ms | p95 ms | p99 ms | max ms | delivered |",
         "| --- | --- | --- | --- | --- | --- | --- |",
-        latency_row("ours: 2 uvicorn processes + channels-redis, update log on (flushed before relay)", ours_result),
+        latency_row(
+            "ours: 2 uvicorn processes, PostgreSQL + Redis, update log on (flushed before relay; "
+            "its commit announces the edit to the other process)",
+            ours_result,
+        ),
         latency_row(
             "ours, COLLAB_LOG_SYNCHRONOUS_COMMIT=off (logged before relay, disk flush not awaited)", ours_async
         ),

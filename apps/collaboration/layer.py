@@ -4,6 +4,7 @@ share, named per installation."""
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 import os
 from typing import Any
@@ -33,6 +34,15 @@ async def receive_forever(layer, channel: str, *, what: str):
             await asyncio.sleep(0.5)
             continue
         yield message
+
+
+def log_channel(layer, post_id: int) -> str:
+    """The PostgreSQL notification channel on which the update log announces a post's updates to the
+    rooms of other processes (store.LogFollower). Named per installation like the layer's own names
+    (two installations may share one database server, or one database under different schemas); a
+    PostgreSQL identifier, so at most 63 bytes."""
+    scope = getattr(layer, "prefix", "") or ""
+    return f"collab_{hashlib.blake2b(scope.encode(), digest_size=6).hexdigest()}_{post_id}"
 
 
 def group_name(post_id: int) -> str:

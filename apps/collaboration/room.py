@@ -3,8 +3,10 @@
 Every document update a client sends is appended to the update log in the configured database (group
 commit: all updates that arrive while one batch is being written go into the next) before it is
 relayed to anyone.
-Rooms of the same post in other processes are reached through a channels-redis group, and every few
-seconds each room announces its state vector there so that a room which missed a message is healed.
+Rooms of the same post in other processes hear of it from the database itself where it can tell them
+(PostgreSQL: the log's commit announces the update, store.LogFollower), otherwise through a
+channels-redis group; every few seconds each room announces its state vector in that group so that a
+room which missed a message is healed.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from pycrdt import Doc
 
 from . import protocol
 from .conf import collab_setting
-from .layer import group_name, group_publisher, receive_forever, room_layer
+from .layer import group_name, group_publisher, log_channel, receive_forever, room_layer
 from .store import RoomStore
 from .yupdate import RoomGuard, admit_remote_update
 
@@ -73,6 +75,9 @@ class Room:
     channel: str = ""
     # The channel layer this room joined at start (None: no other processes to reach).
     layer: Any = None
+    # The channel on which the update log announces this post's updates to the other processes' rooms
+    # ("" when it cannot: RoomStore.follow).
+    announce: str = ""
     pending_writes: int = 0
     dirty_since_snapshot: bool = False
     last_snapshot: float = field(default_factory=time.monotonic)
@@ -97,6 +102,9 @@ class Room:
             await layer.group_add(group_name(self.post_id), self.channel)
             loop = asyncio.get_running_loop()
             self._tasks = [loop.create_task(self._listen(layer)), loop.create_task(self._resync_loop(layer))]
+            channel = log_channel(layer, self.post_id)
+            if await self.registry.store.follow(channel, self._logged_elsewhere):
+                self.announce = channel
 
     async def stop(self, *, snapshot: bool = True) -> None:
         if self.closed:
@@ -110,6 +118,8 @@ class Room:
                 await layer.group_discard(group_name(self.post_id), self.channel)
             except Exception:
                 logger.warning("could not leave the room group", exc_info=True)
+        if self.announce:
+            await self.registry.store.unfollow(self.announce, self._logged_elsewhere)
         if snapshot and self.dirty_since_snapshot:
             await self.registry.store.request_snapshot(self.post_id, reason="idle")
 
@@ -176,9 +186,12 @@ class Room:
         self.last_activity = time.monotonic()
         self.dirty_since_snapshot = True
         self.pending_writes += 1
+        announced = False
         try:
             if collab_setting("DURABLE"):
-                await self.registry.store.append(post_id=self.post_id, user_id=user_id, data=update)
+                announced = await self.registry.store.append(
+                    post_id=self.post_id, user_id=user_id, data=update, announce=self.announce
+                )
             else:
                 asyncio.ensure_future(self._write_behind(update, user_id))
         except Exception:
@@ -189,9 +202,21 @@ class Room:
         self.pending_writes -= 1
         if not self.pending_writes:
             self._durable.set()
-        # Other processes first: the PUBLISH is on its way to Redis while the local peers are served.
-        await self._group_send({"type": "update", "data": update})
+        # Other processes first (unless the log's commit announced it to them already): the PUBLISH is
+        # on its way to Redis while the local peers are served.
+        if not announced:
+            await self._group_send({"type": "update", "data": update})
         await self._broadcast_local(protocol.sync_update(update), exclude=origin)
+
+    def _logged_elsewhere(self, update: bytes) -> None:
+        """An update another process committed to the log, as the database announced it."""
+        asyncio.ensure_future(self._apply_logged(update))
+
+    async def _apply_logged(self, update: bytes) -> None:
+        try:
+            await self.apply_remote_update(update)
+        except Exception:
+            logger.exception("bad announced update for post %s", self.post_id)
 
     async def _write_behind(self, update: bytes, user_id: int | None) -> None:
         try:
@@ -344,7 +369,7 @@ class Registry:
         finally:
             self.stopping.pop(id(room), None)
         if not self.rooms and not self._loading:
-            await self.log.close()
+            await self.store.close()
 
     async def fail(self, room: Room) -> None:
         """The log could not be written: drop the room so that clients reconnect and re-send their
@@ -360,7 +385,7 @@ class Registry:
             await room.wait_durable()
             await room.stop()
         self.rooms.clear()
-        await self.log.close()
+        await self.store.close()
 
 
 _registries: dict[asyncio.AbstractEventLoop, Registry] = {}

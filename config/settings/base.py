@@ -404,6 +404,11 @@ COLLAB_PUBSUB = env_bool("COLLAB_PUBSUB", True)
 # update; a crash of the database server or machine may lose the last fraction of a second, which the
 # editors' own copies send back when they reconnect).
 COLLAB_LOG_SYNCHRONOUS_COMMIT = env_str("COLLAB_LOG_SYNCHRONOUS_COMMIT", "on")
+# On PostgreSQL, the update log's own commit announces each update (up to this size) to the rooms of
+# the same post in other processes (NOTIFY, delivered by the database at commit): one hop from the
+# database to the other process instead of back to the writer, then through Redis. 0 turns it off
+# (every update then goes through the channel layer).
+COLLAB_LOG_ANNOUNCE_MAX_BYTES = env_int("COLLAB_LOG_ANNOUNCE_MAX_BYTES", 5000)
 # Open websockets re-decide their access this often, besides the messages every change sends.
 ACCESS_RECHECK_SECONDS = env_float("ACCESS_RECHECK_SECONDS", 30.0)
 # Sources: due sources claimed per beat tick, and fetches at once against one host.
