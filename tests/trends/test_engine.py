@@ -124,6 +124,20 @@ def test_anchor_threshold_grows_with_the_clusters_sizes():
     assert 0.8 < float(grown.anchor_threshold_for(500, 500)) < 0.3 / 0.35
 
 
+def test_core_numbers_survive_storage_and_disagree_with_an_item_that_has_none_of_them():
+    params = Params(anchor_min_words=5, number_penalty=0.1, number_min_size=2, number_core=0.7)
+    clusterer = Clusterer(params)
+    text = "Police said 23 pirates were held after the 2008 attack on the tanker in the gulf, officials reported."
+    clusterer.add(_records([("Navy holds 23 pirates", text), ("Navy holds 23 pirates after attack", text)]))
+    (cluster,) = [c for c in clusterer.clusters.values() if c.alive]
+    core = cluster.core_numbers(0.7, 2)
+    assert len(core) == 2  # 23 and 2008, in both members
+    restored = Clusterer(params)
+    restored.load_cluster(key=5, centroid=cluster.stored_centroid(64, 32), size=2, first_seen=0, last_seen=0)
+    assert restored.clusters[5].core_numbers(0.7, 2) == core
+    assert restored.clusters[5].core_numbers(0.7, 3) == set()  # too small to have a core of 3
+
+
 def test_metrics_on_known_partitions():
     gold = {1: "a", 2: "a", 3: "b", 4: "b"}
     assert bcubed(gold, gold) == (1.0, 1.0, 1.0)

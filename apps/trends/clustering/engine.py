@@ -15,7 +15,15 @@ import numpy as np
 from scipy import sparse
 
 from .text import guess_language
-from .vectors import N_FEATURES, NEUTRAL_FEATURES, DocumentFrequencies, anchor_counts, term_counts, tfidf_matrix
+from .vectors import (
+    N_FEATURES,
+    NEUTRAL_FEATURES,
+    DocumentFrequencies,
+    anchor_counts,
+    number_features,
+    term_counts,
+    tfidf_matrix,
+)
 
 
 @dataclass(slots=True)
@@ -82,6 +90,11 @@ class Params:
     # > 0: the anchors weigh in instead of gating: a gated item's margin gains anchor_weight * (anchor cosine -
     # its threshold), so a close report in other words can outweigh a few names it does not share.
     anchor_weight: float = 0.0
+    # Numbers that disagree: a gated item with numbers, none of which a cluster of at least number_min_size
+    # members has in half of them or more (while it has such core numbers), loses number_penalty of margin.
+    number_penalty: float = 0.0
+    number_min_size: int = 3
+    number_core: float = 0.5
 
     def anchor_threshold_for(self, a, b) -> np.ndarray:
         if not self.anchor_cohesion:
@@ -134,6 +147,7 @@ class Cluster:
         "anchors",
         "_anchor_vector",
         "words",
+        "numbers",
     )
 
     def __init__(self, key: int, first_seen: float, last_seen: float):
@@ -151,6 +165,13 @@ class Cluster:
         self.anchors: dict[int, float] = {}  # sum of the members' anchor vectors
         self._anchor_vector: tuple[np.ndarray, np.ndarray] | None = None
         self.words = 0.0  # the members' lengths in words, summed
+        self.numbers: dict[int, float] = {}  # how many members have each number
+
+    def core_numbers(self, share: float, min_size: int) -> set[int]:
+        if self.size < min_size:
+            return set()
+        need = share * self.size
+        return {f for f, v in self.numbers.items() if v >= need}
 
     def mean_words(self) -> float:
         return self.words / self.size if self.size else 0.0
@@ -162,10 +183,13 @@ class Cluster:
         self._anchor_vector = None
 
     def stored_centroid(self, n: int, n_anchors: int) -> dict[int, float]:
-        """What a trend stores: its top n terms, plus its top anchors under negative keys (-1 - feature)."""
+        """What a trend stores: its top n terms, plus its top anchors under negative keys (-1 - feature) and
+        its numbers' member counts (NUMBERS_KEY - feature)."""
         out = self.top_terms(n)
         if self.anchors and n_anchors:
             out.update({-1 - f: v for f, v in _top(self.anchors, n_anchors).items()})
+        if self.numbers:
+            out.update({NUMBERS_KEY - f: v for f, v in _top(self.numbers, NUMBER_TERMS).items()})
         if self.words:
             out[WORDS_KEY] = round(self.mean_words(), 1)
         return out
@@ -204,6 +228,9 @@ class Cluster:
         for f, v in other.anchors.items():
             anchors[f] = anchors.get(f, 0.0) + v
         self._anchor_vector = None
+        numbers = self.numbers
+        for f, v in other.numbers.items():
+            numbers[f] = numbers.get(f, 0.0) + v
         self.size += other.size
         self.words += other.words
         self.cyrillic += other.cyrillic
@@ -233,8 +260,11 @@ class Cluster:
         return self._anchor_vector
 
 
-# Under this key a stored centroid keeps its members' mean length in words (anchor keys are -1 - feature).
+# Under this key a stored centroid keeps its members' mean length in words (anchor keys are -1 - feature),
+# and under NUMBERS_KEY - feature how many members have each of its NUMBER_TERMS most frequent numbers.
 WORDS_KEY = -(1 << 40)
+NUMBERS_KEY = -(1 << 41)
+NUMBER_TERMS = 16
 
 
 def _subtract(sums: dict[int, float], indices: np.ndarray, values: np.ndarray) -> None:
@@ -294,6 +324,7 @@ class _Chunk:
     dense_threshold: np.ndarray
     weights: np.ndarray
     gated: np.ndarray  # long items with names or numbers: those weigh in (Params.anchor_*)
+    numbers: list[set[int]] = field(default_factory=list)  # each item's numbers (features)
 
     def row(self, matrix: sparse.csr_matrix, i: int) -> tuple[np.ndarray, np.ndarray]:
         a, b = matrix.indptr[i], matrix.indptr[i + 1]
@@ -308,6 +339,9 @@ class _Chunk:
             cluster.add_dense(self.emb[i])
         cluster.size += 1
         cluster.words += float(self.words[i])
+        if self.numbers:
+            for f in self.numbers[i]:
+                cluster.numbers[f] = cluster.numbers.get(f, 0.0) + 1.0
         if _is_russian(r):
             cluster.cyrillic += 1
         cluster.members.append(r.id)
@@ -325,9 +359,27 @@ class _Chunk:
             cluster.dense_n -= 1
         cluster.size -= 1
         cluster.words -= float(self.words[i])
+        if self.numbers:
+            for f in self.numbers[i]:
+                left = cluster.numbers.get(f, 0.0) - 1.0
+                if left > 0:
+                    cluster.numbers[f] = left
+                else:
+                    cluster.numbers.pop(f, None)
         if _is_russian(r):
             cluster.cyrillic -= 1
         cluster.members.remove(r.id)
+
+
+def _groups_disagree(nums: set[int], group_numbers: list[dict[int, float]], sizes: np.ndarray, p: Params) -> np.ndarray:
+    """1 for each in-chunk group of at least number_min_size members whose core numbers the item misses."""
+    out = np.zeros(len(sizes))
+    for g in np.flatnonzero(sizes >= p.number_min_size).tolist():
+        need = p.number_core * sizes[g]
+        core = [f for f, v in group_numbers[g].items() if v >= need]
+        if core and nums.isdisjoint(core):
+            out[g] = 1.0
+    return out
 
 
 def _is_russian(r: Record) -> bool:
@@ -377,6 +429,8 @@ class Clusterer:
                 cluster.sums[f] = float(v)
             elif f == WORDS_KEY:
                 cluster.words = float(v) * size
+            elif f <= NUMBERS_KEY:
+                cluster.numbers[NUMBERS_KEY - f] = float(v)
             else:
                 cluster.anchors[-1 - f] = float(v)
         cluster.size = size
@@ -504,6 +558,7 @@ class Clusterer:
         group_dnorm2 = np.zeros(n, dtype=np.float64)  # |sum of members' embeddings|^2
         group_last = np.zeros(n, dtype=np.float64)
         group_size = np.zeros(n, dtype=np.float64)
+        group_numbers: list[dict[int, float]] = []  # per group: how many members have each number
         n_groups = 0
         choice: list[tuple[int, int, float]] = []  # (kind 0=existing 1=new, index, similarity)
         w_ptr, w_idx, w_val = pairwise.indptr, pairwise.indices, pairwise.data
@@ -552,6 +607,10 @@ class Clusterer:
                         margin = margin + p.anchor_weight * (anchor_g - needed_g)
                     else:
                         margin[anchor_g < needed_g] = -1.0
+                if chunk.numbers and gated[i] and chunk.numbers[i]:
+                    margin = margin - p.number_penalty * _groups_disagree(
+                        chunk.numbers[i], group_numbers, group_size[:g], p
+                    )
                 margin[group_last[:g] < t_i - window] = -1.0
                 k = int(margin.argmax())
                 if margin[k] >= best_margin and (best_kind < 0 or margin[k] > best_margin):
@@ -565,6 +624,10 @@ class Clusterer:
                 group_last[best_index] = float(t_i)
                 group_size[best_index] += 1
                 group[i] = best_index
+                if chunk.numbers:
+                    counts = group_numbers[best_index]
+                    for f in chunk.numbers[i]:
+                        counts[f] = counts.get(f, 0.0) + 1.0
                 choice.append((1, best_index, best_sim))
             else:
                 best_index = group[i] = n_groups
@@ -572,6 +635,7 @@ class Clusterer:
                 group_norm2[best_index] = 1.0
                 group_last[best_index] = float(t_i)
                 group_size[best_index] = 1
+                group_numbers.append(dict.fromkeys(chunk.numbers[i], 1.0) if chunk.numbers else {})
                 choice.append((1, best_index, 1.0))
             if pair_anchor is not None:
                 adot = float(asums[best_index]) if asums is not None and best_index < len(asums) else 0.0
@@ -621,9 +685,12 @@ class Clusterer:
             if anchors is not None
             else np.zeros(n, dtype=bool)
         )
-        return _Chunk(
+        chunk = _Chunk(
             records, vectors, anchors, times, emb, has_e, words, p.threshold_for(words), p.weight_for(words), gated
         )
+        if p.number_penalty:
+            chunk.numbers = [number_features(r.title, r.text) for r in records]
+        return chunk
 
     def _live_scores(self, chunk: _Chunk, active: list[Cluster]) -> tuple[np.ndarray, np.ndarray]:
         """(margin over the item's threshold, similarity) of every chunk item with every live cluster: one sparse
@@ -659,9 +726,24 @@ class Clusterer:
                 )
             else:
                 margin[chunk.gated[:, None] & (anchor_live < needed[None, :])] = -1.0
+        if chunk.numbers:
+            margin -= p.number_penalty * self._numbers_disagree(chunk, active)
         last_seen = np.array([c.last_seen for c in active], dtype=np.float64)
         margin[last_seen[None, :] < (chunk.times - p.window_hours * 3600.0)[:, None]] = -1.0
         return margin, score
+
+    def _numbers_disagree(self, chunk: _Chunk, active: list[Cluster]) -> np.ndarray:
+        """(items x clusters) 1 where a gated item's numbers miss all of a cluster's core numbers."""
+        p = self.params
+        out = np.zeros((len(chunk.records), len(active)))
+        cores = [c.core_numbers(p.number_core, p.number_min_size) for c in active]
+        with_core = [j for j, core in enumerate(cores) if core]
+        for i, nums in enumerate(chunk.numbers):
+            if nums and chunk.gated[i]:
+                for j in with_core:
+                    if nums.isdisjoint(cores[j]):
+                        out[i, j] = 1.0
+        return out
 
     def _reassign(self, chunk: _Chunk, result: BatchResult) -> set[int]:
         """Second chance at the end of a chunk: each of its items is scored again against the clusters as they
@@ -729,6 +811,12 @@ class Clusterer:
                     dense_sim = (dot - own2) / left2**0.5
                     out[i] = w * dense_sim + (1.0 - w) * sparse_sim - float(chunk.dense_threshold[i])
             out[i] += p.anchor_weight * anchor_gap
+            nums = chunk.numbers[i] if chunk.numbers else None
+            if nums and chunk.gated[i] and c.size - 1 >= p.number_min_size:
+                need = p.number_core * (c.size - 1)
+                core = [f for f, v in c.numbers.items() if v - (f in nums) >= need]
+                if core and nums.isdisjoint(core):
+                    out[i] -= p.number_penalty
         return out
 
     def _merge(self, touched: set[int]) -> set[int]:
