@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from apps.trends.clustering import Clusterer, Params, Record, cluster_all_pairs, cluster_records
 from apps.trends.clustering.metrics import bcubed, evaluate
 from apps.trends.clustering.text import guess_language, tokenize
@@ -87,6 +89,53 @@ def test_converging_clusters_merge_and_stored_trends_survive():
     assert result.merged == {}
     touched = clusterer._merge({7})
     assert clusterer.resolve(7) == 8 and clusterer.resolve(8) == 8 and 8 in touched
+
+
+def test_second_chance_moves_an_early_item_to_the_story_that_formed_after_it():
+    # Item 0 arrives first and starts a cluster; the story's later items each score too low against it to
+    # join, but their cluster, once formed, scores higher than its own (now empty without it) does.
+    spec = [
+        ("harbor crane strike", ""),
+        ("harbor dockers walkout pay deal", ""),
+        ("crane dockers walkout pay deal", ""),
+        ("strike dockers walkout pay deal", ""),
+        ("harbor dockers walkout pay deal union", ""),
+        ("crane dockers walkout pay deal union", ""),
+    ]
+    params = Params(threshold=0.35, merge_threshold=1.01)
+    without = Clusterer(params)
+    without.add(_records(spec))
+    assert without.label_of(0) != without.label_of(1)
+    clusterer = Clusterer(replace(params, reassign=True))
+    result = clusterer.add(_records(spec))
+    assert {clusterer.label_of(n) for n in range(len(spec))} == {clusterer.label_of(1)}
+    # The emptied cluster is gone: neither created nor touched.
+    assert result.created == result.touched == {clusterer.label_of(1)}
+
+
+def test_anchor_threshold_grows_with_the_clusters_sizes():
+    fixed = Params(anchor_threshold=0.3)
+    assert fixed.anchor_threshold_for(1, 50) == 0.3
+    grown = Params(anchor_threshold=0.3, anchor_cohesion=0.35)
+    one, few, many = (float(grown.anchor_threshold_for(1, n)) for n in (1, 3, 30))
+    assert one == 0.3 and one < few < many
+    assert float(grown.anchor_threshold_for(3, 6)) > float(grown.anchor_threshold_for(1, 6))
+    # two large clusters: towards anchor_threshold / anchor_cohesion (0.86)
+    assert 0.8 < float(grown.anchor_threshold_for(500, 500)) < 0.3 / 0.35
+
+
+def test_core_numbers_survive_storage_and_disagree_with_an_item_that_has_none_of_them():
+    params = Params(anchor_min_words=5, number_penalty=0.1, number_min_size=2, number_core=0.7)
+    clusterer = Clusterer(params)
+    text = "Police said 23 pirates were held after the 2008 attack on the tanker in the gulf, officials reported."
+    clusterer.add(_records([("Navy holds 23 pirates", text), ("Navy holds 23 pirates after attack", text)]))
+    (cluster,) = [c for c in clusterer.clusters.values() if c.alive]
+    core = cluster.core_numbers(0.7, 2)
+    assert len(core) == 2  # 23 and 2008, in both members
+    restored = Clusterer(params)
+    restored.load_cluster(key=5, centroid=cluster.stored_centroid(64, 32), size=2, first_seen=0, last_seen=0)
+    assert restored.clusters[5].core_numbers(0.7, 2) == core
+    assert restored.clusters[5].core_numbers(0.7, 3) == set()  # too small to have a core of 3
 
 
 def test_metrics_on_known_partitions():

@@ -125,3 +125,15 @@ def tfidf_matrix(docs: list[Counter], df: DocumentFrequencies) -> sparse.csr_mat
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
     norms[norms == 0] = 1.0
     return sparse.csr_matrix(sparse.diags(1.0 / norms) @ matrix)
+
+
+def number_features(title: str, text: str) -> set[int]:
+    """The features of a document's numbers (tokens that start with a digit), from the title and the body's start."""
+    out: set[int] = set()
+    for part in (title, text):
+        for token in TOKEN_PATTERN.findall(part or "")[:MAX_ANCHOR_TOKENS]:
+            if token[0].isdigit():
+                feature = token_feature(token.lower())
+                if feature >= 0:
+                    out.add(feature)
+    return out
