@@ -30,6 +30,11 @@ from .yupdate import RoomGuard, admit_remote_update
 logger = logging.getLogger(__name__)
 
 
+# How many updates from other processes a room remembers to drop their second copy (about 20 s of a
+# busy room; the second copy arrives milliseconds after the first).
+RECENT_UPDATES = 1024
+
+
 class DocumentTooLarge(Exception):
     pass
 
@@ -86,6 +91,8 @@ class Room:
     _tasks: list = field(default_factory=list)
     _idle_handle: asyncio.TimerHandle | None = None
     _durable: asyncio.Event = field(default_factory=asyncio.Event)
+    # Digests of the updates from other processes taken last, oldest first (_remember).
+    _recent: dict[bytes, None] = field(default_factory=dict)
     # The depth index of `doc` that every incoming update is checked against (yupdate.room_guard).
     guard: RoomGuard | None = None
 
@@ -204,9 +211,15 @@ class Room:
             self._durable.set()
         # Other processes first (unless the log's commit announced it to them already): the PUBLISH is
         # on its way to Redis while the local peers are served.
+        message = {"type": "update", "data": update}
         if not announced:
-            await self._group_send({"type": "update", "data": update})
+            await self._group_send(message)
         await self._broadcast_local(protocol.sync_update(update), exclude=origin)
+        if announced:
+            # A copy for a process that missed the announcement (its listening connection being
+            # reopened, or a pooler in front of PostgreSQL that does not keep LISTEN); the others
+            # recognise it and drop it (Room._remember).
+            await self._group_send(message)
 
     def _logged_elsewhere(self, update: bytes) -> None:
         """An update another process committed to the log, as the database announced it."""
@@ -245,8 +258,12 @@ class Room:
     async def apply_remote_update(self, update: bytes) -> None:
         """An update that another process (or a service) already wrote to the log; checked like a
         client's (a hostile frame relayed by an older process must not reach this document)."""
-        if update == protocol.EMPTY_UPDATE or not admit_remote_update(self, update):
+        if update == protocol.EMPTY_UPDATE:
             return
+        key = hashlib.blake2b(update, digest_size=16).digest()
+        if key in self._recent or not admit_remote_update(self, update):
+            return
+        self._remember(key)
         # It is in the log already: the peers here get it first, the document right after. A client
         # asking for the document meanwhile (sync step 1) waits for it like for an unlogged update.
         self.pending_writes += 1
@@ -258,6 +275,14 @@ class Room:
             self.pending_writes -= 1
             if not self.pending_writes:
                 self._durable.set()
+
+    def _remember(self, key: bytes) -> None:
+        """An update from another process was taken: its second copy (announced by the log, then sent
+        again through the channel layer) is neither applied nor relayed again. Only what was admitted
+        is remembered: an update that came ahead of one it depends on is taken from its next copy."""
+        self._recent[key] = None
+        if len(self._recent) > RECENT_UPDATES:
+            del self._recent[next(iter(self._recent))]
 
     # ----- fan-out
     async def _broadcast_local(self, frame: bytes, exclude=None) -> None:
