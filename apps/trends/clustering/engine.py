@@ -551,7 +551,7 @@ class Clusterer:
         pairwise.sort_indices()
         # (an empty matrix without embeddings: item_dense is then never true)
         pair_dense = emb @ emb.T if dim else np.zeros((0, 0), dtype=np.float64)
-        pair_anchor = (anchors @ anchors.T).toarray() if any_gated else None
+        pair_anchor = (anchors @ anchors.T).toarray() if any_gated and anchors is not None else None
         group_anorm2 = np.zeros(n, dtype=np.float64)  # |sum of members' anchor vectors|^2
         group = np.full(n, -1, dtype=np.int64)  # index of the chunk-new group each item started or joined
         group_norm2 = np.zeros(n, dtype=np.float64)  # |sum of members' TF-IDF vectors|^2
@@ -676,7 +676,7 @@ class Clusterer:
         emb = np.zeros((n, dim), dtype=np.float32)
         if dim and has_e.any():
             rows_e = np.flatnonzero(has_e)
-            emb[rows_e] = np.stack([records[i].embedding for i in rows_e.tolist()])
+            emb[rows_e] = np.stack([e for i in rows_e.tolist() if (e := records[i].embedding) is not None])
             # A zero vector is a provider's "no signal" (a text in a script its model does not read).
             has_e &= np.einsum("ij,ij->i", emb, emb) > 0
         words = np.array([len(f"{r.title} {r.text[:6000]}".split()) for r in records], dtype=np.float64)
@@ -787,10 +787,10 @@ class Clusterer:
             if c is None or c.size <= 1:
                 continue
             if c.key not in tops:
-                terms, anchors = c.top_terms(p.centroid_terms), _top(c.anchors, p.anchor_terms)
+                top_terms, top_anchors = c.top_terms(p.centroid_terms), _top(c.anchors, p.anchor_terms)
                 tops[c.key] = (
-                    (terms, sum(v * v for v in terms.values())),
-                    (anchors, sum(v * v for v in anchors.values())),
+                    (top_terms, sum(v * v for v in top_terms.values())),
+                    (top_anchors, sum(v * v for v in top_anchors.values())),
                 )
             terms, anchors = tops[c.key]
             anchor_gap = 0.0
