@@ -176,7 +176,7 @@ class LogFollower:
     pass it on. Notifications are read the moment the socket is readable (a reader on the event loop;
     psycopg's notifies() generator would hold the connection and block LISTEN for rooms that open).
     A lost connection is reopened with every channel listened to again; what was announced meanwhile
-    is what the rooms' periodic re-sync repairs."""
+    still arrives, as the copy every writer also sends through the channel layer (Room.apply_client_update)."""
 
     def __init__(self, *, token: str) -> None:
         self.token = token
