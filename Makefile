@@ -12,7 +12,7 @@ PYTEST_ARGS ?=
 UV_VERSION := 0.13.8
 MO_FILES := $(patsubst %.po,%.mo,$(wildcard locale/*/LC_MESSAGES/*.po))
 
-.PHONY: help setup run test bench lint format messages clean frontend installed messages-compiled
+.PHONY: help setup run test bench lint format messages clean frontend installed messages-compiled bytecode
 
 help:
 	@echo "make run    set up and serve http://127.0.0.1:8000 (web + worker + beat)"
@@ -22,9 +22,12 @@ help:
 
 $(STAMP): requirements/base.txt requirements/local.txt
 	@# No pip in the new venv (ensurepip is slow): the system pip puts uv in it, uv installs the rest and pip.
+	@# Bytecode is compiled at install: where PYTHONDONTWRITEBYTECODE is set, every process (each test
+	@# worker, the web server, the Celery worker and beat) would otherwise compile ~3,000 modules again,
+	@# 6 of a Django start-up's 9.5 seconds.
 	test -x $(BIN)/python || $(PYTHON) -m venv --without-pip $(VENV)
 	($(PYTHON) -m pip --python $(BIN)/python install --quiet --disable-pip-version-check uv==$(UV_VERSION) \
-		&& $(BIN)/uv pip install --quiet --python $(BIN)/python pip -r requirements/local.txt) \
+		&& $(BIN)/uv pip install --quiet --compile-bytecode --python $(BIN)/python pip -r requirements/local.txt) \
 		|| ($(BIN)/python -m ensurepip --default-pip >/dev/null \
 		&& $(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements/local.txt)
 	touch $(STAMP)
@@ -44,6 +47,10 @@ locale/%.mo: locale/%.po
 
 messages-compiled: $(MO_FILES)
 
+# The project's own bytecode, for the same reason as the install's (only changed files are compiled).
+bytecode: installed
+	@$(BIN)/python -m compileall -q -j 0 apps config tests benchmarks manage.py >/dev/null
+
 # The Python and the front-end installs run side by side (both mostly wait on the network).
 installed:
 	@$(MAKE) --no-print-directory -j2 $(STAMP) $(FRONT_STAMP)
@@ -54,10 +61,10 @@ setup: installed messages-compiled
 
 # One Django start-up: devserver applies pending migrations, seeds the demo data when it is missing,
 # then starts the web server first and the worker and beat once it answers.
-run: installed messages-compiled
+run: installed messages-compiled bytecode
 	$(MANAGE) devserver --prepare
 
-test: installed
+test: installed bytecode
 	DJANGO_SETTINGS_MODULE=config.settings.test $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 bench: installed

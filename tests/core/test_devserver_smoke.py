@@ -121,12 +121,17 @@ def test_devserver_serves_everything_and_stops_on_sigint(tmp_path):
         ws_status = _websocket_status(f"ws://127.0.0.1:{port}/ws/trends/")
         assert ws_status in (101, 403), ws_status
 
-        # The worker consumes from the SQLite broker and beat runs the database scheduler.
+        # The worker consumes from the SQLite broker and beat runs the database scheduler. The sender is a
+        # fourth Django start-up beside the worker's, its child's and beat's, on a machine whose other test
+        # worker is busy too: a generous limit (once 30 s, which a loaded CI run went past).
         code = (
             "import django; django.setup(); from config.celery import app; "
             "app.send_task('core.ping', kwargs={'source': 'smoke'})"
         )
-        subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, timeout=30)
+        try:
+            subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True, timeout=120)
+        except subprocess.TimeoutExpired:
+            raise AssertionError(f"sending core.ping took over 120 s; log:\n{log.read_text()[-4000:]}") from None
         _wait_for(lambda: b"core.ping" in log.read_bytes() and b"succeeded" in log.read_bytes(), 60, "core.ping", log)
         _wait_for(lambda: b"DatabaseScheduler" in log.read_bytes(), 10, "beat", log)
     finally:
