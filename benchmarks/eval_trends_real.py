@@ -294,7 +294,9 @@ def embeddings_for(rows: list[Row]) -> dict[int, np.ndarray]:
 
 
 def engine_labels(rows: list[Row], params=None, *, embed: bool = True, batch: int = 1000) -> dict[int, int]:
-    from apps.trends.clustering import Clusterer, Params, Record
+    from apps.trends.clustering import Clusterer, Record
+    from apps.trends.models import TrendSettings
+    from apps.trends.services.assignment import params_from
 
     vectors = embeddings_for(rows) if embed else {}
     records = [
@@ -309,7 +311,8 @@ def engine_labels(rows: list[Row], params=None, *, embed: bool = True, batch: in
         )
         for r, t in timestamps(rows)
     ]
-    clusterer = Clusterer(params or Params())
+    # The live path's parameters (a workspace's default settings) unless told otherwise.
+    clusterer = Clusterer(params or params_from(TrendSettings()))
     for start in range(0, len(records), batch):
         clusterer.add(records[start : start + batch])
     return clusterer.final_labels()
