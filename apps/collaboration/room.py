@@ -89,6 +89,8 @@ class Room:
     last_activity: float = field(default_factory=time.monotonic)
     closed: bool = False
     _tasks: list = field(default_factory=list)
+    # One-off tasks (_spawn) held until they end: the event loop keeps only weak references to tasks.
+    _spawned: set = field(default_factory=set)
     _idle_handle: asyncio.TimerHandle | None = None
     _durable: asyncio.Event = field(default_factory=asyncio.Event)
     # Digests of the updates from other processes taken last, oldest first (_remember).
@@ -154,7 +156,7 @@ class Room:
         if not self.connections:
             delay = collab_setting("IDLE_SECONDS")
             self._idle_handle = asyncio.get_running_loop().call_later(
-                delay, lambda: asyncio.ensure_future(self.registry.unload_if_idle(self))
+                delay, lambda: self._spawn(self.registry.unload_if_idle(self))
             )
 
     def awareness_frame(self) -> bytes | None:
@@ -200,7 +202,7 @@ class Room:
                     post_id=self.post_id, user_id=user_id, data=update, announce=self.announce
                 )
             else:
-                asyncio.ensure_future(self._write_behind(update, user_id))
+                self._spawn(self._write_behind(update, user_id))
         except Exception:
             logger.exception("update log write failed for post %s; closing the room", self.post_id)
             self.pending_writes -= 1
@@ -223,7 +225,13 @@ class Room:
 
     def _logged_elsewhere(self, update: bytes) -> None:
         """An update another process committed to the log, as the database announced it."""
-        asyncio.ensure_future(self._apply_logged(update))
+        self._spawn(self._apply_logged(update))
+
+    def _spawn(self, coro) -> None:
+        """Run `coro` in a task of its own that is not dropped before it ends (nor cancelled by stop)."""
+        task = asyncio.ensure_future(coro)
+        self._spawned.add(task)
+        task.add_done_callback(self._spawned.discard)
 
     async def _apply_logged(self, update: bytes) -> None:
         try:
