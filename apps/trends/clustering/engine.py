@@ -168,10 +168,7 @@ class Cluster:
         self.numbers: dict[int, float] = {}  # how many members have each number
 
     def core_numbers(self, share: float, min_size: int) -> set[int]:
-        if self.size < min_size:
-            return set()
-        need = share * self.size
-        return {f for f, v in self.numbers.items() if v >= need}
+        return _core_numbers(self.numbers, self.size, share) if self.size >= min_size else set()
 
     def mean_words(self) -> float:
         return self.words / self.size if self.size else 0.0
@@ -371,12 +368,17 @@ class _Chunk:
         cluster.members.remove(r.id)
 
 
+def _core_numbers(counts: dict[int, float], size: float, share: float) -> set[int]:
+    """The numbers at least `share` of a cluster's (or in-chunk group's) `size` members have."""
+    need = share * size
+    return {f for f, v in counts.items() if v >= need}
+
+
 def _groups_disagree(nums: set[int], group_numbers: list[dict[int, float]], sizes: np.ndarray, p: Params) -> np.ndarray:
     """1 for each in-chunk group of at least number_min_size members whose core numbers the item misses."""
     out = np.zeros(len(sizes))
     for g in np.flatnonzero(sizes >= p.number_min_size).tolist():
-        need = p.number_core * sizes[g]
-        core = [f for f, v in group_numbers[g].items() if v >= need]
+        core = _core_numbers(group_numbers[g], float(sizes[g]), p.number_core)
         if core and nums.isdisjoint(core):
             out[g] = 1.0
     return out
