@@ -1,4 +1,5 @@
-"""`make bench`: run every benchmarks/bench_*.py in turn, each in its own process."""
+"""`make bench`: run every benchmarks/bench_*.py, then every quality evaluation (eval_*.py), each in its own
+process."""
 
 import subprocess
 import sys
@@ -9,7 +10,7 @@ HERE = Path(__file__).resolve().parent
 
 def main() -> int:
     failed = []
-    for path in sorted(HERE.glob("bench_*.py")):
+    for path in [*sorted(HERE.glob("bench_*.py")), *sorted(HERE.glob("eval_*.py"))]:
         module = f"benchmarks.{path.stem}"
         print(f"=== {module}", flush=True)
         if subprocess.run([sys.executable, "-m", module], cwd=HERE.parent).returncode != 0:
