@@ -424,8 +424,17 @@ def robustness_section(sets: dict, *, live: bool) -> str:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     wins = total = 0
+
+    def cell(score, other) -> str:
+        return (
+            f"**{score.f1:.3f}** ({score.precision:.3f})"
+            if score.f1 >= other.f1
+            else f"{score.f1:.3f} ({score.precision:.3f})"
+        )
+
     for name, load in sets.items():
         rows = load()
+        runs: list[tuple[float, float]] = []
         for seed in ROBUST_SEEDS:
             halves = split(rows, seed=seed)
             dev_scores = {
@@ -443,12 +452,12 @@ def robustness_section(sets: dict, *, live: bool) -> str:
                     pairs = f"{kept}/{of} / {kept_b}/{of}"
                 wins += q.f1 > b.f1
                 total += 1
-                line = (
-                    f"| {name} | {seed} | {order} | **{q.f1:.3f}** ({q.precision:.3f}) | {b.f1:.3f} ({b.precision:.3f}) "
-                    f"| {pairs} |"
-                )
+                runs.append((q.f1, b.f1))
+                line = f"| {name} | {seed} | {order} | {cell(q, b)} | {cell(b, q)} | {pairs} |"
                 lines.append(line)
                 print(line, flush=True)
+        ours_mean, base_mean = (sum(r[k] for r in runs) / len(runs) for k in (0, 1))
+        lines.append(f"| {name} | mean of {len(runs)} | | **{ours_mean:.3f}** | {base_mean:.3f} | |")
     lines += ["", f"Ours above the baseline in {wins} of {total} runs."]
     return "\n".join(lines)
 
