@@ -32,6 +32,7 @@ import datetime as dt
 import hashlib
 import json
 import math
+import os
 import random
 import re
 import sys
@@ -391,6 +392,12 @@ SETS = {
 BASELINE_THRESHOLDS = [round(0.04 + 0.02 * k, 2) for k in range(14)]
 
 
+def baseline_threshold(dev: list[Row]) -> float:
+    """The baseline's threshold: its best B³ F1 on the dev half."""
+    scores = {th: quality(dev, tfidf_single_pass(dev, th)).f1 for th in BASELINE_THRESHOLDS}
+    return max(scores, key=scores.get)
+
+
 # --- other splits and other arrival orders ---------------------------------------------------------
 
 ROBUST_SEEDS = (SEED, 1, 2, 3)
@@ -423,24 +430,18 @@ def robustness_section(sets: dict, *, live: bool) -> str:
         f"| set | split seed | order | {method}: B³ F1 (P) | baseline: B³ F1 (P) | look-alike pairs apart (ours / baseline) |",
         "| --- | --- | --- | --- | --- | --- |",
     ]
-    wins = total = 0
 
-    def cell(score, other) -> str:
-        return (
-            f"**{score.f1:.3f}** ({score.precision:.3f})"
-            if score.f1 >= other.f1
-            else f"{score.f1:.3f} ({score.precision:.3f})"
-        )
+    def cell(f1: float, other: float, precision: float | None = None) -> str:
+        text = f"**{f1:.3f}**" if f1 >= other else f"{f1:.3f}"
+        return text if precision is None else f"{text} ({precision:.3f})"
 
+    every: list[tuple[float, float]] = []  # (ours, baseline) B³ F1 of every run
     for name, load in sets.items():
         rows = load()
         runs: list[tuple[float, float]] = []
         for seed in ROBUST_SEEDS:
             halves = split(rows, seed=seed)
-            dev_scores = {
-                th: quality(halves["dev"], tfidf_single_pass(halves["dev"], th)).f1 for th in BASELINE_THRESHOLDS
-            }
-            base_th = max(dev_scores, key=dev_scores.get)
+            base_th = baseline_threshold(halves["dev"])
             for order in ORDERS:
                 test = reorder(halves["test"], order, seed=seed)
                 ours = live_labels(test)[0] if live else engine_labels(test)
@@ -450,15 +451,20 @@ def robustness_section(sets: dict, *, live: bool) -> str:
                 if name.startswith("ECB+"):
                     (kept, of), (kept_b, _of) = lookalike_pairs_apart(test, ours), lookalike_pairs_apart(test, base)
                     pairs = f"{kept}/{of} / {kept_b}/{of}"
-                wins += q.f1 > b.f1
-                total += 1
                 runs.append((q.f1, b.f1))
-                line = f"| {name} | {seed} | {order} | {cell(q, b)} | {cell(b, q)} | {pairs} |"
+                line = (
+                    f"| {name} | {seed} | {order} | {cell(q.f1, b.f1, q.precision)} "
+                    f"| {cell(b.f1, q.f1, b.precision)} | {pairs} |"
+                )
                 lines.append(line)
                 print(line, flush=True)
         ours_mean, base_mean = (sum(r[k] for r in runs) / len(runs) for k in (0, 1))
-        lines.append(f"| {name} | mean of {len(runs)} | | **{ours_mean:.3f}** | {base_mean:.3f} | |")
-    lines += ["", f"Ours above the baseline in {wins} of {total} runs."]
+        lines.append(
+            f"| {name} | mean of {len(runs)} | | {cell(ours_mean, base_mean)} | {cell(base_mean, ours_mean)} | |"
+        )
+        every += runs
+    wins = sum(ours > base for ours, base in every)
+    lines += ["", f"Ours above the baseline in {wins} of {len(every)} runs."]
     return "\n".join(lines)
 
 
@@ -474,24 +480,24 @@ def main() -> None:
         "--robustness", action="store_true", help="only the test halves of four splits in three arrival orders"
     )
     args = parser.parse_args()
-    from benchmarks._common import django_setup
+    from benchmarks._common import django_setup, record
 
-    # (the engine in memory reads a workspace's default settings too: Django, without the database)
+    if args.no_live:
+        # The engine in memory reads a workspace's default settings: Django, but no database server.
+        os.environ.setdefault("DATABASE_URL", "sqlite://:memory:")
     django_setup(database=DATABASE, migrate=not args.no_live)
     sets = dict(SETS)
     for path in args.extra:
         sets[f"{path.name} (--extra)"] = lambda path=path: load_jsonl(path)
     if args.robustness:
         body = robustness_section(sets, live=not args.no_live)
-        if not args.no_write:
-            from benchmarks._common import record
-
+        if args.no_write:
+            print(body)
+        else:
             record("trends: real labelled news — other splits and arrival orders", ROBUST_COMMAND, body)
         return
     cross = crosslingual_section(args.crosslingual, live=not args.no_live)
     if not args.no_write:
-        from benchmarks._common import record
-
         record("trends: cross-lingual en–ru", CROSS_COMMAND, cross)
     if args.crosslingual_only:
         return
@@ -501,9 +507,7 @@ def main() -> None:
     ]
     for name, load in sets.items():
         halves = split(load())
-        # Baseline threshold: the best B³ F1 on dev.
-        dev_scores = {th: quality(halves["dev"], tfidf_single_pass(halves["dev"], th)).f1 for th in BASELINE_THRESHOLDS}
-        base_th = max(dev_scores, key=dev_scores.get)
+        base_th = baseline_threshold(halves["dev"])
         for half in ("dev", "test"):
             rows = halves[half]
             results = []
@@ -533,8 +537,6 @@ def main() -> None:
                 print(line, flush=True)
     body = "\n".join(lines)
     if not args.no_write:
-        from benchmarks._common import record
-
         record("trends: real labelled news (GoogleNews, ECB+)", COMMAND, body)
 
 
